@@ -1,0 +1,174 @@
+import { isValidPhoneNumber } from 'libphonenumber-js/max';
+import * as v from 'valibot';
+
+/** The five statuses Kaleyra's order_status component accepts, in the order an order goes through them. */
+export const ORDER_STATUSES = [
+  'processing',
+  'partially_shipped',
+  'shipped',
+  'completed',
+  'canceled',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const STATUS_LABELS: Record<OrderStatus, string> = {
+  processing: 'Processing',
+  partially_shipped: 'Partially shipped',
+  shipped: 'Shipped',
+  completed: 'Completed',
+  canceled: 'Canceled',
+};
+
+/** Limits from Kaleyra's API reference. */
+export const LIMITS = {
+  referenceId: 35,
+  description: 120,
+  templateName: 512,
+} as const;
+
+export const REFERENCE_PATTERN = /^[A-Za-z0-9_.-]+$/;
+// Meta template names: lowercase letters, digits and underscores.
+export const TEMPLATE_NAME_PATTERN = /^[a-z0-9_]+$/;
+// WhatsApp language codes: `en`, `en_US`, `fil`, `zh_HK`.
+export const LANGUAGE_CODE_PATTERN = /^[a-z]{2,3}(_[A-Z]{2})?$/;
+// C0/C1 controls and line/paragraph separators: WhatsApp parameters cannot carry them.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+const STATUS_ALIASES: Record<string, OrderStatus> = {
+  cancelled: 'canceled',
+  'partially-shipped': 'partially_shipped',
+  'partially shipped': 'partially_shipped',
+  partiallyshipped: 'partially_shipped',
+};
+
+/** Removes the separators people type inside phone numbers (spaces, dashes, dots, brackets). */
+export function normalisePhoneNumber(raw: string): string {
+  return raw.replace(/[\s\-().\u00a0\u2010-\u2015]/g, '');
+}
+
+/** Lower-cases and resolves the accepted spellings (`Cancelled`, `partially-shipped`…) to Kaleyra's word. */
+export function normaliseStatus(raw: string): string {
+  const word = raw.trim().toLowerCase().replace(/\s+/g, ' ');
+  return STATUS_ALIASES[word] ?? word;
+}
+
+export function isOrderStatus(value: string): value is OrderStatus {
+  return (ORDER_STATUSES as readonly string[]).includes(value);
+}
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+export const PhoneNumberSchema = v.pipe(
+  v.string('Enter the customer’s WhatsApp number.'),
+  v.transform(normalisePhoneNumber),
+  v.nonEmpty('Enter the customer’s WhatsApp number, starting with + and the country code.'),
+  v.startsWith('+', 'Start the number with + and the country code, e.g. +919876543210.'),
+  v.regex(E164, 'Use + followed by the country code and number, digits only (at most 15).'),
+  v.check(
+    (value) => isValidPhoneNumber(value),
+    'That is not a valid phone number for its country. Check the country code and the digits.',
+  ),
+);
+
+export const ReferenceIdSchema = v.pipe(
+  v.string('Enter the order reference.'),
+  v.trim(),
+  v.nonEmpty('Enter the order reference.'),
+  v.maxLength(LIMITS.referenceId, `The order reference can be at most ${LIMITS.referenceId} characters.`),
+  v.regex(REFERENCE_PATTERN, 'The order reference can only use letters, digits, _ - and .'),
+);
+
+export const StatusSchema = v.pipe(
+  v.string('Choose a status.'),
+  v.transform(normaliseStatus),
+  v.picklist(ORDER_STATUSES, `Choose one of: ${ORDER_STATUSES.join(', ')}.`),
+);
+
+export const DescriptionSchema = v.pipe(
+  v.string('The description must be text.'),
+  v.trim(),
+  v.maxLength(
+    LIMITS.description,
+    `The description can be at most ${LIMITS.description} characters (WhatsApp’s limit).`,
+  ),
+  v.check((value) => !CONTROL_CHARACTERS.test(value), 'The description must be one line of plain text.'),
+  v.transform((value) => (value === '' ? undefined : value)),
+);
+
+export const TemplateNameSchema = v.pipe(
+  v.string('Enter the template name.'),
+  v.trim(),
+  v.nonEmpty('Enter the template name.'),
+  v.maxLength(LIMITS.templateName, `The template name can be at most ${LIMITS.templateName} characters.`),
+  v.regex(TEMPLATE_NAME_PATTERN, 'Template names use lowercase letters, digits and _ only.'),
+);
+
+export const LanguageCodeSchema = v.pipe(
+  v.string('Enter the template language code.'),
+  v.trim(),
+  v.regex(LANGUAGE_CODE_PATTERN, 'Use a WhatsApp language code such as en or en_US.'),
+);
+
+/**
+ * One order-status update as an agent asks for it. Template name and language are optional:
+ * when absent the workspace's defaults apply.
+ */
+export const OrderStatusSchema = v.object({
+  to: PhoneNumberSchema,
+  referenceId: ReferenceIdSchema,
+  status: StatusSchema,
+  description: v.optional(DescriptionSchema),
+  templateName: v.optional(TemplateNameSchema),
+  languageCode: v.optional(LanguageCodeSchema),
+});
+
+export type OrderStatusInput = v.InferInput<typeof OrderStatusSchema>;
+export type OrderStatusRequest = v.InferOutput<typeof OrderStatusSchema>;
+export type OrderStatusField = keyof OrderStatusInput;
+/** One plain-language message per field that is wrong. */
+export type FieldIssues = Partial<Record<OrderStatusField, string>>;
+
+export type ValidationResult = { ok: true; value: OrderStatusRequest } | { ok: false; issues: FieldIssues };
+
+const FIELDS: readonly OrderStatusField[] = [
+  'to',
+  'referenceId',
+  'status',
+  'description',
+  'templateName',
+  'languageCode',
+];
+
+/** Validates raw input (from any edge) and returns either the request or the first issue per field. */
+export function validateOrderStatus(input: unknown): ValidationResult {
+  const result = v.safeParse(OrderStatusSchema, input);
+  if (result.success) {
+    return { ok: true, value: stripUndefined(result.output) };
+  }
+  const issues: FieldIssues = {};
+  for (const issue of result.issues) {
+    const key = issue.path?.[0]?.key;
+    if (typeof key === 'string' && (FIELDS as readonly string[]).includes(key)) {
+      const field = key as OrderStatusField;
+      issues[field] ??= issue.message;
+    }
+  }
+  if (Object.keys(issues).length === 0) {
+    issues.to = 'The update could not be read. Check every field.';
+  }
+  return { ok: false, issues };
+}
+
+// exactOptionalPropertyTypes: an optional field that became `undefined` is dropped, not kept as a key.
+function stripUndefined(request: OrderStatusRequest): OrderStatusRequest {
+  const out: OrderStatusRequest = {
+    to: request.to,
+    referenceId: request.referenceId,
+    status: request.status,
+  };
+  if (request.description !== undefined) out.description = request.description;
+  if (request.templateName !== undefined) out.templateName = request.templateName;
+  if (request.languageCode !== undefined) out.languageCode = request.languageCode;
+  return out;
+}

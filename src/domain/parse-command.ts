@@ -1,0 +1,132 @@
+import { isValidPhoneNumber } from 'libphonenumber-js/max';
+import {
+  type FieldIssues,
+  normalisePhoneNumber,
+  type OrderStatusRequest,
+  validateOrderStatus,
+} from './order-status.ts';
+
+/** The fields a one-liner could be read into, as typed (for prefilling the modal). */
+export type CommandFields = {
+  to?: string;
+  referenceId?: string;
+  status?: string;
+  description?: string;
+};
+
+export type ParsedOrderStatusCommand =
+  | { ok: true; request: OrderStatusRequest }
+  | { ok: false; fields: CommandFields; issues: FieldIssues };
+
+export type SlashCommand =
+  | { kind: 'help' }
+  | { kind: 'config' }
+  | { kind: 'send'; request: OrderStatusRequest }
+  /** Nothing, or an incomplete/invalid line: open the modal prefilled with what was read. */
+  | { kind: 'modal'; fields: CommandFields; issues: FieldIssues };
+
+// Slack clients turn straight quotes into typographic ones; accept both.
+const QUOTE_PAIRS: Record<string, string> = { '"': '"', "'": "'", '“': '”', '‘': '’', '«': '»' };
+const PHONE_PIECE = /^[+\d()\-.]+$/;
+// Longer than any reasonable line; keeps the work bounded on hostile input.
+const MAX_INPUT = 4000;
+
+/** Splits off the first whitespace-separated word; `rest` keeps the original spacing. */
+function nextWord(text: string): { word: string; rest: string } | undefined {
+  const match = /^\s*(\S+)([\s\S]*)$/.exec(text);
+  if (!match) return undefined;
+  return { word: match[1] ?? '', rest: match[2] ?? '' };
+}
+
+function unquote(text: string): string {
+  const trimmed = text.trim();
+  const first = trimmed.charAt(0);
+  const closing = QUOTE_PAIRS[first];
+  if (closing !== undefined && trimmed.length >= 2 && trimmed.endsWith(closing)) {
+    return trimmed.slice(1, -1).trim();
+  }
+  return trimmed;
+}
+
+/**
+ * Reads the phone number, which agents often type with spaces (`+91 98765 43210`): words are joined
+ * only while the number is not yet valid, and only if joining them makes it valid.
+ */
+function readPhone(text: string): { phone: string; rest: string } | undefined {
+  const first = nextWord(text);
+  if (!first) return undefined;
+  let joined = first.word;
+  let rest = first.rest;
+  if (!isValidPhoneNumber(normalisePhoneNumber(joined))) {
+    let candidate = joined;
+    let candidateRest = rest;
+    for (let i = 0; i < 5; i++) {
+      const piece = nextWord(candidateRest);
+      if (!piece || !PHONE_PIECE.test(piece.word)) break;
+      candidate = `${candidate} ${piece.word}`;
+      candidateRest = piece.rest;
+      if (normalisePhoneNumber(candidate).length > 16) break;
+      if (isValidPhoneNumber(normalisePhoneNumber(candidate))) {
+        joined = candidate;
+        rest = candidateRest;
+        break;
+      }
+    }
+  }
+  return { phone: joined, rest };
+}
+
+/** Reads the status, accepting the two-word spelling `partially shipped`. */
+function readStatus(text: string): { status: string; rest: string } | undefined {
+  const first = nextWord(text);
+  if (!first) return undefined;
+  if (first.word.toLowerCase() === 'partially') {
+    const second = nextWord(first.rest);
+    if (second && second.word.toLowerCase() === 'shipped') {
+      return { status: `${first.word} ${second.word}`, rest: second.rest };
+    }
+  }
+  return { status: first.word, rest: first.rest };
+}
+
+/**
+ * Parses `<phone> <reference> <status> [description…]`. Never throws: any string gives either a
+ * complete valid request or the fields it could read plus one issue per field.
+ */
+export function parseOrderStatusCommand(text: string): ParsedOrderStatusCommand {
+  const input = typeof text === 'string' ? text.slice(0, MAX_INPUT) : '';
+  const fields: CommandFields = {};
+
+  const phone = readPhone(input);
+  if (phone) fields.to = phone.phone;
+  const reference = phone ? nextWord(phone.rest) : undefined;
+  if (reference) fields.referenceId = reference.word;
+  const status = reference ? readStatus(reference.rest) : undefined;
+  if (status) fields.status = status.status;
+  const description = status ? unquote(status.rest) : '';
+  if (description !== '') fields.description = description;
+
+  const result = validateOrderStatus(fields);
+  if (result.ok) return { ok: true, request: result.value };
+  const issues: FieldIssues = { ...result.issues };
+  // The schema says a missing field is not text; an agent needs to hear what to type.
+  if (fields.to === undefined) issues.to = 'Add the customer’s WhatsApp number, e.g. +919876543210.';
+  if (fields.referenceId === undefined) issues.referenceId = 'Add the order reference, e.g. 395001.';
+  if (fields.status === undefined) {
+    issues.status = 'Add a status: processing, partially_shipped, shipped, completed or canceled.';
+  }
+  return { ok: false, fields, issues };
+}
+
+/** Decides what `/orderstatus <text>` asks for. */
+export function parseSlashCommand(text: string): SlashCommand {
+  const input = typeof text === 'string' ? text.trim() : '';
+  const keyword = input.toLowerCase();
+  if (keyword === 'help' || keyword === '?' || keyword === '-h' || keyword === '--help')
+    return { kind: 'help' };
+  if (keyword === 'config' || keyword === 'settings' || keyword === 'setup') return { kind: 'config' };
+  if (input === '') return { kind: 'modal', fields: {}, issues: {} };
+  const parsed = parseOrderStatusCommand(input);
+  if (parsed.ok) return { kind: 'send', request: parsed.request };
+  return { kind: 'modal', fields: parsed.fields, issues: parsed.issues };
+}

@@ -1,0 +1,76 @@
+import * as v from 'valibot';
+import { LanguageCodeSchema, PhoneNumberSchema, TemplateNameSchema } from './order-status.ts';
+
+/** Kaleyra pods; `sg` is served from `api.ap.kaleyra.io`. */
+export const PODS = ['in', 'sg', 'eu'] as const;
+export type Pod = (typeof PODS)[number];
+
+export const DEFAULT_TEMPLATE_NAME = 'order_status';
+export const DEFAULT_LANGUAGE_CODE = 'en';
+
+export const SidSchema = v.pipe(
+  v.string('Enter the Kaleyra SID.'),
+  v.trim(),
+  v.nonEmpty('Enter the Kaleyra SID (kaleyra.io → Developers → API keys).'),
+  v.regex(/^[A-Za-z0-9]{4,64}$/, 'A Kaleyra SID is letters and digits only, e.g. HXIN1234567890IN.'),
+);
+
+export const ApiKeySchema = v.pipe(
+  v.string('Enter the Kaleyra API key.'),
+  v.trim(),
+  v.nonEmpty('Enter the Kaleyra API key.'),
+  v.regex(/^[\x21-\x7e]{8,256}$/, 'That does not look like a Kaleyra API key (8–256 characters, no spaces).'),
+);
+
+export const PodSchema = v.pipe(
+  v.string('Choose the Kaleyra pod.'),
+  v.transform((value) => value.trim().toLowerCase()),
+  v.picklist(PODS, 'The pod is one of in, sg or eu (where your Kaleyra account lives).'),
+);
+
+export const BusinessNumberSchema = v.pipe(
+  v.string('Enter the WhatsApp business number.'),
+  v.transform((value) => value.trim()),
+  PhoneNumberSchema,
+);
+
+/** What an admin sets for a workspace (Slack settings modal or `orderstatus credentials set`). */
+export const WorkspaceSettingsSchema = v.object({
+  sid: SidSchema,
+  apiKey: ApiKeySchema,
+  pod: PodSchema,
+  businessNumber: BusinessNumberSchema,
+  templateName: v.optional(TemplateNameSchema, DEFAULT_TEMPLATE_NAME),
+  languageCode: v.optional(LanguageCodeSchema, DEFAULT_LANGUAGE_CODE),
+});
+
+export type WorkspaceSettingsInput = v.InferInput<typeof WorkspaceSettingsSchema>;
+export type WorkspaceSettings = v.InferOutput<typeof WorkspaceSettingsSchema>;
+export type WorkspaceSettingsField = keyof WorkspaceSettings;
+
+/** Settings as stored, with who changed them last. */
+export type WorkspaceCredentials = WorkspaceSettings & {
+  updatedBy: string;
+  updatedAt: string;
+};
+
+/** `abcd…wxyz` style: enough to recognise a key, never enough to use it. */
+export function maskApiKey(apiKey: string): string {
+  if (apiKey.length <= 8) return '••••';
+  return `${apiKey.slice(0, 2)}••••${apiKey.slice(-4)}`;
+}
+
+export function validateWorkspaceSettings(
+  input: unknown,
+):
+  | { ok: true; value: WorkspaceSettings }
+  | { ok: false; issues: Partial<Record<WorkspaceSettingsField, string>> } {
+  const result = v.safeParse(WorkspaceSettingsSchema, input);
+  if (result.success) return { ok: true, value: result.output };
+  const issues: Partial<Record<WorkspaceSettingsField, string>> = {};
+  for (const issue of result.issues) {
+    const key = issue.path?.[0]?.key;
+    if (typeof key === 'string') issues[key as WorkspaceSettingsField] ??= issue.message;
+  }
+  return { ok: false, issues };
+}
