@@ -1,0 +1,88 @@
+import type { OrderStatus } from '../domain/order-status.ts';
+import type { ResolvedOrderStatus } from '../services/types.ts';
+
+/** Kaleyra truncates longer `ref`, `ref1`, `ref2`; cutting them ourselves keeps reports predictable. */
+export const EXTRA_INFO_REF_LIMIT = 255;
+
+/** The request body of Kaleyra's "send order status template message", field for field. */
+export type OrderStatusPayload = {
+  messaging_object: {
+    messaging_product: 'whatsapp';
+    recipient_type: 'individual';
+    to: string;
+    type: 'template';
+    template: {
+      name: string;
+      language: { policy: 'deterministic'; code: string };
+      components: [
+        {
+          type: 'order_status';
+          parameters: [
+            {
+              type: 'order_status';
+              order_status: {
+                reference_id: string;
+                order: { status: OrderStatus; description?: string };
+              };
+            },
+          ];
+        },
+      ];
+    };
+  };
+  extra_info: {
+    ref: string;
+    ref1?: string;
+    ref2?: string;
+    wa_source: 'api';
+  };
+};
+
+export type ExtraInfoRefs = { ref: string; ref1?: string; ref2?: string };
+
+export function buildOrderStatusPayload(
+  update: ResolvedOrderStatus,
+  extra: ExtraInfoRefs,
+): OrderStatusPayload {
+  const order: { status: OrderStatus; description?: string } = { status: update.status };
+  if (update.description) order.description = update.description;
+
+  // Spread in this order so the JSON keeps the reference's key order (ref, ref1, ref2, wa_source).
+  const extraInfo: OrderStatusPayload['extra_info'] = {
+    ref: truncateRef(extra.ref),
+    ...(extra.ref1 !== undefined && { ref1: truncateRef(extra.ref1) }),
+    ...(extra.ref2 !== undefined && { ref2: truncateRef(extra.ref2) }),
+    wa_source: 'api',
+  };
+
+  return {
+    messaging_object: {
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: update.to,
+      type: 'template',
+      template: {
+        name: update.templateName,
+        language: { policy: 'deterministic', code: update.languageCode },
+        components: [
+          {
+            type: 'order_status',
+            parameters: [
+              {
+                type: 'order_status',
+                order_status: { reference_id: update.referenceId, order },
+              },
+            ],
+          },
+        ],
+      },
+    },
+    extra_info: extraInfo,
+  };
+}
+
+// Cuts by code point so an emoji on the boundary is dropped whole rather than left as a lone surrogate.
+function truncateRef(value: string): string {
+  if (value.length <= EXTRA_INFO_REF_LIMIT) return value;
+  return Array.from(value).slice(0, EXTRA_INFO_REF_LIMIT).join('');
+}

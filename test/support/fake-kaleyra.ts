@@ -1,0 +1,243 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request as the fake received it. */
+export type RecordedKaleyraRequest = {
+  method: string;
+  /** Path and query exactly as sent, e.g. `/v2/HX…/whatsapp/+919876543210/messages`. */
+  path: string;
+  /** Lower-cased names, as node:http gives them. */
+  headers: IncomingHttpHeaders;
+  /** The body parsed as JSON, or `undefined` when it is not JSON. */
+  body: unknown;
+  rawBody: string;
+};
+
+/**
+ * What the fake does with a request.
+ * - `{ status, body }`: answers with `body` verbatim (JSON content type unless `headers` says otherwise),
+ *   after `delayMs` if given.
+ * - `{ hang: true }`: never answers (timeout tests).
+ * - `{ destroy: true }`: reads the whole request, then destroys the socket (a reset after sending).
+ */
+export type CannedKaleyraResponse =
+  | { status: number; body?: string; headers?: Record<string, string>; delayMs?: number }
+  | { hang: true }
+  | { destroy: true };
+
+export type KaleyraResponder =
+  | CannedKaleyraResponse
+  | ((request: RecordedKaleyraRequest) => CannedKaleyraResponse | Promise<CannedKaleyraResponse>);
+
+export type FakeKaleyra = {
+  /** `http://127.0.0.1:<port>`: pass as KALEYRA_BASE_URL / `baseUrlOverride`. */
+  url: string;
+  /** Every request received, oldest first. */
+  requests: RecordedKaleyraRequest[];
+  /** Answer every later request this way (until changed). */
+  respondWith(responder: KaleyraResponder): void;
+  /** Forget recorded requests and go back to the default answer. */
+  reset(): void;
+  close(): Promise<void>;
+};
+
+/** Kaleyra's documented answers, bodies copied verbatim from the API reference. */
+export const KALEYRA_RESPONSES = {
+  // The reference's sample lacks two commas; this is the same body made valid JSON.
+  wa202: {
+    status: 202,
+    body: `{
+"code":"WA202",
+"message":"Request Accepted",
+"data":{
+"message_id":"AXXXXXXXXXXXXXXXXXXX"
+},
+"error":{}
+}`,
+  },
+  rbc001: {
+    status: 401,
+    body: `{
+"code": "RBC001",
+"message": "Incorrect SID or API key.",
+"data": [],
+"error": {
+"error": "Incorrect SID or API key."
+}
+}`,
+  },
+  wa401: {
+    status: 401,
+    body: `{
+"code": "WA401",
+"message": "Phone number is not present or does not belong to the account.",
+"data": {},
+"error": {
+"phone_number": "Phone number is not present or does not belong to the account."
+}
+}`,
+  },
+  wa400: {
+    status: 400,
+    body: `{
+"code": "WA400",
+"message": "Refer to correct payload format",
+"data": {},
+"error": {
+"payload": "Incorrect payload format"
+}
+}`,
+  },
+  wa500: {
+    status: 500,
+    body: `{
+"code": "WA500",
+"message": "Please try again later",
+"data": {},
+"error": {
+"error": "Internal server error"
+}
+}`,
+  },
+  e110: {
+    status: 400,
+    body: `{
+"code": "E110",
+"message": "Please check your balance, You have a low balance!",
+"data": {},
+"error": {
+"balance": "Please check your balance, You have a low balance!"
+}
+}`,
+  },
+  /** WA-401, `error.account`: the account's plan does not include this API. */
+  waDash401Account: {
+    status: 401,
+    body: `{
+"code": "WA-401",
+"message": "API is not available for given customer.Please contact support for more info",
+"data": {},
+"error": {
+"account": "API is not available for given customer.Please contact support for more info"
+}
+}`,
+  },
+  /** WA-401, `error.phone_number`: the number is on another version of Kaleyra's WhatsApp API. */
+  waDash401Version: {
+    status: 401,
+    body: `{
+"code": "WA-401",
+"message": "The phone number you're using is associated with different Version of our WA API. Please use the appropriate endpoint.",
+"data": {},
+"error": {
+"phone_number": "The phone number you're using is associated with different Version of our WA API. Please use the appropriate endpoint."
+}
+}`,
+  },
+  /** NOT in the reference: an illustrative daily-limit answer in Kaleyra's usual shape. */
+  wav2101: {
+    status: 429,
+    body: `{
+"code": "WAV2101",
+"message": "Daily messaging limit reached for this business number.",
+"data": {},
+"error": {
+"limit": "Daily messaging limit reached for this business number."
+}
+}`,
+  },
+} as const satisfies Record<string, { status: number; body: string }>;
+
+/** The default answer: Kaleyra's 202 WA202 with a fresh message_id. */
+function accepted(): CannedKaleyraResponse {
+  const messageId = `A${randomBytes(10).toString('hex').toUpperCase().slice(0, 19)}`;
+  return {
+    status: 202,
+    body: JSON.stringify({
+      code: 'WA202',
+      message: 'Request Accepted',
+      data: { message_id: messageId },
+      error: {},
+    }),
+  };
+}
+
+/** A Kaleyra stand-in on 127.0.0.1 with an ephemeral port; answers 202 WA202 until told otherwise. */
+export async function startFakeKaleyra(): Promise<FakeKaleyra> {
+  const requests: RecordedKaleyraRequest[] = [];
+  let responder: KaleyraResponder = accepted;
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const rawBody = Buffer.concat(chunks).toString('utf8');
+      const recorded: RecordedKaleyraRequest = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: parseJson(rawBody),
+        rawBody,
+      };
+      requests.push(recorded);
+      void answer(recorded, res);
+    });
+  });
+
+  async function answer(recorded: RecordedKaleyraRequest, res: ServerResponse): Promise<void> {
+    let canned: CannedKaleyraResponse;
+    try {
+      canned = typeof responder === 'function' ? await responder(recorded) : responder;
+    } catch (error) {
+      res
+        .writeHead(500, { 'content-type': 'text/plain' })
+        .end(`fake-kaleyra responder threw: ${String(error)}`);
+      return;
+    }
+    if ('hang' in canned) return;
+    if ('destroy' in canned) {
+      res.socket?.destroy();
+      return;
+    }
+    const { status, body = '', headers = {}, delayMs } = canned;
+    if (delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (res.destroyed) return;
+    const hasContentType = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
+    res.writeHead(status, hasContentType ? headers : { 'content-type': 'application/json', ...headers });
+    res.end(body);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    respondWith(next) {
+      responder = next;
+    },
+    reset() {
+      requests.length = 0;
+      responder = accepted;
+    },
+    close() {
+      // Hanging requests would otherwise keep close() waiting forever.
+      server.closeAllConnections();
+      return new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
+    },
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
