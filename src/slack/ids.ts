@@ -1,0 +1,94 @@
+/**
+ * Every callback_id, block_id and action_id the app uses. Listeners and builders both import these,
+ * so a renamed id cannot leave a listener waiting for an interaction that never comes.
+ */
+
+export const SLASH_COMMAND = '/orderstatus';
+
+export const SEND_MODAL_CALLBACK = 'orderstatus_send';
+export const CONFIG_MODAL_CALLBACK = 'orderstatus_config';
+
+/** Button under a "same update already went out" message: the agent deliberately sends it again. */
+export const RESEND_ACTION = 'orderstatus_send_again';
+/** Button under a retryable failure: the same update, sent again. */
+export const RETRY_ACTION = 'orderstatus_retry';
+
+export const RESULT_ACTIONS_BLOCK = 'orderstatus_result_actions';
+
+/** Where a field lives in a view: `state.values[blockId][actionId]`. */
+export type FieldIds = { readonly blockId: string; readonly actionId: string };
+
+export type SendModalField =
+  | 'to'
+  | 'referenceId'
+  | 'status'
+  | 'description'
+  | 'templateName'
+  | 'languageCode';
+
+export const SEND_FIELDS = {
+  to: { blockId: 'orderstatus_to', actionId: 'to' },
+  referenceId: { blockId: 'orderstatus_reference', actionId: 'reference_id' },
+  status: { blockId: 'orderstatus_status', actionId: 'status' },
+  description: { blockId: 'orderstatus_description', actionId: 'description' },
+  templateName: { blockId: 'orderstatus_template', actionId: 'template_name' },
+  languageCode: { blockId: 'orderstatus_language', actionId: 'language_code' },
+} as const satisfies Record<SendModalField, FieldIds>;
+
+export type ConfigModalField = 'sid' | 'apiKey' | 'pod' | 'businessNumber' | 'templateName' | 'languageCode';
+
+export const CONFIG_FIELDS = {
+  sid: { blockId: 'orderstatus_config_sid', actionId: 'sid' },
+  apiKey: { blockId: 'orderstatus_config_api_key', actionId: 'api_key' },
+  pod: { blockId: 'orderstatus_config_pod', actionId: 'pod' },
+  businessNumber: { blockId: 'orderstatus_config_business_number', actionId: 'business_number' },
+  templateName: { blockId: 'orderstatus_config_template', actionId: 'template_name' },
+  languageCode: { blockId: 'orderstatus_config_language', actionId: 'language_code' },
+} as const satisfies Record<ConfigModalField, FieldIds>;
+
+/** What the agent entered in the send modal; a field left blank is absent. */
+export type SendModalValues = Partial<Record<SendModalField, string>>;
+/** What the admin entered in the settings modal; a field left blank (e.g. the API key) is absent. */
+export type ConfigModalValues = Partial<Record<ConfigModalField, string>>;
+
+/**
+ * Reads a submitted send modal (`body.view` of a view_submission) into plain strings.
+ * Never throws: a missing or malformed state reads as blank fields, which validation then names.
+ */
+export function readSendModalValues(view: unknown): SendModalValues {
+  return readFields(view, SEND_FIELDS);
+}
+
+/** Reads a submitted settings modal (`body.view`); never throws, like readSendModalValues. */
+export function readConfigModalValues(view: unknown): ConfigModalValues {
+  return readFields(view, CONFIG_FIELDS);
+}
+
+function readFields<F extends string>(
+  view: unknown,
+  fields: Record<F, FieldIds>,
+): Partial<Record<F, string>> {
+  const values = ownProperty(ownProperty(view, 'state'), 'values');
+  const out: Partial<Record<F, string>> = {};
+  for (const field of Object.keys(fields) as F[]) {
+    const ids = fields[field];
+    const value = readElementValue(ownProperty(ownProperty(values, ids.blockId), ids.actionId));
+    if (value !== undefined) out[field] = value;
+  }
+  return out;
+}
+
+/** A plain_text_input carries `value`; a static_select carries `selected_option.value`. */
+function readElementValue(element: unknown): string | undefined {
+  const typed = ownProperty(element, 'value');
+  const selected = ownProperty(ownProperty(element, 'selected_option'), 'value');
+  const raw = typeof typed === 'string' ? typed : selected;
+  if (typeof raw !== 'string' || raw.trim() === '') return undefined;
+  return raw;
+}
+
+// Own properties only: a payload key such as `__proto__` or `constructor` must not reach Object.prototype.
+function ownProperty(source: unknown, key: string): unknown {
+  if (typeof source !== 'object' || source === null || Array.isArray(source)) return undefined;
+  return Object.hasOwn(source, key) ? (source as Record<string, unknown>)[key] : undefined;
+}

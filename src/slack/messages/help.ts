@@ -1,0 +1,64 @@
+import { ORDER_STATUSES, STATUS_LABELS } from '../../domain/order-status.ts';
+import { SLASH_COMMAND } from '../ids.ts';
+import type { SlackMessage } from './mrkdwn.ts';
+
+// Spellings parse-command accepts besides Kaleyra's own words; kept next to the status they mean.
+const OTHER_SPELLINGS: Partial<Record<(typeof ORDER_STATUSES)[number], string>> = {
+  partially_shipped: '`partially-shipped`, `partially shipped`',
+  canceled: '`cancelled`',
+};
+
+/** Answer to `/orderstatus help`: the syntax, the statuses and an example. */
+export function buildHelpMessage(): SlackMessage {
+  const statuses = ORDER_STATUSES.map((status) => {
+    const others = OTHER_SPELLINGS[status];
+    return `• \`${status}\` — ${STATUS_LABELS[status]}${others ? ` (also ${others})` : ''}`;
+  }).join('\n');
+
+  return {
+    text: `Send a WhatsApp order-status update: ${SLASH_COMMAND} <customer number> <order reference> <status> [description]. Type ${SLASH_COMMAND} alone to open the form.`,
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text:
+            '*Send a customer a WhatsApp order-status update*\n' +
+            `\`${SLASH_COMMAND} <customer number> <order reference> <status> [description]\``,
+        },
+      },
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text:
+            '*Customer number:* the WhatsApp number with + and the country code, e.g. `+919876543210`.\n' +
+            '*Order reference:* up to 35 letters, digits, `_`, `-` or `.`\n' +
+            '*Description:* optional, the rest of the line (quotes allowed), up to 120 characters.',
+        },
+      },
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: `*Statuses* (any capitalisation):\n${statuses}` },
+      },
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `*Example*\n\`${SLASH_COMMAND} +919876543210 395001 shipped Your parcel left our warehouse\``,
+        },
+      },
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text:
+              `\`${SLASH_COMMAND}\` alone (or a line with something missing) opens a form. ` +
+              `Workspace admins set up the Kaleyra account with \`${SLASH_COMMAND} config\`.`,
+          },
+        ],
+      },
+    ],
+  };
+}

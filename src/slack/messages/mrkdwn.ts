@@ -1,0 +1,70 @@
+import type { KnownBlock } from '@slack/types';
+
+/** What chat.postMessage, chat.postEphemeral and a response_url accept from us. */
+export type SlackMessage = { text: string; blocks: KnownBlock[] };
+
+// Slack limits we build against (https://docs.slack.dev/reference/block-kit/blocks).
+export const SLACK_LIMITS = {
+  sectionText: 3000,
+  headerText: 150,
+  contextText: 3000,
+  buttonValue: 2000,
+  messageBlocks: 50,
+} as const;
+
+/**
+ * Makes user-typed text inert in mrkdwn: `<!channel>`, `<@U…>` and `<https://evil|x>` only mean
+ * something inside angle brackets, and Slack asks for exactly these three escapes. A bare `@channel`
+ * is only a mention when a message is posted with `link_names`; a word joiner after the `@` keeps it
+ * plain text even then.
+ */
+export function escapeMrkdwn(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/@(channel|here|everyone)\b/gi, '@\u2060$1');
+}
+
+/** For text inside `code`: a backtick would close the span early and let the rest be formatted. */
+export function escapeCode(text: string): string {
+  return escapeMrkdwn(text.replace(/`/g, 'ˋ').replace(/[\r\n]+/g, ' '));
+}
+
+/** Cuts to `max` UTF-16 units (Slack's unit) without splitting a surrogate pair, marking the cut with `…`. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = Math.max(0, max - 1);
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}…`;
+}
+
+/** Quotes every line, so a multi-line text stays inside the quote. */
+export function quote(text: string): string {
+  return text
+    .split(/\r?\n/)
+    .map((line) => `> ${line}`)
+    .join('\n');
+}
+
+/**
+ * `<!date^…>` shows the time in each reader's own time zone; the fallback (UTC) is what clients that
+ * cannot format dates, and notifications, show. Text that is not a date is shown as it is.
+ */
+export function formatSlackDate(iso: string): string {
+  const millis = Date.parse(iso);
+  if (!Number.isFinite(millis)) return escapeMrkdwn(truncate(String(iso), 40));
+  const unix = Math.floor(millis / 1000);
+  const fallback = `${new Date(unix * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `<!date^${unix}^{date_short_pretty} at {time}|${fallback}>`;
+}
+
+const SLACK_USER_ID = /^[UW][A-Z0-9]{1,30}$/;
+
+/** Who did something: a Slack user as a mention, the CLI by name, anything else as inert text. */
+export function formatActor(by: string): string {
+  if (by === 'cli') return 'the CLI';
+  if (SLACK_USER_ID.test(by)) return `<@${by}>`;
+  return escapeMrkdwn(truncate(String(by), 80));
+}

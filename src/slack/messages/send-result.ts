@@ -1,0 +1,237 @@
+import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
+import { maskPhoneNumber } from '../../domain/mask-phone.ts';
+import { isOrderStatus, normaliseStatus, STATUS_LABELS } from '../../domain/order-status.ts';
+import type { PreviousSend } from '../../errors/duplicate-send-error.ts';
+import type { ErrorDescription } from '../../errors/error-description.ts';
+import type { ResolvedOrderStatus } from '../../services/types.ts';
+import { RESEND_ACTION, RESULT_ACTIONS_BLOCK, RETRY_ACTION } from '../ids.ts';
+import {
+  escapeCode,
+  escapeMrkdwn,
+  formatActor,
+  formatSlackDate,
+  quote,
+  SLACK_LIMITS,
+  type SlackMessage,
+  truncate,
+} from './mrkdwn.ts';
+
+/**
+ * The update as far as it is known. A failure can come before every field was valid, so each field
+ * may be missing or hold whatever the agent typed.
+ */
+export type SendResultUpdate =
+  | ResolvedOrderStatus
+  | {
+      to?: string | undefined;
+      referenceId?: string | undefined;
+      status?: string | undefined;
+      description?: string | undefined;
+      templateName?: string | undefined;
+      languageCode?: string | undefined;
+    };
+
+export type SendOutcome =
+  | { ok: true; messageId: string }
+  /** `retryPayload` (≤ 2000 characters) becomes the Retry button's value when the error is retryable. */
+  | { ok: false; error: ErrorDescription; retryPayload?: string }
+  /** `resendPayload` (≤ 2000 characters) becomes the "Send again anyway" button's value. */
+  | { ok: false; duplicate: PreviousSend; resendPayload: string };
+
+export type SendResultInput = {
+  /** Who asked for the send. */
+  userId: string;
+  update: SendResultUpdate;
+  outcome: SendOutcome;
+};
+
+// Kaleyra's and Slack's ids are short; a longer one is not worth a 3000-character section.
+const ID_MAX = 100;
+const DESCRIPTION_SHOWN_MAX = 500;
+
+/**
+ * The one message that tells the channel how a send ended. `text` is the notification fallback and
+ * always carries the message_id or the error code, so the outcome survives in clients without blocks.
+ */
+export function buildSendResultMessage(input: SendResultInput): SlackMessage {
+  const { outcome } = input;
+  if (outcome.ok) return buildSuccess(input, outcome.messageId);
+  if ('duplicate' in outcome) return buildDuplicate(input, outcome.duplicate, outcome.resendPayload);
+  return buildFailure(input, outcome.error, outcome.retryPayload);
+}
+
+function buildSuccess(input: SendResultInput, messageId: string): SlackMessage {
+  const { update } = input;
+  const id = escapeCode(truncate(messageId, ID_MAX));
+  const line = `${formatActor(input.userId)} sent ${describeUpdate(update)}`;
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: withDescription(line, update) } },
+  ];
+  blocks.push({
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: contextLine(update, `message_id: \`${id}\``) }],
+  });
+  return {
+    text: `:white_check_mark: ${line} (message_id: ${id})`,
+    blocks,
+  };
+}
+
+function buildFailure(
+  input: SendResultInput,
+  error: ErrorDescription,
+  retryPayload: string | undefined,
+): SlackMessage {
+  const { update } = input;
+  const code = plainCode(error.code);
+  const summary = escapeMrkdwn(truncate(error.summary, 1000));
+  const nextStep = escapeMrkdwn(truncate(error.nextStep, 1000));
+  const blocks: KnownBlock[] = [
+    {
+      type: 'header',
+      text: {
+        type: 'plain_text',
+        text: truncate(`:warning: Not sent — ${code}`, SLACK_LIMITS.headerText),
+        emoji: true,
+      },
+    },
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: withDescription(
+          `${formatActor(input.userId)} tried to send ${describeUpdate(update)}.\n${summary}\n*What to do:* ${nextStep}`,
+          update,
+        ),
+      },
+    },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: contextLine(update, `error: \`${code}\``) }] },
+  ];
+  if (error.retryable && fitsButtonValue(retryPayload)) {
+    blocks.push(
+      actions({
+        type: 'button',
+        action_id: RETRY_ACTION,
+        text: { type: 'plain_text', text: 'Retry' },
+        value: retryPayload,
+        style: 'primary',
+      }),
+    );
+  }
+  return {
+    text: `:warning: Not sent — ${code}: ${summary} ${nextStep}`,
+    blocks,
+  };
+}
+
+function buildDuplicate(input: SendResultInput, previous: PreviousSend, resendPayload: string): SlackMessage {
+  const { update } = input;
+  const when = formatSlackDate(previous.at);
+  const by = formatActor(previous.by);
+  const id = previous.messageId ? escapeCode(truncate(previous.messageId, ID_MAX)) : undefined;
+  const customer = update.to ? maskPhoneNumber(update.to) : 'the customer';
+
+  let what: string;
+  switch (previous.state) {
+    case 'sent':
+      what = `The same update already went out ${when}, sent by ${by}${id ? ` (message_id \`${id}\`)` : ''}.`;
+      break;
+    case 'in_flight':
+      what = `The same update is being sent right now: ${by} started it ${when}.`;
+      break;
+    default:
+      what =
+        `The same update was sent ${when} by ${by}, but Kaleyra did not confirm it: it may have been delivered.` +
+        (id ? ` Its message_id was \`${id}\`.` : '');
+  }
+
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: withDescription(
+          `:hourglass: Not sent: ${describeUpdate(update)} (asked for by ${formatActor(input.userId)}).\n${what}\n` +
+            `Sending it again would give ${customer} the same WhatsApp message twice.`,
+          update,
+        ),
+      },
+    },
+    {
+      type: 'context',
+      elements: [
+        { type: 'mrkdwn', text: contextLine(update, id ? `message_id: \`${id}\`` : 'code: `DUPLICATE`') },
+      ],
+    },
+  ];
+  if (fitsButtonValue(resendPayload)) {
+    blocks.push(
+      actions({
+        type: 'button',
+        action_id: RESEND_ACTION,
+        text: { type: 'plain_text', text: 'Send again anyway' },
+        value: resendPayload,
+        style: 'danger',
+        confirm: {
+          title: { type: 'plain_text', text: 'Send it again?' },
+          text: {
+            type: 'plain_text',
+            text: `This update may already have reached ${customer}. Sending again can give them the same WhatsApp message twice.`,
+          },
+          confirm: { type: 'plain_text', text: 'Send again' },
+          deny: { type: 'plain_text', text: 'Don’t send' },
+          style: 'danger',
+        },
+      }),
+    );
+  }
+  return {
+    text: `:hourglass: Not sent — DUPLICATE: the same update went out ${when}${id ? ` (message_id: ${id})` : ''}.`,
+    blocks,
+  };
+}
+
+/** "*Shipped* for order `395001` to +91 •••• 3210", skipping what is unknown. */
+function describeUpdate(update: SendResultUpdate): string {
+  const parts: string[] = [];
+  parts.push(update.status ? `*${statusLabel(update.status)}*` : 'an order-status update');
+  if (update.referenceId) parts.push(`for order \`${escapeCode(truncate(update.referenceId, 60))}\``);
+  if (update.to) parts.push(`to ${maskPhoneNumber(update.to)}`);
+  return parts.join(' ');
+}
+
+function statusLabel(status: string): string {
+  const normalised = normaliseStatus(status);
+  return isOrderStatus(normalised) ? STATUS_LABELS[normalised] : escapeMrkdwn(truncate(status, 40));
+}
+
+function withDescription(line: string, update: SendResultUpdate): string {
+  if (!update.description) return line;
+  return `${line}\n${quote(escapeMrkdwn(truncate(update.description, DESCRIPTION_SHOWN_MAX)))}`;
+}
+
+function contextLine(update: SendResultUpdate, first: string): string {
+  const parts = [first];
+  if (update.templateName) {
+    const language = update.languageCode ? ` (${escapeCode(truncate(update.languageCode, 20))})` : '';
+    parts.push(`template \`${escapeCode(truncate(update.templateName, 100))}\`${language}`);
+  }
+  return parts.join(' · ');
+}
+
+/** Codes are ours or Kaleyra's (`WA401`, `RBC001`); anything else is shown, not interpreted. */
+function plainCode(code: string): string {
+  const cleaned = String(code)
+    .replace(/[^A-Za-z0-9_-]/g, '')
+    .slice(0, 40);
+  return cleaned === '' ? 'ERROR' : cleaned;
+}
+
+// Slack rejects the whole message for a button value over 2000 characters; no button is better than no message.
+function fitsButtonValue(value: string | undefined): value is string {
+  return typeof value === 'string' && value !== '' && value.length <= SLACK_LIMITS.buttonValue;
+}
+
+function actions(button: Button): ActionsBlock {
+  return { type: 'actions', block_id: RESULT_ACTIONS_BLOCK, elements: [button] };
+}

@@ -1,0 +1,200 @@
+import type {
+  InputBlock,
+  KnownBlock,
+  ModalView,
+  PlainTextInput,
+  PlainTextOption,
+  StaticSelect,
+} from '@slack/types';
+import {
+  DEFAULT_LANGUAGE_CODE,
+  DEFAULT_TEMPLATE_NAME,
+  maskApiKey,
+  PODS,
+  type Pod,
+  type WorkspaceCredentials,
+  type WorkspaceSettingsField,
+} from '../../domain/workspace-settings.ts';
+import { CONFIG_FIELDS, CONFIG_MODAL_CALLBACK, type ConfigModalField } from '../ids.ts';
+import { formatActor, formatSlackDate, type SlackMessage, truncate } from '../messages/mrkdwn.ts';
+import { FIELD_ERROR_MAX, type ViewErrorsResponse } from './send-modal.ts';
+
+export const POD_LABELS: Record<Pod, string> = {
+  in: 'India (IN)',
+  sg: 'Singapore (SG)',
+  eu: 'Europe (EU)',
+};
+
+export const CONFIG_MODAL_MAX_LENGTHS = {
+  sid: 64,
+  apiKey: 256,
+  businessNumber: 32,
+  templateName: 512,
+  languageCode: 16,
+} as const;
+
+const FIELD_LABELS: Record<ConfigModalField, string> = {
+  sid: 'Kaleyra SID',
+  apiKey: 'Kaleyra API key',
+  pod: 'Kaleyra pod',
+  businessNumber: 'WhatsApp business number',
+  templateName: 'Default template name',
+  languageCode: 'Default template language',
+};
+
+export type ConfigModalInput = {
+  /** The saved settings, when there are some: prefill everything except the API key. */
+  current?: WorkspaceCredentials;
+};
+
+/**
+ * The settings modal. The API key is write-only: it is never put in the view (views travel through
+ * Slack and every admin's client), only its masked form in a hint.
+ */
+export function buildConfigModal(input: ConfigModalInput = {}): ModalView {
+  const { current } = input;
+  const blocks: KnownBlock[] = [];
+
+  blocks.push({
+    type: 'context',
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: current
+          ? `These settings are used for every \`/orderstatus\` send in this workspace. Last changed by ${formatActor(current.updatedBy)} ${formatSlackDate(current.updatedAt)}.`
+          : 'These settings are used for every `/orderstatus` send in this workspace. Find the SID and API key in Kaleyra under Developers → API keys.',
+      },
+    ],
+  });
+
+  blocks.push(
+    textInput('sid', {
+      value: current?.sid,
+      maxLength: CONFIG_MODAL_MAX_LENGTHS.sid,
+      placeholder: 'HXIN1234567890IN',
+      hint: 'Kaleyra → Developers → API keys. Letters and digits only.',
+    }),
+    textInput('apiKey', {
+      // Never prefilled, whatever `current` holds.
+      value: undefined,
+      maxLength: CONFIG_MODAL_MAX_LENGTHS.apiKey,
+      placeholder: current ? 'Leave blank to keep the saved key' : 'Paste the API key',
+      hint: current
+        ? `Leave blank to keep the saved key (${maskApiKey(current.apiKey)}). It is stored encrypted and never shown again.`
+        : 'It is stored encrypted and never shown again, only masked.',
+      optional: current !== undefined,
+    }),
+    podInput(current?.pod),
+    textInput('businessNumber', {
+      value: current?.businessNumber,
+      maxLength: CONFIG_MODAL_MAX_LENGTHS.businessNumber,
+      placeholder: '+918000000000',
+      hint: 'The WhatsApp Business number on this Kaleyra account (the sender), with + and the country code.',
+    }),
+    textInput('templateName', {
+      value: current?.templateName ?? DEFAULT_TEMPLATE_NAME,
+      maxLength: CONFIG_MODAL_MAX_LENGTHS.templateName,
+      placeholder: DEFAULT_TEMPLATE_NAME,
+      hint: `The approved order-status template agents send by default. Blank means ${DEFAULT_TEMPLATE_NAME}.`,
+      optional: true,
+    }),
+    textInput('languageCode', {
+      value: current?.languageCode ?? DEFAULT_LANGUAGE_CODE,
+      maxLength: CONFIG_MODAL_MAX_LENGTHS.languageCode,
+      placeholder: DEFAULT_LANGUAGE_CODE,
+      hint: `The template’s WhatsApp language code, e.g. en or en_US. Blank means ${DEFAULT_LANGUAGE_CODE}.`,
+      optional: true,
+    }),
+  );
+
+  return {
+    type: 'modal',
+    callback_id: CONFIG_MODAL_CALLBACK,
+    title: { type: 'plain_text', text: 'Kaleyra settings' },
+    submit: { type: 'plain_text', text: 'Save' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks,
+  };
+}
+
+/** The `response_action: errors` answer for the settings modal; unknown fields are dropped. */
+export function buildConfigModalErrors(
+  issues: Partial<Record<WorkspaceSettingsField, string>>,
+): ViewErrorsResponse {
+  const errors: Record<string, string> = {};
+  for (const field of Object.keys(CONFIG_FIELDS) as ConfigModalField[]) {
+    const message = issues[field];
+    if (typeof message === 'string' && message.trim() !== '') {
+      errors[CONFIG_FIELDS[field].blockId] = truncate(message.trim(), FIELD_ERROR_MAX);
+    }
+  }
+  return { response_action: 'errors', errors };
+}
+
+/** Answer to `/orderstatus config` from someone who is not a workspace admin or owner. */
+export function buildNotAdminMessage(): SlackMessage {
+  const text =
+    'Only workspace admins and owners can change the Kaleyra settings. Ask one of them to run `/orderstatus config`.';
+  return {
+    text,
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:lock: ${text}` } }],
+  };
+}
+
+function textInput(
+  field: Exclude<ConfigModalField, 'pod'>,
+  options: {
+    value: string | undefined;
+    maxLength: number;
+    placeholder: string;
+    hint: string;
+    optional?: boolean;
+  },
+): InputBlock {
+  const ids = CONFIG_FIELDS[field];
+  const element: PlainTextInput = {
+    type: 'plain_text_input',
+    action_id: ids.actionId,
+    max_length: options.maxLength,
+    placeholder: { type: 'plain_text', text: options.placeholder },
+  };
+  // Slack rejects the view for an initial_value longer than max_length; an empty one is not allowed either.
+  const value = options.value?.trim();
+  if (value && value.length <= options.maxLength) element.initial_value = value;
+  const block: InputBlock = {
+    type: 'input',
+    block_id: ids.blockId,
+    label: { type: 'plain_text', text: FIELD_LABELS[field] },
+    hint: { type: 'plain_text', text: options.hint },
+    element,
+  };
+  if (options.optional) block.optional = true;
+  return block;
+}
+
+function podOption(pod: Pod): PlainTextOption {
+  return { text: { type: 'plain_text', text: POD_LABELS[pod] }, value: pod };
+}
+
+function podInput(current: Pod | undefined): InputBlock {
+  const ids = CONFIG_FIELDS.pod;
+  const element: StaticSelect = {
+    type: 'static_select',
+    action_id: ids.actionId,
+    placeholder: { type: 'plain_text', text: 'Where your Kaleyra account lives' },
+    options: PODS.map(podOption),
+  };
+  if (current !== undefined && (PODS as readonly string[]).includes(current)) {
+    element.initial_option = podOption(current);
+  }
+  return {
+    type: 'input',
+    block_id: ids.blockId,
+    label: { type: 'plain_text', text: FIELD_LABELS.pod },
+    hint: {
+      type: 'plain_text',
+      text: 'The region of your Kaleyra account: api.in, api.ap (Singapore) or api.eu.',
+    },
+    element,
+  };
+}

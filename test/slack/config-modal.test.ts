@@ -1,0 +1,106 @@
+import type { InputBlock, ModalView, PlainTextInput, StaticSelect } from '@slack/types';
+import { describe, expect, it } from 'vitest';
+import type { WorkspaceCredentials } from '../../src/domain/workspace-settings.ts';
+import { CONFIG_FIELDS, CONFIG_MODAL_CALLBACK, type ConfigModalField } from '../../src/slack/ids.ts';
+import {
+  buildConfigModal,
+  buildConfigModalErrors,
+  buildNotAdminMessage,
+} from '../../src/slack/views/config-modal.ts';
+
+const API_KEY = 'Ak9f2c7e1b3d4a5f6e7d8c9b0a1f2e3d4';
+
+const current: WorkspaceCredentials = {
+  sid: 'HXIN1234567890IN',
+  apiKey: API_KEY,
+  pod: 'sg',
+  businessNumber: '+918000000000',
+  templateName: 'order_update',
+  languageCode: 'en_US',
+  updatedBy: 'U0ADMIN',
+  updatedAt: '2025-01-02T03:04:05.000Z',
+};
+
+function input(view: ModalView, field: ConfigModalField): InputBlock {
+  const block = view.blocks.find((b) => 'block_id' in b && b.block_id === CONFIG_FIELDS[field].blockId);
+  if (block?.type !== 'input') throw new Error(`no input for ${field}`);
+  return block as InputBlock;
+}
+
+function text(view: ModalView, field: ConfigModalField): PlainTextInput {
+  return input(view, field).element as PlainTextInput;
+}
+
+describe('buildConfigModal', () => {
+  it('is titled within Slack’s limits', () => {
+    const view = buildConfigModal();
+    expect(view.callback_id).toBe(CONFIG_MODAL_CALLBACK);
+    expect(view.title.text).toBe('Kaleyra settings');
+    for (const label of [view.title.text, view.submit?.text ?? '', view.close?.text ?? '']) {
+      expect(label.length).toBeGreaterThan(0);
+      expect(label.length).toBeLessThanOrEqual(24);
+    }
+    expect(view.private_metadata).toBeUndefined();
+  });
+
+  it('requires the API key when nothing is saved, and prefills the defaults', () => {
+    const view = buildConfigModal({});
+    expect(input(view, 'apiKey').optional).not.toBe(true);
+    expect('initial_value' in text(view, 'sid')).toBe(false);
+    expect(text(view, 'templateName').initial_value).toBe('order_status');
+    expect(text(view, 'languageCode').initial_value).toBe('en');
+    expect((input(view, 'pod').element as StaticSelect).initial_option).toBeUndefined();
+  });
+
+  it('offers the three pods with readable labels', () => {
+    const select = input(buildConfigModal(), 'pod').element as StaticSelect;
+    expect(select.type).toBe('static_select');
+    expect(select.options?.map((o) => [o.value, o.text.text])).toEqual([
+      ['in', 'India (IN)'],
+      ['sg', 'Singapore (SG)'],
+      ['eu', 'Europe (EU)'],
+    ]);
+  });
+
+  it('prefills the saved settings but never the API key', () => {
+    const view = buildConfigModal({ current });
+    expect(text(view, 'sid').initial_value).toBe(current.sid);
+    expect(text(view, 'businessNumber').initial_value).toBe(current.businessNumber);
+    expect(text(view, 'templateName').initial_value).toBe('order_update');
+    expect(text(view, 'languageCode').initial_value).toBe('en_US');
+    expect((input(view, 'pod').element as StaticSelect).initial_option?.value).toBe('sg');
+    expect('initial_value' in text(view, 'apiKey')).toBe(false);
+    expect(input(view, 'apiKey').optional).toBe(true);
+    expect(input(view, 'apiKey').hint?.text).toMatch(/^Leave blank to keep the saved key \(Ak••••e3d4\)/);
+    const json = JSON.stringify(view);
+    expect(json).not.toContain(API_KEY);
+    expect(json).not.toContain(API_KEY.slice(0, 12));
+  });
+
+  it('says who changed the settings last', () => {
+    const json = JSON.stringify(buildConfigModal({ current }));
+    expect(json).toContain('<@U0ADMIN>');
+    expect(json).toContain('<!date^1735787045^');
+  });
+});
+
+describe('buildConfigModalErrors', () => {
+  it('maps fields to block ids', () => {
+    expect(buildConfigModalErrors({ apiKey: 'Enter the Kaleyra API key.', pod: 'Choose the pod.' })).toEqual({
+      response_action: 'errors',
+      errors: {
+        [CONFIG_FIELDS.apiKey.blockId]: 'Enter the Kaleyra API key.',
+        [CONFIG_FIELDS.pod.blockId]: 'Choose the pod.',
+      },
+    });
+  });
+});
+
+describe('buildNotAdminMessage', () => {
+  it('tells a non-admin who can change the settings', () => {
+    const message = buildNotAdminMessage();
+    expect(message.text).toMatch(/admins and owners/);
+    expect(message.text).toContain('/orderstatus config');
+    expect(message.blocks.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { buildHelpMessage } from '../../src/slack/messages/help.ts';
+
+describe('buildHelpMessage', () => {
+  const message = buildHelpMessage();
+  const json = JSON.stringify(message.blocks);
+
+  it('gives the syntax and an example', () => {
+    expect(message.text).toContain('/orderstatus');
+    expect(json).toContain('/orderstatus <customer number> <order reference> <status> [description]');
+    expect(json).toContain('/orderstatus +919876543210 395001 shipped');
+  });
+
+  it('lists the five statuses and the other accepted spellings', () => {
+    for (const status of ['processing', 'partially_shipped', 'shipped', 'completed', 'canceled']) {
+      expect(json).toContain(`\`${status}\``);
+    }
+    expect(json).toContain('cancelled');
+    expect(json).toContain('partially-shipped');
+  });
+
+  it('mentions the form and the admin settings', () => {
+    expect(json).toMatch(/alone.*opens a form/);
+    expect(json).toContain('/orderstatus config');
+  });
+
+  it('keeps every section within Slack’s 3000 characters', () => {
+    for (const block of message.blocks) {
+      if (block.type === 'section') expect(block.text?.text.length ?? 0).toBeLessThanOrEqual(3000);
+    }
+  });
+});

@@ -1,0 +1,285 @@
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One Web API call the app made, body decoded (JSON-string fields such as `view` and `blocks` parsed). */
+export type SlackApiCall = {
+  method: string;
+  body: Record<string, unknown>;
+  headers: IncomingHttpHeaders;
+  /** The bearer token the call carried (header, or a `token` field), if any. */
+  token: string | undefined;
+};
+
+export type ResponseUrlPost = { path: string; body: unknown; headers: IncomingHttpHeaders };
+
+/** A canned answer, or a function of the call (may be async, e.g. to answer slowly). */
+export type SlackApiResponder = Record<string, unknown> | ((call: SlackApiCall) => unknown);
+
+export type SlackUserFlags = {
+  is_admin?: boolean;
+  is_owner?: boolean;
+  is_primary_owner?: boolean;
+  team_id?: string;
+};
+
+export type FakeSlack = {
+  /** Web API base ending in `/api/`: use as SLACK_API_URL. */
+  url: string;
+  /** The server's origin, `http://127.0.0.1:<port>`. */
+  origin: string;
+  calls: SlackApiCall[];
+  responseUrlPosts: ResponseUrlPost[];
+  /** A slash-command/interaction response_url on this server; POSTs to it land in responseUrlPosts. */
+  responseUrl(id: string): string;
+  /** Replaces the default answer for `method`. `status` sets the HTTP status (e.g. 429 with `retry-after`). */
+  setResponse(
+    method: string,
+    response: SlackApiResponder,
+    options?: { status?: number; headers?: Record<string, string> },
+  ): void;
+  /** users.info answers these flags for `userId` (default: not an admin, not an owner). */
+  setUser(userId: string, flags: SlackUserFlags): void;
+  callsTo(method: string): SlackApiCall[];
+  /** Forgets recorded calls and posts (responses and users stay as set). */
+  clear(): void;
+  /** Polls until `predicate` returns something truthy and returns it; rejects after `timeoutMs`. */
+  waitFor<T>(predicate: (slack: FakeSlack) => T | undefined | null | false, timeoutMs?: number): Promise<T>;
+  close(): Promise<void>;
+};
+
+type Override = { responder: SlackApiResponder; status: number; headers: Record<string, string> };
+
+const MAX_BODY = 5 * 1024 * 1024;
+
+/**
+ * A fake of Slack's Web API on loopback, answering like Slack (HTTP 200 with `ok` true or false)
+ * so the real @slack/web-api client can be pointed at it with SLACK_API_URL.
+ */
+export async function startFakeSlack(): Promise<FakeSlack> {
+  const overrides = new Map<string, Override>();
+  const users = new Map<string, SlackUserFlags>();
+  const calls: SlackApiCall[] = [];
+  const responseUrlPosts: ResponseUrlPost[] = [];
+  let tsCounter = 0;
+  const nextTs = (): string => {
+    tsCounter += 1;
+    return `${Math.floor(Date.now() / 1000)}.${String(tsCounter).padStart(6, '0')}`;
+  };
+
+  const defaults: Record<string, (call: SlackApiCall) => unknown> = {
+    'auth.test': (call) => ({
+      ok: true,
+      url: 'https://fake.slack.com/',
+      team: 'Fake team',
+      user: 'orderstatus',
+      team_id: teamFromToken(call.token) ?? 'T1',
+      user_id: 'UBOT',
+      bot_id: 'B1',
+      is_enterprise_install: false,
+    }),
+    'views.open': (call) => ({ ok: true, view: viewAnswer(call) }),
+    'views.update': (call) => ({ ok: true, view: viewAnswer(call) }),
+    'views.push': (call) => ({ ok: true, view: viewAnswer(call) }),
+    'views.publish': (call) => ({ ok: true, view: viewAnswer(call) }),
+    'chat.postMessage': (call) => {
+      const ts = nextTs();
+      return { ok: true, channel: call.body.channel, ts, message: { text: call.body.text, ts } };
+    },
+    'chat.update': (call) => ({
+      ok: true,
+      channel: call.body.channel,
+      ts: call.body.ts,
+      text: call.body.text,
+    }),
+    'chat.postEphemeral': () => ({ ok: true, message_ts: nextTs() }),
+    'users.info': (call) => {
+      const id = typeof call.body.user === 'string' ? call.body.user : '';
+      if (id === '') return { ok: false, error: 'user_not_found' };
+      const flags = users.get(id) ?? {};
+      return {
+        ok: true,
+        user: {
+          id,
+          team_id: flags.team_id ?? 'T1',
+          name: id.toLowerCase(),
+          is_admin: flags.is_admin ?? false,
+          is_owner: flags.is_owner ?? false,
+          is_primary_owner: flags.is_primary_owner ?? false,
+          is_bot: false,
+          deleted: false,
+        },
+      };
+    },
+    'conversations.info': (call) => ({
+      ok: true,
+      channel: {
+        id: call.body.channel,
+        name: 'orders',
+        is_channel: true,
+        is_member: true,
+        is_archived: false,
+      },
+    }),
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: false, error: 'fake_slack_error', detail: String(error) }));
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const raw = await readBody(req);
+
+    if (url.pathname.startsWith('/response/')) {
+      responseUrlPosts.push({
+        path: url.pathname,
+        body: parseBody(raw, req.headers['content-type']),
+        headers: req.headers,
+      });
+      sendJson(res, 200, { ok: true });
+      return;
+    }
+
+    if (!url.pathname.startsWith('/api/')) {
+      sendJson(res, 404, { ok: false, error: 'not_found' });
+      return;
+    }
+
+    const method = decodeURIComponent(url.pathname.slice('/api/'.length));
+    const body: Record<string, unknown> = Object.fromEntries(url.searchParams);
+    const parsed = parseBody(raw, req.headers['content-type']);
+    if (isRecord(parsed)) Object.assign(body, parsed);
+    const call: SlackApiCall = { method, body, headers: req.headers, token: tokenOf(req.headers, body) };
+    calls.push(call);
+
+    const override = overrides.get(method);
+    if (override) {
+      const answer =
+        typeof override.responder === 'function' ? await override.responder(call) : override.responder;
+      sendJson(res, override.status, answer, override.headers);
+      return;
+    }
+    const fallback = defaults[method];
+    sendJson(res, 200, fallback ? fallback(call) : { ok: false, error: 'unknown_method' });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+
+  const fake: FakeSlack = {
+    url: `${origin}/api/`,
+    origin,
+    calls,
+    responseUrlPosts,
+    responseUrl: (id) => `${origin}/response/${encodeURIComponent(id)}`,
+    setResponse(method, response, options = {}) {
+      overrides.set(method, {
+        responder: response,
+        status: options.status ?? 200,
+        headers: options.headers ?? {},
+      });
+    },
+    setUser(userId, flags) {
+      users.set(userId, flags);
+    },
+    callsTo: (method) => calls.filter((call) => call.method === method),
+    clear() {
+      calls.length = 0;
+      responseUrlPosts.length = 0;
+    },
+    async waitFor(predicate, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const result = predicate(fake);
+        if (result) return result;
+        if (Date.now() > deadline) throw new Error(`fake Slack: condition not met within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+  return fake;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY) throw new Error('request body too large');
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** JSON bodies as they are; form bodies field by field, with JSON-looking fields (`view`, `blocks`) decoded. */
+function parseBody(raw: string, contentType: string | undefined): unknown {
+  if (raw === '') return {};
+  if (contentType?.includes('application/json')) return tryJson(raw) ?? raw;
+  if (contentType?.includes('application/x-www-form-urlencoded')) {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of new URLSearchParams(raw)) out[key] = decodeField(value);
+    return out;
+  }
+  return tryJson(raw) ?? raw;
+}
+
+function decodeField(value: string): unknown {
+  const trimmed = value.trimStart();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) return tryJson(value) ?? value;
+  return value;
+}
+
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function tokenOf(headers: IncomingHttpHeaders, body: Record<string, unknown>): string | undefined {
+  const authorization = headers.authorization;
+  if (typeof authorization === 'string' && authorization.startsWith('Bearer ')) return authorization.slice(7);
+  return typeof body.token === 'string' ? body.token : undefined;
+}
+
+/** `xoxb-T2-anything` → `T2`, so tests can tell workspaces apart by token; otherwise undefined. */
+function teamFromToken(token: string | undefined): string | undefined {
+  const piece = token?.split('-')[1];
+  return piece !== undefined && /^[TE][A-Z0-9]+$/.test(piece) ? piece : undefined;
+}
+
+function viewAnswer(call: SlackApiCall): Record<string, unknown> {
+  const view = isRecord(call.body.view) ? call.body.view : {};
+  return { ...view, id: typeof call.body.view_id === 'string' ? call.body.view_id : 'V1', hash: 'fake-hash' };
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body ?? { ok: true }));
+}
