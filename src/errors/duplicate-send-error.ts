@@ -4,7 +4,9 @@ export class DuplicateSendError extends Error {
   readonly previous: PreviousSend;
 
   constructor(previous: PreviousSend) {
-    super(`The same update was already ${previous.state === 'sent' ? 'sent' : 'attempted'} at ${previous.at}`);
+    super(
+      `The same update was already ${previous.state === 'sent' ? 'sent' : 'attempted'} at ${previous.at}`,
+    );
     this.previous = previous;
   }
 }

@@ -18,7 +18,12 @@ export type ResolvedOrderStatus = {
   languageCode: string;
 };
 
-export type SendError = NotConfiguredError | ValidationError | KaleyraError | StorageError | DuplicateSendError;
+export type SendError =
+  | NotConfiguredError
+  | ValidationError
+  | KaleyraError
+  | StorageError
+  | DuplicateSendError;
 
 export type SendResult =
   | { ok: true; messageId: string; update: ResolvedOrderStatus }

@@ -1,0 +1,124 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import bolt, { type AppOptions, type Authorize, type InstallationStore } from '@slack/bolt';
+import type { ServerConfig } from './config.ts';
+import type { Health } from './health.ts';
+import { type Logger, toBoltLogger } from './logger.ts';
+import type { Services } from './services/open-services.ts';
+import { registerListeners } from './slack/listeners/register-listeners.ts';
+
+const { App, HTTPReceiver, SocketModeReceiver } = bolt;
+
+/** Slack never sends a command or interaction anywhere near this; anything larger is not from Slack. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export const OAUTH_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'users:read'];
+
+export type AppDeps = {
+  config: ServerConfig;
+  logger: Logger;
+  services: Services;
+  health: Health;
+  installationStore?: InstallationStore;
+};
+
+export type BuiltApp = {
+  app: InstanceType<typeof App>;
+  /** Node request listener for the HTTP receiver (`/slack/events`, OAuth routes, `/healthz`). */
+  requestListener: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  /** Socket Mode receiver to start, when configured. */
+  socketMode: { start(): Promise<unknown>; stop(): Promise<unknown> } | undefined;
+};
+
+/** Builds the Bolt app from its dependencies; starting and stopping it is server.ts's job. */
+export function createApp(deps: AppDeps): BuiltApp {
+  const { config, logger } = deps;
+  const boltLogger = toBoltLogger(logger);
+  const { auth, transport } = config.slack;
+
+  const oauth =
+    auth.mode === 'oauth'
+      ? {
+          clientId: auth.clientId,
+          clientSecret: auth.clientSecret,
+          stateSecret: auth.stateSecret,
+          scopes: OAUTH_SCOPES,
+          ...(deps.installationStore ? { installationStore: deps.installationStore } : {}),
+          installerOptions: {
+            installPath: '/slack/install',
+            redirectUriPath: '/slack/oauth_redirect',
+            directInstall: true,
+          },
+        }
+      : undefined;
+
+  const healthRoute = {
+    path: '/healthz',
+    method: ['GET'],
+    handler: (req: IncomingMessage, res: ServerResponse) => void deps.health.handle(req, res),
+  };
+
+  let requestListener: BuiltApp['requestListener'];
+  let socketMode: BuiltApp['socketMode'];
+  let receiver: AppOptions['receiver'];
+  if (transport.kind === 'http') {
+    const http = new HTTPReceiver({
+      signingSecret: transport.signingSecret,
+      endpoints: '/slack/events',
+      logger: boltLogger,
+      bodyLimit: BODY_LIMIT_BYTES,
+      customRoutes: [healthRoute],
+      ...(oauth ?? {}),
+      // A signed but malformed payload is the sender's fault: answer 400, never 500.
+      processEventErrorHandler: async ({ error, response }) => {
+        logger.warn({ err: error }, 'could not process a Slack request');
+        if (response.headersSent) return false;
+        response.writeHead(400);
+        response.end();
+        return true;
+      },
+    });
+    requestListener = (req, res) => {
+      try {
+        http.requestListener(req, res);
+      } catch {
+        // Unknown path (Bolt throws to defer routing).
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('Not found');
+      }
+    };
+    receiver = http;
+  } else {
+    const socket = new SocketModeReceiver({
+      appToken: transport.appToken,
+      logger: boltLogger,
+      ...(oauth ?? {}),
+    });
+    socketMode = socket;
+    receiver = socket;
+  }
+
+  // Single-workspace mode answers authorize itself so no `auth.test` round trip sits in front of an ack.
+  const authorize: Authorize<boolean> | undefined =
+    auth.mode === 'single' ? async () => ({ botToken: auth.botToken }) : undefined;
+
+  const app = new App({
+    receiver,
+    logger: boltLogger,
+    clientOptions: {
+      slackApiUrl: config.slack.apiUrl,
+      logger: boltLogger,
+      // Bolt's client retries only what Slack asks for (429 Retry-After); keep it short so posts are not stuck.
+      retryConfig: { retries: 2, factor: 1.5, maxTimeout: 5000 },
+    },
+    // In OAuth mode the receiver's installer authorizes from the installation store.
+    ...(authorize ? { authorize } : {}),
+  });
+
+  app.error(async (error) => {
+    // The one place an unexpected listener error is logged.
+    logger.error({ err: error }, 'unhandled error in a Slack listener');
+  });
+
+  registerListeners(app, deps);
+  return { app, requestListener, socketMode };
+}

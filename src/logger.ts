@@ -1,0 +1,138 @@
+import { type Logger as SlackLogger, LogLevel as SlackLogLevel } from '@slack/bolt';
+import { type DestinationStream, type Logger, pino } from 'pino';
+import type { LogLevel } from './config.ts';
+
+export type { Logger };
+
+// Token shapes that must never reach a log line, whatever object carried them.
+const SECRET_PATTERNS: readonly RegExp[] = [
+  /xox[abposer]-[A-Za-z0-9-]+/g,
+  /xapp-[A-Za-z0-9-]+/g,
+  /("?api[-_]?key"?\s*[:=]\s*"?)[^"\s,}]+/gi,
+  /(authorization"?\s*[:=]\s*"?)(Bearer\s+)?[^"\s,}]+/gi,
+];
+// Customer numbers: keep the country code's first digits and the last four.
+const PHONE = /\+\d{2}\d{3,9}(\d{4})\b/g;
+
+/**
+ * Removes known secret values and token shapes from text. `secrets` is the live set of values this
+ * process knows to be secret (signing secret, tokens, encryption key, API keys as they are used).
+ */
+export function scrubText(text: string, secrets: ReadonlySet<string>): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length >= 6) out = out.split(secret).join('[redacted]');
+  }
+  for (const pattern of SECRET_PATTERNS) {
+    out = out.replace(pattern, (_match, prefix?: string) =>
+      typeof prefix === 'string' ? `${prefix}[redacted]` : '[redacted]',
+    );
+  }
+  return out.replace(PHONE, (match, last4: string) => `${match.slice(0, 3)}••••${last4}`);
+}
+
+/** Errors are logged by name, code and message only: HTTP client errors carry request options and headers. */
+function serializeError(error: unknown, secrets: ReadonlySet<string>): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: scrubText(String(error), secrets) };
+  const out: Record<string, unknown> = {
+    type: error.name,
+    message: scrubText(error.message, secrets),
+  };
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' || typeof code === 'number') out.code = code;
+  if (error.stack) out.stack = scrubText(error.stack, secrets);
+  if (error.cause !== undefined) out.cause = serializeError(error.cause, secrets);
+  return out;
+}
+
+export type LoggerOptions = {
+  level: LogLevel;
+  secrets?: Set<string>;
+  destination?: DestinationStream;
+};
+
+/** Structured JSON logs with secrets and customer numbers removed, whatever path they arrive by. */
+export function createLogger(options: LoggerOptions): Logger {
+  const secrets = options.secrets ?? new Set<string>();
+  return pino(
+    {
+      level: options.level,
+      base: null,
+      redact: {
+        paths: [
+          'apiKey',
+          '*.apiKey',
+          'api_key',
+          '*.api_key',
+          'token',
+          '*.token',
+          'botToken',
+          '*.botToken',
+          'headers',
+          '*.headers',
+          'signingSecret',
+          '*.signingSecret',
+          'clientSecret',
+          '*.clientSecret',
+        ],
+        censor: '[redacted]',
+      },
+      serializers: {
+        err: (error: unknown) => serializeError(error, secrets),
+        error: (error: unknown) => serializeError(error, secrets),
+      },
+      hooks: {
+        // Free-text messages (including Bolt's own) are scrubbed too.
+        logMethod(args, method) {
+          const scrubbed = args.map((arg) => {
+            if (typeof arg === 'string') return scrubText(arg, secrets);
+            if (arg instanceof Error) return { err: arg };
+            return arg;
+          });
+          method.apply(this, scrubbed as Parameters<typeof method>);
+        },
+      },
+    },
+    options.destination,
+  );
+}
+
+const BOLT_LEVELS: Record<string, SlackLogLevel> = {
+  debug: SlackLogLevel.DEBUG,
+  info: SlackLogLevel.INFO,
+  warn: SlackLogLevel.WARN,
+  error: SlackLogLevel.ERROR,
+};
+
+/** Bolt's logger interface over pino, so Bolt's messages are structured and scrubbed like ours. */
+export function toBoltLogger(logger: Logger): SlackLogger {
+  const child = logger.child({ component: 'bolt' });
+  const write =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...msg: unknown[]) => {
+      const error = msg.find((part) => part instanceof Error);
+      const text = msg
+        .filter((part) => !(part instanceof Error))
+        .map((part) => (typeof part === 'string' ? part : safeJson(part)))
+        .join(' ');
+      if (error) child[level]({ err: error }, text);
+      else child[level](text);
+    };
+  return {
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    setLevel: () => {},
+    getLevel: () => BOLT_LEVELS[child.level] ?? SlackLogLevel.INFO,
+    setName: () => {},
+  };
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

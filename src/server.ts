@@ -1,0 +1,158 @@
+import { realpathSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createApp } from './app.ts';
+import { ConfigError, loadServerConfig, type ServerConfig } from './config.ts';
+import { createHealth } from './health.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { openServices } from './services/open-services.ts';
+
+/** How long a SIGTERM waits for in-flight sends to finish and post their outcomes. */
+export const DRAIN_TIMEOUT_MS = 25_000;
+
+export type RunningServer = {
+  url: string;
+  port: number;
+  config: ServerConfig;
+  /** Stops taking requests, finishes in-flight sends, closes the database. */
+  stop(): Promise<void>;
+};
+
+export type StartOptions = {
+  /** Install SIGTERM/SIGINT handlers that drain and exit (the real process); tests leave them off. */
+  handleSignals?: boolean;
+  logger?: Logger;
+};
+
+export async function startServer(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  options: StartOptions = {},
+): Promise<RunningServer> {
+  const config = loadServerConfig(env);
+  const secrets = collectSecrets(config);
+  const logger = options.logger ?? createLogger({ level: config.logLevel, secrets });
+
+  let services: Awaited<ReturnType<typeof openServices>> | undefined;
+  const health = createHealth(async () => (services ? services.ping() : false));
+  let listener: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+
+  // Listen first so `/healthz` answers 503 while the database and app come up.
+  const server: Server = createServer((req, res) => {
+    if (listener && health.state === 'ready') return listener(req, res);
+    if (req.url?.startsWith('/healthz')) return void health.handle(req, res);
+    if (health.state === 'ready') {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('Not found');
+      return;
+    }
+    res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '5' });
+    res.end(health.state === 'draining' ? 'Shutting down' : 'Starting');
+  });
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  try {
+    services = await openServices(config, logger, { secrets });
+  } catch (error) {
+    await new Promise((resolve) => server.close(resolve));
+    throw error;
+  }
+  const built = createApp({
+    config,
+    logger,
+    services,
+    health,
+    installationStore: services.installationStore,
+  });
+  listener = built.requestListener;
+  if (built.socketMode) await built.socketMode.start();
+  health.setState('ready');
+  logger.info(
+    {
+      port,
+      slack: `${config.slack.auth.mode === 'single' ? 'single workspace' : 'OAuth (multi-workspace)'} over ${
+        config.slack.transport.kind === 'http' ? 'HTTP' : 'Socket Mode'
+      }`,
+      database: services.databaseMode,
+    },
+    'orderstatus is ready',
+  );
+
+  let stopping: Promise<void> | undefined;
+  async function stop(): Promise<void> {
+    stopping ??= (async () => {
+      health.setState('draining');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const inFlight = services?.tasks.size ?? 0;
+      if (inFlight > 0) logger.info({ inFlight }, 'draining in-flight sends');
+      const drained = (await services?.tasks.drain(DRAIN_TIMEOUT_MS)) ?? true;
+      if (!drained)
+        logger.warn({ left: services?.tasks.size }, 'drain timed out; some outcomes were not posted');
+      if (built.socketMode) await built.socketMode.stop().catch(() => {});
+      server.closeAllConnections();
+      await closed;
+      await services?.close();
+      logger.info('orderstatus stopped');
+    })();
+    return stopping;
+  }
+
+  if (options.handleSignals) {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        logger.info({ signal }, 'shutting down');
+        stop().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            logger.error({ err: error }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      });
+    }
+  }
+
+  return { url: `http://127.0.0.1:${port}`, port, config, stop };
+}
+
+/** Every configured secret, so the logger can scrub them from any text. */
+function collectSecrets(config: ServerConfig): Set<string> {
+  const secrets = new Set<string>();
+  const { auth, transport } = config.slack;
+  if (auth.mode === 'single') secrets.add(auth.botToken);
+  else secrets.add(auth.clientSecret).add(auth.stateSecret);
+  if (transport.signingSecret) secrets.add(transport.signingSecret);
+  if (transport.kind === 'socket') secrets.add(transport.appToken);
+  if (config.storage.encryptionKey) secrets.add(config.storage.encryptionKey);
+  return secrets;
+}
+
+function isMain(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  startServer(process.env, { handleSignals: true }).catch((error: unknown) => {
+    // One clear line for the operator; no stack for configuration mistakes.
+    const message =
+      error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error);
+    process.stderr.write(`orderstatus: cannot start: ${message}\n`);
+    process.exit(1);
+  });
+}

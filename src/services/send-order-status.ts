@@ -1,0 +1,70 @@
+import type { OrderStatusRequest } from '../domain/order-status.ts';
+import type { WorkspaceCredentials } from '../domain/workspace-settings.ts';
+import { NotConfiguredError } from '../errors/not-configured-error.ts';
+import { StorageError } from '../errors/storage-error.ts';
+import { buildOrderStatusPayload } from '../kaleyra/build-payload.ts';
+import type { KaleyraClient } from '../kaleyra/client.ts';
+import { KaleyraError } from '../kaleyra/kaleyra-error.ts';
+import type { Actor, ResolvedOrderStatus, SendResult } from './types.ts';
+
+export type OrderStatusServiceDeps = {
+  credentials: { get(workspaceId: string): Promise<WorkspaceCredentials | undefined> };
+  kaleyra: KaleyraClient;
+};
+
+export type SendOrderStatusInput = {
+  /** Team id, or the enterprise id for an org-wide install; from the verified request, never from user text. */
+  workspaceId: string;
+  request: OrderStatusRequest;
+  actor: Actor;
+  /** A deliberate resend: skip the duplicate guard. */
+  force?: boolean;
+};
+
+/** Fills the template name and language from the workspace defaults when the agent gave none. */
+export function resolveOrderStatus(
+  request: OrderStatusRequest,
+  defaults: WorkspaceCredentials,
+): ResolvedOrderStatus {
+  const update: ResolvedOrderStatus = {
+    to: request.to,
+    referenceId: request.referenceId,
+    status: request.status,
+    templateName: request.templateName ?? defaults.templateName,
+    languageCode: request.languageCode ?? defaults.languageCode,
+  };
+  if (request.description !== undefined) update.description = request.description;
+  return update;
+}
+
+export function createOrderStatusService(deps: OrderStatusServiceDeps) {
+  /** Loads the workspace's credentials, sends once, and returns the message_id or a named error. */
+  async function sendOrderStatus({ workspaceId, request, actor }: SendOrderStatusInput): Promise<SendResult> {
+    let credentials: WorkspaceCredentials | undefined;
+    try {
+      credentials = await deps.credentials.get(workspaceId);
+    } catch (error) {
+      if (error instanceof StorageError) return { ok: false, error };
+      throw error;
+    }
+    if (!credentials) return { ok: false, error: new NotConfiguredError(workspaceId) };
+
+    const update = resolveOrderStatus(request, credentials);
+    const payload = buildOrderStatusPayload(update, {
+      ref: workspaceId,
+      ref1: actor.kind === 'slack' ? actor.userId : 'cli',
+      ...(actor.kind === 'slack' ? { ref2: actor.channelId } : {}),
+    });
+    try {
+      const { messageId } = await deps.kaleyra.sendOrderStatus(credentials, payload);
+      return { ok: true, messageId, update };
+    } catch (error) {
+      if (error instanceof KaleyraError) return { ok: false, error, update };
+      throw error;
+    }
+  }
+
+  return { sendOrderStatus };
+}
+
+export type OrderStatusService = ReturnType<typeof createOrderStatusService>;
