@@ -25,6 +25,15 @@ export function describeError(error: unknown): ErrorDescription {
       retryable: false,
     };
   }
+  if (error instanceof StorageError && error.reason === 'unreadable') {
+    return {
+      code: 'CREDENTIALS_UNREADABLE',
+      summary: 'The saved Kaleyra settings of this workspace cannot be read back, so nothing was sent.',
+      nextStep:
+        'Ask a workspace admin to enter them again with `/orderstatus config`; if every workspace is affected, check ENCRYPTION_KEY.',
+      retryable: false,
+    };
+  }
   if (error instanceof StorageError) {
     return {
       code: 'STORAGE_UNAVAILABLE',

@@ -1,0 +1,223 @@
+import type Keyv from 'keyv';
+import * as v from 'valibot';
+import type { WorkspaceCredentials, WorkspaceSettings } from '../domain/workspace-settings.ts';
+import { PODS } from '../domain/workspace-settings.ts';
+import { NotConfiguredError } from '../errors/not-configured-error.ts';
+import { StorageError } from '../errors/storage-error.ts';
+import { ValidationError } from '../errors/validation-error.ts';
+import type { Cipher } from './encryption.ts';
+
+export type WorkspaceSettingsChanges = Omit<WorkspaceSettings, 'apiKey'> & { apiKey?: string | undefined };
+
+export type CredentialStore = {
+  get(workspaceId: string): Promise<WorkspaceCredentials | undefined>;
+  set(
+    workspaceId: string,
+    settings: WorkspaceSettings,
+    updatedBy: string,
+    now?: Date,
+  ): Promise<WorkspaceCredentials>;
+  /**
+   * Without `apiKey`, keeps the stored key (NotConfiguredError when nothing is stored, StorageError when
+   * it cannot be read). With `apiKey`, the changes are complete settings and replace whatever is stored.
+   */
+  update(
+    workspaceId: string,
+    changes: WorkspaceSettingsChanges,
+    updatedBy: string,
+    now?: Date,
+  ): Promise<WorkspaceCredentials>;
+  delete(workspaceId: string): Promise<boolean>;
+  /**
+   * Rewrites every record not encrypted with the current key; returns how many it rewrote. Records it
+   * cannot decrypt are skipped, then named in a StorageError once the others are done.
+   */
+  reencryptAll(): Promise<number>;
+};
+
+const KEY_PREFIX = 'credentials:';
+const WORKSPACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Stored shape: everything in clear except the API key, which only exists as `apiKeyEncrypted`
+ * (AES-GCM, AAD = workspace id, so a row copied under another workspace does not decrypt). The SID
+ * stays readable: it identifies the account but cannot authenticate without the key.
+ * Checked loosely on read (types, not today's input rules) so that tightening a rule later does not
+ * make existing rows unreadable.
+ */
+const StoredCredentialsSchema = v.object({
+  sid: v.pipe(v.string(), v.nonEmpty()),
+  apiKeyEncrypted: v.pipe(v.string(), v.nonEmpty()),
+  pod: v.picklist(PODS),
+  businessNumber: v.pipe(v.string(), v.nonEmpty()),
+  templateName: v.pipe(v.string(), v.nonEmpty()),
+  languageCode: v.pipe(v.string(), v.nonEmpty()),
+  updatedBy: v.string(),
+  updatedAt: v.string(),
+});
+type StoredCredentials = v.InferOutput<typeof StoredCredentialsSchema>;
+const StoredRowSchema = v.object({ value: StoredCredentialsSchema });
+
+export function createCredentialStore(keyv: Keyv<unknown>, cipher: Cipher): CredentialStore {
+  const readStored = async (workspaceId: string): Promise<StoredCredentials | undefined> => {
+    const key = keyOf(workspaceId);
+    let raw: unknown;
+    try {
+      raw = await keyv.get(key);
+    } catch (error) {
+      // Keyv's JSON deserializer fails on a corrupt row: that is bad data, not an outage.
+      throw error instanceof SyntaxError ? malformed(workspaceId, error) : asStorageError(error);
+    }
+    if (raw === undefined) return undefined;
+    const parsed = v.safeParse(StoredCredentialsSchema, raw);
+    if (!parsed.success) throw malformed(workspaceId);
+    return parsed.output;
+  };
+
+  const reveal = (workspaceId: string, stored: StoredCredentials): WorkspaceCredentials => {
+    const { apiKeyEncrypted, ...clear } = stored;
+    return { ...clear, apiKey: cipher.decrypt(apiKeyEncrypted, workspaceId) };
+  };
+
+  const write = async (
+    workspaceId: string,
+    settings: WorkspaceSettings,
+    updatedBy: string,
+    now: Date,
+  ): Promise<WorkspaceCredentials> => {
+    const credentials: WorkspaceCredentials = {
+      sid: settings.sid,
+      apiKey: settings.apiKey,
+      pod: settings.pod,
+      businessNumber: settings.businessNumber,
+      templateName: settings.templateName,
+      languageCode: settings.languageCode,
+      updatedBy,
+      updatedAt: now.toISOString(),
+    };
+    const { apiKey, ...clear } = credentials;
+    const key = keyOf(workspaceId);
+    const stored: StoredCredentials = { ...clear, apiKeyEncrypted: cipher.encrypt(apiKey, workspaceId) };
+    await reach(() => keyv.set(key, stored));
+    return credentials;
+  };
+
+  return {
+    async get(workspaceId) {
+      const stored = await readStored(workspaceId);
+      return stored && reveal(workspaceId, stored);
+    },
+
+    async set(workspaceId, settings, updatedBy, now = new Date()) {
+      return write(workspaceId, settings, updatedBy, now);
+    },
+
+    async update(workspaceId, changes, updatedBy, now = new Date()) {
+      // With a new key the changes are complete settings, so a missing or unreadable row is simply replaced.
+      if (changes.apiKey !== undefined)
+        return write(workspaceId, { ...changes, apiKey: changes.apiKey }, updatedBy, now);
+      const stored = await readStored(workspaceId);
+      if (!stored) throw new NotConfiguredError(workspaceId);
+      // Decrypting proves the kept key is still readable before the row is rewritten.
+      const { apiKey } = reveal(workspaceId, stored);
+      return write(workspaceId, { ...changes, apiKey }, updatedBy, now);
+    },
+
+    async delete(workspaceId) {
+      const key = keyOf(workspaceId);
+      return reach(() => keyv.delete(key));
+    },
+
+    async reencryptAll() {
+      const stale = await reach(() => listStale(keyv, cipher));
+      const unreadable: string[] = [];
+      let rewritten = 0;
+      for (const workspaceId of stale) {
+        const stored = await readStored(workspaceId);
+        if (!stored) continue;
+        let credentials: WorkspaceCredentials;
+        try {
+          credentials = reveal(workspaceId, stored);
+        } catch {
+          unreadable.push(workspaceId); // one bad row must not stop the others from rotating
+          continue;
+        }
+        const { updatedBy, updatedAt, ...settings } = credentials;
+        // Not a settings change: who changed them last, and when, stay as they were.
+        await write(workspaceId, settings, updatedBy, new Date(updatedAt));
+        rewritten += 1;
+      }
+      if (unreadable.length > 0) {
+        throw new StorageError(
+          `Re-encrypted ${rewritten} workspace(s), but could not decrypt ${unreadable.join(', ')} (is the old key still listed in ENCRYPTION_KEY?).`,
+        );
+      }
+      return rewritten;
+    },
+  };
+}
+
+type RawIterable = { iterator(namespace?: string): AsyncIterable<[string, string]> };
+
+/** Workspaces whose stored key is not under the current key. Unreadable rows are left for `get` to report. */
+async function listStale(keyv: Keyv<unknown>, cipher: Cipher): Promise<string[]> {
+  // Keyv's own iterator throws on the first corrupt row; the adapter's yields raw text we parse per row.
+  const adapter: unknown = keyv.store;
+  if (typeof (adapter as Partial<RawIterable> | undefined)?.iterator !== 'function') {
+    throw new StorageError('This store cannot list its records, so keys cannot be re-encrypted.');
+  }
+  // @keyv/postgres's iterator reports a failed page as an 'error' event and just stops.
+  let failure: unknown;
+  const onError = (error: unknown) => {
+    failure ??= error;
+  };
+  keyv.on('error', onError);
+  const prefix = `${keyv.namespace ? `${keyv.namespace}:` : ''}${KEY_PREFIX}`;
+  const stale: string[] = [];
+  try {
+    for await (const [key, raw] of (adapter as RawIterable).iterator(keyv.namespace)) {
+      if (!key.startsWith(prefix)) continue;
+      const row = await (async () => keyv.deserialize?.(raw))().catch(() => undefined);
+      const parsed = v.safeParse(StoredRowSchema, row);
+      if (parsed.success && cipher.needsReencrypt(parsed.output.value.apiKeyEncrypted)) {
+        stale.push(key.slice(prefix.length));
+      }
+    }
+  } finally {
+    keyv.off('error', onError);
+  }
+  if (failure !== undefined) throw failure;
+  return stale;
+}
+
+function malformed(workspaceId: string, cause?: unknown): StorageError {
+  return new StorageError(
+    `The stored Kaleyra settings of workspace ${workspaceId} are malformed; an admin should enter them again with /orderstatus config.`,
+    { cause, reason: 'unreadable' },
+  );
+}
+
+function keyOf(workspaceId: string): string {
+  // A `:` or whitespace in the id could alias another key; Slack team and enterprise ids never have one.
+  if (!WORKSPACE_ID.test(workspaceId)) {
+    throw new ValidationError({
+      workspaceId: 'A workspace id is 1-64 letters, digits, _ or - (e.g. T0123ABCD).',
+    });
+  }
+  return `${KEY_PREFIX}${workspaceId}`;
+}
+
+async function reach<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw asStorageError(error);
+  }
+}
+
+function asStorageError(error: unknown): StorageError {
+  if (error instanceof StorageError) return error;
+  return new StorageError('Could not reach the database to read or write workspace credentials.', {
+    cause: error,
+  });
+}
