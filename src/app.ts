@@ -1,12 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import bolt, { type AppOptions, type Authorize, type InstallationStore } from '@slack/bolt';
+import {
+  App,
+  type AppOptions,
+  type Authorize,
+  HTTPReceiver,
+  type InstallationStore,
+  SocketModeReceiver,
+} from '@slack/bolt';
 import type { ServerConfig } from './config.ts';
 import type { Health } from './health.ts';
 import { type Logger, toBoltLogger } from './logger.ts';
 import type { Services } from './services/open-services.ts';
 import { registerListeners } from './slack/listeners/register-listeners.ts';
-
-const { App, HTTPReceiver, SocketModeReceiver } = bolt;
 
 /** Slack never sends a command or interaction anywhere near this; anything larger is not from Slack. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -22,7 +27,7 @@ export type AppDeps = {
 };
 
 export type BuiltApp = {
-  app: InstanceType<typeof App>;
+  app: App;
   /** Node request listener for the HTTP receiver (`/slack/events`, OAuth routes, `/healthz`). */
   requestListener: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   /** Socket Mode receiver to start, when configured. */
@@ -78,6 +83,13 @@ export function createApp(deps: AppDeps): BuiltApp {
       },
     });
     requestListener = (req, res) => {
+      // Bolt refuses timestamps older than 5 minutes but not ones from the future; a replay window is both.
+      if (isFutureDated(req)) {
+        logger.warn('refused a Slack request dated in the future');
+        res.writeHead(401);
+        res.end();
+        return;
+      }
       try {
         http.requestListener(req, res);
       } catch {
@@ -121,4 +133,13 @@ export function createApp(deps: AppDeps): BuiltApp {
 
   registerListeners(app, deps);
   return { app, requestListener, socketMode };
+}
+
+const MAX_CLOCK_SKEW_SECONDS = 300;
+
+function isFutureDated(req: IncomingMessage): boolean {
+  const header = req.headers['x-slack-request-timestamp'];
+  if (typeof header !== 'string') return false;
+  const timestamp = Number(header);
+  return Number.isFinite(timestamp) && timestamp > Date.now() / 1000 + MAX_CLOCK_SKEW_SECONDS;
 }

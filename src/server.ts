@@ -6,7 +6,7 @@ import { createApp } from './app.ts';
 import { ConfigError, loadServerConfig, type ServerConfig } from './config.ts';
 import { createHealth } from './health.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { openServices } from './services/open-services.ts';
+import { openServices, type Services } from './services/open-services.ts';
 
 /** How long a SIGTERM waits for in-flight sends to finish and post their outcomes. */
 export const DRAIN_TIMEOUT_MS = 25_000;
@@ -15,6 +15,8 @@ export type RunningServer = {
   url: string;
   port: number;
   config: ServerConfig;
+  /** The running process's storage and send services (the CLI opens its own). */
+  services: Services;
   /** Stops taking requests, finishes in-flight sends, closes the database. */
   stop(): Promise<void>;
 };
@@ -33,7 +35,7 @@ export async function startServer(
   const secrets = collectSecrets(config);
   const logger = options.logger ?? createLogger({ level: config.logLevel, secrets });
 
-  let services: Awaited<ReturnType<typeof openServices>> | undefined;
+  let services: Services | undefined;
   const health = createHealth(async () => (services ? services.ping() : false));
   let listener: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
 
@@ -122,7 +124,7 @@ export async function startServer(
     }
   }
 
-  return { url: `http://127.0.0.1:${port}`, port, config, stop };
+  return { url: `http://127.0.0.1:${port}`, port, config, services, stop };
 }
 
 /** Every configured secret, so the logger can scrub them from any text. */

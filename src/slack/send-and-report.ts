@@ -82,7 +82,9 @@ export function renderSendResult(
   const { error } = result;
   if (error instanceof NotConfiguredError)
     return { visibility: 'ephemeral', message: buildNotConfiguredMessage() };
-  if (error instanceof StorageError) return { visibility: 'ephemeral', message: buildStorageDownMessage() };
+  if (error instanceof StorageError && error.reason === 'unavailable') {
+    return { visibility: 'ephemeral', message: buildStorageDownMessage() };
+  }
   if (error instanceof DuplicateSendError) {
     return {
       visibility: 'ephemeral',

@@ -1,0 +1,216 @@
+/**
+ * `npm run demo`: the whole Slack flow offline. Starts the real server (embedded database in a temp
+ * folder) with local stand-ins for Slack and Kaleyra, stores demo credentials with the real CLI, then
+ * plays a one-liner, a modal open + submission, and a failing send, printing what the agent would see.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SEND_FIELDS, SEND_MODAL_CALLBACK } from '../src/slack/ids.ts';
+import { KALEYRA_RESPONSES, startFakeKaleyra } from '../test/support/fake-kaleyra.ts';
+import { startFakeSlack } from '../test/support/fake-slack.ts';
+import { postToApp, slashCommandBody, viewSubmissionBody } from '../test/support/slack-request.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SIGNING_SECRET = 'demo-signing-secret';
+const TEAM = 'TDEMO0001';
+const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
+const dim = (s: string) => `\x1b[2m${s}\x1b[0m`;
+
+function heading(title: string) {
+  process.stdout.write(`\n${bold(`━━ ${title} ━━`)}\n`);
+}
+
+/** Block Kit as the agent reads it, roughly: section and context texts, buttons in brackets. */
+function renderBlocks(message: unknown): string {
+  const { blocks, text } = (message ?? {}) as { blocks?: Array<Record<string, unknown>>; text?: string };
+  if (!Array.isArray(blocks) || blocks.length === 0) return `  ${text ?? ''}`;
+  const lines: string[] = [];
+  for (const block of blocks) {
+    const t = block.text as { text?: string } | undefined;
+    if (t?.text) lines.push(t.text);
+    if (Array.isArray(block.elements)) {
+      for (const element of block.elements as Array<Record<string, unknown>>) {
+        if (typeof element.text === 'string') lines.push(dim(element.text));
+        else if (element.type === 'button') lines.push(`[ ${(element.text as { text: string }).text} ]`);
+      }
+    }
+  }
+  return lines.map((line) => `  ${line.replace(/\n/g, '\n  ')}`).join('\n');
+}
+
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      out += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, out }));
+  });
+}
+
+async function waitForHealth(url: string, server: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error('the server exited during start-up');
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the server did not become healthy within 60 s');
+}
+
+async function main() {
+  const slack = await startFakeSlack();
+  const kaleyra = await startFakeKaleyra();
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-demo-'));
+  const port = 3900 + Math.floor(Math.random() * 90);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: 'xoxb-demo-token',
+    SLACK_API_URL: slack.url,
+    KALEYRA_BASE_URL: kaleyra.url,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+  };
+  const url = `http://127.0.0.1:${port}`;
+  const node = process.execPath;
+
+  heading('Starting the server (embedded database, stand-ins for Slack and Kaleyra)');
+  const started = Date.now();
+  const server = spawn(node, ['src/server.ts'], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  try {
+    await waitForHealth(url, server);
+    process.stdout.write(`  server ready on ${url} in ${Date.now() - started} ms; data in ${dataDir}\n`);
+
+    heading('An admin stores the workspace’s Kaleyra credentials (CLI, through the running server)');
+    const cli = await run(
+      node,
+      [
+        'src/cli.ts',
+        'credentials',
+        'set',
+        '--team',
+        TEAM,
+        '--sid',
+        'HXIN1234567890IN',
+        '--api-key',
+        'Ademo0000000000000000000000000003',
+        '--pod',
+        'in',
+        '--business-number',
+        '+919876500000',
+      ],
+      env,
+    );
+    process.stdout.write(cli.out.replace(/^/gm, '  '));
+    if (cli.code !== 0) throw new Error('storing the demo credentials failed');
+
+    const command = (text: string, id: string) =>
+      postToApp(
+        url,
+        slashCommandBody({
+          text,
+          teamId: TEAM,
+          userId: 'UAGENT01',
+          channelId: 'CORDERS1',
+          responseUrl: slack.responseUrl(id),
+        }),
+        { signingSecret: SIGNING_SECRET },
+      );
+    const postedTo = (id: string) =>
+      slack.waitFor((s) => s.responseUrlPosts.find((p) => p.path.endsWith(`/${id}`)), 20_000);
+
+    heading('1. One-liner: /orderstatus +919876543210 395001 shipped Your parcel left our warehouse');
+    const t1 = Date.now();
+    const ack = await command('+919876543210 395001 shipped Your parcel left our warehouse', 'one-liner');
+    process.stdout.write(`  ack: HTTP ${ack.status} in ${Date.now() - t1} ms (only the agent sees it):\n`);
+    process.stdout.write(`${renderBlocks(ack.json)}\n`);
+    const outcome = await postedTo('one-liner');
+    process.stdout.write(`  ${bold('#orders channel')} (${Date.now() - t1} ms after the command):\n`);
+    process.stdout.write(`${renderBlocks(outcome.body)}\n`);
+    process.stdout.write(`  ${bold('Kaleyra received')}: POST ${kaleyra.requests[0]?.path}\n`);
+    process.stdout.write(`${JSON.stringify(kaleyra.requests[0]?.body, null, 2).replace(/^/gm, '    ')}\n`);
+
+    heading('2. Guided: /orderstatus +919876543210 (incomplete, so the modal opens prefilled)');
+    await command('+919876543210', 'modal');
+    const open = await slack.waitFor((s) => s.callsTo('views.open')[0], 10_000);
+    const view = open.body.view as { title: { text: string }; private_metadata: string; blocks: unknown[] };
+    process.stdout.write(`  views.open → modal “${view.title.text}” with ${view.blocks.length} blocks\n`);
+    process.stdout.write('  the agent picks “Partially shipped”, adds a description, and submits\n');
+    const state = {
+      [SEND_FIELDS.to.blockId]: {
+        [SEND_FIELDS.to.actionId]: { type: 'plain_text_input', value: '+919876543210' },
+      },
+      [SEND_FIELDS.referenceId.blockId]: {
+        [SEND_FIELDS.referenceId.actionId]: { type: 'plain_text_input', value: '395002' },
+      },
+      [SEND_FIELDS.status.blockId]: {
+        [SEND_FIELDS.status.actionId]: {
+          type: 'static_select',
+          selected_option: { value: 'partially_shipped' },
+        },
+      },
+      [SEND_FIELDS.description.blockId]: {
+        [SEND_FIELDS.description.actionId]: {
+          type: 'plain_text_input',
+          value: '2 of 3 boxes are on the way',
+        },
+      },
+    };
+    const submitted = await postToApp(
+      url,
+      viewSubmissionBody({
+        teamId: TEAM,
+        userId: 'UAGENT01',
+        view: {
+          callback_id: SEND_MODAL_CALLBACK,
+          private_metadata: view.private_metadata,
+          state: { values: state },
+        },
+      }),
+      { signingSecret: SIGNING_SECRET },
+    );
+    process.stdout.write(`  submission ack: HTTP ${submitted.status} (modal closes)\n`);
+    const modalOutcome = await postedTo('modal');
+    process.stdout.write(`  ${bold('#orders channel')}:\n${renderBlocks(modalOutcome.body)}\n`);
+
+    heading('3. A failing send: Kaleyra answers RBC001 (wrong SID or API key)');
+    kaleyra.respondWith({ status: KALEYRA_RESPONSES.rbc001.status, body: KALEYRA_RESPONSES.rbc001.body });
+    await command('+919876543210 395003 canceled', 'failure');
+    const failure = await postedTo('failure');
+    process.stdout.write(`  ${bold('#orders channel')}:\n${renderBlocks(failure.body)}\n`);
+
+    heading('Done');
+    process.stdout.write(
+      `  Kaleyra received ${kaleyra.requests.length} sends; Slack received ${slack.calls.length} Web API calls and ${slack.responseUrlPosts.length} channel posts.\n`,
+    );
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('close', resolve));
+    await Promise.all([slack.close(), kaleyra.close()]);
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

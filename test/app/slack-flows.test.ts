@@ -1,0 +1,353 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  CONFIG_FIELDS,
+  CONFIG_MODAL_CALLBACK,
+  SEND_FIELDS,
+  SEND_MODAL_CALLBACK,
+} from '../../src/slack/ids.ts';
+import { KALEYRA_RESPONSES } from '../support/fake-kaleyra.ts';
+import { probeTestDatabase } from '../support/postgres.ts';
+import { postToApp, slashCommandBody, viewSubmissionBody } from '../support/slack-request.ts';
+import {
+  SIGNING_SECRET,
+  type StorageMode,
+  startTestApp,
+  type TestApp,
+  uniqueTeamId,
+} from '../support/start-app.ts';
+
+const pgUrl = await probeTestDatabase();
+const modes: Array<[string, StorageMode | undefined]> = [
+  ['embedded store', { kind: 'embedded' }],
+  ['Postgres', pgUrl ? { kind: 'postgres', url: pgUrl } : undefined],
+];
+
+const API_KEY = 'Akeyforthetests00000000000000003';
+const SETTINGS = {
+  sid: 'HXIN1234567890IN',
+  apiKey: API_KEY,
+  pod: 'in' as const,
+  businessNumber: '+919876500000',
+  templateName: 'order_status',
+  languageCode: 'en',
+};
+
+type JsonRecord = Record<string, unknown>;
+
+function textOf(body: unknown): string {
+  return JSON.stringify(body);
+}
+
+describe.each(modes)('Slack flows on the %s', (_name, storage) => {
+  let t: TestApp;
+  let team: string;
+
+  beforeAll(async () => {
+    if (!storage) return;
+    t = await startTestApp(storage);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  beforeEach(async (context) => {
+    if (!storage) context.skip();
+    team = uniqueTeamId();
+    t.slack.clear();
+    t.kaleyra.reset();
+    await t.server.services.credentials.set(team, SETTINGS, 'UADMIN');
+  });
+
+  function command(text: string, overrides: { teamId?: string; userId?: string; channelId?: string } = {}) {
+    const responseUrl = t.slack.responseUrl(`cmd-${Math.random().toString(36).slice(2)}`);
+    const body = slashCommandBody({
+      text,
+      teamId: overrides.teamId ?? team,
+      userId: overrides.userId ?? 'UAGENT',
+      channelId: overrides.channelId ?? 'CORDERS',
+      responseUrl,
+    });
+    return { responseUrl, post: () => postToApp(t.url, body, { signingSecret: SIGNING_SECRET }) };
+  }
+
+  async function outcomeAt(responseUrl: string) {
+    const path = new URL(responseUrl).pathname;
+    return t.slack.waitFor((s) =>
+      s.responseUrlPosts.find((p) => p.path === path && textOf(p.body).length > 0),
+    );
+  }
+
+  it('sends a one-liner with the exact payload and posts the message_id in the channel', async () => {
+    const { responseUrl, post } = command('+919876543210 395001 shipped Your parcel left our warehouse');
+    const started = Date.now();
+    const response = await post();
+    expect(response.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(response.text).toContain('Sending');
+
+    const posted = await outcomeAt(responseUrl);
+    const body = posted.body as JsonRecord;
+    expect(body.response_type).toBe('in_channel');
+    expect(t.kaleyra.requests).toHaveLength(1);
+    const request = t.kaleyra.requests[0];
+    expect(request?.path).toBe(`/v2/${SETTINGS.sid}/whatsapp/+919876500000/messages`);
+    expect(request?.headers['api-key']).toBe(API_KEY);
+    expect(request?.body).toEqual({
+      messaging_object: {
+        messaging_product: 'whatsapp',
+        recipient_type: 'individual',
+        to: '+919876543210',
+        type: 'template',
+        template: {
+          name: 'order_status',
+          language: { policy: 'deterministic', code: 'en' },
+          components: [
+            {
+              type: 'order_status',
+              parameters: [
+                {
+                  type: 'order_status',
+                  order_status: {
+                    reference_id: '395001',
+                    order: { status: 'shipped', description: 'Your parcel left our warehouse' },
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      },
+      extra_info: { ref: team, ref1: 'UAGENT', ref2: 'CORDERS', wa_source: 'api' },
+    });
+    const messageId = (t.kaleyra.requests.length && (posted.body as JsonRecord).text) as string;
+    expect(messageId).toMatch(/message_id/);
+    expect(textOf(posted.body)).toContain('+91 •••• 3210');
+    expect(textOf(posted.body)).not.toContain('9876543210');
+  });
+
+  it.each([
+    ['rbc001', 'RBC001'],
+    ['wa401', 'WA401'],
+    ['wa400', 'WA400'],
+    ['wa500', 'WA500'],
+    ['e110', 'E110'],
+    ['waDash401Account', 'WA-401'],
+    ['waDash401Version', 'WA-401'],
+  ] as const)('posts the mapped failure for %s in the channel', async (key, code) => {
+    const canned = KALEYRA_RESPONSES[key];
+    t.kaleyra.respondWith({ status: canned.status, body: canned.body });
+    const { responseUrl, post } = command('+919876543210 395001 shipped');
+    expect((await post()).status).toBe(200);
+    const posted = await outcomeAt(responseUrl);
+    expect(textOf(posted.body)).toContain(code);
+    expect(textOf(posted.body)).not.toContain(API_KEY);
+    expect(t.kaleyra.requests).toHaveLength(1);
+  });
+
+  it('tells the two WA-401s apart', async () => {
+    const texts: string[] = [];
+    for (const key of ['waDash401Account', 'waDash401Version'] as const) {
+      t.kaleyra.respondWith({ status: KALEYRA_RESPONSES[key].status, body: KALEYRA_RESPONSES[key].body });
+      const { responseUrl, post } = command(`+919876543210 ${key} shipped`);
+      await post();
+      texts.push(textOf((await outcomeAt(responseUrl)).body));
+    }
+    expect(texts[0]).not.toEqual(texts[1]);
+  });
+
+  it('opens the modal prefilled when the line is incomplete, before any send', async () => {
+    const { post } = command('+919876543210 395001');
+    const response = await post();
+    expect(response.status).toBe(200);
+    const open = await t.slack.waitFor((s) => s.callsTo('views.open')[0]);
+    const view = open.body.view as JsonRecord;
+    expect(view.callback_id).toBe(SEND_MODAL_CALLBACK);
+    const json = textOf(view);
+    expect(json).toContain('+919876543210');
+    expect(json).toContain('395001');
+    expect(t.kaleyra.requests).toHaveLength(0);
+  });
+
+  it('opens the modal with nothing typed', async () => {
+    const { post } = command('');
+    await post();
+    const open = await t.slack.waitFor((s) => s.callsTo('views.open')[0]);
+    expect((open.body.view as JsonRecord).callback_id).toBe(SEND_MODAL_CALLBACK);
+  });
+
+  function sendSubmission(values: Record<string, string>, teamId = team) {
+    const state: Record<string, Record<string, unknown>> = {};
+    for (const [field, value] of Object.entries(values)) {
+      const ids = SEND_FIELDS[field as keyof typeof SEND_FIELDS];
+      state[ids.blockId] =
+        field === 'status'
+          ? { [ids.actionId]: { type: 'static_select', selected_option: { value } } }
+          : { [ids.actionId]: { type: 'plain_text_input', value } };
+    }
+    const responseUrl = t.slack.responseUrl(`modal-${Math.random().toString(36).slice(2)}`);
+    const body = viewSubmissionBody({
+      teamId,
+      userId: 'UAGENT',
+      view: {
+        callback_id: SEND_MODAL_CALLBACK,
+        private_metadata: JSON.stringify({ channelId: 'CPRIVATE', responseUrl }),
+        state: { values: state },
+      },
+    });
+    return { responseUrl, post: () => postToApp(t.url, body, { signingSecret: SIGNING_SECRET }) };
+  }
+
+  it('answers modal field errors at the exact limits, and sends at the limit', async () => {
+    const base = { to: '+919876543210', referenceId: 'R'.repeat(35), status: 'shipped' };
+    const tooLong = sendSubmission({ ...base, referenceId: 'R'.repeat(36), description: 'd'.repeat(121) });
+    const rejected = await tooLong.post();
+    expect(rejected.status).toBe(200);
+    const errors = (rejected.json as { response_action: string; errors: Record<string, string> }).errors;
+    expect(Object.keys(errors).sort()).toEqual(
+      [SEND_FIELDS.description.blockId, SEND_FIELDS.referenceId.blockId].sort(),
+    );
+    expect(t.kaleyra.requests).toHaveLength(0);
+
+    const atLimit = sendSubmission({ ...base, description: 'd'.repeat(120) });
+    const accepted = await atLimit.post();
+    expect(accepted.status).toBe(200);
+    expect(accepted.text).toBe('');
+    const posted = await outcomeAt(atLimit.responseUrl);
+    expect(textOf(posted.body)).toContain('message_id');
+    expect(t.kaleyra.requests).toHaveLength(1);
+    const sent = t.kaleyra.requests[0]?.body as { extra_info: JsonRecord };
+    expect(sent.extra_info).toMatchObject({ ref: team, ref1: 'UAGENT', ref2: 'CPRIVATE' });
+  });
+
+  it('tells only the agent when the workspace is not configured, and sends nothing', async () => {
+    const { responseUrl, post } = command('+919876543210 395001 shipped', { teamId: uniqueTeamId() });
+    await post();
+    const posted = await outcomeAt(responseUrl);
+    expect((posted.body as JsonRecord).response_type).toBe('ephemeral');
+    expect(textOf(posted.body)).toContain('/orderstatus config');
+    expect(t.kaleyra.requests).toHaveLength(0);
+  });
+
+  it("never uses another workspace's credentials", async () => {
+    const other = uniqueTeamId();
+    await t.server.services.credentials.set(
+      other,
+      { ...SETTINGS, sid: 'HXINOTHER000000IN', apiKey: 'Bsecondkey0000000000000000000009' },
+      'U2',
+    );
+    const { responseUrl, post } = command('+919876543210 395001 shipped', { teamId: other });
+    await post();
+    await outcomeAt(responseUrl);
+    expect(t.kaleyra.requests).toHaveLength(1);
+    expect(t.kaleyra.requests[0]?.path).toContain('/HXINOTHER000000IN/');
+    expect(t.kaleyra.requests[0]?.headers['api-key']).toBe('Bsecondkey0000000000000000000009');
+  });
+
+  it('answers help only to the asker', async () => {
+    const { post } = command('help');
+    const response = await post();
+    expect(response.status).toBe(200);
+    expect((response.json as JsonRecord).response_type).toBe('ephemeral');
+    expect(response.text).toContain('partially');
+  });
+
+  it('refuses the settings to a non-admin at open', async () => {
+    t.slack.setUser('UAGENT', { is_admin: false, is_owner: false });
+    const { responseUrl, post } = command('config');
+    await post();
+    const posted = await outcomeAt(responseUrl);
+    expect((posted.body as JsonRecord).response_type).toBe('ephemeral');
+    expect(t.slack.callsTo('views.open')).toHaveLength(0);
+  });
+
+  it('opens the settings for an admin without the API key in the view', async () => {
+    t.slack.setUser('UBOSS', { is_admin: true });
+    const { post } = command('config', { userId: 'UBOSS' });
+    await post();
+    const open = await t.slack.waitFor((s) => s.callsTo('views.open')[0]);
+    const json = textOf(open.body.view);
+    expect(json).toContain(CONFIG_MODAL_CALLBACK);
+    expect(json).toContain(SETTINGS.sid);
+    expect(json).not.toContain(API_KEY);
+  });
+
+  function configSubmission(userId: string, values: Record<string, string>) {
+    const state: Record<string, Record<string, unknown>> = {};
+    for (const [field, value] of Object.entries(values)) {
+      const ids = CONFIG_FIELDS[field as keyof typeof CONFIG_FIELDS];
+      state[ids.blockId] =
+        field === 'pod'
+          ? { [ids.actionId]: { type: 'static_select', selected_option: { value } } }
+          : { [ids.actionId]: { type: 'plain_text_input', value } };
+    }
+    const body = viewSubmissionBody({
+      teamId: team,
+      userId,
+      view: { callback_id: CONFIG_MODAL_CALLBACK, state: { values: state } },
+    });
+    return postToApp(t.url, body, { signingSecret: SIGNING_SECRET });
+  }
+
+  it('refuses a settings submission from a non-admin, and keeps the stored settings', async () => {
+    t.slack.setUser('UAGENT', { is_admin: false });
+    const response = await configSubmission('UAGENT', { ...SETTINGS, sid: 'HXINHIJACK00000IN' });
+    expect(response.status).toBe(200);
+    expect((response.json as JsonRecord).response_action).toBe('update');
+    expect((await t.server.services.credentials.get(team))?.sid).toBe(SETTINGS.sid);
+  });
+
+  it('saves settings from an admin, keeping the key when left blank, and confirms with it masked', async () => {
+    t.slack.setUser('UBOSS', { is_owner: true });
+    const { apiKey: _omit, ...withoutKey } = SETTINGS;
+    const response = await configSubmission('UBOSS', { ...withoutKey, businessNumber: '+919876500001' });
+    expect(response.status).toBe(200);
+    expect(response.text).not.toContain(API_KEY);
+    expect(response.text).toContain('Ak••••0003');
+    const stored = await t.server.services.credentials.get(team);
+    expect(stored?.businessNumber).toBe('+919876500001');
+    expect(stored?.apiKey).toBe(API_KEY);
+    expect(stored?.updatedBy).toBe('UBOSS');
+  });
+
+  it('refuses forged, missing, stale and future signatures with nothing sent', async () => {
+    const body = slashCommandBody({
+      text: '+919876543210 395001 shipped',
+      teamId: team,
+      userId: 'UAGENT',
+      channelId: 'CORDERS',
+      responseUrl: t.slack.responseUrl('forged'),
+    });
+    const now = Math.floor(Date.now() / 1000);
+    const forged = await postToApp(t.url, body, { signingSecret: 'not-the-secret' });
+    const stale = await postToApp(t.url, body, { signingSecret: SIGNING_SECRET, timestamp: now - 301 });
+    const future = await postToApp(t.url, body, { signingSecret: SIGNING_SECRET, timestamp: now + 301 });
+    const missing = await fetch(`${t.url}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
+    for (const status of [forged.status, stale.status, future.status, missing.status])
+      expect(status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(t.kaleyra.requests).toHaveLength(0);
+    expect(t.slack.responseUrlPosts).toHaveLength(0);
+  });
+
+  it('acks in well under 3 s while Kaleyra takes 2 s', async () => {
+    t.kaleyra.respondWith({ status: 202, body: KALEYRA_RESPONSES.wa202.body, delayMs: 2000 });
+    const { responseUrl, post } = command('+919876543210 395001 shipped');
+    const started = Date.now();
+    expect((await post()).status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(500);
+    await outcomeAt(responseUrl);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+  });
+
+  it('keeps secrets and full customer numbers out of the logs', async () => {
+    const { responseUrl, post } = command('+919876543210 395001 shipped');
+    await post();
+    await outcomeAt(responseUrl);
+    const logs = t.logs.join('\n');
+    expect(logs).toContain('order status send finished');
+    for (const secret of [API_KEY, SIGNING_SECRET, '9876543210']) expect(logs).not.toContain(secret);
+  });
+});

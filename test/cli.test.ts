@@ -1,0 +1,202 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeKaleyra, KALEYRA_RESPONSES, startFakeKaleyra } from './support/fake-kaleyra.ts';
+import { probeTestDatabase } from './support/postgres.ts';
+import { TEST_ENCRYPTION_KEY, uniqueTeamId } from './support/start-app.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+const API_KEY = 'Aclikey000000000000000000000000x7';
+
+type Run = { code: number | null; stdout: string; stderr: string };
+
+function runCli(args: string[], env: Record<string, string>, stdin?: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['src/cli.ts', ...args], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin ?? '');
+  });
+}
+
+const pgUrl = await probeTestDatabase();
+const modes: Array<[string, ((dataDir: string) => Record<string, string>) | undefined]> = [
+  ['embedded store', (dataDir) => ({ DATA_DIR: dataDir })],
+  [
+    'Postgres',
+    pgUrl
+      ? (dataDir) => ({ DATA_DIR: dataDir, DATABASE_URL: pgUrl, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY })
+      : undefined,
+  ],
+];
+
+describe.each(modes)('the CLI on the %s', (_name, storageEnv) => {
+  let kaleyra: FakeKaleyra;
+  let dataDir: string;
+  let env: Record<string, string>;
+  let team: string;
+
+  beforeAll(async () => {
+    if (!storageEnv) return;
+    kaleyra = await startFakeKaleyra();
+    dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-cli-'));
+    env = { ...storageEnv(dataDir), KALEYRA_BASE_URL: kaleyra.url };
+  });
+  afterAll(async () => {
+    await kaleyra?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+  beforeEach((context) => {
+    if (!storageEnv) context.skip();
+    kaleyra.reset();
+    team = uniqueTeamId();
+  });
+
+  const setArgs = () => [
+    'credentials',
+    'set',
+    '--team',
+    team,
+    '--sid',
+    'HXIN1234567890IN',
+    '--api-key',
+    API_KEY,
+    '--pod',
+    'in',
+    '--business-number',
+    '+919876500000',
+  ];
+
+  it('stores credentials, shows them masked, sends, and prints the message_id', async () => {
+    const set = await runCli(setArgs(), env);
+    expect(set.stderr).toBe('');
+    expect(set.code).toBe(0);
+    expect(set.stdout).not.toContain(API_KEY);
+
+    const show = await runCli(['credentials', 'show', '--team', team], env);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toContain('HXIN1234567890IN');
+    expect(show.stdout).toContain('Ac••••00x7');
+    expect(show.stdout).not.toContain(API_KEY);
+
+    const send = await runCli(
+      [
+        'send',
+        '--team',
+        team,
+        '--to',
+        '+1 650 555 0123',
+        '--ref',
+        'A-1',
+        '--status',
+        'Cancelled',
+        '--description',
+        'Refunded',
+      ],
+      env,
+    );
+    expect(send.stderr).toBe('');
+    expect(send.code).toBe(0);
+    expect(kaleyra.requests).toHaveLength(1);
+    const body = kaleyra.requests[0]?.body as {
+      messaging_object: {
+        to: string;
+        template: { components: Array<{ parameters: Array<{ order_status: unknown }> }> };
+      };
+      extra_info: unknown;
+    };
+    expect(send.stdout.trim()).toMatch(/^[A-Z0-9]+$/);
+    expect(body.messaging_object.to).toBe('+16505550123');
+    expect(body.messaging_object.template.components[0]?.parameters[0]?.order_status).toEqual({
+      reference_id: 'A-1',
+      order: { status: 'canceled', description: 'Refunded' },
+    });
+    expect(body.extra_info).toEqual({ ref: team, ref1: 'cli', wa_source: 'api' });
+  });
+
+  it('reads the API key from stdin with --api-key -', async () => {
+    const args = setArgs();
+    args[args.indexOf(API_KEY)] = '-';
+    const set = await runCli(args, env, `${API_KEY}\n`);
+    expect(set.code).toBe(0);
+    const show = await runCli(['credentials', 'show', '--team', team], env);
+    expect(show.stdout).toContain('Ac••••00x7');
+  });
+
+  it.each([
+    ['rbc001', 'RBC001'],
+    ['wa401', 'WA401'],
+    ['e110', 'E110'],
+  ] as const)('prints the mapped %s failure on one line and exits 1', async (key, code) => {
+    await runCli(setArgs(), env);
+    kaleyra.respondWith({ status: KALEYRA_RESPONSES[key].status, body: KALEYRA_RESPONSES[key].body });
+    const send = await runCli(
+      ['send', '--team', team, '--to', '+919876543210', '--ref', 'R1', '--status', 'shipped'],
+      env,
+    );
+    expect(send.code).toBe(1);
+    expect(send.stdout).toBe('');
+    expect(send.stderr).toContain(`[${code}]`);
+    expect(send.stderr).not.toContain(API_KEY);
+    expect(kaleyra.requests).toHaveLength(1);
+  });
+
+  it('refuses invalid input before any send, naming the flag', async () => {
+    await runCli(setArgs(), env);
+    const send = await runCli(
+      ['send', '--team', team, '--to', '98765', '--ref', 'R'.repeat(36), '--status', 'lost'],
+      env,
+    );
+    expect(send.code).toBe(2);
+    expect(send.stderr).toContain('--to');
+    expect(send.stderr).toContain('--ref');
+    expect(send.stderr).toContain('--status');
+    expect(kaleyra.requests).toHaveLength(0);
+  });
+
+  it('says how to configure an unknown team, and deletes credentials', async () => {
+    const send = await runCli(
+      ['send', '--team', team, '--to', '+919876543210', '--ref', 'R1', '--status', 'shipped'],
+      env,
+    );
+    expect(send.code).toBe(1);
+    expect(send.stderr).toContain('NOT_CONFIGURED');
+    await runCli(setArgs(), env);
+    const deleted = await runCli(['credentials', 'delete', '--team', team], env);
+    expect(deleted.code).toBe(0);
+    const show = await runCli(['credentials', 'show', '--team', team], env);
+    expect(show.code).toBe(1);
+    expect(show.stderr).toContain('credentials set');
+  });
+
+  it('answers usage mistakes with exit 2 and the usage text', async () => {
+    const run = await runCli(['send', '--team'], env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Usage: orderstatus');
+  });
+});
+
+describe('the CLI configuration', () => {
+  it('stops with one line when DATABASE_URL is set without ENCRYPTION_KEY', async () => {
+    const run = await runCli(['credentials', 'show', '--team', 'T1'], {
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none',
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('ENCRYPTION_KEY');
+  });
+});
