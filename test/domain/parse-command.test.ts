@@ -37,7 +37,12 @@ describe('parseOrderStatusCommand', () => {
     const parsed = parseOrderStatusCommand('+16505550123 A-1 partially shipped 2 of 3 boxes');
     expect(parsed).toEqual({
       ok: true,
-      request: { to: '+16505550123', referenceId: 'A-1', status: 'partially_shipped', description: '2 of 3 boxes' },
+      request: {
+        to: '+16505550123',
+        referenceId: 'A-1',
+        status: 'partially_shipped',
+        description: '2 of 3 boxes',
+      },
     });
   });
 
@@ -66,7 +71,18 @@ describe('parseOrderStatusCommand', () => {
   });
 
   it('never throws on awkward strings', () => {
-    const samples = ['', ' ', '"', '“', '+', '+ + +', '\u0000\n\t', 'x'.repeat(100_000), '😀 😀 😀 😀', '\\"'];
+    const samples = [
+      '',
+      ' ',
+      '"',
+      '“',
+      '+',
+      '+ + +',
+      '\u0000\n\t',
+      'x'.repeat(100_000),
+      '😀 😀 😀 😀',
+      '\\"',
+    ];
     for (const text of samples) expect(() => parseOrderStatusCommand(text)).not.toThrow();
     // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong type from an untyped edge
     expect(() => parseOrderStatusCommand(undefined as any)).not.toThrow();
