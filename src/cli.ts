@@ -13,6 +13,7 @@ import { describeError } from './errors/describe-error.ts';
 import { ValidationError } from './errors/validation-error.ts';
 import { createLogger } from './logger.ts';
 import { openServices, type Services } from './services/open-services.ts';
+import { SCHEMA_VERSION } from './storage/migrations.ts';
 
 const USAGE = `Usage: orderstatus <command> [options]
 
@@ -209,9 +210,9 @@ export async function runCli(
   try {
     const config = loadConfig(env);
     const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
-    services = await openServices(config, logger);
+    services = await openServices(config, logger, { migrate: command === 'migrate' });
     if (command === 'migrate') {
-      io.out(`database schema is up to date (${services.databaseMode})`);
+      io.out(`database schema is at version ${SCHEMA_VERSION} (${services.databaseMode})`);
       return 0;
     }
     if (command === 'credentials') return await runCredentials(action, values, services, io);

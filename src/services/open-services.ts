@@ -4,17 +4,23 @@ import { ConfigError } from '../config.ts';
 import { createKaleyraClient } from '../kaleyra/client.ts';
 import type { Logger } from '../logger.ts';
 import { createCredentialStore } from '../storage/credential-store.ts';
-import { openDatabase } from '../storage/database.ts';
+import { type Database, openDatabase } from '../storage/database.ts';
 import { createCipher, loadOrCreateEmbeddedKey, parseEncryptionKeys } from '../storage/encryption.ts';
 import { createInstallationStore } from '../storage/installation-store.ts';
 import { createKeyvStore } from '../storage/keyv-store.ts';
+import { migrate, readSchemaVersion, SCHEMA_VERSION } from '../storage/migrations.ts';
+import { createSendJournal } from '../storage/send-journal.ts';
 import { createOrderStatusService } from './send-order-status.ts';
 
 /**
  * Opens the database and wires everything that uses it. The server and the CLI both start here, so
  * they share one storage path (Postgres, or the embedded database) and one send path.
  */
-export async function openServices(config: Config, logger: Logger, options: { secrets?: Set<string> } = {}) {
+export async function openServices(
+  config: Config,
+  logger: Logger,
+  options: { secrets?: Set<string>; migrate?: boolean } = {},
+) {
   const keySpec = config.storage.encryptionKey ?? loadOrCreateEmbeddedKey(config.storage.dataDir);
   options.secrets?.add(keySpec);
   let cipher: ReturnType<typeof createCipher>;
@@ -37,25 +43,40 @@ export async function openServices(config: Config, logger: Logger, options: { se
   const keyv = createKeyvStore(db, {
     onError: (error) => storageLogger.warn({ err: error }, 'database operation failed'),
   });
+  try {
+    await prepareSchema(db, logger, { migrating: options.migrate === true });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   const credentials = createCredentialStore(keyv, cipher);
+  const journal = createSendJournal(db, cipher);
   const installationStore = createInstallationStore(keyv, cipher);
   const kaleyra = createKaleyraClient({
     ...(config.kaleyraBaseUrl ? { baseUrlOverride: config.kaleyraBaseUrl } : {}),
     timeoutMs: config.kaleyraTimeoutMs,
   });
-  const orderStatus = createOrderStatusService({ credentials, kaleyra });
+  const orderStatus = createOrderStatusService({
+    credentials,
+    kaleyra,
+    journal,
+    onJournalError: (error, attemptId) =>
+      logger.error({ err: error, attemptId }, 'could not record the outcome of a send in the journal'),
+  });
   const tasks = createTaskTracker((error) => logger.error({ err: error }, 'background task failed'));
 
   return {
     databaseMode: db.mode,
     currentKeyId: cipher.currentKeyId,
     credentials,
+    journal,
     installationStore,
     orderStatus,
     tasks,
     ping: () => db.ping(),
     deleteInstallation: (workspaceId: string, _enterpriseInstall: boolean) =>
       installationStore.deleteWorkspace(workspaceId),
+    migrate: () => migrate(db),
     async close() {
       await db.close();
     },
@@ -63,3 +84,22 @@ export async function openServices(config: Config, logger: Logger, options: { se
 }
 
 export type Services = Awaited<ReturnType<typeof openServices>>;
+
+/**
+ * The embedded database belongs to this process, so it is migrated here. A shared Postgres is
+ * migrated explicitly (`orderstatus migrate`: Heroku's release phase, the Kubernetes Job); a process
+ * that finds it behind refuses to start rather than run against a schema it does not know.
+ */
+async function prepareSchema(db: Database, logger: Logger, options: { migrating?: boolean } = {}) {
+  if (db.mode === 'embedded' || options.migrating) {
+    const applied = await migrate(db);
+    if (applied.length > 0) logger.info({ applied }, 'database schema migrated');
+    return;
+  }
+  const version = await readSchemaVersion(db);
+  if (version < SCHEMA_VERSION) {
+    throw new ConfigError(
+      `the database schema is at version ${version} and this release needs ${SCHEMA_VERSION}: run \`orderstatus migrate\` (npm run orderstatus -- migrate) first`,
+    );
+  }
+}

@@ -1,15 +1,20 @@
 import type { OrderStatusRequest } from '../domain/order-status.ts';
 import type { WorkspaceCredentials } from '../domain/workspace-settings.ts';
+import { DuplicateSendError } from '../errors/duplicate-send-error.ts';
 import { NotConfiguredError } from '../errors/not-configured-error.ts';
 import { StorageError } from '../errors/storage-error.ts';
 import { buildOrderStatusPayload } from '../kaleyra/build-payload.ts';
 import type { KaleyraClient } from '../kaleyra/client.ts';
 import { KaleyraError } from '../kaleyra/kaleyra-error.ts';
+import type { AttemptOutcome, SendJournal } from '../storage/send-journal.ts';
 import type { Actor, ResolvedOrderStatus, SendResult } from './types.ts';
 
 export type OrderStatusServiceDeps = {
   credentials: { get(workspaceId: string): Promise<WorkspaceCredentials | undefined> };
   kaleyra: KaleyraClient;
+  journal: Pick<SendJournal, 'begin' | 'complete'>;
+  /** Told when an outcome could not be written to the journal (the send itself already happened). */
+  onJournalError: (error: unknown, attemptId: string) => void;
 };
 
 export type SendOrderStatusInput = {
@@ -38,8 +43,16 @@ export function resolveOrderStatus(
 }
 
 export function createOrderStatusService(deps: OrderStatusServiceDeps) {
-  /** Loads the workspace's credentials, sends once, and returns the message_id or a named error. */
-  async function sendOrderStatus({ workspaceId, request, actor }: SendOrderStatusInput): Promise<SendResult> {
+  /**
+   * Loads the workspace's credentials, claims the update against duplicates and journals the attempt,
+   * sends once, records the outcome, and returns the message_id or a named error.
+   */
+  async function sendOrderStatus({
+    workspaceId,
+    request,
+    actor,
+    force,
+  }: SendOrderStatusInput): Promise<SendResult> {
     let credentials: WorkspaceCredentials | undefined;
     try {
       credentials = await deps.credentials.get(workspaceId);
@@ -50,6 +63,30 @@ export function createOrderStatusService(deps: OrderStatusServiceDeps) {
     if (!credentials) return { ok: false, error: new NotConfiguredError(workspaceId) };
 
     const update = resolveOrderStatus(request, credentials);
+    let begun: Awaited<ReturnType<OrderStatusServiceDeps['journal']['begin']>>;
+    try {
+      begun = await deps.journal.begin({
+        workspaceId,
+        actor: actor.kind === 'slack' ? actor.userId : 'cli',
+        channelId: actor.kind === 'slack' ? actor.channelId : undefined,
+        source: actor.kind,
+        update,
+        force: force === true,
+      });
+    } catch (error) {
+      if (error instanceof StorageError) return { ok: false, error, update };
+      throw error;
+    }
+    if (!begun.ok) return { ok: false, error: new DuplicateSendError(begun.previous), update };
+    const { attempt } = begun;
+    const record = async (outcome: AttemptOutcome) => {
+      try {
+        await deps.journal.complete(attempt, outcome);
+      } catch (error) {
+        deps.onJournalError(error, attempt.attemptId);
+      }
+    };
+
     const payload = buildOrderStatusPayload(update, {
       ref: workspaceId,
       ref1: actor.kind === 'slack' ? actor.userId : 'cli',
@@ -57,9 +94,19 @@ export function createOrderStatusService(deps: OrderStatusServiceDeps) {
     });
     try {
       const { messageId } = await deps.kaleyra.sendOrderStatus(credentials, payload);
+      await record({ outcome: 'sent', messageId });
       return { ok: true, messageId, update };
     } catch (error) {
-      if (error instanceof KaleyraError) return { ok: false, error, update };
+      if (error instanceof KaleyraError) {
+        await record(
+          error.outcome === 'rejected'
+            ? { outcome: 'failed', code: error.code }
+            : { outcome: 'unknown', code: error.code },
+        );
+        return { ok: false, error, update };
+      }
+      // Not a Kaleyra answer: whether anything left is unknown, so the key stays claimed.
+      await record({ outcome: 'unknown', code: 'INTERNAL' });
       throw error;
     }
   }

@@ -2,7 +2,9 @@ import {
   createCipheriv,
   createDecipheriv,
   createHash,
+  createHmac,
   createSecretKey,
+  hkdfSync,
   type KeyObject,
   randomBytes,
 } from 'node:crypto';
@@ -22,6 +24,11 @@ export type Cipher = {
   decrypt(stored: string, aad: string): string;
   /** True when `stored` was not written with the current key (and should be rewritten). */
   needsReencrypt(stored: string): boolean;
+  /**
+   * A keyed hash (HMAC-SHA-256 under a subkey of the current key): equal inputs match without the
+   * input being readable, e.g. a customer number inside a duplicate-guard key.
+   */
+  fingerprint(text: string): string;
 };
 
 const VERSION = 'v1';
@@ -70,6 +77,10 @@ export function parseEncryptionKeys(spec: string): EncryptionKeys {
 export function createCipher(keys: EncryptionKeys): Cipher {
   const [current] = keys;
   const byId = new Map(keys.map((key) => [key.id, key.key]));
+  // A separate subkey, so a fingerprint never reuses the encryption key itself.
+  const fingerprintKey = Buffer.from(
+    hkdfSync('sha256', current.key.export(), Buffer.alloc(0), 'orderstatus fingerprint v1', 32),
+  );
   return {
     currentKeyId: current.id,
     encrypt(plaintext, aad) {
@@ -101,6 +112,9 @@ export function createCipher(keys: EncryptionKeys): Cipher {
     },
     needsReencrypt(stored) {
       return parseStored(stored)?.keyId !== current.id;
+    },
+    fingerprint(text) {
+      return createHmac('sha256', fingerprintKey).update(text, 'utf8').digest('base64url');
     },
   };
 }

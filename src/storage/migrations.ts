@@ -1,0 +1,109 @@
+import { StorageError } from '../errors/storage-error.ts';
+import type { Database } from './database.ts';
+
+/**
+ * The schema, as ordered steps. Each step is idempotent (IF NOT EXISTS), so re-running one that a
+ * crash interrupted is safe; `schema_migrations` records what has run.
+ */
+export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: readonly string[] }> = [
+  {
+    version: 1,
+    name: 'keyv store',
+    sql: ['CREATE TABLE IF NOT EXISTS public.keyv (key VARCHAR(255) PRIMARY KEY, value TEXT)'],
+  },
+  {
+    version: 2,
+    name: 'send journal and duplicate claims',
+    sql: [
+      `CREATE TABLE IF NOT EXISTS send_journal (
+        id TEXT PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        channel_id TEXT,
+        source TEXT NOT NULL,
+        customer_masked TEXT NOT NULL,
+        reference_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        description TEXT,
+        template_name TEXT NOT NULL,
+        language_code TEXT NOT NULL,
+        forced BOOLEAN NOT NULL DEFAULT FALSE,
+        outcome TEXT NOT NULL CHECK (outcome IN ('in_flight', 'sent', 'failed', 'unknown', 'duplicate')),
+        message_id TEXT,
+        error_code TEXT,
+        duplicate_of TEXT,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        completed_at TIMESTAMPTZ
+      )`,
+      'CREATE INDEX IF NOT EXISTS send_journal_workspace_created ON send_journal (workspace_id, created_at DESC)',
+      `CREATE TABLE IF NOT EXISTS send_claims (
+        dedupe_key TEXT PRIMARY KEY,
+        attempt_id TEXT NOT NULL,
+        claimed_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      )`,
+    ],
+  },
+  {
+    version: 3,
+    name: 'shared send-rate budget per business number',
+    sql: [
+      `CREATE TABLE IF NOT EXISTS send_rate (
+        bucket TEXT NOT NULL,
+        second BIGINT NOT NULL,
+        used INTEGER NOT NULL,
+        PRIMARY KEY (bucket, second)
+      )`,
+    ],
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
+
+// One arbitrary constant: every orderstatus process contends for the same advisory lock.
+const MIGRATION_LOCK = 7_262_026;
+
+/**
+ * Brings the schema to SCHEMA_VERSION. Safe when several instances run it at once: they queue on a
+ * session advisory lock held by one dedicated connection. Returns the versions it applied.
+ */
+export async function migrate(db: Database): Promise<number[]> {
+  const client = await db.pool.connect().catch((error: unknown) => {
+    throw new StorageError('Could not reach the database to migrate it.', { cause: error });
+  });
+  const applied: number[] = [];
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+      );
+      const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+      const done = new Set(rows.map((row) => Number(row.version)));
+      for (const migration of MIGRATIONS) {
+        if (done.has(migration.version)) continue;
+        for (const statement of migration.sql) await client.query(statement);
+        await client.query(
+          'INSERT INTO schema_migrations (version, name) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+          [migration.version, migration.name],
+        );
+        applied.push(migration.version);
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
+  return applied;
+}
+
+/** The schema version the database is at (0 when never migrated). */
+export async function readSchemaVersion(db: Database): Promise<number> {
+  const rows = await db
+    .query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations')
+    .catch((error: unknown) => {
+      if ((error as { code?: unknown }).code === '42P01') return [{ version: 0 }];
+      throw error;
+    });
+  return Number(rows[0]?.version ?? 0);
+}

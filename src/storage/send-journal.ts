@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import * as v from 'valibot';
+import { maskPhoneNumber } from '../domain/mask-phone.ts';
+import type { PreviousSend } from '../errors/duplicate-send-error.ts';
+import type { ResolvedOrderStatus } from '../services/types.ts';
+import type { Database } from './database.ts';
+import type { Cipher } from './encryption.ts';
+
+/** The duplicate guard's window: the same update within it is not sent again without a deliberate resend. */
+export const DUPLICATE_WINDOW_SECONDS = 600;
+
+export type BeginAttempt = {
+  workspaceId: string;
+  /** Slack user id, or `cli`. */
+  actor: string;
+  channelId?: string | undefined;
+  source: 'slack' | 'cli';
+  update: ResolvedOrderStatus;
+  /** A deliberate resend: takes the claim even while another attempt holds it. */
+  force: boolean;
+};
+
+export type Attempt = { attemptId: string; dedupeKey: string };
+
+export type AttemptOutcome =
+  | { outcome: 'sent'; messageId: string }
+  /** Kaleyra definitely did not send it: the duplicate key is freed. */
+  | { outcome: 'failed'; code: string }
+  /** It may have been delivered (timeout, reset): the key stays claimed. */
+  | { outcome: 'unknown'; code: string };
+
+const PreviousRowSchema = v.object({
+  id: v.string(),
+  actor: v.string(),
+  outcome: v.picklist(['in_flight', 'sent', 'unknown', 'failed', 'duplicate']),
+  message_id: v.nullable(v.string()),
+  created_at: v.union([v.date(), v.string()]),
+});
+
+export type JournalRow = {
+  id: string;
+  workspace_id: string;
+  actor: string;
+  channel_id: string | null;
+  source: string;
+  customer_masked: string;
+  reference_id: string;
+  status: string;
+  description: string | null;
+  forced: boolean;
+  outcome: 'in_flight' | 'sent' | 'failed' | 'unknown' | 'duplicate';
+  message_id: string | null;
+  error_code: string | null;
+  duplicate_of: string | null;
+  created_at: Date;
+  completed_at: Date | null;
+};
+
+/**
+ * Every send attempt, written before the POST and completed after it, plus the duplicate guard. The
+ * claim and the journal row are one INSERT … SELECT statement, so across processes sharing the
+ * database exactly one attempt per key wins, and no claim exists without its journal row.
+ */
+export function createSendJournal(db: Database, cipher: Pick<Cipher, 'fingerprint'>) {
+  const dedupeKeyOf = (workspaceId: string, update: ResolvedOrderStatus) =>
+    cipher.fingerprint([workspaceId, update.to, update.referenceId, update.status].join('\n'));
+
+  async function insertRow(
+    attemptId: string,
+    input: BeginAttempt,
+    outcome: 'in_flight' | 'duplicate',
+    extra: {
+      claimKey?: string;
+      duplicateOf?: string;
+    },
+  ) {
+    const { update } = input;
+    const values = [
+      attemptId,
+      input.workspaceId,
+      input.actor,
+      input.channelId ?? null,
+      input.source,
+      maskPhoneNumber(update.to),
+      update.referenceId,
+      update.status,
+      update.description ?? null,
+      update.templateName,
+      update.languageCode,
+      input.force,
+      outcome,
+      extra.duplicateOf ?? null,
+    ];
+    const columns = `(id, workspace_id, actor, channel_id, source, customer_masked, reference_id, status, description,
+      template_name, language_code, forced, outcome, duplicate_of, completed_at)`;
+    if (!extra.claimKey) {
+      await db.query(
+        `INSERT INTO send_journal ${columns} VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14, now())`,
+        values,
+      );
+      return true;
+    }
+    const rows = await db.query(
+      `WITH claim AS (
+         INSERT INTO send_claims (dedupe_key, attempt_id, claimed_at) VALUES ($15, $1, now())
+         ON CONFLICT (dedupe_key) DO UPDATE SET attempt_id = EXCLUDED.attempt_id, claimed_at = now()
+           WHERE $12::boolean OR send_claims.claimed_at < now() - make_interval(secs => $16)
+         RETURNING attempt_id
+       )
+       INSERT INTO send_journal ${columns}
+       SELECT $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12::boolean,$13,$14::text, NULL FROM claim
+       RETURNING id`,
+      [...values, extra.claimKey, DUPLICATE_WINDOW_SECONDS],
+    );
+    return rows.length === 1;
+  }
+
+  async function readClaimHolder(
+    dedupeKey: string,
+  ): Promise<{ id: string; previous: PreviousSend } | undefined> {
+    const rows = await db.query(
+      `SELECT j.id, j.actor, j.outcome, j.message_id, j.created_at
+         FROM send_claims c JOIN send_journal j ON j.id = c.attempt_id
+        WHERE c.dedupe_key = $1 AND c.claimed_at >= now() - make_interval(secs => $2)`,
+      [dedupeKey, DUPLICATE_WINDOW_SECONDS],
+    );
+    const parsed = v.safeParse(PreviousRowSchema, rows[0]);
+    if (!parsed.success) return undefined;
+    const row = parsed.output;
+    const state = row.outcome === 'sent' ? 'sent' : row.outcome === 'in_flight' ? 'in_flight' : 'unknown';
+    const at =
+      row.created_at instanceof Date ? row.created_at.toISOString() : new Date(row.created_at).toISOString();
+    const previous: PreviousSend = { state, at, by: row.actor };
+    if (row.message_id) previous.messageId = row.message_id;
+    return { id: row.id, previous };
+  }
+
+  return {
+    /**
+     * Claims the update and journals the attempt, or says who holds it. A StorageError here means
+     * nothing may be sent: an attempt that cannot be recorded cannot be guarded.
+     */
+    async begin(
+      input: BeginAttempt,
+    ): Promise<{ ok: true; attempt: Attempt } | { ok: false; previous: PreviousSend }> {
+      const dedupeKey = dedupeKeyOf(input.workspaceId, input.update);
+      // A claim can expire or be freed between the two statements; one more round settles it.
+      for (let round = 0; round < 3; round++) {
+        const attemptId = randomUUID();
+        if (await insertRow(attemptId, input, 'in_flight', { claimKey: dedupeKey })) {
+          return { ok: true, attempt: { attemptId, dedupeKey } };
+        }
+        const holder = await readClaimHolder(dedupeKey);
+        if (holder) {
+          await insertRow(attemptId, input, 'duplicate', { duplicateOf: holder.id });
+          return { ok: false, previous: holder.previous };
+        }
+      }
+      throw new Error('The duplicate guard could not settle a claim after 3 rounds');
+    },
+
+    /** Records how the attempt ended; a definite rejection frees the key (the customer got nothing). */
+    async complete(attempt: Attempt, result: AttemptOutcome): Promise<void> {
+      if (result.outcome === 'failed') {
+        await db.query(
+          `WITH done AS (
+             UPDATE send_journal SET outcome = 'failed', error_code = $2, completed_at = now() WHERE id = $1 RETURNING id
+           )
+           DELETE FROM send_claims WHERE dedupe_key = $3 AND attempt_id IN (SELECT id FROM done)`,
+          [attempt.attemptId, result.code, attempt.dedupeKey],
+        );
+        return;
+      }
+      await db.query(
+        `UPDATE send_journal SET outcome = $2, message_id = $3, error_code = $4, completed_at = now() WHERE id = $1`,
+        [
+          attempt.attemptId,
+          result.outcome,
+          result.outcome === 'sent' ? result.messageId : null,
+          result.outcome === 'unknown' ? result.code : null,
+        ],
+      );
+    },
+
+    /** The newest attempts of one workspace (never another's). */
+    async list(workspaceId: string, limit = 50): Promise<JournalRow[]> {
+      return db.query<JournalRow>(
+        'SELECT * FROM send_journal WHERE workspace_id = $1 ORDER BY created_at DESC, id LIMIT $2',
+        [workspaceId, limit],
+      );
+    },
+  };
+}
+
+export type SendJournal = ReturnType<typeof createSendJournal>;
