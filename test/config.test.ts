@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, loadServerConfig } from '../src/config.ts';
+
+const single = { SLACK_SIGNING_SECRET: 'secret', SLACK_BOT_TOKEN: 'xoxb-1-2-3' };
+
+function errorOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    const config = loadServerConfig(single);
+    expect(config.port).toBe(3000);
+    expect(config.logLevel).toBe('info');
+    expect(config.storage.databaseUrl).toBeUndefined();
+    expect(config.storage.dataDir).toMatch(/\/data$/);
+    expect(config.slack.apiUrl).toBe('https://slack.com/api/');
+    expect(config.slack.auth).toEqual({ mode: 'single', botToken: 'xoxb-1-2-3' });
+    expect(config.slack.transport).toEqual({ kind: 'http', signingSecret: 'secret' });
+    expect(config.kaleyraTimeoutMs).toBe(15_000);
+    expect(config.kaleyraRateLimit).toBe(80);
+  });
+
+  it('picks OAuth mode from the three OAuth variables', () => {
+    const config = loadServerConfig({
+      SLACK_SIGNING_SECRET: 's',
+      SLACK_CLIENT_ID: 'id',
+      SLACK_CLIENT_SECRET: 'cs',
+      SLACK_STATE_SECRET: 'ss',
+    });
+    expect(config.slack.auth.mode).toBe('oauth');
+  });
+
+  it('picks Socket Mode from SLACK_APP_TOKEN, without a signing secret', () => {
+    const config = loadServerConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1-2' });
+    expect(config.slack.transport.kind).toBe('socket');
+  });
+
+  it.each([
+    [{}, 'Set SLACK_BOT_TOKEN'],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, 'SLACK_SIGNING_SECRET is required'],
+    [{ ...single, SLACK_CLIENT_ID: 'id' }, 'not both'],
+    [{ SLACK_SIGNING_SECRET: 's', SLACK_CLIENT_ID: 'id' }, 'SLACK_CLIENT_SECRET and SLACK_STATE_SECRET'],
+    [{ ...single, SLACK_BOT_TOKEN: 'xoxp-user' }, 'xoxb-'],
+    [{ ...single, SLACK_APP_TOKEN: 'nope' }, 'xapp-'],
+    [{ ...single, PORT: 'http' }, 'PORT'],
+    [{ ...single, PORT: '70000' }, 'PORT'],
+    [{ ...single, LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ ...single, DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ ...single, DATABASE_URL: 'postgres://db/x' }, 'ENCRYPTION_KEY is required with DATABASE_URL'],
+    [{ ...single, SLACK_API_URL: 'not a url' }, 'SLACK_API_URL'],
+    [{ ...single, KALEYRA_BASE_URL: 'nope' }, 'KALEYRA_BASE_URL'],
+    [{ ...single, KALEYRA_RATE_LIMIT: '0' }, 'KALEYRA_RATE_LIMIT'],
+  ])('stops with one line for %j', (env, message) => {
+    const text = errorOf(() => loadServerConfig(env));
+    expect(text).toContain(message);
+    expect(text).not.toContain('\n');
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadServerConfig({ ...single, DATABASE_URL: '', PORT: '' }).port).toBe(3000);
+  });
+
+  it('never puts a secret in its messages', () => {
+    const text = errorOf(() =>
+      loadServerConfig({ SLACK_BOT_TOKEN: 'xoxb-supersecret', SLACK_CLIENT_ID: 'id' }),
+    );
+    expect(text).not.toContain('supersecret');
+  });
+
+  it('lets the CLI run without any Slack setting', () => {
+    expect(loadConfig({}).storage.encryptionKey).toBeUndefined();
+  });
+});

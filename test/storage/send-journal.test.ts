@@ -1,0 +1,174 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ResolvedOrderStatus } from '../../src/services/types.ts';
+import { type Database, openDatabase } from '../../src/storage/database.ts';
+import { createCipher, parseEncryptionKeys } from '../../src/storage/encryption.ts';
+import { migrate } from '../../src/storage/migrations.ts';
+import {
+  type BeginAttempt,
+  createSendJournal,
+  DUPLICATE_WINDOW_SECONDS,
+} from '../../src/storage/send-journal.ts';
+import { probeTestDatabase } from '../support/postgres.ts';
+import { uniqueTeamId } from '../support/start-app.ts';
+
+const pgUrl = await probeTestDatabase();
+const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+const cipher = createCipher(parseEncryptionKeys(Buffer.alloc(32, 3).toString('base64')));
+
+type Opened = { db: Database; close(): Promise<void> };
+const stores: Array<[string, (() => Promise<Opened>) | undefined]> = [
+  [
+    'embedded store',
+    async () => {
+      const dataDir = await mkdtemp(path.join(os.tmpdir(), 'orderstatus-journal-'));
+      const db = await openDatabase({ dataDir, logger: quiet });
+      await migrate(db);
+      return {
+        db,
+        close: async () => {
+          await db.close();
+          await rm(dataDir, { recursive: true, force: true });
+        },
+      };
+    },
+  ],
+  [
+    'Postgres',
+    pgUrl
+      ? async () => {
+          const db = await openDatabase({ databaseUrl: pgUrl, dataDir: '/nonexistent', logger: quiet });
+          return { db, close: () => db.close() };
+        }
+      : undefined,
+  ],
+];
+
+const update: ResolvedOrderStatus = {
+  to: '+919876543210',
+  referenceId: '395001',
+  status: 'shipped',
+  templateName: 'order_status',
+  languageCode: 'en',
+};
+
+describe.each(stores)('the send journal on the %s', (_name, open) => {
+  let opened: Opened;
+  let journal: ReturnType<typeof createSendJournal>;
+  const attempt = (workspaceId: string, extra: Partial<BeginAttempt> = {}): BeginAttempt => ({
+    workspaceId,
+    actor: 'UAGENT',
+    channelId: 'CORDERS',
+    source: 'slack',
+    update,
+    force: false,
+    ...extra,
+  });
+
+  beforeAll(async () => {
+    if (!open) return;
+    opened = await open();
+    journal = createSendJournal(opened.db, cipher);
+  });
+  afterAll(async () => {
+    await opened?.close();
+  });
+
+  it.skipIf(!open)('lets exactly one of 20 concurrent identical attempts through', async () => {
+    const team = uniqueTeamId();
+    const results = await Promise.all(Array.from({ length: 20 }, () => journal.begin(attempt(team))));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    const refused = results.filter((r) => !r.ok);
+    expect(refused).toHaveLength(19);
+    for (const r of refused)
+      if (!r.ok) expect(r.previous).toMatchObject({ state: 'in_flight', by: 'UAGENT' });
+    const rows = await journal.list(team);
+    expect(rows.filter((row) => row.outcome === 'in_flight')).toHaveLength(1);
+    expect(rows.filter((row) => row.outcome === 'duplicate')).toHaveLength(19);
+  });
+
+  it.skipIf(!open)('stores the customer number masked, never in full', async () => {
+    const team = uniqueTeamId();
+    await journal.begin(attempt(team));
+    const raw = JSON.stringify(
+      await opened.db.query('SELECT * FROM send_journal WHERE workspace_id = $1', [team]),
+    );
+    expect(raw).not.toContain('9876543210');
+    expect(raw).toContain('•••• 3210');
+    const claims = JSON.stringify(await opened.db.query('SELECT * FROM send_claims'));
+    expect(claims).not.toContain('9876543210');
+  });
+
+  it.skipIf(!open)('after a send, shows when, by whom and the message_id', async () => {
+    const team = uniqueTeamId();
+    const first = await journal.begin(attempt(team));
+    if (!first.ok) throw new Error('first attempt refused');
+    await journal.complete(first.attempt, { outcome: 'sent', messageId: 'MID1' });
+    const second = await journal.begin(attempt(team, { actor: 'USECOND' }));
+    expect(second.ok).toBe(false);
+    if (!second.ok) {
+      expect(second.previous).toMatchObject({ state: 'sent', by: 'UAGENT', messageId: 'MID1' });
+      expect(Date.now() - Date.parse(second.previous.at)).toBeLessThan(60_000);
+    }
+  });
+
+  it.skipIf(!open)(
+    'frees the key after a definite rejection, keeps it after an unknown outcome',
+    async () => {
+      const team = uniqueTeamId();
+      const rejected = await journal.begin(attempt(team));
+      if (!rejected.ok) throw new Error('refused');
+      await journal.complete(rejected.attempt, { outcome: 'failed', code: 'RBC001' });
+      const again = await journal.begin(attempt(team));
+      expect(again.ok).toBe(true);
+      if (!again.ok) return;
+      await journal.complete(again.attempt, { outcome: 'unknown', code: 'TIMEOUT' });
+      const third = await journal.begin(attempt(team));
+      expect(third.ok).toBe(false);
+      if (!third.ok) expect(third.previous.state).toBe('unknown');
+      const outcomes = (await journal.list(team)).map((row) => row.outcome).sort();
+      expect(outcomes).toEqual(['duplicate', 'failed', 'unknown']);
+    },
+  );
+
+  it.skipIf(!open)('lets a deliberate resend through and records it as forced', async () => {
+    const team = uniqueTeamId();
+    const first = await journal.begin(attempt(team));
+    if (!first.ok) throw new Error('refused');
+    await journal.complete(first.attempt, { outcome: 'sent', messageId: 'MID1' });
+    const forced = await journal.begin(attempt(team, { force: true }));
+    expect(forced.ok).toBe(true);
+    const rows = await journal.list(team);
+    expect(rows.find((row) => row.forced)?.outcome).toBe('in_flight');
+  });
+
+  it.skipIf(!open)('treats a claim older than the window as expired', async () => {
+    const team = uniqueTeamId();
+    const first = await journal.begin(attempt(team));
+    if (!first.ok) throw new Error('refused');
+    await journal.complete(first.attempt, { outcome: 'sent', messageId: 'MID1' });
+    await opened.db.query(
+      `UPDATE send_claims SET claimed_at = now() - make_interval(secs => $2) WHERE attempt_id = $1`,
+      [first.attempt.attemptId, DUPLICATE_WINDOW_SECONDS + 1],
+    );
+    expect((await journal.begin(attempt(team))).ok).toBe(true);
+  });
+
+  it.skipIf(!open)('keeps workspaces, numbers, references and statuses apart', async () => {
+    const team = uniqueTeamId();
+    const other = uniqueTeamId();
+    expect((await journal.begin(attempt(team))).ok).toBe(true);
+    expect((await journal.begin(attempt(other))).ok).toBe(true);
+    expect((await journal.begin(attempt(team, { update: { ...update, status: 'completed' } }))).ok).toBe(
+      true,
+    );
+    expect((await journal.begin(attempt(team, { update: { ...update, referenceId: '395002' } }))).ok).toBe(
+      true,
+    );
+    expect((await journal.begin(attempt(team, { update: { ...update, to: '+16505550123' } }))).ok).toBe(true);
+    expect((await journal.list(other)).every((row) => row.workspace_id === other)).toBe(true);
+    expect(await journal.list(other)).toHaveLength(1);
+  });
+});
