@@ -52,6 +52,8 @@ export function createApp(deps: AppDeps): BuiltApp {
             installPath: '/slack/install',
             redirectUriPath: '/slack/oauth_redirect',
             directInstall: true,
+            // The code exchange (oauth.v2.access) goes to the same Slack API base as everything else.
+            clientOptions: { slackApiUrl: config.slack.apiUrl },
           },
         }
       : undefined;

@@ -66,6 +66,8 @@ export async function openServices(
   const tasks = createTaskTracker((error) => logger.error({ err: error }, 'background task failed'));
 
   return {
+    /** The database itself, for health checks and tests; everything else goes through the stores. */
+    db,
     databaseMode: db.mode,
     currentKeyId: cipher.currentKeyId,
     credentials,

@@ -1,0 +1,80 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('the server process', () => {
+  it('answers /healthz 503 while starting, then 200 with the database state', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-health-'));
+    const port = await freePort();
+    const started = Date.now();
+    const child = spawn(process.execPath, ['src/server.ts'], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: String(port),
+        SLACK_SIGNING_SECRET: 'secret',
+        SLACK_BOT_TOKEN: 'xoxb-health',
+        SLACK_API_URL: 'http://127.0.0.1:9/api/',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const seen: string[] = [];
+    try {
+      for (;;) {
+        expect(Date.now() - started, stderr).toBeLessThan(30_000);
+        const response = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+        if (response) {
+          const body = await response.text();
+          if (seen.at(-1) !== `${response.status} ${body}`) seen.push(`${response.status} ${body}`);
+          if (response.status === 200) break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(seen[0]).toBe('503 {"status":"starting"}');
+      expect(seen.at(-1)).toBe('200 {"status":"ok","database":"up"}');
+      const unknown = await fetch(`http://127.0.0.1:${port}/nope`);
+      expect(unknown.status).toBe(404);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('close', resolve));
+      await rm(dataDir, { recursive: true, force: true });
+    }
+    expect(child.exitCode).toBe(0);
+  });
+
+  it('stops with one clear line when the configuration is incomplete', async () => {
+    const child = spawn(process.execPath, ['src/server.ts'], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: 'xoxb-1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([
+      'orderstatus: cannot start: SLACK_SIGNING_SECRET is required (Slack app → Basic Information → Signing Secret), or SLACK_APP_TOKEN for Socket Mode',
+    ]);
+  });
+});
