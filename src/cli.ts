@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { readFileSync, realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.ts';
 import { validateOrderStatus } from './domain/order-status.ts';
@@ -11,6 +10,7 @@ import {
 } from './domain/workspace-settings.ts';
 import { describeError } from './errors/describe-error.ts';
 import { ValidationError } from './errors/validation-error.ts';
+import { isMain } from './is-main.ts';
 import { createLogger } from './logger.ts';
 import { openServices, type Services } from './services/open-services.ts';
 import { SCHEMA_VERSION } from './storage/migrations.ts';
@@ -240,17 +240,7 @@ export async function runCli(
   }
 }
 
-function isMain(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return realpathSync(entry) === fileURLToPath(import.meta.url);
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
+if (isMain(import.meta.url)) {
   const code = await runCli(process.argv.slice(2), process.env, {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),

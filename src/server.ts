@@ -1,10 +1,9 @@
-import { realpathSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
 import { ConfigError, loadServerConfig, type ServerConfig } from './config.ts';
 import { createHealth } from './health.ts';
+import { isMain } from './is-main.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openServices, type Services } from './services/open-services.ts';
 
@@ -139,17 +138,7 @@ function collectSecrets(config: ServerConfig): Set<string> {
   return secrets;
 }
 
-function isMain(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return realpathSync(entry) === fileURLToPath(import.meta.url);
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
+if (isMain(import.meta.url)) {
   startServer(process.env, { handleSignals: true }).catch((error: unknown) => {
     // One clear line for the operator; no stack for configuration mistakes.
     const message =

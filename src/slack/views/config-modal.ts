@@ -1,11 +1,4 @@
-import type {
-  InputBlock,
-  KnownBlock,
-  ModalView,
-  PlainTextInput,
-  PlainTextOption,
-  StaticSelect,
-} from '@slack/types';
+import type { InputBlock, KnownBlock, ModalView } from '@slack/types';
 import {
   DEFAULT_LANGUAGE_CODE,
   DEFAULT_TEMPLATE_NAME,
@@ -17,6 +10,7 @@ import {
 } from '../../domain/workspace-settings.ts';
 import { CONFIG_FIELDS, CONFIG_MODAL_CALLBACK, type ConfigModalField } from '../ids.ts';
 import { formatActor, formatSlackDate, type SlackMessage, truncate } from '../messages/mrkdwn.ts';
+import { buildSelectInput, buildTextInput, type TextInputOptions } from './inputs.ts';
 import { FIELD_ERROR_MAX, type ViewErrorsResponse } from './send-modal.ts';
 
 export const POD_LABELS: Record<Pod, string> = {
@@ -143,58 +137,18 @@ export function buildNotAdminMessage(): SlackMessage {
 
 function textInput(
   field: Exclude<ConfigModalField, 'pod'>,
-  options: {
-    value: string | undefined;
-    maxLength: number;
-    placeholder: string;
-    hint: string;
-    optional?: boolean;
-  },
+  options: Omit<TextInputOptions, 'ids' | 'label'>,
 ): InputBlock {
-  const ids = CONFIG_FIELDS[field];
-  const element: PlainTextInput = {
-    type: 'plain_text_input',
-    action_id: ids.actionId,
-    max_length: options.maxLength,
-    placeholder: { type: 'plain_text', text: options.placeholder },
-  };
-  // Slack rejects the view for an initial_value longer than max_length; an empty one is not allowed either.
-  const value = options.value?.trim();
-  if (value && value.length <= options.maxLength) element.initial_value = value;
-  const block: InputBlock = {
-    type: 'input',
-    block_id: ids.blockId,
-    label: { type: 'plain_text', text: FIELD_LABELS[field] },
-    hint: { type: 'plain_text', text: options.hint },
-    element,
-  };
-  if (options.optional) block.optional = true;
-  return block;
-}
-
-function podOption(pod: Pod): PlainTextOption {
-  return { text: { type: 'plain_text', text: POD_LABELS[pod] }, value: pod };
+  return buildTextInput({ ids: CONFIG_FIELDS[field], label: FIELD_LABELS[field], ...options });
 }
 
 function podInput(current: Pod | undefined): InputBlock {
-  const ids = CONFIG_FIELDS.pod;
-  const element: StaticSelect = {
-    type: 'static_select',
-    action_id: ids.actionId,
-    placeholder: { type: 'plain_text', text: 'Where your Kaleyra account lives' },
-    options: PODS.map(podOption),
-  };
-  if (current !== undefined && (PODS as readonly string[]).includes(current)) {
-    element.initial_option = podOption(current);
-  }
-  return {
-    type: 'input',
-    block_id: ids.blockId,
-    label: { type: 'plain_text', text: FIELD_LABELS.pod },
-    hint: {
-      type: 'plain_text',
-      text: 'The region of your Kaleyra account: api.in, api.ap (Singapore) or api.eu.',
-    },
-    element,
-  };
+  return buildSelectInput({
+    ids: CONFIG_FIELDS.pod,
+    label: FIELD_LABELS.pod,
+    placeholder: 'Where your Kaleyra account lives',
+    choices: PODS.map((pod) => ({ value: pod, label: POD_LABELS[pod] })),
+    initial: current,
+    hint: 'The region of your Kaleyra account: api.in, api.ap (Singapore) or api.eu.',
+  });
 }

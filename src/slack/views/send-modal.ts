@@ -1,25 +1,16 @@
-import type {
-  ContextBlock,
-  InputBlock,
-  KnownBlock,
-  ModalView,
-  PlainTextInput,
-  PlainTextOption,
-  StaticSelect,
-} from '@slack/types';
+import type { ContextBlock, InputBlock, KnownBlock, ModalView } from '@slack/types';
 import {
   type FieldIssues,
-  isOrderStatus,
   LIMITS,
   normaliseStatus,
   ORDER_STATUSES,
-  type OrderStatus,
   type OrderStatusField,
   STATUS_LABELS,
 } from '../../domain/order-status.ts';
 import type { CommandFields } from '../../domain/parse-command.ts';
 import { SEND_FIELDS, SEND_MODAL_CALLBACK } from '../ids.ts';
 import { escapeCode, escapeMrkdwn, truncate } from '../messages/mrkdwn.ts';
+import { buildSelectInput, buildTextInput, type TextInputOptions } from './inputs.ts';
 
 /** Input lengths the modal enforces; Slack rejects a view whose initial_value is longer. */
 export const SEND_MODAL_MAX_LENGTHS = {
@@ -212,51 +203,17 @@ function prefillDescription(raw: string | undefined): { value: string | undefine
 
 function textInput(
   field: Exclude<OrderStatusField, 'status'>,
-  options: {
-    value: string | undefined;
-    maxLength: number;
-    placeholder: string;
-    hint: string;
-    optional?: boolean;
-  },
+  options: Omit<TextInputOptions, 'ids' | 'label'>,
 ): InputBlock {
-  const ids = SEND_FIELDS[field];
-  const element: PlainTextInput = {
-    type: 'plain_text_input',
-    action_id: ids.actionId,
-    max_length: options.maxLength,
-    placeholder: { type: 'plain_text', text: options.placeholder },
-  };
-  if (options.value !== undefined) element.initial_value = options.value;
-  const block: InputBlock = {
-    type: 'input',
-    block_id: ids.blockId,
-    label: { type: 'plain_text', text: FIELD_LABELS[field] },
-    hint: { type: 'plain_text', text: options.hint },
-    element,
-  };
-  if (options.optional) block.optional = true;
-  return block;
-}
-
-function statusOption(status: OrderStatus): PlainTextOption {
-  return { text: { type: 'plain_text', text: STATUS_LABELS[status] }, value: status };
+  return buildTextInput({ ids: SEND_FIELDS[field], label: FIELD_LABELS[field], ...options });
 }
 
 function statusInput(typed: string | undefined): InputBlock {
-  const ids = SEND_FIELDS.status;
-  const element: StaticSelect = {
-    type: 'static_select',
-    action_id: ids.actionId,
-    placeholder: { type: 'plain_text', text: 'Choose a status' },
-    options: ORDER_STATUSES.map(statusOption),
-  };
-  const normalised = typeof typed === 'string' ? normaliseStatus(typed) : '';
-  if (isOrderStatus(normalised)) element.initial_option = statusOption(normalised);
-  return {
-    type: 'input',
-    block_id: ids.blockId,
-    label: { type: 'plain_text', text: FIELD_LABELS.status },
-    element,
-  };
+  return buildSelectInput({
+    ids: SEND_FIELDS.status,
+    label: FIELD_LABELS.status,
+    placeholder: 'Choose a status',
+    choices: ORDER_STATUSES.map((status) => ({ value: status, label: STATUS_LABELS[status] })),
+    initial: typeof typed === 'string' ? normaliseStatus(typed) : undefined,
+  });
 }

@@ -1,0 +1,65 @@
+import type { InputBlock, PlainTextInput, PlainTextOption, StaticSelect } from '@slack/types';
+import type { FieldIds } from '../ids.ts';
+
+export type TextInputOptions = {
+  ids: FieldIds;
+  label: string;
+  /** Prefill; left out when empty or longer than maxLength (Slack refuses the whole view then). */
+  value: string | undefined;
+  maxLength: number;
+  placeholder: string;
+  hint: string;
+  optional?: boolean;
+};
+
+/** A single-line text input block, the shape both modals use. */
+export function buildTextInput(options: TextInputOptions): InputBlock {
+  const element: PlainTextInput = {
+    type: 'plain_text_input',
+    action_id: options.ids.actionId,
+    max_length: options.maxLength,
+    placeholder: { type: 'plain_text', text: options.placeholder },
+  };
+  const value = options.value?.trim();
+  if (value && value.length <= options.maxLength) element.initial_value = value;
+  const block: InputBlock = {
+    type: 'input',
+    block_id: options.ids.blockId,
+    label: { type: 'plain_text', text: options.label },
+    hint: { type: 'plain_text', text: options.hint },
+    element,
+  };
+  if (options.optional) block.optional = true;
+  return block;
+}
+
+/** A static select of a fixed list, preselecting `initial` when it is one of the options. */
+export function buildSelectInput<T extends string>(options: {
+  ids: FieldIds;
+  label: string;
+  placeholder: string;
+  choices: ReadonlyArray<{ value: T; label: string }>;
+  initial?: string | undefined;
+  hint?: string;
+}): InputBlock {
+  const toOption = (choice: { value: T; label: string }): PlainTextOption => ({
+    text: { type: 'plain_text', text: choice.label },
+    value: choice.value,
+  });
+  const element: StaticSelect = {
+    type: 'static_select',
+    action_id: options.ids.actionId,
+    placeholder: { type: 'plain_text', text: options.placeholder },
+    options: options.choices.map(toOption),
+  };
+  const selected = options.choices.find((choice) => choice.value === options.initial);
+  if (selected) element.initial_option = toOption(selected);
+  const block: InputBlock = {
+    type: 'input',
+    block_id: options.ids.blockId,
+    label: { type: 'plain_text', text: options.label },
+    element,
+  };
+  if (options.hint) block.hint = { type: 'plain_text', text: options.hint };
+  return block;
+}
