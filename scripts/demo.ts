@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { SEND_FIELDS, SEND_MODAL_CALLBACK } from '../src/slack/ids.ts';
 import { KALEYRA_RESPONSES, startFakeKaleyra } from '../test/support/fake-kaleyra.ts';
 import { startFakeSlack } from '../test/support/fake-slack.ts';
-import { postToApp, slashCommandBody, viewSubmissionBody } from '../test/support/slack-request.ts';
+import { postToApp, slashCommandBody, viewState, viewSubmissionBody } from '../test/support/slack-request.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SIGNING_SECRET = 'demo-signing-secret';
@@ -155,26 +155,12 @@ async function main() {
     const view = open.body.view as { title: { text: string }; private_metadata: string; blocks: unknown[] };
     process.stdout.write(`  views.open → modal “${view.title.text}” with ${view.blocks.length} blocks\n`);
     process.stdout.write('  the agent picks “Partially shipped”, adds a description, and submits\n');
-    const state = {
-      [SEND_FIELDS.to.blockId]: {
-        [SEND_FIELDS.to.actionId]: { type: 'plain_text_input', value: '+919876543210' },
-      },
-      [SEND_FIELDS.referenceId.blockId]: {
-        [SEND_FIELDS.referenceId.actionId]: { type: 'plain_text_input', value: '395002' },
-      },
-      [SEND_FIELDS.status.blockId]: {
-        [SEND_FIELDS.status.actionId]: {
-          type: 'static_select',
-          selected_option: { value: 'partially_shipped' },
-        },
-      },
-      [SEND_FIELDS.description.blockId]: {
-        [SEND_FIELDS.description.actionId]: {
-          type: 'plain_text_input',
-          value: '2 of 3 boxes are on the way',
-        },
-      },
-    };
+    const state = viewState(SEND_FIELDS, {
+      to: '+919876543210',
+      referenceId: '395002',
+      status: 'partially_shipped',
+      description: '2 of 3 boxes are on the way',
+    });
     const submitted = await postToApp(
       url,
       viewSubmissionBody({

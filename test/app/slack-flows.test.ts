@@ -7,7 +7,7 @@ import {
 } from '../../src/slack/ids.ts';
 import { KALEYRA_RESPONSES } from '../support/fake-kaleyra.ts';
 import { probeTestDatabase } from '../support/postgres.ts';
-import { postToApp, slashCommandBody, viewSubmissionBody } from '../support/slack-request.ts';
+import { postToApp, slashCommandBody, viewState, viewSubmissionBody } from '../support/slack-request.ts';
 import {
   SIGNING_SECRET,
   type StorageMode,
@@ -175,14 +175,7 @@ describe.each(modes)('Slack flows on the %s', (_name, storage) => {
   });
 
   function sendSubmission(values: Record<string, string>, teamId = team) {
-    const state: Record<string, Record<string, unknown>> = {};
-    for (const [field, value] of Object.entries(values)) {
-      const ids = SEND_FIELDS[field as keyof typeof SEND_FIELDS];
-      state[ids.blockId] =
-        field === 'status'
-          ? { [ids.actionId]: { type: 'static_select', selected_option: { value } } }
-          : { [ids.actionId]: { type: 'plain_text_input', value } };
-    }
+    const state = viewState(SEND_FIELDS, values);
     const responseUrl = t.slack.responseUrl(`modal-${Math.random().toString(36).slice(2)}`);
     const body = viewSubmissionBody({
       teamId,
@@ -271,14 +264,7 @@ describe.each(modes)('Slack flows on the %s', (_name, storage) => {
   });
 
   function configSubmission(userId: string, values: Record<string, string>) {
-    const state: Record<string, Record<string, unknown>> = {};
-    for (const [field, value] of Object.entries(values)) {
-      const ids = CONFIG_FIELDS[field as keyof typeof CONFIG_FIELDS];
-      state[ids.blockId] =
-        field === 'pod'
-          ? { [ids.actionId]: { type: 'static_select', selected_option: { value } } }
-          : { [ids.actionId]: { type: 'plain_text_input', value } };
-    }
+    const state = viewState(CONFIG_FIELDS, values);
     const body = viewSubmissionBody({
       teamId: team,
       userId,

@@ -4,7 +4,7 @@ import { type FakeKaleyra, KALEYRA_RESPONSES, startFakeKaleyra } from '../suppor
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.ts';
 import { probeTestDatabase } from '../support/postgres.ts';
 import { type ServerProcess, startServerProcess } from '../support/server-process.ts';
-import { postToApp, slashCommandBody, viewSubmissionBody } from '../support/slack-request.ts';
+import { postToApp, slashCommandBody, viewState, viewSubmissionBody } from '../support/slack-request.ts';
 import { TEST_ENCRYPTION_KEY, uniqueTeamId } from '../support/start-app.ts';
 
 const pgUrl = await probeTestDatabase();
@@ -67,14 +67,7 @@ describe.skipIf(!pgUrl)('two server processes on one Postgres', () => {
       templateName: 'order_status',
       languageCode: 'en',
     };
-    const state: Record<string, Record<string, unknown>> = {};
-    for (const [field, value] of Object.entries(values)) {
-      const ids = CONFIG_FIELDS[field as keyof typeof CONFIG_FIELDS];
-      state[ids.blockId] =
-        field === 'pod'
-          ? { [ids.actionId]: { type: 'static_select', selected_option: { value } } }
-          : { [ids.actionId]: { type: 'plain_text_input', value } };
-    }
+    const state = viewState(CONFIG_FIELDS, values);
     const saved = await postToApp(
       server.url,
       viewSubmissionBody({

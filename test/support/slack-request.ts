@@ -218,3 +218,23 @@ function newTriggerId(): string {
   const random = Math.random().toString(16).slice(2, 14).padEnd(12, '0');
   return `${Date.now()}.1.${random}`;
 }
+
+/**
+ * A submitted view's `state.values` as Slack sends it: plain text inputs carry `value`, the fields
+ * named in `selects` carry a `selected_option`.
+ */
+export function viewState(
+  fields: Readonly<Record<string, { blockId: string; actionId: string }>>,
+  values: Readonly<Record<string, string>>,
+  selects: readonly string[] = ['status', 'pod'],
+): Record<string, Record<string, unknown>> {
+  const state: Record<string, Record<string, unknown>> = {};
+  for (const [field, value] of Object.entries(values)) {
+    const ids = fields[field];
+    if (!ids) throw new Error(`no such field: ${field}`);
+    state[ids.blockId] = selects.includes(field)
+      ? { [ids.actionId]: { type: 'static_select', selected_option: { value } } }
+      : { [ids.actionId]: { type: 'plain_text_input', value } };
+  }
+  return state;
+}
