@@ -13,6 +13,21 @@ import { type Logger, toBoltLogger } from './logger.ts';
 import type { Services } from './services/open-services.ts';
 import { registerListeners } from './slack/listeners/register-listeners.ts';
 
+/**
+ * Slack Web API calls are retried only where Slack says to: a 429 with Retry-After (the client has
+ * already waited that long when it asks). Anything else, such as a dropped connection, may have been
+ * delivered, and retrying it could post an outcome twice.
+ */
+const SLACK_RETRY_POLICY = {
+  retries: 3,
+  factor: 1,
+  minTimeout: 0,
+  maxTimeout: 0,
+  onFailedAttempt: (error: Error) => {
+    if (!/rate limit was exceeded/i.test(error.message)) throw error;
+  },
+};
+
 /** Slack never sends a command or interaction anywhere near this; anything larger is not from Slack. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -121,8 +136,9 @@ export function createApp(deps: AppDeps): BuiltApp {
     clientOptions: {
       slackApiUrl: config.slack.apiUrl,
       logger: boltLogger,
-      // Bolt's client retries only what Slack asks for (429 Retry-After); keep it short so posts are not stuck.
-      retryConfig: { retries: 2, factor: 1.5, maxTimeout: 5000 },
+      retryConfig: SLACK_RETRY_POLICY,
+      // A Web API call that hangs must not hold a send's outcome (or a drain) hostage.
+      timeout: 10_000,
     },
     // In OAuth mode the receiver's installer authorizes from the installation store.
     ...(authorize ? { authorize } : {}),
