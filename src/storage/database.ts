@@ -82,8 +82,9 @@ function createPool(url: string, timeout: number, max: number, logger: StorageLo
     connectionTimeoutMillis: timeout,
     idleTimeoutMillis: 30_000,
     keepAlive: true,
-    // A half-open connection would otherwise hang a query until TCP gives up.
-    query_timeout: 15_000,
+    // A half-open connection would otherwise hang a query until TCP gives up. Every statement of ours
+    // is a single short one; migrations wait for their lock on a client of their own.
+    query_timeout: 5_000,
   });
   // pg-pool has already dropped the broken client; the next query opens a fresh one.
   pool.on('error', (error) => logger.warn(`Database connection lost (${error.message}); will reconnect.`));

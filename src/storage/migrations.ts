@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { StorageError } from '../errors/storage-error.ts';
 import type { Database } from './database.ts';
 
@@ -67,7 +68,10 @@ const MIGRATION_LOCK = 7_262_026;
  * session advisory lock held by one dedicated connection. Returns the versions it applied.
  */
 export async function migrate(db: Database): Promise<number[]> {
-  const client = await db.pool.connect().catch((error: unknown) => {
+  // Its own connection, without the pool's query timeout: waiting for another instance's lock is fine.
+  const client = new pg.Client({ connectionString: db.url, connectionTimeoutMillis: 5_000 });
+  client.on('error', () => undefined); // a failed query below reports it
+  await client.connect().catch((error: unknown) => {
     throw new StorageError('Could not reach the database to migrate it.', { cause: error });
   });
   const applied: number[] = [];
@@ -92,7 +96,7 @@ export async function migrate(db: Database): Promise<number[]> {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
     }
   } finally {
-    client.release();
+    await client.end().catch(() => undefined);
   }
   return applied;
 }

@@ -8,6 +8,8 @@ import type { Cipher } from './encryption.ts';
 
 /** The duplicate guard's window: the same update within it is not sent again without a deliberate resend. */
 export const DUPLICATE_WINDOW_SECONDS = 600;
+/** Longer than any send can take (Kaleyra's timeout plus the rate-limit queue): past it, "in flight" means lost. */
+export const STALE_IN_FLIGHT_SECONDS = 120;
 
 export type BeginAttempt = {
   workspaceId: string;
@@ -119,10 +121,14 @@ export function createSendJournal(db: Database, cipher: Pick<Cipher, 'fingerprin
     dedupeKey: string,
   ): Promise<{ id: string; previous: PreviousSend } | undefined> {
     const rows = await db.query(
-      `SELECT j.id, j.actor, j.outcome, j.message_id, j.created_at
+      // An attempt still "in flight" long after any send could have lasted lost its outcome (the
+      // process or the database went away mid-send): it may have been delivered.
+      `SELECT j.id, j.actor, j.message_id, j.created_at,
+              CASE WHEN j.outcome = 'in_flight' AND j.created_at < now() - make_interval(secs => $3)
+                   THEN 'unknown' ELSE j.outcome END AS outcome
          FROM send_claims c JOIN send_journal j ON j.id = c.attempt_id
         WHERE c.dedupe_key = $1 AND c.claimed_at >= now() - make_interval(secs => $2)`,
-      [dedupeKey, DUPLICATE_WINDOW_SECONDS],
+      [dedupeKey, DUPLICATE_WINDOW_SECONDS, STALE_IN_FLIGHT_SECONDS],
     );
     const parsed = v.safeParse(PreviousRowSchema, rows[0]);
     if (!parsed.success) return undefined;

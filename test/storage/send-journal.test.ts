@@ -156,6 +156,22 @@ describe.each(stores)('the send journal on the %s', (_name, open) => {
     expect((await journal.begin(attempt(team))).ok).toBe(true);
   });
 
+  it.skipIf(!open)(
+    'reports an attempt stuck in flight past any send’s duration as of unknown outcome',
+    async () => {
+      const team = uniqueTeamId();
+      const first = await journal.begin(attempt(team));
+      if (!first.ok) throw new Error('refused');
+      await opened.db.query(
+        `UPDATE send_journal SET created_at = now() - make_interval(secs => $2) WHERE id = $1`,
+        [first.attempt.attemptId, STALE_IN_FLIGHT_SECONDS + 1],
+      );
+      const second = await journal.begin(attempt(team));
+      expect(second.ok).toBe(false);
+      if (!second.ok) expect(second.previous.state).toBe('unknown');
+    },
+  );
+
   it.skipIf(!open)('keeps workspaces, numbers, references and statuses apart', async () => {
     const team = uniqueTeamId();
     const other = uniqueTeamId();
