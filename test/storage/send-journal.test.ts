@@ -10,6 +10,7 @@ import {
   type BeginAttempt,
   createSendJournal,
   DUPLICATE_WINDOW_SECONDS,
+  STALE_IN_FLIGHT_SECONDS,
 } from '../../src/storage/send-journal.ts';
 import { probeTestDatabase } from '../support/postgres.ts';
 import { uniqueTeamId } from '../support/start-app.ts';
