@@ -28,6 +28,7 @@ export type KaleyraClient = {
 
 // Node/undici error codes raised before a single byte of the request could leave: DNS, connect, TLS.
 const NOTHING_SENT_CODES = new Set([
+  'ERR_BAD_PORT',
   'ECONNREFUSED',
   'ENOTFOUND',
   'EAI_AGAIN',
@@ -218,6 +219,8 @@ function errorCodeOf(error: unknown): string | undefined {
     seen.add(current);
     const code: unknown = Reflect.get(current, 'code');
     if (typeof code === 'string' && /^[A-Z0-9_]{2,64}$/.test(code)) return code;
+    // fetch refuses some ports before connecting and says so only in words.
+    if (Reflect.get(current, 'message') === 'bad port') return 'ERR_BAD_PORT';
     // Happy-eyeballs connects fail with an AggregateError whose members hold the codes.
     const members: unknown = Reflect.get(current, 'errors');
     if (Array.isArray(members) && members.length > 0) {

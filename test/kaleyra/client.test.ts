@@ -281,6 +281,12 @@ describe('sendOrderStatus', () => {
     expectNoSecrets(error);
   });
 
+  it('reports a port fetch refuses to use (e.g. 9) as NETWORK, outcome rejected', async () => {
+    const kaleyra = createKaleyraClient({ baseUrlOverride: 'http://127.0.0.1:9' });
+    const error = await sendExpectingError(() => kaleyra.sendOrderStatus(account, payload));
+    expect(error).toMatchObject({ code: 'NETWORK', outcome: 'rejected', cause: 'ERR_BAD_PORT' });
+  });
+
   it('reports a DNS failure as NETWORK, outcome rejected', async () => {
     // Shaped like undici's own error, so no real resolver is needed.
     const dnsFailure = Object.assign(new TypeError('fetch failed'), {
