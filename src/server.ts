@@ -109,18 +109,26 @@ export async function startServer(
   }
 
   if (options.handleSignals) {
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(signal, () => {
-        logger.info({ signal }, 'shutting down');
-        stop().then(
-          () => process.exit(0),
-          (error: unknown) => {
-            logger.error({ err: error }, 'shutdown failed');
-            process.exit(1);
-          },
-        );
-      });
-    }
+    // Stays installed until exit: with `process.once`, a second signal (npm forwarding the one the
+    // whole process group already got, a Ctrl-C under `npm start`, an impatient orchestrator) hit
+    // the default handler and killed the process mid-drain. SIGKILL is the way to force it.
+    let signalled = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (signalled) {
+        logger.info({ signal, inFlight: services?.tasks.size }, 'already shutting down; still draining');
+        return;
+      }
+      signalled = true;
+      logger.info({ signal }, 'shutting down');
+      stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, onSignal);
   }
 
   return { url: `http://127.0.0.1:${port}`, port, config, services, stop };

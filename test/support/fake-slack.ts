@@ -31,6 +31,13 @@ export type FakeSlack = {
   responseUrlPosts: ResponseUrlPost[];
   /** A slash-command/interaction response_url on this server; POSTs to it land in responseUrlPosts. */
   responseUrl(id: string): string;
+  /**
+   * POSTs to this response_url (a URL or its path), or to every one with `'all'`, answer `status`
+   * and land in rejectedResponseUrlPosts instead; `undefined` makes them succeed again.
+   */
+  failResponseUrl(target: string, status: number | undefined): void;
+  /** POSTs that failResponseUrl turned away. */
+  rejectedResponseUrlPosts: ResponseUrlPost[];
   /** Replaces the default answer for `method`. `status` sets the HTTP status (e.g. 429 with `retry-after`). */
   setResponse(
     method: string,
@@ -60,6 +67,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const users = new Map<string, SlackUserFlags>();
   const calls: SlackApiCall[] = [];
   const responseUrlPosts: ResponseUrlPost[] = [];
+  const rejectedResponseUrlPosts: ResponseUrlPost[] = [];
+  const failingResponseUrls = new Map<string, number>();
   let tsCounter = 0;
   const nextTs = (): string => {
     tsCounter += 1;
@@ -134,11 +143,19 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     const raw = await readBody(req);
 
     if (url.pathname.startsWith('/response/')) {
-      responseUrlPosts.push({
+      const post = {
         path: url.pathname,
         body: parseBody(raw, req.headers['content-type']),
         headers: req.headers,
-      });
+      };
+      const failure = failingResponseUrls.get(url.pathname) ?? failingResponseUrls.get('all');
+      if (failure !== undefined) {
+        rejectedResponseUrlPosts.push(post);
+        res.writeHead(failure, { 'content-type': 'text/plain' });
+        res.end(failure === 404 ? 'no_active_hooks' : 'failed');
+        return;
+      }
+      responseUrlPosts.push(post);
       sendJson(res, 200, { ok: true });
       return;
     }
@@ -182,6 +199,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     calls,
     responseUrlPosts,
     responseUrl: (id) => `${origin}/response/${encodeURIComponent(id)}`,
+    rejectedResponseUrlPosts,
+    failResponseUrl(target, status) {
+      const key = target === 'all' ? 'all' : new URL(target, origin).pathname;
+      if (status === undefined) failingResponseUrls.delete(key);
+      else failingResponseUrls.set(key, status);
+    },
     setResponse(method, response, options = {}) {
       overrides.set(method, {
         responder: response,
@@ -196,6 +219,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     clear() {
       calls.length = 0;
       responseUrlPosts.length = 0;
+      rejectedResponseUrlPosts.length = 0;
     },
     async waitFor(predicate, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;

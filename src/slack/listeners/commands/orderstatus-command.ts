@@ -3,6 +3,8 @@ import { parseSlashCommand } from '../../../domain/parse-command.ts';
 import { DEFAULT_LANGUAGE_CODE, DEFAULT_TEMPLATE_NAME } from '../../../domain/workspace-settings.ts';
 import { StorageError } from '../../../errors/storage-error.ts';
 import { isWorkspaceAdmin } from '../../admin.ts';
+import { deliverMessage } from '../../deliver-message.ts';
+import { SLASH_COMMAND } from '../../ids.ts';
 import { buildHelpMessage } from '../../messages/help.ts';
 import {
   buildNotConfiguredMessage,
@@ -55,17 +57,19 @@ export function createOrderStatusCommand(ctx: ListenerContext) {
 
     if (parsed.kind === 'modal') {
       // The trigger_id lives 3 s: open first with the built-in defaults, then fill in the workspace's.
-      const opened = await client.views.open({
-        trigger_id: command.trigger_id,
-        view: buildSendModal({
-          fields: parsed.fields,
-          defaults: { templateName: DEFAULT_TEMPLATE_NAME, languageCode: DEFAULT_LANGUAGE_CODE },
-          channelId: command.channel_id,
-          responseUrl: command.response_url,
-          issues: parsed.issues,
+      const opened = await openOrTell(ctx, client, command, { what: 'the form', again: SLASH_COMMAND }, () =>
+        client.views.open({
+          trigger_id: command.trigger_id,
+          view: buildSendModal({
+            fields: parsed.fields,
+            defaults: { templateName: DEFAULT_TEMPLATE_NAME, languageCode: DEFAULT_LANGUAGE_CODE },
+            channelId: command.channel_id,
+            responseUrl: command.response_url,
+            issues: parsed.issues,
+          }),
         }),
-      });
-      const view = opened.view;
+      );
+      const view = opened?.view;
       if (!view?.id) return;
       let credentials: Awaited<ReturnType<typeof ctx.services.credentials.get>>;
       try {
@@ -130,9 +134,53 @@ export function createOrderStatusCommand(ctx: ListenerContext) {
       await respond({ response_type: 'ephemeral', ...buildNotAdminMessage() });
       return;
     }
-    await client.views.open({
-      trigger_id: command.trigger_id,
-      view: buildConfigModal(current ? { current } : {}),
-    });
+    await openOrTell(ctx, client, command, { what: 'the settings', again: `${SLASH_COMMAND} config` }, () =>
+      client.views.open({
+        trigger_id: command.trigger_id,
+        view: buildConfigModal(current ? { current } : {}),
+      }),
+    );
   };
+}
+
+/**
+ * Opens a modal, or tells the person (ephemerally) that it could not be opened, instead of leaving
+ * them with nothing after the ack: an `expired_trigger_id` (Slack allows 3 s) or a Slack outage.
+ */
+async function openOrTell<T>(
+  ctx: ListenerContext,
+  client: Args['client'],
+  command: Args['command'],
+  { what, again }: { what: string; again: string },
+  open: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await open();
+  } catch (error) {
+    const code = slackErrorCode(error);
+    ctx.logger.warn({ reason: code }, `could not open ${what}`);
+    const text =
+      code === 'expired_trigger_id'
+        ? `Slack did not let the app open ${what} in time (expired_trigger_id). Run \`${again}\` again.`
+        : `Could not open ${what} just now (${code}). Run \`${again}\` again in a minute; if it keeps happening, tell whoever runs orderstatus.`;
+    await deliverMessage(
+      { client, logger: ctx.logger, trustedResponseOrigins: ctx.send.trustedResponseOrigins },
+      {
+        userId: command.user_id,
+        channelId: command.channel_id,
+        responseUrl: command.response_url,
+        visibility: 'ephemeral',
+      },
+      { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: ${text}` } }] },
+    );
+    return undefined;
+  }
+}
+
+/** Slack's error code (`expired_trigger_id`…) when the Web API answered one; otherwise a short reason. */
+function slackErrorCode(error: unknown): string {
+  const data = (error as { data?: { error?: unknown } } | undefined)?.data;
+  if (data && typeof data.error === 'string') return data.error.replace(/[^a-z0-9_]/gi, '').slice(0, 60);
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : 'unknown_error';
 }

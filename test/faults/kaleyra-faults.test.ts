@@ -1,0 +1,217 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { RESEND_ACTION, RETRY_ACTION } from '../../src/slack/ids.ts';
+import { type CannedKaleyraResponse, KALEYRA_RESPONSES } from '../support/fake-kaleyra.ts';
+import { startTestApp, type TestApp, uniqueTeamId } from '../support/start-app.ts';
+import {
+  buttonValue,
+  clickButton,
+  command,
+  countOutcomes,
+  freePort,
+  type JsonRecord,
+  outcomeOf,
+  postsTo,
+  SETTINGS,
+  textOf,
+} from './helpers.ts';
+
+const TIMEOUT_MS = 1000;
+const LINE = '+919876543210 KF-1 shipped Left the warehouse';
+
+describe('Kaleyra faults (embedded store)', () => {
+  let t: TestApp;
+  let team: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ kind: 'embedded' }, { KALEYRA_TIMEOUT_MS: String(TIMEOUT_MS) });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  beforeEach(async () => {
+    team = uniqueTeamId();
+    t.slack.clear();
+    t.kaleyra.reset();
+    await t.server.services.credentials.set(team, SETTINGS, 'UADMIN');
+  });
+
+  async function send(text = LINE) {
+    const sent = command(t, text, { teamId: team });
+    const started = Date.now();
+    const ack = await sent.post();
+    expect(ack.status).toBe(200);
+    const posted = await outcomeOf(t, sent, TIMEOUT_MS + 5000);
+    return {
+      sent,
+      posted,
+      body: posted.body as JsonRecord,
+      text: textOf(posted.body),
+      ms: Date.now() - started,
+    };
+  }
+
+  const journal = () => t.server.services.journal.list(team);
+
+  it('a hanging Kaleyra: one POST, TIMEOUT told in time as "may have been delivered", journal unknown, repeat refused', async () => {
+    t.kaleyra.respondWith({ hang: true });
+    const first = await send();
+    expect(first.ms).toBeLessThan(TIMEOUT_MS + 2000);
+    expect(first.ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
+    expect(first.text).toContain('TIMEOUT');
+    expect(first.text).toMatch(/may (still )?have received/);
+    expect(first.body.response_type).toBe('in_channel');
+    expect(t.kaleyra.requests).toHaveLength(1);
+
+    const rows = await journal();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ outcome: 'unknown', error_code: 'TIMEOUT', message_id: null });
+
+    // The same update again is refused: the first may have reached the customer.
+    const repeat = await send();
+    expect(repeat.text).toContain('DUPLICATE');
+    expect(repeat.text).toContain('may have been delivered');
+    expect(repeat.body.response_type).toBe('ephemeral');
+    expect(buttonValue(repeat.body, RESEND_ACTION)).toBeDefined();
+    expect(t.kaleyra.requests).toHaveLength(1);
+    expect(countOutcomes(await journal())).toEqual({ unknown: 1, duplicate: 1 });
+
+    // Retry on the TIMEOUT message goes through the guard too: refused, not a second WhatsApp message.
+    const retry = buttonValue(first.body, RETRY_ACTION);
+    expect(retry).toBeDefined();
+    const click = clickButton(t, { teamId: team, actionId: RETRY_ACTION, value: retry ?? '' });
+    expect((await click.post()).status).toBe(200);
+    expect(textOf((await outcomeOf(t, click)).body)).toContain('DUPLICATE');
+    expect(t.kaleyra.requests).toHaveLength(1);
+    expect(countOutcomes(await journal())).toEqual({ unknown: 1, duplicate: 2 });
+  });
+
+  it('the connection reset after the request went out: NETWORK, one POST, journal unknown, key kept', async () => {
+    t.kaleyra.respondWith({ destroy: true });
+    const first = await send();
+    expect(first.text).toContain('NETWORK');
+    expect(first.text).toContain('may have received');
+    expect(t.kaleyra.requests).toHaveLength(1);
+    const rows = await journal();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ outcome: 'unknown', error_code: 'NETWORK' });
+
+    t.kaleyra.reset();
+    const repeat = await send();
+    expect(repeat.text).toContain('DUPLICATE');
+    expect(t.kaleyra.requests).toHaveLength(0);
+    expect(countOutcomes(await journal())).toEqual({ unknown: 1, duplicate: 1 });
+  });
+
+  it.each([
+    [
+      '502 with an HTML page',
+      {
+        status: 502,
+        body: '<html><body><h1>502 Bad Gateway</h1></body></html>',
+        headers: { 'content-type': 'text/html' },
+      },
+    ],
+    ['200 with a body that is not JSON', { status: 200, body: '{"code":"WA202", "data": {' }],
+    ['202 without a message_id', { status: 202, body: '{"code":"WA202","data":{},"error":{}}' }],
+  ] as Array<[string, CannedKaleyraResponse]>)(
+    '%s: BAD_RESPONSE, one POST, journal unknown',
+    async (_name, canned) => {
+      t.kaleyra.respondWith(canned);
+      const first = await send();
+      expect(first.text).toContain('BAD_RESPONSE');
+      expect(first.text).toContain('may or may not have gone out');
+      expect(t.kaleyra.requests).toHaveLength(1);
+      const rows = await journal();
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ outcome: 'unknown', error_code: 'BAD_RESPONSE' });
+
+      t.kaleyra.reset();
+      expect((await send()).text).toContain('DUPLICATE');
+      expect(t.kaleyra.requests).toHaveLength(0);
+    },
+  );
+
+  it('WA500: failed, key freed, Retry button; clicking Retry sends exactly once more', async () => {
+    const { status, body } = KALEYRA_RESPONSES.wa500;
+    t.kaleyra.respondWith({ status, body });
+    const first = await send();
+    expect(first.text).toContain('WA500');
+    expect(first.body.response_type).toBe('in_channel');
+    const retry = buttonValue(first.body, RETRY_ACTION);
+    expect(retry).toBeDefined();
+    expect(retry).not.toContain(SETTINGS.apiKey);
+    expect(t.kaleyra.requests).toHaveLength(1);
+    expect(await journal()).toMatchObject([{ outcome: 'failed', error_code: 'WA500' }]);
+
+    // Kaleyra recovers; the agent clicks Retry.
+    t.kaleyra.reset();
+    const click = clickButton(t, { teamId: team, actionId: RETRY_ACTION, value: retry ?? '' });
+    expect((await click.post()).status).toBe(200);
+    const retried = await outcomeOf(t, click);
+    expect(textOf(retried.body)).toContain('message_id');
+    expect(t.kaleyra.requests).toHaveLength(1);
+    expect(t.kaleyra.requests[0]?.body).toMatchObject({
+      extra_info: {
+        ref: team,
+        ref1: 'UAGENT',
+        ref2: 'CORDERS',
+      },
+    });
+    // Exactly one more: nothing else arrives afterwards.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(t.kaleyra.requests).toHaveLength(1);
+    expect(postsTo(t, click)).toHaveLength(1);
+
+    const rows = await journal();
+    expect(rows).toHaveLength(2);
+    expect(countOutcomes(rows)).toEqual({ failed: 1, sent: 1 });
+    expect(rows.every((row) => row.forced === false)).toBe(true);
+  });
+
+  it('WA500 then the same one-liner again: the freed key lets it go out', async () => {
+    const { status, body } = KALEYRA_RESPONSES.wa500;
+    t.kaleyra.respondWith({ status, body });
+    await send();
+    t.kaleyra.reset();
+    const second = await send();
+    expect(second.text).toContain('message_id');
+    expect(t.kaleyra.requests).toHaveLength(1);
+    expect(countOutcomes(await journal())).toEqual({ failed: 1, sent: 1 });
+  });
+
+  it('RBC001 (a definite rejection): no Retry button, the key is freed, journal failed', async () => {
+    const { status, body } = KALEYRA_RESPONSES.rbc001;
+    t.kaleyra.respondWith({ status, body });
+    const first = await send();
+    expect(first.text).toContain('RBC001');
+    expect(first.text).toContain('/orderstatus config');
+    expect(buttonValue(first.body, RETRY_ACTION)).toBeUndefined();
+    expect(await journal()).toMatchObject([{ outcome: 'failed', error_code: 'RBC001' }]);
+
+    // Still wrong: the repeat is sent (not refused as a duplicate) and fails the same way.
+    const second = await send();
+    expect(second.text).toContain('RBC001');
+    expect(second.text).not.toContain('DUPLICATE');
+    expect(t.kaleyra.requests).toHaveLength(2);
+    expect(countOutcomes(await journal())).toEqual({ failed: 2 });
+  });
+
+  it('Kaleyra unreachable (nothing listening): NETWORK, nothing sent, key freed', async () => {
+    // A second app whose Kaleyra base points at a port nobody listens on.
+    const port = await freePort();
+    const closed = await startTestApp({ kind: 'embedded' }, { KALEYRA_BASE_URL: `http://127.0.0.1:${port}` });
+    try {
+      await closed.server.services.credentials.set(team, SETTINGS, 'UADMIN');
+      const sent = command(closed, LINE, { teamId: team });
+      await sent.post();
+      const posted = await outcomeOf(closed, sent);
+      expect(textOf(posted.body)).toContain('NETWORK');
+      expect(textOf(posted.body)).toContain('could not reach Kaleyra');
+      expect(await closed.server.services.journal.list(team)).toMatchObject([
+        { outcome: 'failed', error_code: 'NETWORK' },
+      ]);
+    } finally {
+      await closed.close();
+    }
+  });
+});
