@@ -12,6 +12,7 @@ import type { Health } from './health.ts';
 import { type Logger, toBoltLogger } from './logger.ts';
 import type { Services } from './services/open-services.ts';
 import { registerListeners } from './slack/listeners/register-listeners.ts';
+import { guardSlackRequest } from './slack/request-guard.ts';
 
 /**
  * Slack Web API calls are retried only where Slack says to: a 429 with Retry-After (the client has
@@ -99,6 +100,16 @@ export function createApp(deps: AppDeps): BuiltApp {
         return true;
       },
     });
+    const dispatch = (req: IncomingMessage, res: ServerResponse) => {
+      try {
+        http.requestListener(req, res);
+      } catch {
+        // Unknown path (Bolt throws to defer routing).
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('Not found');
+      }
+    };
+    const { signingSecret } = transport;
     requestListener = (req, res) => {
       // Bolt refuses timestamps older than 5 minutes but not ones from the future; a replay window is both.
       if (isFutureDated(req)) {
@@ -107,13 +118,21 @@ export function createApp(deps: AppDeps): BuiltApp {
         res.end();
         return;
       }
-      try {
-        http.requestListener(req, res);
-      } catch {
-        // Unknown path (Bolt throws to defer routing).
-        res.writeHead(404, { 'content-type': 'text/plain' });
-        res.end('Not found');
+      if (req.method === 'POST' && pathOf(req) === '/slack/events') {
+        const onRefused = (status: number, reason: string) =>
+          logger.warn({ status, reason }, 'refused a request to /slack/events');
+        guardSlackRequest(req, res, { signingSecret, bodyLimit: BODY_LIMIT_BYTES, onRefused }).then(
+          (pass) => {
+            if (pass) dispatch(req, res);
+          },
+          (error: unknown) => {
+            logger.warn({ err: error }, 'could not read a request to /slack/events');
+            if (!res.headersSent) res.writeHead(400).end();
+          },
+        );
+        return;
       }
+      dispatch(req, res);
     };
     receiver = http;
   } else {
@@ -133,6 +152,9 @@ export function createApp(deps: AppDeps): BuiltApp {
   const app = new App({
     receiver,
     logger: boltLogger,
+    // No listener keeps conversation state; Bolt's default in-memory store would look it up (and build
+    // a "Conversation not found" Error) on every request.
+    convoStore: false,
     clientOptions: {
       slackApiUrl: config.slack.apiUrl,
       logger: boltLogger,
@@ -144,6 +166,19 @@ export function createApp(deps: AppDeps): BuiltApp {
     ...(authorize ? { authorize } : {}),
   });
 
+  // A signed request that no listener acknowledges (a body of no type Bolt knows, say) would wait
+  // for Bolt's 3 s "unhandled request" 404: acknowledge it as soon as every listener is done.
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = async (event) => {
+    let acknowledged = false;
+    const ack: typeof event.ack = async (response) => {
+      acknowledged = true;
+      await event.ack(response);
+    };
+    await processEvent({ ...event, ack });
+    if (!acknowledged) await event.ack();
+  };
+
   app.error(async (error) => {
     // The one place an unexpected listener error is logged.
     logger.error({ err: error }, 'unhandled error in a Slack listener');
@@ -151,6 +186,15 @@ export function createApp(deps: AppDeps): BuiltApp {
 
   registerListeners(app, deps);
   return { app, requestListener, socketMode };
+}
+
+/** The request's path as Bolt routes it (an absolute-form target such as `http://host/slack/events` included). */
+function pathOf(req: IncomingMessage): string | undefined {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    return undefined;
+  }
 }
 
 const MAX_CLOCK_SKEW_SECONDS = 300;

@@ -93,6 +93,8 @@ export const DescriptionSchema = v.pipe(
     `The description can be at most ${LIMITS.description} characters (WhatsApp’s limit).`,
   ),
   v.check((value) => !CONTROL_CHARACTERS.test(value), 'The description must be one line of plain text.'),
+  // A lone surrogate (half an emoji) cannot be encoded as the UTF-8 text WhatsApp shows.
+  v.check((value) => value.isWellFormed(), 'The description must be one line of plain text.'),
   v.transform((value) => (value === '' ? undefined : value)),
 );
 

@@ -1,6 +1,7 @@
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import {
   type FieldIssues,
+  LIMITS,
   normalisePhoneNumber,
   type OrderStatusRequest,
   validateOrderStatus,
@@ -49,31 +50,25 @@ function unquote(text: string): string {
 }
 
 /**
- * Reads the phone number, which agents often type with spaces (`+91 98765 43210`): words are joined
- * only while the number is not yet valid, and only if joining them makes it valid.
+ * The ways the line can start with a phone number, which agents often type with spaces
+ * (`+91 98765 43210`): the first word, then the first word joined with each further phone-looking
+ * word (at most five), shortest first.
  */
-function readPhone(text: string): { phone: string; rest: string } | undefined {
+function readPhones(text: string): { phone: string; rest: string }[] {
   const first = nextWord(text);
-  if (!first) return undefined;
-  let joined = first.word;
+  if (!first) return [];
+  const readings = [{ phone: first.word, rest: first.rest }];
+  let candidate = first.word;
   let rest = first.rest;
-  if (!isValidPhoneNumber(normalisePhoneNumber(joined))) {
-    let candidate = joined;
-    let candidateRest = rest;
-    for (let i = 0; i < 5; i++) {
-      const piece = nextWord(candidateRest);
-      if (!piece || !PHONE_PIECE.test(piece.word)) break;
-      candidate = `${candidate} ${piece.word}`;
-      candidateRest = piece.rest;
-      if (normalisePhoneNumber(candidate).length > 16) break;
-      if (isValidPhoneNumber(normalisePhoneNumber(candidate))) {
-        joined = candidate;
-        rest = candidateRest;
-        break;
-      }
-    }
+  for (let i = 0; i < 5; i++) {
+    const piece = nextWord(rest);
+    if (!piece || !PHONE_PIECE.test(piece.word)) break;
+    candidate = `${candidate} ${piece.word}`;
+    rest = piece.rest;
+    if (normalisePhoneNumber(candidate).length > 16) break;
+    readings.push({ phone: candidate, rest });
   }
-  return { phone: joined, rest };
+  return readings;
 }
 
 /** Reads the status, accepting the two-word spelling `partially shipped`. */
@@ -94,21 +89,27 @@ function readStatus(text: string): { status: string; rest: string } | undefined 
  * complete valid request or the fields it could read plus one issue per field.
  */
 export function parseOrderStatusCommand(text: string): ParsedOrderStatusCommand {
-  const input = typeof text === 'string' ? text.slice(0, MAX_INPUT) : '';
-  const fields: CommandFields = {};
-
-  const phone = readPhone(input);
-  if (phone) fields.to = phone.phone;
-  const reference = phone ? nextWord(phone.rest) : undefined;
-  if (reference) fields.referenceId = reference.word;
-  const status = reference ? readStatus(reference.rest) : undefined;
-  if (status) fields.status = status.status;
-  const description = status ? unquote(status.rest) : '';
-  if (description !== '') fields.description = description;
+  const whole = typeof text === 'string' ? text.trim() : '';
+  const input = whole.slice(0, MAX_INPUT);
+  // What lies past the cut was typed too: a line that long is never sent as if it ended there.
+  const cut = whole.length > input.length;
+  const readings = readPhones(input);
+  const valid = readings.filter((reading) => isValidPhoneNumber(normalisePhoneNumber(reading.phone)));
+  // Words are joined only until the whole line reads as a valid update: a number such as
+  // `+43 664 1234 56` has a shorter valid prefix (`+43 664 1234`) that must not take its last digits.
+  for (const reading of cut ? [] : valid) {
+    const result = validateOrderStatus(readFields(reading));
+    if (result.ok) return { ok: true, request: result.value };
+  }
+  const reading = valid[0] ?? readings[0];
+  const fields = reading ? readFields(reading) : {};
 
   const result = validateOrderStatus(fields);
-  if (result.ok) return { ok: true, request: result.value };
-  const issues: FieldIssues = { ...result.issues };
+  if (result.ok && !cut) return { ok: true, request: result.value };
+  const issues: FieldIssues = result.ok ? {} : { ...result.issues };
+  if (cut) {
+    issues.description ??= `The line is too long: the description can be at most ${LIMITS.description} characters.`;
+  }
   // The schema says a missing field is not text; an agent needs to hear what to type.
   if (fields.to === undefined) issues.to = 'Add the customer’s WhatsApp number, e.g. +919876543210.';
   if (fields.referenceId === undefined) issues.referenceId = 'Add the order reference, e.g. 395001.';
@@ -116,6 +117,18 @@ export function parseOrderStatusCommand(text: string): ParsedOrderStatusCommand 
     issues.status = 'Add a status: processing, partially_shipped, shipped, completed or canceled.';
   }
   return { ok: false, fields, issues };
+}
+
+/** Reads reference, status and description after the phone number. */
+function readFields(phone: { phone: string; rest: string }): CommandFields {
+  const fields: CommandFields = { to: phone.phone };
+  const reference = nextWord(phone.rest);
+  if (reference) fields.referenceId = reference.word;
+  const status = reference ? readStatus(reference.rest) : undefined;
+  if (status) fields.status = status.status;
+  const description = status ? unquote(status.rest) : '';
+  if (description !== '') fields.description = description;
+  return fields;
 }
 
 /** Decides what `/orderstatus <text>` asks for. */

@@ -72,5 +72,7 @@ export function validateWorkspaceSettings(
     const key = issue.path?.[0]?.key;
     if (typeof key === 'string') issues[key as WorkspaceSettingsField] ??= issue.message;
   }
+  // Input that is not an object at all still gets a message to show.
+  if (Object.keys(issues).length === 0) issues.sid = 'The settings could not be read. Check every field.';
   return { ok: false, issues };
 }

@@ -7,7 +7,7 @@ import { StorageError } from '../errors/storage-error.ts';
 import type { Logger } from '../logger.ts';
 import type { OrderStatusService } from '../services/send-order-status.ts';
 import type { SendResult } from '../services/types.ts';
-import { encodeActionPayload } from './action-payload.ts';
+import { type ActionPayloadSeal, encodeActionPayload } from './action-payload.ts';
 import { type Delivery, deliverMessage } from './deliver-message.ts';
 import type { SlackMessage } from './messages/mrkdwn.ts';
 import { buildNotConfiguredMessage, buildStorageDownMessage } from './messages/notices.ts';
@@ -17,6 +17,8 @@ export type SendAndReportDeps = {
   orderStatus: OrderStatusService;
   logger: Logger;
   trustedResponseOrigins: readonly string[];
+  /** Seals Retry / Send again button values (they carry the customer's full number). */
+  actionSeal?: ActionPayloadSeal;
 };
 
 export type SendAndReportInput = {
@@ -38,7 +40,7 @@ export async function sendAndReport(deps: SendAndReportDeps, input: SendAndRepor
     actor: { kind: 'slack', userId: input.userId, channelId: input.channelId ?? '' },
     force: input.force === true,
   });
-  const { message, visibility } = renderSendResult(result, input);
+  const { message, visibility } = renderSendResult(result, input, deps.actionSeal);
   const delivery: Delivery = {
     client: input.client,
     logger: deps.logger,
@@ -67,6 +69,7 @@ export async function sendAndReport(deps: SendAndReportDeps, input: SendAndRepor
 export function renderSendResult(
   result: SendResult,
   input: Pick<SendAndReportInput, 'userId' | 'channelId' | 'request'>,
+  actionSeal?: ActionPayloadSeal,
 ): { message: SlackMessage; visibility: 'in_channel' | 'ephemeral' } {
   const update = result.update ?? input.request;
   if (result.ok) {
@@ -94,7 +97,7 @@ export function renderSendResult(
         outcome: {
           ok: false,
           duplicate: error.previous,
-          resendPayload: result.update ? encodeActionPayload(result.update, input.channelId) : '',
+          resendPayload: result.update ? encodeActionPayload(result.update, input.channelId, actionSeal) : '',
         },
       }),
     };
@@ -109,7 +112,7 @@ export function renderSendResult(
         ok: false,
         error: description,
         ...(description.retryable && result.update
-          ? { retryPayload: encodeActionPayload(result.update, input.channelId) }
+          ? { retryPayload: encodeActionPayload(result.update, input.channelId, actionSeal) }
           : {}),
       },
     }),

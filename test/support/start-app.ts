@@ -19,6 +19,8 @@ export type TestApp = {
   slack: FakeSlack;
   kaleyra: FakeKaleyra;
   url: string;
+  /** The server's DATA_DIR (embedded database, and `encryption.key` when ENCRYPTION_KEY is unset). */
+  dataDir: string;
   /** Every log line the server wrote (JSON), for asserting what logs do and do not contain. */
   logs: string[];
   close(): Promise<void>;
@@ -60,6 +62,7 @@ export async function startTestApp(storage: StorageMode, env: Record<string, str
     slack,
     kaleyra,
     url: server.url,
+    dataDir,
     logs,
     async close() {
       await server.stop();

@@ -13,7 +13,7 @@ type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 export function createResendAction(ctx: ListenerContext, options: { force: boolean }) {
   return async ({ ack, body, action, client }: Args) => {
     await ack();
-    const payload = decodeActionPayload(action.value);
+    const payload = decodeActionPayload(action.value, ctx.send.actionSeal);
     const workspaceId = resolveWorkspaceId(body);
     if (!payload || !workspaceId) {
       ctx.logger.warn({ action: action.action_id }, 'ignored a button whose value could not be read');

@@ -1,0 +1,237 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { validateOrderStatus } from '../../src/domain/order-status.ts';
+import { validateWorkspaceSettings } from '../../src/domain/workspace-settings.ts';
+import {
+  expectKaleyraAcceptable,
+  expectUsableSettings,
+  hostileText,
+  hugeText,
+  typedNumber,
+  typedStatus,
+  validDescription,
+  validLanguageCode,
+  validReference,
+  validTemplateName,
+} from '../support/arbitraries.ts';
+
+const RUNS = 1000;
+
+/** A field that is sometimes valid, sometimes hostile, sometimes missing or not a string at all. */
+function field<T>(valid: fc.Arbitrary<T>): fc.Arbitrary<unknown> {
+  return fc.oneof(
+    { weight: 12, arbitrary: valid },
+    { weight: 2, arbitrary: hostileText },
+    { weight: 1, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: fc.anything() },
+  );
+}
+
+const mixedOrderStatusInput = fc.record(
+  {
+    to: field(typedNumber.map((n) => n.typed)),
+    referenceId: field(validReference),
+    status: field(typedStatus.map((s) => s.typed)),
+    description: field(validDescription),
+    templateName: field(validTemplateName),
+    languageCode: field(validLanguageCode),
+  },
+  { requiredKeys: [] },
+);
+
+const mixedSettingsInput = fc.record(
+  {
+    sid: field(fc.stringMatching(/^[A-Za-z0-9]{4,64}$/)),
+    apiKey: field(fc.stringMatching(/^[\x21-\x7e]{8,256}$/)),
+    pod: field(fc.mixedCase(fc.constantFrom('in', 'sg', 'eu'))),
+    businessNumber: field(typedNumber.map((n) => n.typed)),
+    templateName: field(validTemplateName),
+    languageCode: field(validLanguageCode),
+  },
+  { requiredKeys: [] },
+);
+
+describe('validateOrderStatus (properties)', () => {
+  it('never throws, whatever the input', () => {
+    fc.assert(
+      fc.property(fc.oneof(mixedOrderStatusInput, fc.anything(), hostileText), (input) => {
+        const result = validateOrderStatus(input);
+        if (!result.ok) {
+          expect(Object.keys(result.issues).length).toBeGreaterThan(0);
+          for (const message of Object.values(result.issues)) expect(message).toMatch(/\S/);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('never throws on huge field values, and rejects them', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('to', 'referenceId', 'status', 'description', 'templateName', 'languageCode'),
+        hugeText,
+        (key, text) => {
+          const input: Record<string, unknown> = {
+            to: '+919876543210',
+            referenceId: '395001',
+            status: 'shipped',
+          };
+          input[key] = text;
+          const result = validateOrderStatus(input);
+          if (key === 'description' && text.trim() === '') {
+            // A description of nothing but whitespace is no description.
+            expect(result).toMatchObject({ ok: true, value: { status: 'shipped' } });
+            expect(result.ok && result.value.description).toBeUndefined();
+            return;
+          }
+          // Over 4 000 units cannot fit any field (the longest allowed, the template name, is 512).
+          expect(result.ok).toBe(false);
+          if (!result.ok) expect(Object.keys(result.issues)).toEqual([key]);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('accepts only what Kaleyra takes, and accepting again changes nothing', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(mixedOrderStatusInput, (input) => {
+        const result = validateOrderStatus(input);
+        if (!result.ok) return;
+        accepted += 1;
+        expectKaleyraAcceptable(result.value);
+        expect(validateOrderStatus(result.value)).toEqual(result);
+      }),
+      { numRuns: RUNS },
+    );
+    // The generator must actually reach the accepting branch for the property to mean anything.
+    expect(accepted).toBeGreaterThan(RUNS / 20);
+  });
+
+  it('always accepts valid input, normalised to E.164 and Kaleyra’s status word', () => {
+    fc.assert(
+      fc.property(
+        typedNumber,
+        validReference,
+        typedStatus,
+        fc.option(validDescription, { nil: undefined }),
+        fc.option(validTemplateName, { nil: undefined }),
+        fc.option(validLanguageCode, { nil: undefined }),
+        (number, referenceId, status, description, templateName, languageCode) => {
+          const input: Record<string, string> = { to: number.typed, referenceId, status: status.typed };
+          if (description !== undefined) input.description = description;
+          if (templateName !== undefined) input.templateName = templateName;
+          if (languageCode !== undefined) input.languageCode = languageCode;
+          const result = validateOrderStatus(input);
+          expect(result).toMatchObject({ ok: true });
+          if (!result.ok) return;
+          expectKaleyraAcceptable(result.value);
+          expect(result.value.to).toBe(number.e164);
+          expect(result.value.referenceId).toBe(referenceId);
+          expect(result.value.status).toBe(status.status);
+          const trimmed = description?.trim();
+          expect(result.value.description).toBe(trimmed === '' ? undefined : trimmed);
+          expect(result.value.templateName).toBe(templateName);
+          expect(result.value.languageCode).toBe(languageCode);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('refuses a description with any control character or line break, wherever it sits', () => {
+    const control = fc.oneof(
+      fc.integer({ min: 0, max: 0x1f }),
+      fc.integer({ min: 0x7f, max: 0x9f }),
+      fc.constantFrom(0x2028, 0x2029),
+    );
+    fc.assert(
+      fc.property(validDescription, control, fc.nat(), (text, code, at) => {
+        const base = text.trim().slice(0, 100) || 'x';
+        const position = 1 + (at % base.length);
+        const description = `${base.slice(0, position)}${String.fromCharCode(code)}${base.slice(position)}x`;
+        const result = validateOrderStatus({
+          to: '+919876543210',
+          referenceId: '395001',
+          status: 'shipped',
+          description,
+        });
+        expect(result.ok).toBe(false);
+        if (!result.ok) expect(Object.keys(result.issues)).toEqual(['description']);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('refuses a description of 121 UTF-16 units or more, even of emoji', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('d', 'é', '😀', '👩‍👩‍👧', '<!channel>'), (unit) => {
+        const description = unit.repeat(Math.ceil(121 / unit.length)).slice(0, 121);
+        expect(description.length).toBe(121);
+        const result = validateOrderStatus({
+          to: '+919876543210',
+          referenceId: '395001',
+          status: 'shipped',
+          description,
+        });
+        expect(result.ok).toBe(false);
+      }),
+    );
+  });
+});
+
+describe('validateWorkspaceSettings (properties)', () => {
+  it('never throws, whatever the input', () => {
+    fc.assert(
+      fc.property(fc.oneof(mixedSettingsInput, fc.anything(), hostileText), (input) => {
+        const result = validateWorkspaceSettings(input);
+        if (!result.ok) {
+          // A refusal always says what to fix, even for input that is not an object at all.
+          expect(Object.keys(result.issues).length).toBeGreaterThan(0);
+          for (const message of Object.values(result.issues)) expect(message).toMatch(/\S/);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('accepts only usable settings, and accepting again changes nothing', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(mixedSettingsInput, (input) => {
+        const result = validateWorkspaceSettings(input);
+        if (!result.ok) return;
+        accepted += 1;
+        expectUsableSettings(result.value);
+        expect(validateWorkspaceSettings(result.value)).toEqual(result);
+      }),
+      { numRuns: RUNS },
+    );
+    expect(accepted).toBeGreaterThan(RUNS / 20);
+  });
+
+  it('always accepts valid settings and keeps the business number as E.164', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[A-Za-z0-9]{4,64}$/),
+        fc.stringMatching(/^[\x21-\x7e]{8,256}$/),
+        fc.mixedCase(fc.constantFrom('in', 'sg', 'eu')),
+        typedNumber,
+        (sid, apiKey, pod, number) => {
+          const result = validateWorkspaceSettings({ sid, apiKey, pod, businessNumber: number.typed });
+          expect(result).toMatchObject({ ok: true });
+          if (!result.ok) return;
+          expectUsableSettings(result.value);
+          expect(result.value).toMatchObject({
+            sid,
+            apiKey,
+            pod: pod.toLowerCase(),
+            businessNumber: number.e164,
+          });
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+});
