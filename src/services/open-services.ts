@@ -2,7 +2,9 @@ import { createTaskTracker } from '../background-tasks.ts';
 import type { Config } from '../config.ts';
 import { ConfigError } from '../config.ts';
 import { createKaleyraClient } from '../kaleyra/client.ts';
+import { createSendRateLimiter } from '../kaleyra/rate-limiter.ts';
 import type { Logger } from '../logger.ts';
+import { createCachedCredentialStore } from '../storage/credential-cache.ts';
 import { createCredentialStore } from '../storage/credential-store.ts';
 import { type Database, openDatabase } from '../storage/database.ts';
 import { createCipher, loadOrCreateEmbeddedKey, parseEncryptionKeys } from '../storage/encryption.ts';
@@ -49,7 +51,8 @@ export async function openServices(
     await db.close();
     throw error;
   }
-  const credentials = createCredentialStore(keyv, cipher);
+  // Other instances' credential changes are seen within the cache's TTL (10 s); this one's at once.
+  const credentials = createCachedCredentialStore(createCredentialStore(keyv, cipher));
   const journal = createSendJournal(db, cipher);
   const installationStore = createInstallationStore(keyv, cipher);
   const kaleyra = createKaleyraClient({
@@ -60,6 +63,7 @@ export async function openServices(
     credentials,
     kaleyra,
     journal,
+    limiter: createSendRateLimiter({ limitPerSecond: config.kaleyraRateLimit, db }),
     onJournalError: (error, attemptId) =>
       logger.error({ err: error, attemptId }, 'could not record the outcome of a send in the journal'),
   });

@@ -6,6 +6,7 @@ import { StorageError } from '../errors/storage-error.ts';
 import { buildOrderStatusPayload } from '../kaleyra/build-payload.ts';
 import type { KaleyraClient } from '../kaleyra/client.ts';
 import { KaleyraError } from '../kaleyra/kaleyra-error.ts';
+import type { SendRateLimiter } from '../kaleyra/rate-limiter.ts';
 import type { AttemptOutcome, SendJournal } from '../storage/send-journal.ts';
 import type { Actor, ResolvedOrderStatus, SendResult } from './types.ts';
 
@@ -13,6 +14,8 @@ export type OrderStatusServiceDeps = {
   credentials: { get(workspaceId: string): Promise<WorkspaceCredentials | undefined> };
   kaleyra: KaleyraClient;
   journal: Pick<SendJournal, 'begin' | 'complete'>;
+  /** The shared per-business-number send budget; waited on after the claim, before the POST. */
+  limiter: Pick<SendRateLimiter, 'acquire'>;
   /** Told when an outcome could not be written to the journal (the send itself already happened). */
   onJournalError: (error: unknown, attemptId: string) => void;
 };
@@ -92,6 +95,14 @@ export function createOrderStatusService(deps: OrderStatusServiceDeps) {
       ref1: actor.kind === 'slack' ? actor.userId : 'cli',
       ...(actor.kind === 'slack' ? { ref2: actor.channelId } : {}),
     });
+    try {
+      await deps.limiter.acquire(credentials.businessNumber);
+    } catch (error) {
+      // Nothing left: the claim is freed so the update can be sent once the budget is reachable.
+      await record({ outcome: 'failed', code: 'RATE_LIMIT_UNAVAILABLE' });
+      if (error instanceof StorageError) return { ok: false, error, update };
+      throw error;
+    }
     try {
       const { messageId } = await deps.kaleyra.sendOrderStatus(credentials, payload);
       await record({ outcome: 'sent', messageId });

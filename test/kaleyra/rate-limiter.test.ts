@@ -1,0 +1,305 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkspaceCredentials } from '../../src/domain/workspace-settings.ts';
+import { StorageError } from '../../src/errors/storage-error.ts';
+import { createKaleyraClient } from '../../src/kaleyra/client.ts';
+import { createSendRateLimiter } from '../../src/kaleyra/rate-limiter.ts';
+import { createOrderStatusService } from '../../src/services/send-order-status.ts';
+import { type Database, openDatabase } from '../../src/storage/database.ts';
+import { migrate } from '../../src/storage/migrations.ts';
+import type { AttemptOutcome } from '../../src/storage/send-journal.ts';
+import { type FakeKaleyra, startFakeKaleyra } from '../support/fake-kaleyra.ts';
+import { probeTestDatabase } from '../support/postgres.ts';
+import { postToApp, slashCommandBody } from '../support/slack-request.ts';
+import {
+  SIGNING_SECRET,
+  type StorageMode,
+  startTestApp,
+  type TestApp,
+  uniqueTeamId,
+} from '../support/start-app.ts';
+
+const pgUrl = await probeTestDatabase();
+const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** A bucket no other test (or worker on the shared database) uses. */
+const uniqueBucket = () => `+9198${randomBytes(4).readUInt32BE() % 100_000_000}`.padEnd(13, '0');
+
+/** Two Databases on one store: two "processes" sharing the budget. */
+type Pair = { a: Database; b: Database; close(): Promise<void> };
+const stores: Array<[string, (() => Promise<Pair>) | undefined]> = [
+  [
+    'embedded store',
+    async () => {
+      const dataDir = await mkdtemp(path.join(os.tmpdir(), 'orderstatus-rate-'));
+      const a = await openDatabase({ dataDir, logger: quiet });
+      await migrate(a);
+      // The second open finds the folder held and talks to the first one's socket, as a CLI would.
+      const b = await openDatabase({ dataDir, logger: quiet });
+      return {
+        a,
+        b,
+        close: async () => {
+          await b.close();
+          await a.close();
+          await rm(dataDir, { recursive: true, force: true });
+        },
+      };
+    },
+  ],
+  [
+    'Postgres',
+    pgUrl
+      ? async () => {
+          const a = await openDatabase({ databaseUrl: pgUrl, dataDir: '/nonexistent', logger: quiet });
+          const b = await openDatabase({ databaseUrl: pgUrl, dataDir: '/nonexistent', logger: quiet });
+          return { a, b, close: async () => void (await Promise.all([a.close(), b.close()])) };
+        }
+      : undefined,
+  ],
+];
+
+describe.each(stores)('the shared send-rate budget on the %s', (_name, open) => {
+  let pair: Pair;
+  beforeAll(async () => {
+    if (open) pair = await open();
+  });
+  afterAll(async () => {
+    await pair?.close();
+  });
+
+  it.skipIf(!open)(
+    'lets two instances at 10/s through 35 sends, never more than 10 in a second of the database clock',
+    async () => {
+      const bucket = uniqueBucket();
+      const first = createSendRateLimiter({ limitPerSecond: 10, db: pair.a });
+      const second = createSendRateLimiter({ limitPerSecond: 10, db: pair.b });
+      await startOfNextSecond();
+      const started = Date.now();
+      const resolvedAt: number[] = [];
+      await Promise.all(
+        Array.from({ length: 35 }, (_, i) =>
+          (i % 2 === 0 ? first : second).acquire(bucket).then(() => resolvedAt.push(Date.now())),
+        ),
+      );
+      const elapsed = Date.now() - started;
+
+      expect(resolvedAt).toHaveLength(35); // nothing dropped
+      const rows = await pair.a.query<{ second: string; used: number }>(
+        'SELECT second, used FROM send_rate WHERE bucket = $1 ORDER BY second',
+        [bucket],
+      );
+      expect(rows.reduce((sum, row) => sum + row.used, 0)).toBe(35);
+      for (const row of rows) expect(row.used).toBeLessThanOrEqual(10);
+      // 35 at 10 a second spans at least four calendar seconds: three full waits.
+      expect(rows.length).toBeGreaterThanOrEqual(4);
+      expect(Number(rows.at(-1)?.second) - Number(rows[0]?.second)).toBeGreaterThanOrEqual(3);
+      expect(elapsed).toBeGreaterThan(2900);
+      // Seen from here (same host, same clock) too: at most 10 resolved in any calendar second.
+      expect(Math.max(...countPerSecond(resolvedAt).values())).toBeLessThanOrEqual(10);
+    },
+    20_000,
+  );
+
+  it.skipIf(!open)('keeps one business number’s budget apart from another’s', async () => {
+    const limiter = createSendRateLimiter({ limitPerSecond: 5, db: pair.a });
+    const started = Date.now();
+    await Promise.all([
+      ...Array.from({ length: 5 }, () => limiter.acquire(uniqueBucket())),
+      ...Array.from({ length: 5 }, () => limiter.acquire(uniqueBucket())),
+    ]);
+    // Ten sends, five per number: both fit in one second (unless started past the cut-off).
+    expect(Date.now() - started).toBeLessThan(1200);
+  });
+});
+
+describe('the in-process send-rate budget', () => {
+  it('serves a burst first come, first served, and drops nothing', async () => {
+    const limiter = createSendRateLimiter({ limitPerSecond: 4 });
+    const order: number[] = [];
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) => limiter.acquire('+15550001').then(() => order.push(i))),
+    );
+    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('hands out slots only before the cut-off of a second', async () => {
+    let clock = 5_950; // 950 ms into second 5
+    const limiter = createSendRateLimiter({ limitPerSecond: 10, cutoffMs: 900, now: () => clock });
+    let done = false;
+    const acquired = limiter.acquire('+15550002').then(() => {
+      done = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(done).toBe(false);
+    clock = 6_001;
+    await acquired;
+    expect(done).toBe(true);
+  });
+
+  it('refuses nonsense limits', () => {
+    expect(() => createSendRateLimiter({ limitPerSecond: 0 })).toThrow(RangeError);
+    expect(() => createSendRateLimiter({ limitPerSecond: 1.5 })).toThrow(RangeError);
+  });
+});
+
+describe('when the shared budget cannot be reached', () => {
+  let down: Database;
+  let kaleyra: FakeKaleyra;
+  beforeAll(async () => {
+    // Nothing listens on port 1: every query fails to connect.
+    down = await openDatabase({
+      databaseUrl: 'postgres://postgres@127.0.0.1:1/none',
+      dataDir: '/nonexistent',
+      logger: quiet,
+      connectionTimeoutMillis: 500,
+    });
+    kaleyra = await startFakeKaleyra();
+  });
+  afterAll(async () => {
+    await down.close();
+    await kaleyra.close();
+  });
+
+  it('rejects every waiter with StorageError', async () => {
+    const limiter = createSendRateLimiter({ limitPerSecond: 10, db: down });
+    const results = await Promise.allSettled([limiter.acquire('+15550003'), limiter.acquire('+15550003')]);
+    for (const result of results) {
+      expect(result.status).toBe('rejected');
+      expect((result as PromiseRejectedResult).reason).toBeInstanceOf(StorageError);
+    }
+  });
+
+  it('sends nothing, reports a storage error and frees the claim', async () => {
+    const completed: AttemptOutcome[] = [];
+    const credentials: WorkspaceCredentials = {
+      sid: 'HXIN1234567890IN',
+      apiKey: 'Akeyforthetests00000000000000003',
+      pod: 'in',
+      businessNumber: '+919876500000',
+      templateName: 'order_status',
+      languageCode: 'en',
+      updatedBy: 'UADMIN',
+      updatedAt: new Date().toISOString(),
+    };
+    const service = createOrderStatusService({
+      credentials: { get: async () => credentials },
+      kaleyra: createKaleyraClient({ baseUrlOverride: kaleyra.url, timeoutMs: 2000 }),
+      journal: {
+        begin: async () => ({ ok: true, attempt: { attemptId: 'a1', dedupeKey: 'k1' } }),
+        complete: async (_attempt, outcome) => void completed.push(outcome),
+      },
+      limiter: createSendRateLimiter({ limitPerSecond: 10, db: down }),
+      onJournalError: () => undefined,
+    });
+    const result = await service.sendOrderStatus({
+      workspaceId: 'T1',
+      request: { to: '+919876543210', referenceId: '395001', status: 'shipped' },
+      actor: { kind: 'cli' },
+    });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error).toBeInstanceOf(StorageError);
+    expect(kaleyra.requests).toHaveLength(0);
+    expect(completed).toEqual([{ outcome: 'failed', code: 'RATE_LIMIT_UNAVAILABLE' }]);
+  });
+});
+
+const modes: Array<[string, StorageMode | undefined]> = [
+  ['embedded store', { kind: 'embedded' }],
+  ['Postgres', pgUrl ? { kind: 'postgres', url: pgUrl } : undefined],
+];
+
+describe.each(modes)('a burst through the app on the %s', (_name, storage) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    if (storage) t = await startTestApp(storage, { KALEYRA_RATE_LIMIT: '80', LOG_LEVEL: 'warn' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it.skipIf(!storage)(
+    'keeps 200 sends at 80/s as Kaleyra sees them, and answers every one',
+    async () => {
+      const team = uniqueTeamId();
+      await t.server.services.credentials.set(
+        team,
+        {
+          sid: 'HXIN1234567890IN',
+          apiKey: 'Akeyforthetests00000000000000003',
+          pod: 'in',
+          businessNumber: uniqueBucket(),
+          templateName: 'order_status',
+          languageCode: 'en',
+        },
+        'UADMIN',
+      );
+      const arrivals: number[] = [];
+      let counter = 0;
+      t.kaleyra.respondWith(() => {
+        arrivals.push(Date.now());
+        counter += 1;
+        return {
+          status: 202,
+          body: JSON.stringify({
+            code: 'WA202',
+            message: 'ok',
+            data: { message_id: `M${counter}` },
+            error: {},
+          }),
+        };
+      });
+      const total = 200;
+      // Start just after a second boundary, so the burst's first second is a whole one.
+      await startOfNextSecond();
+      const acks = await Promise.all(
+        Array.from({ length: total }, (_, i) =>
+          postToApp(
+            t.url,
+            slashCommandBody({
+              text: `+919876543210 BURST-${i} shipped`,
+              teamId: team,
+              userId: 'UAGENT',
+              channelId: 'CORDERS',
+              responseUrl: t.slack.responseUrl(`burst-${i}`),
+            }),
+            { signingSecret: SIGNING_SECRET },
+          ),
+        ),
+      );
+      for (const ack of acks) expect(ack.status).toBe(200);
+
+      const posts = await t.slack.waitFor((s) => {
+        const ours = s.responseUrlPosts.filter((p) => p.path.startsWith('/response/burst-'));
+        return ours.length >= total && ours;
+      }, 20_000);
+      expect(new Set(posts.map((p) => p.path)).size).toBe(total); // each answered once
+      for (const post of posts) expect(JSON.stringify(post.body)).toMatch(/M\d+/); // each with a message_id
+      expect(t.kaleyra.requests).toHaveLength(total); // each sent once
+      const references = t.kaleyra.requests.map((r) => JSON.stringify(r.body).match(/BURST-\d+/)?.[0]);
+      expect(new Set(references).size).toBe(total);
+      const perSecond = countPerSecond(arrivals);
+      if (process.env.RATE_DEBUG) console.log([...perSecond], arrivals.map((a) => a % 1000).join(' '));
+      expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(80);
+      expect(perSecond.size).toBeGreaterThanOrEqual(3); // 200 at 80/s cannot fit in two seconds
+    },
+    40_000,
+  );
+});
+
+/** Waits until just after the next calendar second starts (the database shares this host's clock). */
+function startOfNextSecond(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 1020 - (Date.now() % 1000)));
+}
+
+function countPerSecond(times: readonly number[]): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const time of times) {
+    const second = Math.floor(time / 1000);
+    counts.set(second, (counts.get(second) ?? 0) + 1);
+  }
+  return counts;
+}
