@@ -56,7 +56,9 @@ const { values: flags } = parseArgs({
 const N = positive(flags.n, '--n');
 const C = positive(flags.c, '--c');
 const SLOW_N = positive(flags['slow-n'], '--slow-n');
-const NODE_ARGS = flags['node-arg'] ?? [];
+// What production runs with (package.json start, Procfile, Dockerfile, manifests/deployment.yaml).
+const PRODUCTION_NODE_ARGS = ['--max-semi-space-size=8'];
+const NODE_ARGS = flags['node-arg'] ?? PRODUCTION_NODE_ARGS;
 const DATABASE_URL =
   process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ENCRYPTION_KEY = randomBytes(32).toString('base64');

@@ -181,7 +181,8 @@ async function serveEmbedded(
     await rm(lockPath, { force: true });
   };
   try {
-    pglite = await PGlite.create(path.join(dataDir, 'pglite'));
+    // The embedded database holds a few rows per workspace: 16 MB of buffers (not 128) saves ~60 MB of RSS.
+    pglite = await PGlite.create(path.join(dataDir, 'pglite'), { postgresqlconf: ['shared_buffers=16MB'] });
     // PGlite has one session, so statements from the pool's connections interleave. That is
     // acceptable only because storage code uses single-statement atomic SQL, never multi-statement
     // transactions. Several connections (this pool plus a CLI next to the server) need slots.

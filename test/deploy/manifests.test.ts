@@ -122,7 +122,7 @@ describe('the Deployment', () => {
   it('serves HTTP on port 3000 named http, running dist/server.js', () => {
     expect(container.image).toBe('ghcr.io/example/orderstatus:latest');
     expect(container.ports).toEqual([{ name: 'http', containerPort: 3000, protocol: 'TCP' }]);
-    expect(container.command ?? ['node', 'dist/server.js']).toEqual(['node', 'dist/server.js']);
+    expect(container.command).toEqual(['node', '--max-semi-space-size=8', 'dist/server.js']);
     const port = container.env?.find((e) => e.name === 'PORT');
     if (port) expect(port.value).toBe('3000');
   });
@@ -385,7 +385,7 @@ describe('Dockerfile', () => {
     expect(runtime).toMatch(/^STOPSIGNAL SIGTERM$/m);
     expect(runtime).toMatch(/^ENV NODE_ENV=production PORT=3000$/m);
     expect(runtime).toMatch(/^EXPOSE 3000$/m);
-    expect(runtime).toMatch(/^CMD \["node", "dist\/server\.js"\]$/m);
+    expect(runtime).toMatch(/^CMD \["node", "--max-semi-space-size=8", "dist\/server\.js"\]$/m);
   });
 
   it('.dockerignore keeps local state and secrets out of the build context', () => {
@@ -405,7 +405,10 @@ describe('Procfile', () => {
       .split('\n')
       .filter((l) => l.trim() !== '');
     expect(lines).toEqual(
-      expect.arrayContaining(['web: node dist/server.js', 'release: node dist/cli.js migrate']),
+      expect.arrayContaining([
+        'web: node --max-semi-space-size=8 dist/server.js',
+        'release: node dist/cli.js migrate',
+      ]),
     );
   });
 });
@@ -517,5 +520,19 @@ describe('app.json', () => {
       '| `NOT_ME` | after the table |',
     ].join('\n');
     expect(productEnvNames(sample)).toEqual(['PORT', 'A_B', 'C', 'D_DIR']);
+  });
+});
+
+describe('the server command', () => {
+  it('is the same everywhere production starts it (npm start, Procfile, Dockerfile, Deployment)', () => {
+    const start = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start;
+    const procfile = read('Procfile');
+    const dockerfile = read('Dockerfile');
+    const deployment = read('manifests/deployment.yaml');
+    const expected = 'node --max-semi-space-size=8 dist/server.js';
+    expect(start).toContain(`exec ${expected}`);
+    expect(procfile).toContain(`web: ${expected}`);
+    expect(dockerfile).toContain(`CMD ${JSON.stringify(expected.split(' '))}`.replace(/","/g, '", "'));
+    expect(deployment).toContain(`command: ${JSON.stringify(expected.split(' '))}`.replace(/","/g, '", "'));
   });
 });
