@@ -76,7 +76,10 @@ function describeCredentials(team: string, credentials: WorkspaceCredentials): s
 async function runCredentials(action: string | undefined, values: Options, services: Services, io: Io) {
   if (action === 'reencrypt') {
     const count = await services.credentials.reencryptAll();
-    io.out(`re-encrypted ${count} workspace${count === 1 ? '' : 's'} with key ${services.currentKeyId}`);
+    const installations = await services.installationStore.reencryptAll();
+    io.out(
+      `re-encrypted ${count} workspace${count === 1 ? '' : 's'} and ${installations} Slack installation${installations === 1 ? '' : 's'} with key ${services.currentKeyId}`,
+    );
     return 0;
   }
   const team = requireOption(values, 'team');

@@ -6,6 +6,7 @@ import { NotConfiguredError } from '../errors/not-configured-error.ts';
 import { StorageError } from '../errors/storage-error.ts';
 import { ValidationError } from '../errors/validation-error.ts';
 import type { Cipher } from './encryption.ts';
+import { listEntries } from './keyv-store.ts';
 
 export type WorkspaceSettingsChanges = Omit<WorkspaceSettings, 'apiKey'> & { apiKey?: string | undefined };
 
@@ -56,7 +57,6 @@ const StoredCredentialsSchema = v.object({
   updatedAt: v.string(),
 });
 type StoredCredentials = v.InferOutput<typeof StoredCredentialsSchema>;
-const StoredRowSchema = v.object({ value: StoredCredentialsSchema });
 
 export function createCredentialStore(keyv: Keyv<unknown>, cipher: Cipher): CredentialStore {
   const readStored = async (workspaceId: string): Promise<StoredCredentials | undefined> => {
@@ -157,36 +157,13 @@ export function createCredentialStore(keyv: Keyv<unknown>, cipher: Cipher): Cred
   };
 }
 
-type RawIterable = { iterator(namespace?: string): AsyncIterable<[string, string]> };
-
 /** Workspaces whose stored key is not under the current key. Unreadable rows are left for `get` to report. */
 async function listStale(keyv: Keyv<unknown>, cipher: Cipher): Promise<string[]> {
-  // Keyv's own iterator throws on the first corrupt row; the adapter's yields raw text we parse per row.
-  const adapter: unknown = keyv.store;
-  if (typeof (adapter as Partial<RawIterable> | undefined)?.iterator !== 'function') {
-    throw new StorageError('This store cannot list its records, so keys cannot be re-encrypted.');
-  }
-  // @keyv/postgres's iterator reports a failed page as an 'error' event and just stops.
-  let failure: unknown;
-  const onError = (error: unknown) => {
-    failure ??= error;
-  };
-  keyv.on('error', onError);
-  const prefix = `${keyv.namespace ? `${keyv.namespace}:` : ''}${KEY_PREFIX}`;
   const stale: string[] = [];
-  try {
-    for await (const [key, raw] of (adapter as RawIterable).iterator(keyv.namespace)) {
-      if (!key.startsWith(prefix)) continue;
-      const row = await (async () => keyv.deserialize?.(raw))().catch(() => undefined);
-      const parsed = v.safeParse(StoredRowSchema, row);
-      if (parsed.success && cipher.needsReencrypt(parsed.output.value.apiKeyEncrypted)) {
-        stale.push(key.slice(prefix.length));
-      }
-    }
-  } finally {
-    keyv.off('error', onError);
+  for (const [workspaceId, row] of await listEntries(keyv, KEY_PREFIX)) {
+    const parsed = v.safeParse(StoredCredentialsSchema, row);
+    if (parsed.success && cipher.needsReencrypt(parsed.output.apiKeyEncrypted)) stale.push(workspaceId);
   }
-  if (failure !== undefined) throw failure;
   return stale;
 }
 

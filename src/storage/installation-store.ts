@@ -3,6 +3,7 @@ import type Keyv from 'keyv';
 import * as v from 'valibot';
 import { StorageError } from '../errors/storage-error.ts';
 import type { Cipher } from './encryption.ts';
+import { listEntries } from './keyv-store.ts';
 
 const KEY_PREFIX = 'installation:';
 const StoredInstallationSchema = v.object({ sealed: v.pipe(v.string(), v.nonEmpty()) });
@@ -36,6 +37,7 @@ export function createInstallationStore(keyv: Keyv<unknown>, cipher: Cipher) {
 
   const store: InstallationStore & {
     deleteWorkspace(workspaceId: string): Promise<void>;
+    reencryptAll(): Promise<number>;
   } = {
     async storeInstallation(installation: Installation) {
       const workspaceId = workspaceOf({
@@ -58,6 +60,20 @@ export function createInstallationStore(keyv: Keyv<unknown>, cipher: Cipher) {
     },
     async deleteWorkspace(workspaceId: string) {
       await run('delete', () => keyv.delete(`${KEY_PREFIX}${workspaceId}`));
+    },
+    /** Re-seals every installation not sealed with the current key; returns how many. */
+    async reencryptAll() {
+      const entries = await run('list', () => listEntries(keyv, KEY_PREFIX));
+      let rewritten = 0;
+      for (const [workspaceId, value] of entries) {
+        const parsed = v.safeParse(StoredInstallationSchema, value);
+        if (!parsed.success || !cipher.needsReencrypt(parsed.output.sealed)) continue;
+        const aad = `${KEY_PREFIX}${workspaceId}`;
+        const sealed = cipher.encrypt(cipher.decrypt(parsed.output.sealed, aad), aad);
+        await run('save', () => keyv.set(aad, { sealed }));
+        rewritten += 1;
+      }
+      return rewritten;
     },
   };
   return store;

@@ -75,3 +75,36 @@ function createPoolAdapter(db: Database): KeyvPostgres {
   // No uri: connect() is overridden, and a URL with a password has no business in adapter.opts.
   return new PoolKeyvPostgres({ table: KEYV_TABLE, schema: 'public' });
 }
+
+type RawIterable = { iterator(namespace?: string): AsyncIterable<[string, string]> };
+
+/**
+ * Every entry whose key starts with `prefix` (inside the Keyv namespace), as [key without prefix,
+ * deserialised value]. A row that does not deserialise comes back as `undefined` for the caller to
+ * judge: Keyv's own iterator would stop at the first corrupt row.
+ */
+export async function listEntries(keyv: Keyv<unknown>, prefix: string): Promise<Array<[string, unknown]>> {
+  const adapter: unknown = keyv.store;
+  if (typeof (adapter as Partial<RawIterable> | undefined)?.iterator !== 'function') {
+    throw new Error('This store cannot list its records.');
+  }
+  // @keyv/postgres's iterator reports a failed page as an 'error' event and just stops.
+  let failure: unknown;
+  const onError = (error: unknown) => {
+    failure ??= error;
+  };
+  keyv.on('error', onError);
+  const full = `${keyv.namespace ? `${keyv.namespace}:` : ''}${prefix}`;
+  const entries: Array<[string, unknown]> = [];
+  try {
+    for await (const [key, raw] of (adapter as RawIterable).iterator(keyv.namespace)) {
+      if (!key.startsWith(full)) continue;
+      const value = await (async () => keyv.deserialize?.(raw))().catch(() => undefined);
+      entries.push([key.slice(full.length), (value as { value?: unknown } | undefined)?.value]);
+    }
+  } finally {
+    keyv.off('error', onError);
+  }
+  if (failure !== undefined) throw failure;
+  return entries;
+}

@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '..');
+const OLD = Buffer.alloc(32, 1).toString('base64');
+const NEW = Buffer.alloc(32, 2).toString('base64');
+
+function cli(args: string[], env: Record<string, string>) {
+  const run = spawnSync(process.execPath, ['src/cli.ts', ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+  });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+it('rotates ENCRYPTION_KEY: list the new key first, reencrypt, then drop the old one', async () => {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-rotate-'));
+  try {
+    const set = cli(
+      [
+        'credentials',
+        'set',
+        '--team',
+        'TROTATE1',
+        '--sid',
+        'HXIN1234567890IN',
+        '--api-key',
+        'Arotation0000000000000000000000001',
+        '--pod',
+        'in',
+        '--business-number',
+        '+919876500000',
+      ],
+      { DATA_DIR: dataDir, ENCRYPTION_KEY: OLD },
+    );
+    expect(set.code, set.stderr).toBe(0);
+
+    // The new key alone cannot read what the old one wrote, and says what to do.
+    const early = cli(['credentials', 'show', '--team', 'TROTATE1'], {
+      DATA_DIR: dataDir,
+      ENCRYPTION_KEY: `new:${NEW}`,
+    });
+    expect(early.code).toBe(1);
+    expect(early.stderr).toContain('CREDENTIALS_UNREADABLE');
+
+    const both = { DATA_DIR: dataDir, ENCRYPTION_KEY: `new:${NEW},${OLD}` };
+    const rotated = cli(['credentials', 'reencrypt'], both);
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect(rotated.stdout).toContain('re-encrypted 1 workspace and 0 Slack installations with key new');
+    expect(cli(['credentials', 'reencrypt'], both).stdout).toContain('re-encrypted 0 workspaces');
+
+    const after = cli(['credentials', 'show', '--team', 'TROTATE1'], {
+      DATA_DIR: dataDir,
+      ENCRYPTION_KEY: `new:${NEW}`,
+    });
+    expect(after.code, after.stderr).toBe(0);
+    expect(after.stdout).toContain('Ar••••0001');
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
