@@ -64,7 +64,8 @@ export const PhoneNumberSchema = v.pipe(
   v.transform(normalisePhoneNumber),
   v.nonEmpty('Enter the customer’s WhatsApp number, starting with + and the country code.'),
   v.startsWith('+', 'Start the number with + and the country code, e.g. +919876543210.'),
-  v.regex(E164, 'Use + followed by the country code and number, digits only (at most 15).'),
+  v.regex(/^\+\d+$/, 'Use digits only after the +, e.g. +919876543210.'),
+  v.regex(E164, 'A WhatsApp number has 7 to 15 digits after the +, country code first.'),
   v.check(
     (value) => isValidPhoneNumber(value),
     'That is not a valid phone number for its country. Check the country code and the digits.',
