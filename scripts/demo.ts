@@ -184,6 +184,14 @@ async function main() {
     const failure = await postedTo('failure');
     process.stdout.write(`  ${bold('#orders channel')}:\n${renderBlocks(failure.body)}\n`);
 
+    heading('4. The same update again: the duplicate guard stops it');
+    kaleyra.respondWith({ status: KALEYRA_RESPONSES.wa202.status, body: KALEYRA_RESPONSES.wa202.body });
+    const before = kaleyra.requests.length;
+    await command('+919876543210 395001 shipped Your parcel left our warehouse', 'duplicate');
+    const duplicate = await postedTo('duplicate');
+    process.stdout.write(`  ${bold('only the agent sees')}:\n${renderBlocks(duplicate.body)}\n`);
+    process.stdout.write(`  Kaleyra requests for it: ${kaleyra.requests.length - before}\n`);
+
     heading('Done');
     process.stdout.write(
       `  Kaleyra received ${kaleyra.requests.length} sends; Slack received ${slack.calls.length} Web API calls and ${slack.responseUrlPosts.length} channel posts.\n`,
