@@ -134,7 +134,8 @@ export function createApp(deps: AppDeps): BuiltApp {
     const socket = new SocketModeReceiver({
       appToken: transport.appToken,
       logger: boltLogger,
-      ...(oauth ?? {}),
+      // apps.connections.open goes to the configured Slack API base too.
+      installerOptions: { clientOptions: { slackApiUrl: config.slack.apiUrl } },
     });
     socketMode = socket;
     receiver = socket;

@@ -179,6 +179,11 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
 
   let transport: SlackConfig['transport'];
   if (parsed.SLACK_APP_TOKEN) {
+    if (auth.mode === 'oauth') {
+      throw new ConfigError(
+        'Socket Mode (SLACK_APP_TOKEN) is for one workspace: use it with SLACK_BOT_TOKEN, not the OAuth variables',
+      );
+    }
     if (!/^xapp-/.test(parsed.SLACK_APP_TOKEN)) {
       throw new ConfigError('SLACK_APP_TOKEN must be an app-level token starting with xapp-');
     }

@@ -75,7 +75,16 @@ export async function startServer(
     installationStore: services.installationStore,
   });
   listener = built.requestListener;
-  if (built.socketMode) await built.socketMode.start();
+  if (built.socketMode) {
+    try {
+      await built.socketMode.start();
+    } catch (error) {
+      await services.close();
+      await new Promise((resolve) => server.close(resolve));
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`Socket Mode could not connect to Slack (${reason}): check SLACK_APP_TOKEN`);
+    }
+  }
   health.setState('ready');
   logger.info(
     {

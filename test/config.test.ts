@@ -49,6 +49,10 @@ describe('configuration', () => {
     [{ SLACK_SIGNING_SECRET: 's', SLACK_CLIENT_ID: 'id' }, 'SLACK_CLIENT_SECRET and SLACK_STATE_SECRET'],
     [{ ...single, SLACK_BOT_TOKEN: 'xoxp-user' }, 'xoxb-'],
     [{ ...single, SLACK_APP_TOKEN: 'nope' }, 'xapp-'],
+    [
+      { SLACK_APP_TOKEN: 'xapp-1', SLACK_CLIENT_ID: 'i', SLACK_CLIENT_SECRET: 'c', SLACK_STATE_SECRET: 's' },
+      'Socket Mode (SLACK_APP_TOKEN) is for one workspace',
+    ],
     [{ ...single, PORT: 'http' }, 'PORT'],
     [{ ...single, PORT: '70000' }, 'PORT'],
     [{ ...single, LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],

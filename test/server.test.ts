@@ -78,3 +78,42 @@ describe('the server process', () => {
     ]);
   });
 });
+
+describe('Socket Mode', () => {
+  it('asks the configured Slack API for a connection with the app token, and stops clearly when refused', async () => {
+    const { startFakeSlack } = await import('./support/fake-slack.ts');
+    const slack = await startFakeSlack();
+    slack.setResponse('apps.connections.open', { ok: false, error: 'invalid_auth' });
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-socket-'));
+    try {
+      const child = spawn(process.execPath, ['src/server.ts'], {
+        cwd: root,
+        env: {
+          PATH: process.env.PATH ?? '',
+          PORT: String(await freePort()),
+          SLACK_APP_TOKEN: 'xapp-1-A1-socket-test',
+          SLACK_BOT_TOKEN: 'xoxb-socket',
+          SLACK_API_URL: slack.url,
+          DATA_DIR: dataDir,
+          LOG_LEVEL: 'silent',
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      const code = await new Promise((resolve) => child.once('close', resolve));
+      expect(code).toBe(1);
+      expect(stderr.trim()).toBe(
+        'orderstatus: cannot start: Socket Mode could not connect to Slack (An API error occurred: invalid_auth): check SLACK_APP_TOKEN',
+      );
+      const opened = slack.callsTo('apps.connections.open');
+      expect(opened.length).toBeGreaterThanOrEqual(1);
+      expect(opened[0]?.token).toBe('xapp-1-A1-socket-test');
+    } finally {
+      await slack.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
