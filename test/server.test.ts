@@ -1,46 +1,44 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findFreePort } from './support/server-process.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/** `node src/server.ts` from the repository root with `env` and PATH only, collecting its stderr. */
+function spawnServer(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['src/server.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+  return { child, closed, stderr: () => stderr };
 }
 
 describe('the server process', () => {
   it('answers /healthz 503 while starting, then 200 with the database state', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-health-'));
-    const port = await freePort();
+    const port = await findFreePort();
     const started = Date.now();
-    const child = spawn(process.execPath, ['src/server.ts'], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? '',
-        PORT: String(port),
-        SLACK_SIGNING_SECRET: 'secret',
-        SLACK_BOT_TOKEN: 'xoxb-health',
-        SLACK_API_URL: 'http://127.0.0.1:9/api/',
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
+    const { child, closed, stderr } = spawnServer({
+      PORT: String(port),
+      SLACK_SIGNING_SECRET: 'secret',
+      SLACK_BOT_TOKEN: 'xoxb-health',
+      SLACK_API_URL: 'http://127.0.0.1:9/api/',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
     });
     const seen: string[] = [];
     try {
       for (;;) {
-        expect(Date.now() - started, stderr).toBeLessThan(30_000);
+        expect(Date.now() - started, stderr()).toBeLessThan(30_000);
         const response = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
         if (response) {
           const body = await response.text();
@@ -55,25 +53,17 @@ describe('the server process', () => {
       expect(unknown.status).toBe(404);
     } finally {
       child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('close', resolve));
+      await closed;
       await rm(dataDir, { recursive: true, force: true });
     }
     expect(child.exitCode).toBe(0);
   });
 
   it('stops with one clear line when the configuration is incomplete', async () => {
-    const child = spawn(process.execPath, ['src/server.ts'], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: 'xoxb-1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const code = await new Promise((resolve) => child.once('close', resolve));
+    const { closed, stderr } = spawnServer({ SLACK_BOT_TOKEN: 'xoxb-1' });
+    const code = await closed;
     expect(code).toBe(1);
-    expect(stderr.trim().split('\n')).toEqual([
+    expect(stderr().trim().split('\n')).toEqual([
       'orderstatus: cannot start: SLACK_SIGNING_SECRET is required (Slack app → Basic Information → Signing Secret), or SLACK_APP_TOKEN for Socket Mode',
     ]);
   });
@@ -86,26 +76,17 @@ describe('Socket Mode', () => {
     slack.setResponse('apps.connections.open', { ok: false, error: 'invalid_auth' });
     const dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-socket-'));
     try {
-      const child = spawn(process.execPath, ['src/server.ts'], {
-        cwd: root,
-        env: {
-          PATH: process.env.PATH ?? '',
-          PORT: String(await freePort()),
-          SLACK_APP_TOKEN: 'xapp-1-A1-socket-test',
-          SLACK_BOT_TOKEN: 'xoxb-socket',
-          SLACK_API_URL: slack.url,
-          DATA_DIR: dataDir,
-          LOG_LEVEL: 'silent',
-        },
-        stdio: ['ignore', 'ignore', 'pipe'],
+      const { closed, stderr } = spawnServer({
+        PORT: String(await findFreePort()),
+        SLACK_APP_TOKEN: 'xapp-1-A1-socket-test',
+        SLACK_BOT_TOKEN: 'xoxb-socket',
+        SLACK_API_URL: slack.url,
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'silent',
       });
-      let stderr = '';
-      child.stderr.on('data', (chunk) => {
-        stderr += chunk;
-      });
-      const code = await new Promise((resolve) => child.once('close', resolve));
+      const code = await closed;
       expect(code).toBe(1);
-      expect(stderr.trim()).toBe(
+      expect(stderr().trim()).toBe(
         'orderstatus: cannot start: Socket Mode could not connect to Slack (An API error occurred: invalid_auth): check SLACK_APP_TOKEN',
       );
       const opened = slack.callsTo('apps.connections.open');

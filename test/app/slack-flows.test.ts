@@ -1,90 +1,32 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { CONFIG_MODAL_CALLBACK, SEND_FIELDS, SEND_MODAL_CALLBACK } from '../../src/slack/ids.ts';
 import {
-  CONFIG_FIELDS,
-  CONFIG_MODAL_CALLBACK,
-  SEND_FIELDS,
-  SEND_MODAL_CALLBACK,
-} from '../../src/slack/ids.ts';
+  API_KEY,
+  command,
+  configSubmissionBody,
+  type JsonRecord,
+  outcomeOf,
+  SETTINGS,
+  storageModes,
+  textOf,
+  useTestApp,
+} from '../support/app-driver.ts';
 import { KALEYRA_RESPONSES } from '../support/fake-kaleyra.ts';
-import { probeTestDatabase } from '../support/postgres.ts';
 import { postToApp, slashCommandBody, viewState, viewSubmissionBody } from '../support/slack-request.ts';
-import {
-  SIGNING_SECRET,
-  type StorageMode,
-  startTestApp,
-  type TestApp,
-  uniqueTeamId,
-} from '../support/start-app.ts';
+import { SIGNING_SECRET, uniqueTeamId } from '../support/start-app.ts';
 
-const pgUrl = await probeTestDatabase();
-const modes: Array<[string, StorageMode | undefined]> = [
-  ['embedded store', { kind: 'embedded' }],
-  ['Postgres', pgUrl ? { kind: 'postgres', url: pgUrl } : undefined],
-];
-
-const API_KEY = 'Akeyforthetests00000000000000003';
-const SETTINGS = {
-  sid: 'HXIN1234567890IN',
-  apiKey: API_KEY,
-  pod: 'in' as const,
-  businessNumber: '+919876500000',
-  templateName: 'order_status',
-  languageCode: 'en',
-};
-
-type JsonRecord = Record<string, unknown>;
-
-function textOf(body: unknown): string {
-  return JSON.stringify(body);
-}
-
-describe.each(modes)('Slack flows on the %s', (_name, storage) => {
-  let t: TestApp;
-  let team: string;
-
-  beforeAll(async () => {
-    if (!storage) return;
-    t = await startTestApp(storage);
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-  beforeEach(async (context) => {
-    if (!storage) context.skip();
-    team = uniqueTeamId();
-    t.slack.clear();
-    t.kaleyra.reset();
-    await t.server.services.credentials.set(team, SETTINGS, 'UADMIN');
-  });
-
-  function command(text: string, overrides: { teamId?: string; userId?: string; channelId?: string } = {}) {
-    const responseUrl = t.slack.responseUrl(`cmd-${Math.random().toString(36).slice(2)}`);
-    const body = slashCommandBody({
-      text,
-      teamId: overrides.teamId ?? team,
-      userId: overrides.userId ?? 'UAGENT',
-      channelId: overrides.channelId ?? 'CORDERS',
-      responseUrl,
-    });
-    return { responseUrl, post: () => postToApp(t.url, body, { signingSecret: SIGNING_SECRET }) };
-  }
-
-  async function outcomeAt(responseUrl: string) {
-    const path = new URL(responseUrl).pathname;
-    return t.slack.waitFor((s) =>
-      s.responseUrlPosts.find((p) => p.path === path && textOf(p.body).length > 0),
-    );
-  }
+describe.each(await storageModes())('Slack flows on the %s', (_name, storage) => {
+  const t = useTestApp(storage);
 
   it('sends a one-liner with the exact payload and posts the message_id in the channel', async () => {
-    const { responseUrl, post } = command('+919876543210 395001 shipped Your parcel left our warehouse');
+    const sent = command(t, '+919876543210 395001 shipped Your parcel left our warehouse');
     const started = Date.now();
-    const response = await post();
+    const response = await sent.post();
     expect(response.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(1000);
     expect(response.text).toContain('Sending');
 
-    const posted = await outcomeAt(responseUrl);
+    const posted = await outcomeOf(t, sent);
     const body = posted.body as JsonRecord;
     expect(body.response_type).toBe('in_channel');
     expect(t.kaleyra.requests).toHaveLength(1);
@@ -116,7 +58,7 @@ describe.each(modes)('Slack flows on the %s', (_name, storage) => {
           ],
         },
       },
-      extra_info: { ref: team, ref1: 'UAGENT', ref2: 'CORDERS', wa_source: 'api' },
+      extra_info: { ref: t.team, ref1: 'UAGENT', ref2: 'CORDERS', wa_source: 'api' },
     });
     const messageId = (t.kaleyra.requests.length && (posted.body as JsonRecord).text) as string;
     expect(messageId).toMatch(/message_id/);
@@ -135,9 +77,9 @@ describe.each(modes)('Slack flows on the %s', (_name, storage) => {
   ] as const)('posts the mapped failure for %s in the channel', async (key, code) => {
     const canned = KALEYRA_RESPONSES[key];
     t.kaleyra.respondWith({ status: canned.status, body: canned.body });
-    const { responseUrl, post } = command('+919876543210 395001 shipped');
-    expect((await post()).status).toBe(200);
-    const posted = await outcomeAt(responseUrl);
+    const sent = command(t, '+919876543210 395001 shipped');
+    expect((await sent.post()).status).toBe(200);
+    const posted = await outcomeOf(t, sent);
     expect(textOf(posted.body)).toContain(code);
     expect(textOf(posted.body)).not.toContain(API_KEY);
     expect(t.kaleyra.requests).toHaveLength(1);
@@ -147,16 +89,16 @@ describe.each(modes)('Slack flows on the %s', (_name, storage) => {
     const texts: string[] = [];
     for (const key of ['waDash401Account', 'waDash401Version'] as const) {
       t.kaleyra.respondWith({ status: KALEYRA_RESPONSES[key].status, body: KALEYRA_RESPONSES[key].body });
-      const { responseUrl, post } = command(`+919876543210 ${key} shipped`);
-      await post();
-      texts.push(textOf((await outcomeAt(responseUrl)).body));
+      const sent = command(t, `+919876543210 ${key} shipped`);
+      await sent.post();
+      texts.push(textOf((await outcomeOf(t, sent)).body));
     }
     expect(texts[0]).not.toEqual(texts[1]);
   });
 
   it('opens the modal prefilled when the line is incomplete, before any send', async () => {
-    const { post } = command('+919876543210 395001');
-    const response = await post();
+    const sent = command(t, '+919876543210 395001');
+    const response = await sent.post();
     expect(response.status).toBe(200);
     const open = await t.slack.waitFor((s) => s.callsTo('views.open')[0]);
     const view = open.body.view as JsonRecord;
@@ -168,13 +110,13 @@ describe.each(modes)('Slack flows on the %s', (_name, storage) => {
   });
 
   it('opens the modal with nothing typed', async () => {
-    const { post } = command('');
-    await post();
+    const sent = command(t, '');
+    await sent.post();
     const open = await t.slack.waitFor((s) => s.callsTo('views.open')[0]);
     expect((open.body.view as JsonRecord).callback_id).toBe(SEND_MODAL_CALLBACK);
   });
 
-  function sendSubmission(values: Record<string, string>, teamId = team) {
+  function sendSubmission(values: Record<string, string>, teamId = t.team) {
     const state = viewState(SEND_FIELDS, values);
     const responseUrl = t.slack.responseUrl(`modal-${Math.random().toString(36).slice(2)}`);
     const body = viewSubmissionBody({
@@ -186,7 +128,10 @@ describe.each(modes)('Slack flows on the %s', (_name, storage) => {
         state: { values: state },
       },
     });
-    return { responseUrl, post: () => postToApp(t.url, body, { signingSecret: SIGNING_SECRET }) };
+    return {
+      path: new URL(responseUrl).pathname,
+      post: () => postToApp(t.url, body, { signingSecret: SIGNING_SECRET }),
+    };
   }
 
   it('answers modal field errors at the exact limits, and sends at the limit', async () => {
@@ -204,17 +149,17 @@ describe.each(modes)('Slack flows on the %s', (_name, storage) => {
     const accepted = await atLimit.post();
     expect(accepted.status).toBe(200);
     expect(accepted.text).toBe('');
-    const posted = await outcomeAt(atLimit.responseUrl);
+    const posted = await outcomeOf(t, atLimit);
     expect(textOf(posted.body)).toContain('message_id');
     expect(t.kaleyra.requests).toHaveLength(1);
     const sent = t.kaleyra.requests[0]?.body as { extra_info: JsonRecord };
-    expect(sent.extra_info).toMatchObject({ ref: team, ref1: 'UAGENT', ref2: 'CPRIVATE' });
+    expect(sent.extra_info).toMatchObject({ ref: t.team, ref1: 'UAGENT', ref2: 'CPRIVATE' });
   });
 
   it('tells only the agent when the workspace is not configured, and sends nothing', async () => {
-    const { responseUrl, post } = command('+919876543210 395001 shipped', { teamId: uniqueTeamId() });
-    await post();
-    const posted = await outcomeAt(responseUrl);
+    const sent = command(t, '+919876543210 395001 shipped', { teamId: uniqueTeamId() });
+    await sent.post();
+    const posted = await outcomeOf(t, sent);
     expect((posted.body as JsonRecord).response_type).toBe('ephemeral');
     expect(textOf(posted.body)).toContain('/orderstatus config');
     expect(t.kaleyra.requests).toHaveLength(0);
@@ -227,17 +172,17 @@ describe.each(modes)('Slack flows on the %s', (_name, storage) => {
       { ...SETTINGS, sid: 'HXINOTHER000000IN', apiKey: 'Bsecondkey0000000000000000000009' },
       'U2',
     );
-    const { responseUrl, post } = command('+919876543210 395001 shipped', { teamId: other });
-    await post();
-    await outcomeAt(responseUrl);
+    const sent = command(t, '+919876543210 395001 shipped', { teamId: other });
+    await sent.post();
+    await outcomeOf(t, sent);
     expect(t.kaleyra.requests).toHaveLength(1);
     expect(t.kaleyra.requests[0]?.path).toContain('/HXINOTHER000000IN/');
     expect(t.kaleyra.requests[0]?.headers['api-key']).toBe('Bsecondkey0000000000000000000009');
   });
 
   it('answers help only to the asker', async () => {
-    const { post } = command('help');
-    const response = await post();
+    const sent = command(t, 'help');
+    const response = await sent.post();
     expect(response.status).toBe(200);
     expect((response.json as JsonRecord).response_type).toBe('ephemeral');
     expect(response.text).toContain('partially');
@@ -245,17 +190,17 @@ describe.each(modes)('Slack flows on the %s', (_name, storage) => {
 
   it('refuses the settings to a non-admin at open', async () => {
     t.slack.setUser('UAGENT', { is_admin: false, is_owner: false });
-    const { responseUrl, post } = command('config');
-    await post();
-    const posted = await outcomeAt(responseUrl);
+    const sent = command(t, 'config');
+    await sent.post();
+    const posted = await outcomeOf(t, sent);
     expect((posted.body as JsonRecord).response_type).toBe('ephemeral');
     expect(t.slack.callsTo('views.open')).toHaveLength(0);
   });
 
   it('opens the settings for an admin without the API key in the view', async () => {
     t.slack.setUser('UBOSS', { is_admin: true });
-    const { post } = command('config', { userId: 'UBOSS' });
-    await post();
+    const sent = command(t, 'config', { userId: 'UBOSS' });
+    await sent.post();
     const open = await t.slack.waitFor((s) => s.callsTo('views.open')[0]);
     const json = textOf(open.body.view);
     expect(json).toContain(CONFIG_MODAL_CALLBACK);
@@ -264,13 +209,7 @@ describe.each(modes)('Slack flows on the %s', (_name, storage) => {
   });
 
   function configSubmission(userId: string, values: Record<string, string>) {
-    const state = viewState(CONFIG_FIELDS, values);
-    const body = viewSubmissionBody({
-      teamId: team,
-      userId,
-      view: { callback_id: CONFIG_MODAL_CALLBACK, state: { values: state } },
-    });
-    return postToApp(t.url, body, { signingSecret: SIGNING_SECRET });
+    return postToApp(t.url, configSubmissionBody(t.team, userId, values), { signingSecret: SIGNING_SECRET });
   }
 
   it('refuses a settings submission from a non-admin, and keeps the stored settings', async () => {
@@ -278,7 +217,7 @@ describe.each(modes)('Slack flows on the %s', (_name, storage) => {
     const response = await configSubmission('UAGENT', { ...SETTINGS, sid: 'HXINHIJACK00000IN' });
     expect(response.status).toBe(200);
     expect((response.json as JsonRecord).response_action).toBe('update');
-    expect((await t.server.services.credentials.get(team))?.sid).toBe(SETTINGS.sid);
+    expect((await t.server.services.credentials.get(t.team))?.sid).toBe(SETTINGS.sid);
   });
 
   it('saves settings from an admin, keeping the key when left blank, and confirms with it masked', async () => {
@@ -288,7 +227,7 @@ describe.each(modes)('Slack flows on the %s', (_name, storage) => {
     expect(response.status).toBe(200);
     expect(response.text).not.toContain(API_KEY);
     expect(response.text).toContain('Ak••••0003');
-    const stored = await t.server.services.credentials.get(team);
+    const stored = await t.server.services.credentials.get(t.team);
     expect(stored?.businessNumber).toBe('+919876500001');
     expect(stored?.apiKey).toBe(API_KEY);
     expect(stored?.updatedBy).toBe('UBOSS');
@@ -297,7 +236,7 @@ describe.each(modes)('Slack flows on the %s', (_name, storage) => {
   it('refuses forged, missing, stale and future signatures with nothing sent', async () => {
     const body = slashCommandBody({
       text: '+919876543210 395001 shipped',
-      teamId: team,
+      teamId: t.team,
       userId: 'UAGENT',
       channelId: 'CORDERS',
       responseUrl: t.slack.responseUrl('forged'),
@@ -320,18 +259,18 @@ describe.each(modes)('Slack flows on the %s', (_name, storage) => {
 
   it('acks in well under 3 s while Kaleyra takes 2 s', async () => {
     t.kaleyra.respondWith({ status: 202, body: KALEYRA_RESPONSES.wa202.body, delayMs: 2000 });
-    const { responseUrl, post } = command('+919876543210 395001 shipped');
+    const sent = command(t, '+919876543210 395001 shipped');
     const started = Date.now();
-    expect((await post()).status).toBe(200);
+    expect((await sent.post()).status).toBe(200);
     expect(Date.now() - started).toBeLessThan(500);
-    await outcomeAt(responseUrl);
+    await outcomeOf(t, sent);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
   });
 
   it('keeps secrets and full customer numbers out of the logs', async () => {
-    const { responseUrl, post } = command('+919876543210 395001 shipped');
-    await post();
-    await outcomeAt(responseUrl);
+    const sent = command(t, '+919876543210 395001 shipped');
+    await sent.post();
+    await outcomeOf(t, sent);
     const logs = t.logs.join('\n');
     expect(logs).toContain('order status send finished');
     for (const secret of [API_KEY, SIGNING_SECRET, '9876543210']) expect(logs).not.toContain(secret);

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CONFIG_FIELDS, CONFIG_MODAL_CALLBACK } from '../../src/slack/ids.ts';
+import { configSubmissionBody } from '../support/app-driver.ts';
 import { type FakeKaleyra, KALEYRA_RESPONSES, startFakeKaleyra } from '../support/fake-kaleyra.ts';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.ts';
 import { probeTestDatabase } from '../support/postgres.ts';
 import { type ServerProcess, startServerProcess } from '../support/server-process.ts';
-import { postToApp, slashCommandBody, viewState, viewSubmissionBody } from '../support/slack-request.ts';
+import { postToApp, slashCommandBody } from '../support/slack-request.ts';
 import { TEST_ENCRYPTION_KEY, uniqueTeamId } from '../support/start-app.ts';
 
 const pgUrl = await probeTestDatabase();
@@ -67,16 +67,9 @@ describe.skipIf(!pgUrl)('two server processes on one Postgres', () => {
       templateName: 'order_status',
       languageCode: 'en',
     };
-    const state = viewState(CONFIG_FIELDS, values);
-    const saved = await postToApp(
-      server.url,
-      viewSubmissionBody({
-        teamId: team,
-        userId: 'UADMIN',
-        view: { callback_id: CONFIG_MODAL_CALLBACK, state: { values: state } },
-      }),
-      { signingSecret: SECRET },
-    );
+    const saved = await postToApp(server.url, configSubmissionBody(team, 'UADMIN', values), {
+      signingSecret: SECRET,
+    });
     expect(saved.status).toBe(200);
     expect((saved.json as { response_action?: string }).response_action).toBe('update');
   }

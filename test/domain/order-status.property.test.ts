@@ -39,11 +39,15 @@ const mixedOrderStatusInput = fc.record(
   { requiredKeys: [] },
 );
 
+const validSid = fc.stringMatching(/^[A-Za-z0-9]{4,64}$/);
+const validApiKey = fc.stringMatching(/^[\x21-\x7e]{8,256}$/);
+const typedPod = fc.mixedCase(fc.constantFrom('in', 'sg', 'eu'));
+
 const mixedSettingsInput = fc.record(
   {
-    sid: field(fc.stringMatching(/^[A-Za-z0-9]{4,64}$/)),
-    apiKey: field(fc.stringMatching(/^[\x21-\x7e]{8,256}$/)),
-    pod: field(fc.mixedCase(fc.constantFrom('in', 'sg', 'eu'))),
+    sid: field(validSid),
+    apiKey: field(validApiKey),
+    pod: field(typedPod),
     businessNumber: field(typedNumber.map((n) => n.typed)),
     templateName: field(validTemplateName),
     languageCode: field(validLanguageCode),
@@ -51,18 +55,55 @@ const mixedSettingsInput = fc.record(
   { requiredKeys: [] },
 );
 
+type Validated<T> = { ok: true; value: T } | { ok: false; issues: Partial<Record<string, string>> };
+
+/**
+ * `validate` never throws on `mixed` input, anything at all or hostile text; a refusal always says
+ * what to fix, even for input that is not an object at all.
+ */
+function expectNeverThrows<T>(validate: (input: unknown) => Validated<T>, mixed: fc.Arbitrary<unknown>) {
+  fc.assert(
+    fc.property(fc.oneof(mixed, fc.anything(), hostileText), (input) => {
+      const result = validate(input);
+      if (!result.ok) {
+        expect(Object.keys(result.issues).length).toBeGreaterThan(0);
+        for (const message of Object.values(result.issues)) expect(message).toMatch(/\S/);
+      }
+    }),
+    { numRuns: RUNS },
+  );
+}
+
+/**
+ * Whatever `validate` accepts from `mixed` passes `expectUsable` and validates to itself; the
+ * generator must actually reach the accepting branch for the property to mean anything.
+ */
+function expectAcceptsOnlyUsable<T>(
+  validate: (input: unknown) => Validated<T>,
+  mixed: fc.Arbitrary<unknown>,
+  expectUsable: (value: T) => void,
+) {
+  let accepted = 0;
+  fc.assert(
+    fc.property(mixed, (input) => {
+      const result = validate(input);
+      if (!result.ok) return;
+      accepted += 1;
+      expectUsable(result.value);
+      expect(validate(result.value)).toEqual(result);
+    }),
+    { numRuns: RUNS },
+  );
+  expect(accepted).toBeGreaterThan(RUNS / 20);
+}
+
+/** A valid update but for its description. */
+const withDescription = (description: string) =>
+  validateOrderStatus({ to: '+919876543210', referenceId: '395001', status: 'shipped', description });
+
 describe('validateOrderStatus (properties)', () => {
   it('never throws, whatever the input', () => {
-    fc.assert(
-      fc.property(fc.oneof(mixedOrderStatusInput, fc.anything(), hostileText), (input) => {
-        const result = validateOrderStatus(input);
-        if (!result.ok) {
-          expect(Object.keys(result.issues).length).toBeGreaterThan(0);
-          for (const message of Object.values(result.issues)) expect(message).toMatch(/\S/);
-        }
-      }),
-      { numRuns: RUNS },
-    );
+    expectNeverThrows(validateOrderStatus, mixedOrderStatusInput);
   });
 
   it('never throws on huge field values, and rejects them', () => {
@@ -94,19 +135,7 @@ describe('validateOrderStatus (properties)', () => {
   });
 
   it('accepts only what Kaleyra takes, and accepting again changes nothing', () => {
-    let accepted = 0;
-    fc.assert(
-      fc.property(mixedOrderStatusInput, (input) => {
-        const result = validateOrderStatus(input);
-        if (!result.ok) return;
-        accepted += 1;
-        expectKaleyraAcceptable(result.value);
-        expect(validateOrderStatus(result.value)).toEqual(result);
-      }),
-      { numRuns: RUNS },
-    );
-    // The generator must actually reach the accepting branch for the property to mean anything.
-    expect(accepted).toBeGreaterThan(RUNS / 20);
+    expectAcceptsOnlyUsable(validateOrderStatus, mixedOrderStatusInput, expectKaleyraAcceptable);
   });
 
   it('always accepts valid input, normalised to E.164 and Kaleyra’s status word', () => {
@@ -151,12 +180,7 @@ describe('validateOrderStatus (properties)', () => {
         const base = text.trim().slice(0, 100) || 'x';
         const position = 1 + (at % base.length);
         const description = `${base.slice(0, position)}${String.fromCharCode(code)}${base.slice(position)}x`;
-        const result = validateOrderStatus({
-          to: '+919876543210',
-          referenceId: '395001',
-          status: 'shipped',
-          description,
-        });
+        const result = withDescription(description);
         expect(result.ok).toBe(false);
         if (!result.ok) expect(Object.keys(result.issues)).toEqual(['description']);
       }),
@@ -169,13 +193,7 @@ describe('validateOrderStatus (properties)', () => {
       fc.property(fc.constantFrom('d', 'é', '😀', '👩‍👩‍👧', '<!channel>'), (unit) => {
         const description = unit.repeat(Math.ceil(121 / unit.length)).slice(0, 121);
         expect(description.length).toBe(121);
-        const result = validateOrderStatus({
-          to: '+919876543210',
-          referenceId: '395001',
-          status: 'shipped',
-          description,
-        });
-        expect(result.ok).toBe(false);
+        expect(withDescription(description).ok).toBe(false);
       }),
     );
   });
@@ -183,54 +201,27 @@ describe('validateOrderStatus (properties)', () => {
 
 describe('validateWorkspaceSettings (properties)', () => {
   it('never throws, whatever the input', () => {
-    fc.assert(
-      fc.property(fc.oneof(mixedSettingsInput, fc.anything(), hostileText), (input) => {
-        const result = validateWorkspaceSettings(input);
-        if (!result.ok) {
-          // A refusal always says what to fix, even for input that is not an object at all.
-          expect(Object.keys(result.issues).length).toBeGreaterThan(0);
-          for (const message of Object.values(result.issues)) expect(message).toMatch(/\S/);
-        }
-      }),
-      { numRuns: RUNS },
-    );
+    expectNeverThrows(validateWorkspaceSettings, mixedSettingsInput);
   });
 
   it('accepts only usable settings, and accepting again changes nothing', () => {
-    let accepted = 0;
-    fc.assert(
-      fc.property(mixedSettingsInput, (input) => {
-        const result = validateWorkspaceSettings(input);
-        if (!result.ok) return;
-        accepted += 1;
-        expectUsableSettings(result.value);
-        expect(validateWorkspaceSettings(result.value)).toEqual(result);
-      }),
-      { numRuns: RUNS },
-    );
-    expect(accepted).toBeGreaterThan(RUNS / 20);
+    expectAcceptsOnlyUsable(validateWorkspaceSettings, mixedSettingsInput, expectUsableSettings);
   });
 
   it('always accepts valid settings and keeps the business number as E.164', () => {
     fc.assert(
-      fc.property(
-        fc.stringMatching(/^[A-Za-z0-9]{4,64}$/),
-        fc.stringMatching(/^[\x21-\x7e]{8,256}$/),
-        fc.mixedCase(fc.constantFrom('in', 'sg', 'eu')),
-        typedNumber,
-        (sid, apiKey, pod, number) => {
-          const result = validateWorkspaceSettings({ sid, apiKey, pod, businessNumber: number.typed });
-          expect(result).toMatchObject({ ok: true });
-          if (!result.ok) return;
-          expectUsableSettings(result.value);
-          expect(result.value).toMatchObject({
-            sid,
-            apiKey,
-            pod: pod.toLowerCase(),
-            businessNumber: number.e164,
-          });
-        },
-      ),
+      fc.property(validSid, validApiKey, typedPod, typedNumber, (sid, apiKey, pod, number) => {
+        const result = validateWorkspaceSettings({ sid, apiKey, pod, businessNumber: number.typed });
+        expect(result).toMatchObject({ ok: true });
+        if (!result.ok) return;
+        expectUsableSettings(result.value);
+        expect(result.value).toMatchObject({
+          sid,
+          apiKey,
+          pod: pod.toLowerCase(),
+          businessNumber: number.e164,
+        });
+      }),
       { numRuns: RUNS },
     );
   });

@@ -1,8 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEND_MODAL_CALLBACK } from '../../src/slack/ids.ts';
-import { probeTestDatabase } from '../support/postgres.ts';
-import { startTestApp, type TestApp, uniqueTeamId } from '../support/start-app.ts';
-import { startTcpProxy, type TcpProxy, targetOf, viaProxy } from '../support/tcp-proxy.ts';
 import {
   command,
   healthz,
@@ -11,16 +8,45 @@ import {
   SETTINGS,
   textOf,
   waitUntil,
-  watchProcessErrors,
-} from './helpers.ts';
+} from '../support/app-driver.ts';
+import { acceptedAs } from '../support/fake-kaleyra.ts';
+import { probeTestDatabase } from '../support/postgres.ts';
+import { startTestApp, type TestApp, uniqueTeamId } from '../support/start-app.ts';
+import { startTcpProxy, type TcpProxy, targetOf, viaProxy } from '../support/tcp-proxy.ts';
 
 const pgUrl = await probeTestDatabase();
+
+/** Records uncaught exceptions and unhandled rejections in this process until `stop()`. */
+function watchProcessErrors() {
+  const errors: unknown[] = [];
+  const onError = (error: unknown) => errors.push(error);
+  process.on('uncaughtException', onError);
+  process.on('unhandledRejection', onError);
+  return {
+    errors,
+    stop() {
+      process.off('uncaughtException', onError);
+      process.off('unhandledRejection', onError);
+    },
+  };
+}
 
 describe.skipIf(!pgUrl)('Postgres outage (through a TCP proxy that is cut and restored)', () => {
   let proxy: TcpProxy;
   let t: TestApp;
   let team: string;
   let watch: ReturnType<typeof watchProcessErrors>;
+
+  /** Polls /healthz until it reports the database `state`; resolves with that answer. */
+  const healthzSays = (state: 'up' | 'down', timeoutMs: number) =>
+    waitUntil(
+      async () => {
+        const h = await healthz(t.url);
+        return h.body?.database === state ? h : undefined;
+      },
+      timeoutMs,
+      `healthz database ${state}`,
+    );
 
   beforeAll(async () => {
     if (!pgUrl) return;
@@ -33,7 +59,7 @@ describe.skipIf(!pgUrl)('Postgres outage (through a TCP proxy that is cut and re
   });
   beforeEach(async () => {
     proxy.restore();
-    await waitUntil(async () => (await healthz(t.url)).body?.database === 'up', 10_000, 'database up');
+    await healthzSays('up', 10_000);
     team = uniqueTeamId();
     t.slack.clear();
     t.kaleyra.reset();
@@ -47,11 +73,16 @@ describe.skipIf(!pgUrl)('Postgres outage (through a TCP proxy that is cut and re
 
   const lostConnectionLogs = () => t.logs.filter((line) => line.includes('Database connection lost')).length;
 
+  /** Sends `line` for this test's workspace and expects it to go out. */
+  async function expectSent(line: string) {
+    const sent = command(t, line, { teamId: team });
+    await sent.post();
+    expect(textOf((await outcomeOf(t, sent)).body)).toContain('message_id');
+  }
+
   it('tells the agent at once, sends nothing, stays up and healthy, and sends again once the database is back', async () => {
     // A send first, so the pool holds idle connections when the link goes.
-    const first = command(t, '+919876543210 DB-1 shipped', { teamId: team });
-    await first.post();
-    expect(textOf((await outcomeOf(t, first)).body)).toContain('message_id');
+    await expectSent('+919876543210 DB-1 shipped');
     expect(proxy.openConnections).toBeGreaterThan(0);
     const lostBefore = lostConnectionLogs();
 
@@ -73,20 +104,13 @@ describe.skipIf(!pgUrl)('Postgres outage (through a TCP proxy that is cut and re
     expect(t.kaleyra.requests).toHaveLength(1);
 
     // Still serving: 200 with the database reported down.
-    const health = await waitUntil(
-      async () => {
-        const h = await healthz(t.url);
-        return h.body?.database === 'down' ? h : undefined;
-      },
-      4000,
-      'healthz database down',
-    );
+    const health = await healthzSays('down', 4000);
     expect(health.status).toBe(200);
     expect(health.body).toEqual({ status: 'ok', database: 'down' });
 
     proxy.restore();
     const restoredAt = Date.now();
-    await waitUntil(async () => (await healthz(t.url)).body?.database === 'up', 5000, 'healthz database up');
+    await healthzSays('up', 5000);
     expect(Date.now() - restoredAt).toBeLessThan(5000);
 
     const after = command(t, '+919876543210 DB-2 shipped', { teamId: team });
@@ -117,21 +141,12 @@ describe.skipIf(!pgUrl)('Postgres outage (through a TCP proxy that is cut and re
     // Give any stray 'error' event a moment to surface before checking nothing escaped.
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(watch.errors).toEqual([]);
-    const health = await waitUntil(
-      async () => {
-        const h = await healthz(t.url);
-        return h.body?.database === 'down' ? h : undefined;
-      },
-      4000,
-      'healthz database down',
-    );
+    const health = await healthzSays('down', 4000);
     expect(health.status).toBe(200);
 
     proxy.restore();
-    await waitUntil(async () => (await healthz(t.url)).body?.database === 'up', 5000, 'healthz database up');
-    const sent = command(t, '+919876543210 DB-3 processing', { teamId: team });
-    await sent.post();
-    expect(textOf((await outcomeOf(t, sent)).body)).toContain('message_id');
+    await healthzSays('up', 5000);
+    await expectSent('+919876543210 DB-3 processing');
     expect(watch.errors).toEqual([]);
   });
 
@@ -143,10 +158,7 @@ describe.skipIf(!pgUrl)('Postgres outage (through a TCP proxy that is cut and re
         await new Promise<void>((done) => {
           release = done;
         });
-        return {
-          status: 202,
-          body: JSON.stringify({ code: 'WA202', data: { message_id: 'AMIDSENDCUT0000001' }, error: {} }),
-        };
+        return acceptedAs('AMIDSENDCUT0000001');
       });
     });
     const sent = command(t, '+919876543210 DB-4 shipped', { teamId: team });
@@ -165,7 +177,7 @@ describe.skipIf(!pgUrl)('Postgres outage (through a TCP proxy that is cut and re
     );
 
     proxy.restore();
-    await waitUntil(async () => (await healthz(t.url)).body?.database === 'up', 5000, 'healthz database up');
+    await healthzSays('up', 5000);
     // The claim taken before the POST still holds: a repeat is refused, not sent twice.
     const repeat = command(t, '+919876543210 DB-4 shipped', { teamId: team });
     await repeat.post();
@@ -199,10 +211,8 @@ describe.skipIf(!pgUrl)('Postgres outage (through a TCP proxy that is cut and re
     expect(Date.now() - again).toBeLessThan(500);
 
     proxy.restore();
-    await waitUntil(async () => (await healthz(t.url)).body?.database === 'up', 5000, 'healthz database up');
-    const sent = command(t, '+919876543210 DB-5 shipped', { teamId: team });
-    await sent.post();
-    expect(textOf((await outcomeOf(t, sent)).body)).toContain('message_id');
+    await healthzSays('up', 5000);
+    await expectSent('+919876543210 DB-5 shipped');
     expect(watch.errors).toEqual([]);
   });
 

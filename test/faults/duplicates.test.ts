@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RESEND_ACTION } from '../../src/slack/ids.ts';
-import { probeTestDatabase } from '../support/postgres.ts';
-import { type StorageMode, startTestApp, type TestApp, uniqueTeamId } from '../support/start-app.ts';
 import {
   buttonValue,
   clickButton,
@@ -11,37 +9,22 @@ import {
   outcomeOf,
   postsTo,
   SETTINGS,
+  storageModes,
+  testDatabaseUrl,
   textOf,
+  useTestApp,
   waitUntil,
-} from './helpers.ts';
+} from '../support/app-driver.ts';
+import { acceptedAs } from '../support/fake-kaleyra.ts';
+import { startTestApp, type TestApp, uniqueTeamId } from '../support/start-app.ts';
 
-const pgUrl = await probeTestDatabase();
-const modes: Array<[string, StorageMode | undefined]> = [
-  ['embedded store', { kind: 'embedded' }],
-  ['Postgres', pgUrl ? { kind: 'postgres', url: pgUrl } : undefined],
-];
+const pgUrl = await testDatabaseUrl();
 
-describe.each(modes)('Duplicate guard on the %s', (_name, storage) => {
-  let t: TestApp;
-  let team: string;
-
-  beforeAll(async () => {
-    if (!storage) return;
-    t = await startTestApp(storage);
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-  beforeEach(async (context) => {
-    if (!storage) context.skip();
-    team = uniqueTeamId();
-    t.slack.clear();
-    t.kaleyra.reset();
-    await t.server.services.credentials.set(team, SETTINGS, 'UADMIN');
-  });
+describe.each(await storageModes())('Duplicate guard on the %s', (_name, storage) => {
+  const t = useTestApp(storage);
 
   it('refuses the same one-liner, says when, by whom and its message_id, and sends again only when asked', async () => {
-    const first = command(t, '+919876543210 DUP-1 shipped', { teamId: team, userId: 'UAGENT' });
+    const first = command(t, '+919876543210 DUP-1 shipped', { userId: 'UAGENT' });
     await first.post();
     const sent = await outcomeOf(t, first);
     expect(t.kaleyra.requests).toHaveLength(1);
@@ -49,7 +32,7 @@ describe.each(modes)('Duplicate guard on the %s', (_name, storage) => {
     expect(messageId).toMatch(/^A[A-Z0-9]+$/);
 
     // Another agent, same update: refused, told only to them.
-    const second = command(t, '+919876543210 DUP-1 SHIPPED', { teamId: team, userId: 'UOTHER' });
+    const second = command(t, '+919876543210 DUP-1 SHIPPED', { userId: 'UOTHER' });
     await second.post();
     const refused = await outcomeOf(t, second);
     const body = refused.body as JsonRecord;
@@ -65,12 +48,7 @@ describe.each(modes)('Duplicate guard on the %s', (_name, storage) => {
     // "Send again anyway" is the deliberate way past the guard.
     const resend = buttonValue(body, RESEND_ACTION);
     expect(resend).toBeDefined();
-    const click = clickButton(t, {
-      teamId: team,
-      userId: 'UOTHER',
-      actionId: RESEND_ACTION,
-      value: resend ?? '',
-    });
+    const click = clickButton(t, { userId: 'UOTHER', actionId: RESEND_ACTION, value: resend ?? '' });
     expect((await click.post()).status).toBe(200);
     const forced = await outcomeOf(t, click);
     expect(textOf(forced.body)).toContain('message_id');
@@ -78,7 +56,7 @@ describe.each(modes)('Duplicate guard on the %s', (_name, storage) => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(t.kaleyra.requests).toHaveLength(2);
 
-    const rows = (await t.server.services.journal.list(team)).reverse();
+    const rows = (await t.server.services.journal.list(t.team)).reverse();
     expect(rows.map((row) => [row.outcome, row.forced, row.actor])).toEqual([
       ['sent', false, 'UAGENT'],
       ['duplicate', false, 'UOTHER'],
@@ -92,13 +70,10 @@ describe.each(modes)('Duplicate guard on the %s', (_name, storage) => {
     // Kaleyra answers slowly, so the later commands arrive while the first is still in flight.
     t.kaleyra.respondWith(async () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
-      return {
-        status: 202,
-        body: JSON.stringify({ code: 'WA202', data: { message_id: 'ACONCURRENT0000001' }, error: {} }),
-      };
+      return acceptedAs('ACONCURRENT0000001');
     });
     const commands = Array.from({ length: 20 }, (_, i) =>
-      command(t, '+919876543210 DUP-20 processing', { teamId: team, userId: `UAGENT${i}` }),
+      command(t, '+919876543210 DUP-20 processing', { userId: `UAGENT${i}` }),
     );
     const acks = await Promise.all(commands.map((c) => c.post()));
     expect(acks.map((ack) => ack.status)).toEqual(Array(20).fill(200));
@@ -110,7 +85,7 @@ describe.each(modes)('Duplicate guard on the %s', (_name, storage) => {
       texts.filter((text) => text.includes('ACONCURRENT0000001') && !text.includes('DUPLICATE')),
     ).toHaveLength(1);
     expect(texts.filter((text) => text.includes('DUPLICATE'))).toHaveLength(19);
-    expect(countOutcomes(await t.server.services.journal.list(team))).toEqual({ sent: 1, duplicate: 19 });
+    expect(countOutcomes(await t.server.services.journal.list(t.team))).toEqual({ sent: 1, duplicate: 19 });
   });
 });
 
@@ -136,10 +111,7 @@ describe.skipIf(!pgUrl)('Duplicate guard across two app instances on one Postgre
       app.kaleyra.reset();
       app.kaleyra.respondWith(async () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        return {
-          status: 202,
-          body: JSON.stringify({ code: 'WA202', data: { message_id: `A${Date.now()}` }, error: {} }),
-        };
+        return acceptedAs(`A${Date.now()}`);
       });
     }
     await a.server.services.credentials.set(team, SETTINGS, 'UADMIN');

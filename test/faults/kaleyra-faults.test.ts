@@ -1,42 +1,29 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RESEND_ACTION, RETRY_ACTION } from '../../src/slack/ids.ts';
-import { type CannedKaleyraResponse, KALEYRA_RESPONSES } from '../support/fake-kaleyra.ts';
-import { startTestApp, type TestApp, uniqueTeamId } from '../support/start-app.ts';
 import {
   buttonValue,
   clickButton,
   command,
   countOutcomes,
-  freePort,
   type JsonRecord,
   outcomeOf,
   postsTo,
   SETTINGS,
   textOf,
-} from './helpers.ts';
+  useTestApp,
+} from '../support/app-driver.ts';
+import { type CannedKaleyraResponse, KALEYRA_RESPONSES } from '../support/fake-kaleyra.ts';
+import { findFreePort } from '../support/server-process.ts';
+import { startTestApp } from '../support/start-app.ts';
 
 const TIMEOUT_MS = 1000;
 const LINE = '+919876543210 KF-1 shipped Left the warehouse';
 
 describe('Kaleyra faults (embedded store)', () => {
-  let t: TestApp;
-  let team: string;
-
-  beforeAll(async () => {
-    t = await startTestApp({ kind: 'embedded' }, { KALEYRA_TIMEOUT_MS: String(TIMEOUT_MS) });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-  beforeEach(async () => {
-    team = uniqueTeamId();
-    t.slack.clear();
-    t.kaleyra.reset();
-    await t.server.services.credentials.set(team, SETTINGS, 'UADMIN');
-  });
+  const t = useTestApp({ kind: 'embedded' }, { env: { KALEYRA_TIMEOUT_MS: String(TIMEOUT_MS) } });
 
   async function send(text = LINE) {
-    const sent = command(t, text, { teamId: team });
+    const sent = command(t, text);
     const started = Date.now();
     const ack = await sent.post();
     expect(ack.status).toBe(200);
@@ -50,7 +37,21 @@ describe('Kaleyra faults (embedded store)', () => {
     };
   }
 
-  const journal = () => t.server.services.journal.list(team);
+  const journal = () => t.server.services.journal.list(t.team);
+
+  /** The journal holds one row for this test's workspace, with these fields. */
+  async function expectOnlyRow(fields: Record<string, unknown>) {
+    const rows = await journal();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject(fields);
+  }
+
+  /** With Kaleyra answering again, the same line is refused as a duplicate and reaches nobody. */
+  async function expectRepeatRefused() {
+    t.kaleyra.reset();
+    expect((await send()).text).toContain('DUPLICATE');
+    expect(t.kaleyra.requests).toHaveLength(0);
+  }
 
   it('a hanging Kaleyra: one POST, TIMEOUT told in time as "may have been delivered", journal unknown, repeat refused', async () => {
     t.kaleyra.respondWith({ hang: true });
@@ -62,9 +63,7 @@ describe('Kaleyra faults (embedded store)', () => {
     expect(first.body.response_type).toBe('in_channel');
     expect(t.kaleyra.requests).toHaveLength(1);
 
-    const rows = await journal();
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ outcome: 'unknown', error_code: 'TIMEOUT', message_id: null });
+    await expectOnlyRow({ outcome: 'unknown', error_code: 'TIMEOUT', message_id: null });
 
     // The same update again is refused: the first may have reached the customer.
     const repeat = await send();
@@ -78,7 +77,7 @@ describe('Kaleyra faults (embedded store)', () => {
     // Retry on the TIMEOUT message goes through the guard too: refused, not a second WhatsApp message.
     const retry = buttonValue(first.body, RETRY_ACTION);
     expect(retry).toBeDefined();
-    const click = clickButton(t, { teamId: team, actionId: RETRY_ACTION, value: retry ?? '' });
+    const click = clickButton(t, { actionId: RETRY_ACTION, value: retry ?? '' });
     expect((await click.post()).status).toBe(200);
     expect(textOf((await outcomeOf(t, click)).body)).toContain('DUPLICATE');
     expect(t.kaleyra.requests).toHaveLength(1);
@@ -91,14 +90,9 @@ describe('Kaleyra faults (embedded store)', () => {
     expect(first.text).toContain('NETWORK');
     expect(first.text).toContain('may have received');
     expect(t.kaleyra.requests).toHaveLength(1);
-    const rows = await journal();
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ outcome: 'unknown', error_code: 'NETWORK' });
+    await expectOnlyRow({ outcome: 'unknown', error_code: 'NETWORK' });
 
-    t.kaleyra.reset();
-    const repeat = await send();
-    expect(repeat.text).toContain('DUPLICATE');
-    expect(t.kaleyra.requests).toHaveLength(0);
+    await expectRepeatRefused();
     expect(countOutcomes(await journal())).toEqual({ unknown: 1, duplicate: 1 });
   });
 
@@ -121,13 +115,9 @@ describe('Kaleyra faults (embedded store)', () => {
       expect(first.text).toContain('BAD_RESPONSE');
       expect(first.text).toContain('may or may not have gone out');
       expect(t.kaleyra.requests).toHaveLength(1);
-      const rows = await journal();
-      expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ outcome: 'unknown', error_code: 'BAD_RESPONSE' });
+      await expectOnlyRow({ outcome: 'unknown', error_code: 'BAD_RESPONSE' });
 
-      t.kaleyra.reset();
-      expect((await send()).text).toContain('DUPLICATE');
-      expect(t.kaleyra.requests).toHaveLength(0);
+      await expectRepeatRefused();
     },
   );
 
@@ -145,14 +135,14 @@ describe('Kaleyra faults (embedded store)', () => {
 
     // Kaleyra recovers; the agent clicks Retry.
     t.kaleyra.reset();
-    const click = clickButton(t, { teamId: team, actionId: RETRY_ACTION, value: retry ?? '' });
+    const click = clickButton(t, { actionId: RETRY_ACTION, value: retry ?? '' });
     expect((await click.post()).status).toBe(200);
     const retried = await outcomeOf(t, click);
     expect(textOf(retried.body)).toContain('message_id');
     expect(t.kaleyra.requests).toHaveLength(1);
     expect(t.kaleyra.requests[0]?.body).toMatchObject({
       extra_info: {
-        ref: team,
+        ref: t.team,
         ref1: 'UAGENT',
         ref2: 'CORDERS',
       },
@@ -198,16 +188,16 @@ describe('Kaleyra faults (embedded store)', () => {
 
   it('Kaleyra unreachable (nothing listening): NETWORK, nothing sent, key freed', async () => {
     // A second app whose Kaleyra base points at a port nobody listens on.
-    const port = await freePort();
+    const port = await findFreePort();
     const closed = await startTestApp({ kind: 'embedded' }, { KALEYRA_BASE_URL: `http://127.0.0.1:${port}` });
     try {
-      await closed.server.services.credentials.set(team, SETTINGS, 'UADMIN');
-      const sent = command(closed, LINE, { teamId: team });
+      await closed.server.services.credentials.set(t.team, SETTINGS, 'UADMIN');
+      const sent = command(closed, LINE, { teamId: t.team });
       await sent.post();
       const posted = await outcomeOf(closed, sent);
       expect(textOf(posted.body)).toContain('NETWORK');
       expect(textOf(posted.body)).toContain('could not reach Kaleyra');
-      expect(await closed.server.services.journal.list(team)).toMatchObject([
+      expect(await closed.server.services.journal.list(t.team)).toMatchObject([
         { outcome: 'failed', error_code: 'NETWORK' },
       ]);
     } finally {

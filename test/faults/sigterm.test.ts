@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeKaleyra, startFakeKaleyra } from '../support/fake-kaleyra.ts';
+import { API_KEY, command, healthz, SETTINGS, textOf, waitUntil } from '../support/app-driver.ts';
+import { acceptedAs, type FakeKaleyra, startFakeKaleyra } from '../support/fake-kaleyra.ts';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.ts';
-import { postToApp, slashCommandBody } from '../support/slack-request.ts';
+import { findFreePort } from '../support/server-process.ts';
 import { BOT_TOKEN, SIGNING_SECRET, uniqueTeamId } from '../support/start-app.ts';
-import { API_KEY, freePort, healthz, SETTINGS, textOf, waitUntil } from './helpers.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const KALEYRA_DELAY_MS = 2000;
@@ -58,14 +58,10 @@ describe('SIGTERM drains the real server process (node src/server.ts)', () => {
   async function launch() {
     slack.clear();
     kaleyra.reset();
-    kaleyra.respondWith({
-      status: 202,
-      body: JSON.stringify({ code: 'WA202', data: { message_id: MESSAGE_ID }, error: {} }),
-      delayMs: KALEYRA_DELAY_MS,
-    });
+    kaleyra.respondWith({ ...acceptedAs(MESSAGE_ID), delayMs: KALEYRA_DELAY_MS });
     const dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-sigterm-'));
     dataDirs.push(dataDir);
-    const port = await freePort();
+    const port = await findFreePort();
     const base = `http://127.0.0.1:${port}`;
     const PATH = process.env.PATH ?? '';
     const server = run(['src/server.ts'], {
@@ -111,20 +107,13 @@ describe('SIGTERM drains the real server process (node src/server.ts)', () => {
     const cliExit = await cli.exited;
     expect(cliExit.code, cli.text()).toBe(0);
 
-    const oneLiner = (ref: string, id: string) => {
-      const responseUrl = slack.responseUrl(id);
-      const body = slashCommandBody({
-        text: `+919876543210 ${ref} shipped`,
-        teamId: team,
-        userId: 'UAGENT',
-        channelId: 'CORDERS',
-        responseUrl,
-      });
+    const oneLiner = (ref: string) => {
+      const sent = command({ slack, url: base, team }, `+919876543210 ${ref} shipped`);
       return {
-        path: new URL(responseUrl).pathname,
+        path: sent.path,
         /** The HTTP status, or 0 when nothing accepted the connection. */
         post: () =>
-          postToApp(base, body, { signingSecret: SIGNING_SECRET }).then(
+          sent.post().then(
             (response) => response.status,
             () => 0,
           ),
@@ -142,7 +131,7 @@ describe('SIGTERM drains the real server process (node src/server.ts)', () => {
 
   it('stops taking requests, finishes the in-flight send, posts its outcome and exits 0', async () => {
     const { server, base, oneLiner } = await launch();
-    const inFlight = oneLiner('DRAIN-1', 'in-flight');
+    const inFlight = oneLiner('DRAIN-1');
     expect(await inFlight.post()).toBe(200);
     await waitUntil(() => kaleyra.requests.length === 1, 5000, 'the send to reach Kaleyra');
     const requestAt = Date.now();
@@ -163,7 +152,7 @@ describe('SIGTERM drains the real server process (node src/server.ts)', () => {
     expect(Date.now() - signalledAt).toBeLessThan(1000);
 
     // A new command is not accepted (503, or the connection is refused).
-    const late = oneLiner('DRAIN-2', 'after-sigterm');
+    const late = oneLiner('DRAIN-2');
     expect([0, 503]).toContain(await late.post());
 
     const exit = await exitWithin(server, 25_000);
@@ -190,7 +179,7 @@ describe('SIGTERM drains the real server process (node src/server.ts)', () => {
 
   it('a second signal while draining (npm forwarding a group signal, Ctrl-C) does not cut the drain short', async () => {
     const { server, oneLiner } = await launch();
-    const inFlight = oneLiner('DRAIN-3', 'in-flight-twice');
+    const inFlight = oneLiner('DRAIN-3');
     expect(await inFlight.post()).toBe(200);
     await waitUntil(() => kaleyra.requests.length === 1, 5000, 'the send to reach Kaleyra');
 

@@ -1,15 +1,22 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { CONFIG_MODAL_CALLBACK, SEND_MODAL_CALLBACK } from '../../src/slack/ids.ts';
-import { KALEYRA_RESPONSES } from '../support/fake-kaleyra.ts';
+import {
+  command,
+  type JsonRecord,
+  outcomeOf,
+  SETTINGS,
+  textOf,
+  useTestApp,
+  waitUntil,
+} from '../support/app-driver.ts';
+import { acceptedAs, KALEYRA_RESPONSES } from '../support/fake-kaleyra.ts';
 import type { SlackApiCall } from '../support/fake-slack.ts';
-import { startTestApp, type TestApp, uniqueTeamId } from '../support/start-app.ts';
-import { command, type JsonRecord, outcomeOf, SETTINGS, textOf, waitUntil } from './helpers.ts';
+import { uniqueTeamId } from '../support/start-app.ts';
 
 const MESSAGE_ID = 'ASLACKFAULTS000001';
 
 describe('Slack faults: the outcome still reaches the agent (embedded store)', () => {
-  let t: TestApp;
-  let team: string;
+  const t = useTestApp({ kind: 'embedded' });
   /** What chat.postMessage answers in this test; the default posts like Slack does. */
   let postMessage: (call: SlackApiCall) => unknown;
   let ts = 0;
@@ -20,15 +27,7 @@ describe('Slack faults: the outcome still reaches the agent (embedded store)', (
   };
   const usePostMessage = () => t.slack.setResponse('chat.postMessage', (call) => postMessage(call));
 
-  beforeAll(async () => {
-    t = await startTestApp({ kind: 'embedded' });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-  beforeEach(async () => {
-    team = uniqueTeamId();
-    t.slack.clear();
+  beforeEach(() => {
     t.slack.failResponseUrl('all', undefined);
     t.slack.setResponse('views.open', (call) => ({
       ok: true,
@@ -36,12 +35,7 @@ describe('Slack faults: the outcome still reaches the agent (embedded store)', (
     }));
     postMessage = posted;
     usePostMessage();
-    t.kaleyra.reset();
-    t.kaleyra.respondWith({
-      status: 202,
-      body: JSON.stringify({ code: 'WA202', data: { message_id: MESSAGE_ID }, error: {} }),
-    });
-    await t.server.services.credentials.set(team, SETTINGS, 'UADMIN');
+    t.kaleyra.respondWith(acceptedAs(MESSAGE_ID));
   });
 
   const postsIn = (channel: string) =>
@@ -49,7 +43,7 @@ describe('Slack faults: the outcome still reaches the agent (embedded store)', (
   const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
   it('response_url answering 404: the outcome goes to the channel with chat.postMessage', async () => {
-    const sent = command(t, '+919876543210 SF-1 shipped', { teamId: team });
+    const sent = command(t, '+919876543210 SF-1 shipped');
     t.slack.failResponseUrl(sent.responseUrl, 404);
     expect((await sent.post()).status).toBe(200);
 
@@ -77,7 +71,7 @@ describe('Slack faults: the outcome still reaches the agent (embedded store)', (
     'chat.postMessage answering %s: the outcome goes to the agent as a DM',
     async (error) => {
       postMessage = (call) => (call.body.channel === 'CORDERS' ? { ok: false, error } : posted(call));
-      const sent = command(t, '+919876543210 SF-3 shipped', { teamId: team });
+      const sent = command(t, '+919876543210 SF-3 shipped');
       t.slack.failResponseUrl(sent.responseUrl, 404);
       await sent.post();
 
@@ -106,7 +100,7 @@ describe('Slack faults: the outcome still reaches the agent (embedded store)', (
       },
       { status: 429, headers: { 'retry-after': '1' } },
     );
-    const sent = command(t, '+919876543210 SF-4 shipped', { teamId: team });
+    const sent = command(t, '+919876543210 SF-4 shipped');
     t.slack.failResponseUrl(sent.responseUrl, 404);
     await sent.post();
 
@@ -124,7 +118,7 @@ describe('Slack faults: the outcome still reaches the agent (embedded store)', (
 
   it('views.open answering expired_trigger_id: the agent is told to try again, not left in silence', async () => {
     t.slack.setResponse('views.open', { ok: false, error: 'expired_trigger_id' });
-    const form = command(t, '+919876543210 SF-5', { teamId: team });
+    const form = command(t, '+919876543210 SF-5');
     expect((await form.post()).status).toBe(200);
     const told = await outcomeOf(t, form);
     const body = told.body as JsonRecord;
@@ -138,9 +132,9 @@ describe('Slack faults: the outcome still reaches the agent (embedded store)', (
   });
 
   it('the settings modal failing to open is told too', async () => {
-    t.slack.setUser('UADMIN', { is_admin: true, team_id: team });
+    t.slack.setUser('UADMIN', { is_admin: true, team_id: t.team });
     t.slack.setResponse('views.open', { ok: false, error: 'expired_trigger_id' });
-    const config = command(t, 'config', { teamId: team, userId: 'UADMIN' });
+    const config = command(t, 'config', { userId: 'UADMIN' });
     await config.post();
     const told = await outcomeOf(t, config);
     expect(textOf(told.body)).toContain('`/orderstatus config` again');
@@ -159,7 +153,7 @@ describe('Slack faults: the outcome still reaches the agent (embedded store)', (
     async (_name, canned, needle) => {
       if (canned) t.kaleyra.respondWith({ status: canned.status, body: canned.body });
       postMessage = () => ({ ok: false, error: 'channel_not_found' });
-      const sent = command(t, `+919876543210 SF-6-${needle} shipped`, { teamId: team });
+      const sent = command(t, `+919876543210 SF-6-${needle} shipped`);
       t.slack.failResponseUrl(sent.responseUrl, 500);
       await sent.post();
 

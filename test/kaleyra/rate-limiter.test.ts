@@ -11,18 +11,12 @@ import { createOrderStatusService } from '../../src/services/send-order-status.t
 import { type Database, openDatabase } from '../../src/storage/database.ts';
 import { migrate } from '../../src/storage/migrations.ts';
 import type { AttemptOutcome } from '../../src/storage/send-journal.ts';
+import { SETTINGS, storageModes, testDatabaseUrl, useTestApp } from '../support/app-driver.ts';
 import { type FakeKaleyra, startFakeKaleyra } from '../support/fake-kaleyra.ts';
-import { probeTestDatabase } from '../support/postgres.ts';
 import { postToApp, slashCommandBody } from '../support/slack-request.ts';
-import {
-  SIGNING_SECRET,
-  type StorageMode,
-  startTestApp,
-  type TestApp,
-  uniqueTeamId,
-} from '../support/start-app.ts';
+import { SIGNING_SECRET } from '../support/start-app.ts';
 
-const pgUrl = await probeTestDatabase();
+const pgUrl = await testDatabaseUrl();
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
 /** A bucket no other test (or worker on the shared database) uses. */
@@ -176,12 +170,7 @@ describe('when the shared budget cannot be reached', () => {
   it('sends nothing, reports a storage error and frees the claim', async () => {
     const completed: AttemptOutcome[] = [];
     const credentials: WorkspaceCredentials = {
-      sid: 'HXIN1234567890IN',
-      apiKey: 'Akeyforthetests00000000000000003',
-      pod: 'in',
-      businessNumber: '+919876500000',
-      templateName: 'order_status',
-      languageCode: 'en',
+      ...SETTINGS,
       updatedBy: 'UADMIN',
       updatedAt: new Date().toISOString(),
     };
@@ -207,87 +196,64 @@ describe('when the shared budget cannot be reached', () => {
   });
 });
 
-const modes: Array<[string, StorageMode | undefined]> = [
-  ['embedded store', { kind: 'embedded' }],
-  ['Postgres', pgUrl ? { kind: 'postgres', url: pgUrl } : undefined],
-];
+describe.each(await storageModes())('a burst through the app on the %s', (_name, storage) => {
+  const t = useTestApp(storage, { env: { KALEYRA_RATE_LIMIT: '80', LOG_LEVEL: 'warn' }, configure: false });
 
-describe.each(modes)('a burst through the app on the %s', (_name, storage) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    if (storage) t = await startTestApp(storage, { KALEYRA_RATE_LIMIT: '80', LOG_LEVEL: 'warn' });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-
-  it.skipIf(!storage)(
-    'keeps 200 sends at 80/s as Kaleyra sees them, and answers every one',
-    async () => {
-      const team = uniqueTeamId();
-      await t.server.services.credentials.set(
-        team,
-        {
-          sid: 'HXIN1234567890IN',
-          apiKey: 'Akeyforthetests00000000000000003',
-          pod: 'in',
-          businessNumber: uniqueBucket(),
-          templateName: 'order_status',
-          languageCode: 'en',
-        },
-        'UADMIN',
-      );
-      const arrivals: number[] = [];
-      let counter = 0;
-      t.kaleyra.respondWith(() => {
-        arrivals.push(Date.now());
-        counter += 1;
-        return {
-          status: 202,
-          body: JSON.stringify({
-            code: 'WA202',
-            message: 'ok',
-            data: { message_id: `M${counter}` },
-            error: {},
+  it('keeps 200 sends at 80/s as Kaleyra sees them, and answers every one', async () => {
+    await t.server.services.credentials.set(
+      t.team,
+      { ...SETTINGS, businessNumber: uniqueBucket() },
+      'UADMIN',
+    );
+    const arrivals: number[] = [];
+    let counter = 0;
+    t.kaleyra.respondWith(() => {
+      arrivals.push(Date.now());
+      counter += 1;
+      return {
+        status: 202,
+        body: JSON.stringify({
+          code: 'WA202',
+          message: 'ok',
+          data: { message_id: `M${counter}` },
+          error: {},
+        }),
+      };
+    });
+    const total = 200;
+    // Start just after a second boundary, so the burst's first second is a whole one.
+    await startOfNextSecond();
+    const acks = await Promise.all(
+      Array.from({ length: total }, (_, i) =>
+        postToApp(
+          t.url,
+          slashCommandBody({
+            text: `+919876543210 BURST-${i} shipped`,
+            teamId: t.team,
+            userId: 'UAGENT',
+            channelId: 'CORDERS',
+            responseUrl: t.slack.responseUrl(`burst-${i}`),
           }),
-        };
-      });
-      const total = 200;
-      // Start just after a second boundary, so the burst's first second is a whole one.
-      await startOfNextSecond();
-      const acks = await Promise.all(
-        Array.from({ length: total }, (_, i) =>
-          postToApp(
-            t.url,
-            slashCommandBody({
-              text: `+919876543210 BURST-${i} shipped`,
-              teamId: team,
-              userId: 'UAGENT',
-              channelId: 'CORDERS',
-              responseUrl: t.slack.responseUrl(`burst-${i}`),
-            }),
-            { signingSecret: SIGNING_SECRET },
-          ),
+          { signingSecret: SIGNING_SECRET },
         ),
-      );
-      for (const ack of acks) expect(ack.status).toBe(200);
+      ),
+    );
+    for (const ack of acks) expect(ack.status).toBe(200);
 
-      const posts = await t.slack.waitFor((s) => {
-        const ours = s.responseUrlPosts.filter((p) => p.path.startsWith('/response/burst-'));
-        return ours.length >= total && ours;
-      }, 20_000);
-      expect(new Set(posts.map((p) => p.path)).size).toBe(total); // each answered once
-      for (const post of posts) expect(JSON.stringify(post.body)).toMatch(/M\d+/); // each with a message_id
-      expect(t.kaleyra.requests).toHaveLength(total); // each sent once
-      const references = t.kaleyra.requests.map((r) => JSON.stringify(r.body).match(/BURST-\d+/)?.[0]);
-      expect(new Set(references).size).toBe(total);
-      const perSecond = countPerSecond(arrivals);
-      if (process.env.RATE_DEBUG) console.log([...perSecond], arrivals.map((a) => a % 1000).join(' '));
-      expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(80);
-      expect(perSecond.size).toBeGreaterThanOrEqual(3); // 200 at 80/s cannot fit in two seconds
-    },
-    40_000,
-  );
+    const posts = await t.slack.waitFor((s) => {
+      const ours = s.responseUrlPosts.filter((p) => p.path.startsWith('/response/burst-'));
+      return ours.length >= total && ours;
+    }, 20_000);
+    expect(new Set(posts.map((p) => p.path)).size).toBe(total); // each answered once
+    for (const post of posts) expect(JSON.stringify(post.body)).toMatch(/M\d+/); // each with a message_id
+    expect(t.kaleyra.requests).toHaveLength(total); // each sent once
+    const references = t.kaleyra.requests.map((r) => JSON.stringify(r.body).match(/BURST-\d+/)?.[0]);
+    expect(new Set(references).size).toBe(total);
+    const perSecond = countPerSecond(arrivals);
+    if (process.env.RATE_DEBUG) console.log([...perSecond], arrivals.map((a) => a % 1000).join(' '));
+    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(80);
+    expect(perSecond.size).toBeGreaterThanOrEqual(3); // 200 at 80/s cannot fit in two seconds
+  }, 40_000);
 });
 
 /** Waits until just after the next calendar second starts (the database shares this host's clock). */

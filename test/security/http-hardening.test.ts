@@ -1,7 +1,8 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BODY_LIMIT_BYTES } from '../../src/app.ts';
 import { RETRY_ACTION, SEND_MODAL_CALLBACK } from '../../src/slack/ids.ts';
+import { command, outcomeOf, useTestApp } from '../support/app-driver.ts';
 import {
   blockActionsBody,
   interactionBody,
@@ -10,16 +11,7 @@ import {
   slashCommandBody,
   viewSubmissionBody,
 } from '../support/slack-request.ts';
-import { SIGNING_SECRET, startTestApp, type TestApp, uniqueTeamId } from '../support/start-app.ts';
-
-const SETTINGS = {
-  sid: 'HXIN1234567890IN',
-  apiKey: 'Ahardeningkey0000000000000000003',
-  pod: 'in' as const,
-  businessNumber: '+919876500000',
-  templateName: 'order_status',
-  languageCode: 'en',
-};
+import { SIGNING_SECRET } from '../support/start-app.ts';
 
 type RawAnswer = { status: number; headers: IncomingMessage['headers']; body: string; sentBytes: number };
 
@@ -101,21 +93,7 @@ function rawRequest(
 }
 
 describe('HTTP hardening (real server, embedded store)', () => {
-  let t: TestApp;
-  let team: string;
-
-  beforeAll(async () => {
-    t = await startTestApp({ kind: 'embedded' });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-  beforeEach(async () => {
-    team = uniqueTeamId();
-    t.slack.clear();
-    t.kaleyra.reset();
-    await t.server.services.credentials.set(team, SETTINGS, 'UADMIN');
-  });
+  const t = useTestApp({ kind: 'embedded' });
 
   /** Gives any background work a dispatched request might have started time to show itself. */
   const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
@@ -130,7 +108,7 @@ describe('HTTP hardening (real server, embedded store)', () => {
   function paddedCommand(size: number): string {
     const base = `${slashCommandBody({
       text: 'help',
-      teamId: team,
+      teamId: t.team,
       userId: 'UAGENT',
       channelId: 'CORDERS',
       responseUrl: t.slack.responseUrl('padded'),
@@ -204,7 +182,7 @@ describe('HTTP hardening (real server, embedded store)', () => {
         token: 'fake-verification-token',
         command: '/orderstatus',
         text: '+919876543210 395001 shipped',
-        team_id: team,
+        team_id: t.team,
         user_id: 'UAGENT',
         channel_id: 'CORDERS',
         response_url: t.slack.responseUrl('smuggled'),
@@ -219,7 +197,7 @@ describe('HTTP hardening (real server, embedded store)', () => {
     });
 
     it('refuses an unsigned or wrongly signed ssl_check with 401', async () => {
-      const body = `ssl_check=1&token=fake-verification-token&command=%2Forderstatus&team_id=${team}`;
+      const body = `ssl_check=1&token=fake-verification-token&command=%2Forderstatus&team_id=${t.team}`;
       const unsigned = await fetch(`${t.url}/slack/events`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -249,6 +227,9 @@ describe('HTTP hardening (real server, embedded store)', () => {
 
   describe('malformed but signed requests', () => {
     const user = (teamId: string) => ({ id: 'UAGENT', username: 'uagent', name: 'uagent', team_id: teamId });
+    /** A click by UAGENT in CORDERS on a button `actionId` carrying `value`. */
+    const click = (teamId: string, actionId: string, value: string) =>
+      blockActionsBody({ teamId, userId: 'UAGENT', channelId: 'CORDERS', actionId, value });
 
     const cases: Array<[string, (teamId: string) => { body: string; contentType?: string }]> = [
       ['payload= that is not JSON', () => ({ body: 'payload=%7Bnot%20json' })],
@@ -303,41 +284,22 @@ describe('HTTP hardening (real server, embedded store)', () => {
           }),
         }),
       ],
-      [
-        'block_actions with an unknown action_id',
-        (teamId) => ({
-          body: blockActionsBody({
-            teamId,
-            userId: 'UAGENT',
-            channelId: 'CORDERS',
-            actionId: 'not_ours',
-            value: '{}',
-          }),
-        }),
-      ],
+      ['block_actions with an unknown action_id', (teamId) => ({ body: click(teamId, 'not_ours', '{}') })],
       [
         'block_actions with our Retry action and a garbage value',
         (teamId) => ({
-          body: blockActionsBody({
+          body: click(
             teamId,
-            userId: 'UAGENT',
-            channelId: 'CORDERS',
-            actionId: RETRY_ACTION,
-            value: '{"u":{"to":"+1","referenceId":"\'; DROP TABLE keyv; --","status":"lost"}}',
-          }),
+            RETRY_ACTION,
+            '{"u":{"to":"+1","referenceId":"\'; DROP TABLE keyv; --","status":"lost"}}',
+          ),
         }),
       ],
       [
         'block_actions with our Retry action and a non-JSON value',
         (teamId) => ({
-          body: blockActionsBody({
-            teamId,
-            userId: 'UAGENT',
-            channelId: 'CORDERS',
-            actionId: RETRY_ACTION,
-            // biome-ignore lint/suspicious/noTemplateCurlyInString: template-injection text is the point
-            value: '<!channel> ${} {{',
-          }),
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: template-injection text is the point
+          body: click(teamId, RETRY_ACTION, '<!channel> ${} {{'),
         }),
       ],
       [
@@ -393,7 +355,7 @@ describe('HTTP hardening (real server, embedded store)', () => {
     it.each(cases)(
       'answers %s with 2xx/4xx (never 5xx), within 1 s, and sends nothing',
       async (_name, make) => {
-        const { body, contentType } = make(team);
+        const { body, contentType } = make(t.team);
         const started = Date.now();
         const response = await postToApp(t.url, body, {
           signingSecret: SIGNING_SECRET,
@@ -411,20 +373,10 @@ describe('HTTP hardening (real server, embedded store)', () => {
     );
 
     it('stays up and sends normally after all of them', async () => {
-      const responseUrl = t.slack.responseUrl('after-malformed');
-      const response = await postToApp(
-        t.url,
-        slashCommandBody({
-          text: '+919876543210 395001 shipped',
-          teamId: team,
-          userId: 'UAGENT',
-          channelId: 'CORDERS',
-          responseUrl,
-        }),
-        { signingSecret: SIGNING_SECRET },
-      );
+      const sent = command(t, '+919876543210 395001 shipped');
+      const response = await sent.post();
       expect(response.status).toBe(200);
-      await t.slack.waitFor((s) => s.responseUrlPosts.find((p) => p.path === new URL(responseUrl).pathname));
+      await outcomeOf(t, sent);
       expect(t.kaleyra.requests).toHaveLength(1);
     });
   });

@@ -9,8 +9,9 @@ import { createLogger } from '../../src/logger.ts';
 import { SEND_FIELDS, SEND_MODAL_CALLBACK } from '../../src/slack/ids.ts';
 import { type Database, openDatabase } from '../../src/storage/database.ts';
 import { KEYV_TABLE } from '../../src/storage/keyv-store.ts';
+import { command, outcomeOf } from '../support/app-driver.ts';
 import { KALEYRA_RESPONSES } from '../support/fake-kaleyra.ts';
-import { postToApp, slashCommandBody, viewSubmissionBody } from '../support/slack-request.ts';
+import { postToApp, viewState, viewSubmissionBody } from '../support/slack-request.ts';
 import { BOT_TOKEN, SIGNING_SECRET, startTestApp, type TestApp, uniqueTeamId } from '../support/start-app.ts';
 
 const API_KEY = 'KsecretApiKey-5f1e0c9a7b3d4e2f';
@@ -61,31 +62,21 @@ describe('secrets never reach logs, Slack or the database (real server, embedded
     await t?.close();
   });
 
-  async function slashCommand(text: string, id: string) {
-    const responseUrl = t.slack.responseUrl(id);
-    const response = await postToApp(
-      t.url,
-      slashCommandBody({ text, teamId: team, userId: 'UAGENT', channelId: 'CORDERS', responseUrl }),
-      { signingSecret: SIGNING_SECRET },
-    );
-    expect(response.status).toBe(200);
-    return responseUrl;
-  }
-
-  async function outcomeAt(responseUrl: string) {
-    const at = new URL(responseUrl).pathname;
-    return t.slack.waitFor((s) => s.responseUrlPosts.find((p) => p.path === at), 5000);
+  async function slashCommand(text: string) {
+    const sent = command(t, text, { teamId: team });
+    expect((await sent.post()).status).toBe(200);
+    return sent;
   }
 
   it('drives a success, Kaleyra failures, a timeout and Slack API errors', async () => {
     // 1. Success.
-    const ok = await slashCommand(`${CUSTOMER} SEC-1 shipped Your parcel left`, 'ok');
-    expect(JSON.stringify((await outcomeAt(ok)).body)).toContain('message_id');
+    const ok = await slashCommand(`${CUSTOMER} SEC-1 shipped Your parcel left`);
+    expect(JSON.stringify((await outcomeOf(t, ok)).body)).toContain('message_id');
 
     // 2. RBC001: wrong SID or API key.
     t.kaleyra.respondWith({ status: 401, body: KALEYRA_RESPONSES.rbc001.body });
-    const rbc = await slashCommand(`${CUSTOMER} SEC-2 shipped`, 'rbc001');
-    expect(JSON.stringify((await outcomeAt(rbc)).body)).toContain('RBC001');
+    const rbc = await slashCommand(`${CUSTOMER} SEC-2 shipped`);
+    expect(JSON.stringify((await outcomeOf(t, rbc)).body)).toContain('RBC001');
 
     // 3. A Kaleyra answer that echoes the account's secrets back.
     t.kaleyra.respondWith({
@@ -97,13 +88,13 @@ describe('secrets never reach logs, Slack or the database (real server, embedded
         error: { payload: `api-key: ${API_KEY}` },
       }),
     });
-    const echo = await slashCommand(`${CUSTOMER} SEC-3 shipped`, 'echo');
-    expect(JSON.stringify((await outcomeAt(echo)).body)).toContain('WA400');
+    const echo = await slashCommand(`${CUSTOMER} SEC-3 shipped`);
+    expect(JSON.stringify((await outcomeOf(t, echo)).body)).toContain('WA400');
 
     // 4. A timeout (KALEYRA_TIMEOUT_MS=300): the outcome carries a Retry button.
     t.kaleyra.respondWith({ hang: true });
-    const timeout = await slashCommand(`${CUSTOMER} SEC-4 shipped`, 'timeout');
-    const timedOut = JSON.stringify((await outcomeAt(timeout)).body);
+    const timeout = await slashCommand(`${CUSTOMER} SEC-4 shipped`);
+    const timedOut = JSON.stringify((await outcomeOf(t, timeout)).body);
     expect(timedOut).toContain('TIMEOUT');
     expect(timedOut).toContain('orderstatus_retry');
     t.kaleyra.respondWith({ status: 202, body: KALEYRA_RESPONSES.wa202.body });
@@ -122,20 +113,7 @@ describe('secrets never reach logs, Slack or the database (real server, embedded
           callback_id: SEND_MODAL_CALLBACK,
           private_metadata: JSON.stringify({ channelId: 'CORDERS' }),
           state: {
-            values: {
-              [SEND_FIELDS.to.blockId]: {
-                [SEND_FIELDS.to.actionId]: { type: 'plain_text_input', value: CUSTOMER },
-              },
-              [SEND_FIELDS.referenceId.blockId]: {
-                [SEND_FIELDS.referenceId.actionId]: { type: 'plain_text_input', value: 'SEC-5' },
-              },
-              [SEND_FIELDS.status.blockId]: {
-                [SEND_FIELDS.status.actionId]: {
-                  type: 'static_select',
-                  selected_option: { value: 'shipped' },
-                },
-              },
-            },
+            values: viewState(SEND_FIELDS, { to: CUSTOMER, referenceId: 'SEC-5', status: 'shipped' }),
           },
         },
       }),
@@ -144,7 +122,7 @@ describe('secrets never reach logs, Slack or the database (real server, embedded
     expect(submitted.status).toBe(200);
     await t.slack.waitFor((s) => s.callsTo('chat.postMessage').length >= 2);
     // `/orderstatus` alone opens the modal: views.open fails.
-    await slashCommand('', 'modal');
+    await slashCommand('');
     await t.slack.waitFor((s) => s.callsTo('views.open').length >= 1);
     // Let the failures be logged.
     await t.slack.waitFor(() => t.logs.some((line) => line.includes('could not be delivered')));

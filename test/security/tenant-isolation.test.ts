@@ -1,26 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { RETRY_ACTION, SEND_FIELDS, SEND_MODAL_CALLBACK } from '../../src/slack/ids.ts';
+import { storageModes, useTestApp } from '../support/app-driver.ts';
 import { KALEYRA_RESPONSES, type RecordedKaleyraRequest } from '../support/fake-kaleyra.ts';
-import { probeTestDatabase } from '../support/postgres.ts';
 import {
   blockActionsBody,
   postToApp,
   slashCommandBody,
+  viewState,
   viewSubmissionBody,
 } from '../support/slack-request.ts';
-import {
-  SIGNING_SECRET,
-  type StorageMode,
-  startTestApp,
-  type TestApp,
-  uniqueTeamId,
-} from '../support/start-app.ts';
-
-const pgUrl = await probeTestDatabase();
-const modes: Array<[string, StorageMode | undefined]> = [
-  ['embedded store', { kind: 'embedded' }],
-  ['Postgres', pgUrl ? { kind: 'postgres', url: pgUrl } : undefined],
-];
+import { SIGNING_SECRET, uniqueTeamId } from '../support/start-app.ts';
 
 const BASE = {
   pod: 'in' as const,
@@ -68,24 +57,14 @@ function buttonValue(message: unknown, actionId: string): string | undefined {
   return undefined;
 }
 
-describe.each(modes)('tenant isolation on the %s', (_name, storage) => {
-  let t: TestApp;
+describe.each(await storageModes())('tenant isolation on the %s', (_name, storage) => {
+  const t = useTestApp(storage, { configure: false });
   let teamA: string;
   let teamB: string;
 
-  beforeAll(async () => {
-    if (!storage) return;
-    t = await startTestApp(storage);
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-  beforeEach(async (context) => {
-    if (!storage) context.skip();
+  beforeEach(async () => {
     teamA = uniqueTeamId();
     teamB = uniqueTeamId();
-    t.slack.clear();
-    t.kaleyra.reset();
     await t.server.services.credentials.set(teamA, { ...BASE, ...ACCOUNT_A }, 'UADMINA');
     await t.server.services.credentials.set(teamB, { ...BASE, ...ACCOUNT_B }, 'UADMINB');
   });
@@ -111,7 +90,6 @@ describe.each(modes)('tenant isolation on the %s', (_name, storage) => {
   }
 
   function submission(teamId: string, privateMetadata: string, extra: { enterpriseId?: string } = {}) {
-    const input = (value: string) => ({ type: 'plain_text_input', value });
     return viewSubmissionBody({
       teamId,
       userId: 'UAGENTB',
@@ -120,13 +98,7 @@ describe.each(modes)('tenant isolation on the %s', (_name, storage) => {
         callback_id: SEND_MODAL_CALLBACK,
         private_metadata: privateMetadata,
         state: {
-          values: {
-            [SEND_FIELDS.to.blockId]: { [SEND_FIELDS.to.actionId]: input('+919876543210') },
-            [SEND_FIELDS.referenceId.blockId]: { [SEND_FIELDS.referenceId.actionId]: input('ISO-1') },
-            [SEND_FIELDS.status.blockId]: {
-              [SEND_FIELDS.status.actionId]: { type: 'static_select', selected_option: { value: 'shipped' } },
-            },
-          },
+          values: viewState(SEND_FIELDS, { to: '+919876543210', referenceId: 'ISO-1', status: 'shipped' }),
         },
       },
     });
@@ -155,6 +127,18 @@ describe.each(modes)('tenant isolation on the %s', (_name, storage) => {
     expect(await t.server.services.journal.list(teamB)).toHaveLength(claims.length);
   });
 
+  /** UAGENTB clicking Retry in team B's channel on a button carrying `value`. */
+  function retryInB(value: string, extra: { responseUrl?: string } = {}) {
+    return blockActionsBody({
+      teamId: teamB,
+      userId: 'UAGENTB',
+      channelId: 'CTEAMBCHANNEL',
+      actionId: RETRY_ACTION,
+      value,
+      ...extra,
+    });
+  }
+
   it("a Retry clicked in B with a button value made for A's update sends with B's credentials", async () => {
     // A's send fails with a retryable WA500, so its outcome carries a Retry button.
     t.kaleyra.respondWith({ status: 500, body: KALEYRA_RESPONSES.wa500.body });
@@ -179,16 +163,7 @@ describe.each(modes)('tenant isolation on the %s', (_name, storage) => {
     expectAccount(t.kaleyra.requests[0], ACCOUNT_A, teamA);
 
     t.kaleyra.respondWith({ status: 202, body: KALEYRA_RESPONSES.wa202.body });
-    await post(
-      blockActionsBody({
-        teamId: teamB,
-        userId: 'UAGENTB',
-        channelId: 'CTEAMBCHANNEL',
-        actionId: RETRY_ACTION,
-        value: value ?? '',
-        responseUrl: t.slack.responseUrl('team-b-click'),
-      }),
-    );
+    await post(retryInB(value ?? '', { responseUrl: t.slack.responseUrl('team-b-click') }));
     await waitForKaleyra(2);
     expectAccount(t.kaleyra.requests[1], ACCOUNT_B, teamB);
     expect(madeWith(t.kaleyra.requests[1]).ref2).toBe('CTEAMBCHANNEL');
@@ -212,35 +187,35 @@ describe.each(modes)('tenant isolation on the %s', (_name, storage) => {
       c: 'CTEAMACHANNEL',
       teamId: teamA,
     });
-    await post(
-      blockActionsBody({
-        teamId: teamB,
-        userId: 'UAGENTB',
-        channelId: 'CTEAMBCHANNEL',
-        actionId: RETRY_ACTION,
-        value: forged,
-      }),
-    );
+    await post(retryInB(forged));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(t.kaleyra.requests).toHaveLength(0);
   });
+
+  /** A one-liner from UAGENTB of team B, inside the Enterprise Grid `enterpriseId`. */
+  function gridCommand(
+    reference: string,
+    enterpriseId: string,
+    isEnterpriseInstall: boolean,
+    responseUrl: string,
+  ) {
+    return slashCommandBody({
+      text: `+919876543210 ${reference} shipped`,
+      teamId: teamB,
+      enterpriseId,
+      isEnterpriseInstall,
+      userId: 'UAGENTB',
+      channelId: 'CGRID',
+      responseUrl,
+    });
+  }
 
   it("an Enterprise Grid org-wide install uses the enterprise's credentials, not the team's", async () => {
     const enterprise = uniqueEnterpriseId();
     await t.server.services.credentials.set(enterprise, { ...BASE, ...ACCOUNT_E }, 'UGRIDADMIN');
 
     // Slash command from team B inside the org-wide install.
-    await post(
-      slashCommandBody({
-        text: '+919876543210 GRID-1 shipped',
-        teamId: teamB,
-        enterpriseId: enterprise,
-        isEnterpriseInstall: true,
-        userId: 'UAGENTB',
-        channelId: 'CGRID',
-        responseUrl: t.slack.responseUrl('grid-1'),
-      }),
-    );
+    await post(gridCommand('GRID-1', enterprise, true, t.slack.responseUrl('grid-1')));
     // Modal submission in the same install.
     await post(
       submission(teamB, JSON.stringify({ channelId: 'CGRID', teamId: teamB }), { enterpriseId: enterprise }),
@@ -249,17 +224,7 @@ describe.each(modes)('tenant isolation on the %s', (_name, storage) => {
     for (const request of t.kaleyra.requests) expectAccount(request, ACCOUNT_E, enterprise);
 
     // A workspace-level install inside the same grid (is_enterprise_install false) uses the team's own.
-    await post(
-      slashCommandBody({
-        text: '+919876543210 GRID-2 shipped',
-        teamId: teamB,
-        enterpriseId: enterprise,
-        isEnterpriseInstall: false,
-        userId: 'UAGENTB',
-        channelId: 'CGRID',
-        responseUrl: t.slack.responseUrl('grid-2'),
-      }),
-    );
+    await post(gridCommand('GRID-2', enterprise, false, t.slack.responseUrl('grid-2')));
     await waitForKaleyra(3);
     expectAccount(t.kaleyra.requests[2], ACCOUNT_B, teamB);
 
@@ -273,17 +238,7 @@ describe.each(modes)('tenant isolation on the %s', (_name, storage) => {
   it('an org-wide install whose enterprise is not configured is told so, and never falls back to the team', async () => {
     const enterprise = uniqueEnterpriseId();
     const responseUrl = t.slack.responseUrl('grid-unconfigured');
-    await post(
-      slashCommandBody({
-        text: '+919876543210 GRID-3 shipped',
-        teamId: teamB,
-        enterpriseId: enterprise,
-        isEnterpriseInstall: true,
-        userId: 'UAGENTB',
-        channelId: 'CGRID',
-        responseUrl,
-      }),
-    );
+    await post(gridCommand('GRID-3', enterprise, true, responseUrl));
     const posted = await t.slack.waitFor((s) =>
       s.responseUrlPosts.find((p) => p.path === new URL(responseUrl).pathname),
     );

@@ -1,27 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { WorkspaceCredentials, WorkspaceSettings } from '../../src/domain/workspace-settings.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { WorkspaceCredentials } from '../../src/domain/workspace-settings.ts';
 import { StorageError } from '../../src/errors/storage-error.ts';
-import { CONFIG_FIELDS, CONFIG_MODAL_CALLBACK } from '../../src/slack/ids.ts';
 import { createCachedCredentialStore } from '../../src/storage/credential-cache.ts';
 import type { CredentialStore } from '../../src/storage/credential-store.ts';
-import { probeTestDatabase } from '../support/postgres.ts';
-import { postToApp, slashCommandBody, viewSubmissionBody } from '../support/slack-request.ts';
 import {
-  SIGNING_SECRET,
-  type StorageMode,
-  startTestApp,
-  type TestApp,
-  uniqueTeamId,
-} from '../support/start-app.ts';
-
-const SETTINGS: WorkspaceSettings = {
-  sid: 'HXIN1234567890IN',
-  apiKey: 'Akeyforthetests00000000000000003',
-  pod: 'in',
-  businessNumber: '+919876500000',
-  templateName: 'order_status',
-  languageCode: 'en',
-};
+  command,
+  configSubmissionBody,
+  outcomeOf,
+  SETTINGS,
+  storageModes,
+  useTestApp,
+} from '../support/app-driver.ts';
+import { postToApp } from '../support/slack-request.ts';
+import { SIGNING_SECRET } from '../support/start-app.ts';
 
 /** An in-memory CredentialStore that counts its reads and can be told to fail or to hold a read. */
 function fakeStore() {
@@ -187,60 +178,24 @@ describe('the credentials cache', () => {
   });
 });
 
-const pgUrl = await probeTestDatabase();
-const modes: Array<[string, StorageMode | undefined]> = [
-  ['embedded store', { kind: 'embedded' }],
-  ['Postgres', pgUrl ? { kind: 'postgres', url: pgUrl } : undefined],
-];
+describe.each(await storageModes())('cached credentials in the app on the %s', (_name, storage) => {
+  const t = useTestApp(storage);
 
-describe.each(modes)('cached credentials in the app on the %s', (_name, storage) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    if (storage) t = await startTestApp(storage);
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-
-  it.skipIf(!storage)('uses an admin’s new settings on the very next send', async () => {
-    const team = uniqueTeamId();
-    await t.server.services.credentials.set(team, SETTINGS, 'UADMIN');
+  it('uses an admin’s new settings on the very next send', async () => {
     const send = async (reference: string) => {
-      const responseUrl = t.slack.responseUrl(`cache-${reference}`);
-      const body = slashCommandBody({
-        text: `+919876543210 ${reference} shipped`,
-        teamId: team,
-        userId: 'UAGENT',
-        channelId: 'CORDERS',
-        responseUrl,
-      });
-      expect((await postToApp(t.url, body, { signingSecret: SIGNING_SECRET })).status).toBe(200);
-      const path = new URL(responseUrl).pathname;
-      await t.slack.waitFor((s) => s.responseUrlPosts.find((p) => p.path === path));
+      const sent = command(t, `+919876543210 ${reference} shipped`);
+      expect((await sent.post()).status).toBe(200);
+      await outcomeOf(t, sent);
       return t.kaleyra.requests.find((r) => r.rawBody.includes(`"${reference}"`));
     };
 
     expect((await send('CACHE-1'))?.path).toContain(`/${SETTINGS.sid}/`); // now cached
 
     t.slack.setUser('UBOSS', { is_admin: true });
-    const state: Record<string, Record<string, unknown>> = {};
     const values = { ...SETTINGS, sid: 'HXINCHANGED0000IN', apiKey: 'Bsecondkey0000000000000000000009' };
-    for (const [field, value] of Object.entries(values)) {
-      const ids = CONFIG_FIELDS[field as keyof typeof CONFIG_FIELDS];
-      state[ids.blockId] =
-        field === 'pod'
-          ? { [ids.actionId]: { type: 'static_select', selected_option: { value } } }
-          : { [ids.actionId]: { type: 'plain_text_input', value } };
-    }
-    const saved = await postToApp(
-      t.url,
-      viewSubmissionBody({
-        teamId: team,
-        userId: 'UBOSS',
-        view: { callback_id: CONFIG_MODAL_CALLBACK, state: { values: state } },
-      }),
-      { signingSecret: SIGNING_SECRET },
-    );
+    const saved = await postToApp(t.url, configSubmissionBody(t.team, 'UBOSS', values), {
+      signingSecret: SIGNING_SECRET,
+    });
     expect(saved.status).toBe(200);
 
     const after = await send('CACHE-2');

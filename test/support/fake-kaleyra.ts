@@ -149,6 +149,11 @@ export const KALEYRA_RESPONSES = {
   },
 } as const satisfies Record<string, { status: number; body: string }>;
 
+/** A 202 WA202 carrying `messageId`, for tests that look for that id in what the agent is told. */
+export function acceptedAs(messageId: string): { status: 202; body: string } {
+  return { status: 202, body: JSON.stringify({ code: 'WA202', data: { message_id: messageId }, error: {} }) };
+}
+
 /** The default answer: Kaleyra's 202 WA202 with a fresh message_id. */
 function accepted(): CannedKaleyraResponse {
   const messageId = `A${randomBytes(10).toString('hex').toUpperCase().slice(0, 19)}`;

@@ -13,10 +13,13 @@ export type ServerProcess = {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 };
 
-/** A port nobody listens on right now (the server must be told its port up front). */
+/** A port on 127.0.0.1 nobody listens on right now (listen on 0, note it, close). */
 export async function findFreePort(): Promise<number> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
