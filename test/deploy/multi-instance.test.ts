@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { configSubmissionBody } from '../support/app-driver.ts';
+import { configSubmissionBody, SETTINGS } from '../support/app-driver.ts';
 import { type FakeKaleyra, KALEYRA_RESPONSES, startFakeKaleyra } from '../support/fake-kaleyra.ts';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.ts';
 import { probeTestDatabase } from '../support/postgres.ts';
@@ -114,5 +114,71 @@ describe.skipIf(!pgUrl)('two server processes on one Postgres', () => {
         .catch(() => 'refused'),
     ).toBe('refused');
     a = await startServerProcess(env());
+  }, 60_000);
+});
+
+describe.skipIf(!pgUrl)('the per-number send budget across two server processes', () => {
+  it('keeps 24 sends split over two processes at or under KALEYRA_RATE_LIMIT=5 per second, none lost', async () => {
+    const slack = await startFakeSlack();
+    const kaleyra = await startFakeKaleyra();
+    const arrivals: number[] = [];
+    kaleyra.respondWith(() => {
+      arrivals.push(Date.now());
+      return KALEYRA_RESPONSES.wa202;
+    });
+    const env = {
+      DATABASE_URL: pgUrl as string,
+      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_BOT_TOKEN: 'xoxb-multi-instance',
+      SLACK_API_URL: slack.url,
+      KALEYRA_BASE_URL: kaleyra.url,
+      KALEYRA_RATE_LIMIT: '5',
+    };
+    const servers = await Promise.all([startServerProcess(env), startServerProcess(env)]);
+    const team = uniqueTeamId();
+    try {
+      slack.setUser('UADMIN', { is_admin: true });
+      // A business number of its own, so no other test's sends share this budget.
+      const saved = await postToApp(
+        servers[0].url,
+        configSubmissionBody(team, 'UADMIN', {
+          ...SETTINGS,
+          businessNumber: `+9198765${String(Date.now()).slice(-5)}`,
+        }),
+        { signingSecret: SECRET },
+      );
+      expect(saved.status).toBe(200);
+      const total = 24;
+      await Promise.all(
+        Array.from({ length: total }, (_, i) =>
+          postToApp(
+            (servers[i % 2] as ServerProcess).url,
+            slashCommandBody({
+              text: `+919876543210 RATE-${i} shipped`,
+              teamId: team,
+              userId: 'UAGENT',
+              channelId: 'C1',
+              responseUrl: slack.responseUrl(`rate-${i}`),
+            }),
+            { signingSecret: SECRET },
+          ),
+        ),
+      );
+      const posts = await slack.waitFor((s) => {
+        const ours = s.responseUrlPosts.filter((p) => p.path.includes('/rate-'));
+        return ours.length >= total && ours;
+      }, 20_000);
+      expect(new Set(posts.map((p) => p.path)).size).toBe(total);
+      expect(kaleyra.requests).toHaveLength(total);
+      const perSecond = new Map<number, number>();
+      for (const at of arrivals)
+        perSecond.set(Math.floor(at / 1000), (perSecond.get(Math.floor(at / 1000)) ?? 0) + 1);
+      expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(5);
+      expect(perSecond.size).toBeGreaterThanOrEqual(5); // 24 at 5/s needs at least five seconds
+    } finally {
+      await Promise.all(servers.map((server) => server.stop()));
+      await Promise.all([slack.close(), kaleyra.close()]);
+    }
   }, 60_000);
 });
