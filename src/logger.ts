@@ -140,6 +140,8 @@ export function toBoltLogger(logger: Logger): SlackLogger {
   const write =
     (level: 'debug' | 'info' | 'warn' | 'error') =>
     (...msg: unknown[]) => {
+      // Bolt and the Web API client log a lot at debug: build nothing for a level that is off.
+      if (!child.isLevelEnabled(level)) return;
       const error = msg.find((part) => part instanceof Error);
       const text = msg
         .filter((part) => !(part instanceof Error))
