@@ -10,6 +10,18 @@ import { TEST_ENCRYPTION_KEY, uniqueTeamId } from '../support/start-app.ts';
 const pgUrl = await probeTestDatabase();
 const SECRET = 'multi-instance-signing-secret';
 
+/** One server process's environment: the shared Postgres and the fakes of this test. */
+function serverEnv(slack: FakeSlack, kaleyra: FakeKaleyra): Record<string, string> {
+  return {
+    DATABASE_URL: pgUrl as string,
+    ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_BOT_TOKEN: 'xoxb-multi-instance',
+    SLACK_API_URL: slack.url,
+    KALEYRA_BASE_URL: kaleyra.url,
+  };
+}
+
 describe.skipIf(!pgUrl)('two server processes on one Postgres', () => {
   let slack: FakeSlack;
   let kaleyra: FakeKaleyra;
@@ -17,14 +29,7 @@ describe.skipIf(!pgUrl)('two server processes on one Postgres', () => {
   let b: ServerProcess;
   let team: string;
 
-  const env = () => ({
-    DATABASE_URL: pgUrl as string,
-    ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_BOT_TOKEN: 'xoxb-multi-instance',
-    SLACK_API_URL: slack.url,
-    KALEYRA_BASE_URL: kaleyra.url,
-  });
+  const env = () => serverEnv(slack, kaleyra);
 
   beforeAll(async () => {
     slack = await startFakeSlack();
@@ -126,15 +131,7 @@ describe.skipIf(!pgUrl)('the per-number send budget across two server processes'
       arrivals.push(Date.now());
       return KALEYRA_RESPONSES.wa202;
     });
-    const env = {
-      DATABASE_URL: pgUrl as string,
-      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_BOT_TOKEN: 'xoxb-multi-instance',
-      SLACK_API_URL: slack.url,
-      KALEYRA_BASE_URL: kaleyra.url,
-      KALEYRA_RATE_LIMIT: '5',
-    };
+    const env = { ...serverEnv(slack, kaleyra), KALEYRA_RATE_LIMIT: '5' };
     const servers = await Promise.all([startServerProcess(env), startServerProcess(env)]);
     const team = uniqueTeamId();
     try {
