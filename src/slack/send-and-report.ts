@@ -34,18 +34,38 @@ export type SendAndReportInput = {
 
 /** Sends one update and posts its outcome: the flow every Slack entry point shares. */
 export async function sendAndReport(deps: SendAndReportDeps, input: SendAndReportInput): Promise<SendResult> {
-  const result = await deps.orderStatus.sendOrderStatus({
-    workspaceId: input.workspaceId,
-    request: input.request,
-    actor: { kind: 'slack', userId: input.userId, channelId: input.channelId ?? '' },
-    force: input.force === true,
-  });
-  const { message, visibility } = renderSendResult(result, input, deps.actionSeal);
   const delivery: Delivery = {
     client: input.client,
     logger: deps.logger,
     trustedResponseOrigins: deps.trustedResponseOrigins,
   };
+  let result: SendResult;
+  try {
+    result = await deps.orderStatus.sendOrderStatus({
+      workspaceId: input.workspaceId,
+      request: input.request,
+      actor: { kind: 'slack', userId: input.userId, channelId: input.channelId ?? '' },
+      force: input.force === true,
+    });
+  } catch (error) {
+    // A bug, not a Kaleyra answer: the agent still hears that something went wrong (the error is logged once, by the caller).
+    await deliverMessage(
+      delivery,
+      {
+        userId: input.userId,
+        channelId: input.channelId,
+        responseUrl: input.responseUrl,
+        visibility: 'ephemeral',
+      },
+      buildSendResultMessage({
+        userId: input.userId,
+        update: input.request,
+        outcome: { ok: false, error: describeError(error) },
+      }),
+    );
+    throw error;
+  }
+  const { message, visibility } = renderSendResult(result, input, deps.actionSeal);
   const path = await deliverMessage(
     delivery,
     { userId: input.userId, channelId: input.channelId, responseUrl: input.responseUrl, visibility },

@@ -1,0 +1,22 @@
+import { expect, it } from 'vitest';
+import { command, outcomeOf, SETTINGS, textOf, useTestApp } from '../support/app-driver.ts';
+
+const t = useTestApp({ kind: 'embedded' });
+
+it('tells the agent when something inside the app fails, instead of going quiet', async () => {
+  // A stored key no HTTP header can carry makes the client throw before any request leaves.
+  await t.server.services.credentials.set(
+    t.team,
+    { ...SETTINGS, apiKey: 'broken\nkey-0000000000' },
+    'UADMIN',
+  );
+  const sent = command(t, '+919876543210 INTERNAL-1 shipped');
+  expect((await sent.post()).status).toBe(200);
+  const posted = await outcomeOf(t, sent);
+  expect((posted.body as { response_type?: string }).response_type).toBe('ephemeral');
+  expect(textOf(posted.body)).toContain('INTERNAL');
+  expect(t.kaleyra.requests).toHaveLength(0);
+  expect(t.logs.join('\n')).toContain('background task failed');
+  const [row] = await t.server.services.journal.list(t.team);
+  expect(row?.outcome).toBe('unknown');
+});
