@@ -74,6 +74,8 @@ export async function openServices(
     db,
     databaseMode: db.mode,
     currentKeyId: cipher.currentKeyId,
+    /** Seals what must leave the database readable only by us (Slack button values). */
+    cipher,
     credentials,
     journal,
     installationStore,

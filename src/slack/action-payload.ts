@@ -1,7 +1,7 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import * as v from 'valibot';
 import { type OrderStatusRequest, validateOrderStatus } from '../domain/order-status.ts';
 import type { ResolvedOrderStatus } from '../services/types.ts';
+import type { Cipher } from '../storage/encryption.ts';
 
 /** What a Retry / Send again button carries: the update and where to report, nothing about the workspace. */
 const ActionPayloadSchema = v.object({
@@ -13,39 +13,21 @@ export type ActionPayload = { request: OrderStatusRequest; channelId?: string };
 
 /**
  * Seals button values. A button's value is part of the message Slack stores, readable by anyone in the
- * channel through the API, and it carries the customer's full number: sealed (AES-256-GCM under a key
- * derived from a server secret every replica shares), the channel sees only opaque text.
+ * channel through the API, and it carries the customer's full number: sealed with the same cipher as
+ * the stored API keys (ENCRYPTION_KEY, old keys still readable during a rotation), the channel sees
+ * only opaque text.
  */
 export type ActionPayloadSeal = { seal(text: string): string; open(value: string): string | undefined };
 
-const SEALED_PREFIX = 's1.';
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
+// Its own AAD, so neither a stored credential nor an installation can be passed off as a button value.
+const SEAL_AAD = 'slack-button';
 
-export function createActionPayloadSeal(serverSecret: string): ActionPayloadSeal {
-  const key = Buffer.from(
-    hkdfSync('sha256', serverSecret, Buffer.alloc(0), 'orderstatus action payload v1', 32),
-  );
+export function createActionPayloadSeal(cipher: Pick<Cipher, 'encrypt' | 'decrypt'>): ActionPayloadSeal {
   return {
-    seal(text) {
-      const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-      const sealed = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
-      return `${SEALED_PREFIX}${Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64url')}`;
-    },
+    seal: (text) => cipher.encrypt(text, SEAL_AAD),
     open(value) {
-      if (!value.startsWith(SEALED_PREFIX)) return undefined;
-      const bytes = Buffer.from(value.slice(SEALED_PREFIX.length), 'base64url');
-      if (bytes.length < IV_BYTES + TAG_BYTES) return undefined;
       try {
-        const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, IV_BYTES), {
-          authTagLength: TAG_BYTES,
-        });
-        decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-        return Buffer.concat([
-          decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)),
-          decipher.final(),
-        ]).toString('utf8');
+        return cipher.decrypt(value, SEAL_AAD);
       } catch {
         return undefined;
       }

@@ -1,6 +1,5 @@
 import type { App } from '@slack/bolt';
 import type { AppDeps } from '../../app.ts';
-import type { ServerConfig } from '../../config.ts';
 import { createActionPayloadSeal } from '../action-payload.ts';
 import {
   CONFIG_MODAL_CALLBACK,
@@ -28,7 +27,7 @@ export function registerListeners(app: App, deps: AppDeps): void {
       orderStatus: deps.services.orderStatus,
       logger: deps.logger,
       trustedResponseOrigins: ['https://hooks.slack.com', apiOrigin],
-      actionSeal: createActionPayloadSeal(actionSealSecret(deps.config)),
+      actionSeal: createActionPayloadSeal(deps.services.cipher),
     },
   };
 
@@ -47,10 +46,4 @@ export function registerListeners(app: App, deps: AppDeps): void {
   const uninstalled = createAppUninstalled(ctx);
   app.event('app_uninstalled', uninstalled);
   app.event('tokens_revoked', uninstalled);
-}
-
-/** A secret every replica shares and nobody in Slack knows: the signing secret, or the app token in Socket Mode. */
-function actionSealSecret(config: ServerConfig): string {
-  const { transport } = config.slack;
-  return transport.signingSecret ?? (transport.kind === 'socket' ? transport.appToken : '');
 }
