@@ -1,8 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp } from './app.ts';
+import { type BuiltApp, buildApp } from './app.ts';
 import { ConfigError, loadServerConfig, type ServerConfig } from './config.ts';
-import { createHealth } from './health.ts';
+import { createHealth, HEALTH_PATH, type Health } from './http/health.ts';
+import { answer, createRouter, pathOf, type Router } from './http/router.ts';
 import { isMain } from './is-main.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openServices, type Services } from './services/open-services.ts';
@@ -16,6 +17,8 @@ export type RunningServer = {
   config: ServerConfig;
   /** The running process's storage and send services (the CLI opens its own). */
   services: Services;
+  /** The Slack app and route table being served. */
+  app: BuiltApp;
   /** Stops taking requests, finishes in-flight sends, closes the database. */
   stop(): Promise<void>;
 };
@@ -36,29 +39,13 @@ export async function startServer(
 
   let services: Services | undefined;
   const health = createHealth(async () => (services ? services.ping() : false));
-  let listener: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const router = createRouter((error, path) =>
+    logger.error({ err: error, path }, 'a request handler failed'),
+  );
+  router.add(health.route);
 
   // Listen first so `/healthz` answers 503 while the database and app come up.
-  const server: Server = createServer((req, res) => {
-    if (listener && health.state === 'ready') return listener(req, res);
-    if (req.url?.startsWith('/healthz')) return void health.handle(req, res);
-    if (health.state === 'ready') {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('Not found');
-      return;
-    }
-    res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '5' });
-    res.end(health.state === 'draining' ? 'Shutting down' : 'Starting');
-  });
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const server = await listen(config.port, router, health);
   const port = (server.address() as AddressInfo).port;
 
   try {
@@ -67,17 +54,11 @@ export async function startServer(
     await new Promise((resolve) => server.close(resolve));
     throw error;
   }
-  const built = createApp({
-    config,
-    logger,
-    services,
-    health,
-    installationStore: services.installationStore,
-  });
-  listener = built.requestListener;
-  if (built.socketMode) {
+  const built = buildApp({ config, logger, services });
+  for (const route of built.routes) router.add(route);
+  if (built.slack.socketMode) {
     try {
-      await built.socketMode.start();
+      await built.slack.socketMode.start();
     } catch (error) {
       await services.close();
       await new Promise((resolve) => server.close(resolve));
@@ -108,7 +89,7 @@ export async function startServer(
       const drained = (await services?.tasks.drain(DRAIN_TIMEOUT_MS)) ?? true;
       if (!drained)
         logger.warn({ left: services?.tasks.size }, 'drain timed out; some outcomes were not posted');
-      if (built.socketMode) await built.socketMode.stop().catch(() => {});
+      if (built.slack.socketMode) await built.slack.socketMode.stop().catch(() => {});
       server.closeAllConnections();
       await closed;
       await services?.close();
@@ -140,7 +121,28 @@ export async function startServer(
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, onSignal);
   }
 
-  return { url: `http://127.0.0.1:${port}`, port, config, services, stop };
+  return { url: `http://127.0.0.1:${port}`, port, config, services, app: built, stop };
+}
+
+/**
+ * The HTTP server, serving the router. Until the app is ready (and again while draining) only
+ * `/healthz` is routed; everything else gets a 503 so a load balancer retries elsewhere.
+ */
+async function listen(port: number, router: Router, health: Health): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (health.state === 'ready' || pathOf(req) === HEALTH_PATH) return router.handle(req, res);
+    answer(res, 503, health.state === 'draining' ? 'Shutting down' : 'Starting', { 'retry-after': '5' });
+  });
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server;
 }
 
 /** Every configured secret, so the logger can scrub them from any text. */

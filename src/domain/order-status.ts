@@ -1,5 +1,6 @@
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import * as v from 'valibot';
+import { firstIssuePerField } from './field-issues.ts';
 
 /** The five statuses Kaleyra's order_status component accepts, in the order an order goes through them. */
 export const ORDER_STATUSES = [
@@ -134,29 +135,13 @@ export type FieldIssues = Partial<Record<OrderStatusField, string>>;
 
 export type ValidationResult = { ok: true; value: OrderStatusRequest } | { ok: false; issues: FieldIssues };
 
-const FIELDS: readonly OrderStatusField[] = [
-  'to',
-  'referenceId',
-  'status',
-  'description',
-  'templateName',
-  'languageCode',
-];
-
 /** Validates raw input (from any edge) and returns either the request or the first issue per field. */
 export function validateOrderStatus(input: unknown): ValidationResult {
   const result = v.safeParse(OrderStatusSchema, input);
   if (result.success) {
     return { ok: true, value: stripUndefined(result.output) };
   }
-  const issues: FieldIssues = {};
-  for (const issue of result.issues) {
-    const key = issue.path?.[0]?.key;
-    if (typeof key === 'string' && (FIELDS as readonly string[]).includes(key)) {
-      const field = key as OrderStatusField;
-      issues[field] ??= issue.message;
-    }
-  }
+  const issues: FieldIssues = firstIssuePerField<OrderStatusField>(result.issues);
   if (Object.keys(issues).length === 0) {
     issues.to = 'The update could not be read. Check every field.';
   }

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { firstIssuePerField } from './field-issues.ts';
 import { LanguageCodeSchema, PhoneNumberSchema, TemplateNameSchema } from './order-status.ts';
 
 /** Kaleyra pods; `sg` is served from `api.ap.kaleyra.io`. */
@@ -60,18 +61,37 @@ export function maskApiKey(apiKey: string): string {
   return `${apiKey.slice(0, 2)}••••${apiKey.slice(-4)}`;
 }
 
+/**
+ * A change to the settings as an admin submits it: the API key may be left out to keep the stored one
+ * (it is write-only, never shown again).
+ */
+export const WorkspaceSettingsChangesSchema = v.object({
+  ...WorkspaceSettingsSchema.entries,
+  apiKey: v.optional(ApiKeySchema),
+});
+export type WorkspaceSettingsChanges = v.InferOutput<typeof WorkspaceSettingsChangesSchema>;
+
+export type SettingsIssues = Partial<Record<WorkspaceSettingsField, string>>;
+
 export function validateWorkspaceSettings(
   input: unknown,
-):
-  | { ok: true; value: WorkspaceSettings }
-  | { ok: false; issues: Partial<Record<WorkspaceSettingsField, string>> } {
-  const result = v.safeParse(WorkspaceSettingsSchema, input);
+): { ok: true; value: WorkspaceSettings } | { ok: false; issues: SettingsIssues } {
+  return validateSettings(WorkspaceSettingsSchema, input);
+}
+
+export function validateSettingsChanges(
+  input: unknown,
+): { ok: true; value: WorkspaceSettingsChanges } | { ok: false; issues: SettingsIssues } {
+  return validateSettings(WorkspaceSettingsChangesSchema, input);
+}
+
+function validateSettings<T>(
+  schema: v.GenericSchema<unknown, T>,
+  input: unknown,
+): { ok: true; value: T } | { ok: false; issues: SettingsIssues } {
+  const result = v.safeParse(schema, input);
   if (result.success) return { ok: true, value: result.output };
-  const issues: Partial<Record<WorkspaceSettingsField, string>> = {};
-  for (const issue of result.issues) {
-    const key = issue.path?.[0]?.key;
-    if (typeof key === 'string') issues[key as WorkspaceSettingsField] ??= issue.message;
-  }
+  const issues = firstIssuePerField<WorkspaceSettingsField>(result.issues);
   // Input that is not an object at all still gets a message to show.
   if (Object.keys(issues).length === 0) issues.sid = 'The settings could not be read. Check every field.';
   return { ok: false, issues };

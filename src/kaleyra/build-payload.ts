@@ -1,5 +1,5 @@
 import type { OrderStatus } from '../domain/order-status.ts';
-import type { ResolvedOrderStatus } from '../services/types.ts';
+import type { ResolvedOrderStatus } from '../domain/order-update.ts';
 
 /** Kaleyra truncates longer `ref`, `ref1`, `ref2`; cutting them ourselves keeps reports predictable. */
 export const EXTRA_INFO_REF_LIMIT = 255;

@@ -1,17 +1,22 @@
-import { createTaskTracker } from '../background-tasks.ts';
 import type { Config } from '../config.ts';
 import { ConfigError } from '../config.ts';
 import { createKaleyraClient } from '../kaleyra/client.ts';
-import { createSendRateLimiter } from '../kaleyra/rate-limiter.ts';
 import type { Logger } from '../logger.ts';
 import { createCachedCredentialStore } from '../storage/credential-cache.ts';
 import { createCredentialStore } from '../storage/credential-store.ts';
 import { type Database, openDatabase } from '../storage/database.ts';
-import { createCipher, loadOrCreateEmbeddedKey, parseEncryptionKeys } from '../storage/encryption.ts';
+import {
+  createCipher,
+  createSealer,
+  loadOrCreateEmbeddedKey,
+  parseEncryptionKeys,
+} from '../storage/encryption.ts';
 import { createInstallationStore } from '../storage/installation-store.ts';
 import { createKeyvStore } from '../storage/keyv-store.ts';
 import { migrate, readSchemaVersion, SCHEMA_VERSION } from '../storage/migrations.ts';
 import { createSendJournal } from '../storage/send-journal.ts';
+import { createTaskTracker } from './background-tasks.ts';
+import { createSendRateLimiter } from './rate-limiter.ts';
 import { createOrderStatusService } from './send-order-status.ts';
 
 /**
@@ -74,16 +79,14 @@ export async function openServices(
     db,
     databaseMode: db.mode,
     currentKeyId: cipher.currentKeyId,
-    /** Seals what must leave the database readable only by us (Slack button values). */
-    cipher,
+    /** Seals what must leave the service readable only by us (Slack button values). */
+    sealer: createSealer(cipher),
     credentials,
     journal,
     installationStore,
     orderStatus,
     tasks,
     ping: () => db.ping(),
-    deleteInstallation: (workspaceId: string, _enterpriseInstall: boolean) =>
-      installationStore.deleteWorkspace(workspaceId),
     migrate: () => migrate(db),
     async close() {
       await db.close();

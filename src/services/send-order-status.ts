@@ -1,4 +1,5 @@
 import type { OrderStatusRequest } from '../domain/order-status.ts';
+import type { Actor, ResolvedOrderStatus } from '../domain/order-update.ts';
 import type { WorkspaceCredentials } from '../domain/workspace-settings.ts';
 import { DuplicateSendError } from '../errors/duplicate-send-error.ts';
 import { NotConfiguredError } from '../errors/not-configured-error.ts';
@@ -6,9 +7,9 @@ import { StorageError } from '../errors/storage-error.ts';
 import { buildOrderStatusPayload } from '../kaleyra/build-payload.ts';
 import type { KaleyraClient } from '../kaleyra/client.ts';
 import { KaleyraError } from '../kaleyra/kaleyra-error.ts';
-import type { SendRateLimiter } from '../kaleyra/rate-limiter.ts';
 import type { AttemptOutcome, SendJournal } from '../storage/send-journal.ts';
-import type { Actor, ResolvedOrderStatus, SendResult } from './types.ts';
+import type { SendRateLimiter } from './rate-limiter.ts';
+import type { SendResult } from './types.ts';
 
 export type OrderStatusServiceDeps = {
   credentials: { get(workspaceId: string): Promise<WorkspaceCredentials | undefined> };

@@ -1,7 +1,9 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from '../logger.ts';
 import type { SlackMessage } from './messages/mrkdwn.ts';
+import { slackErrorCode } from './slack-error-code.ts';
 
+/** How messages reach Slack: the request's Web API client, and the response_url hosts to trust. */
 export type Delivery = {
   client: webApi.WebClient;
   logger: Logger;
@@ -102,10 +104,4 @@ function isTrusted(url: string, origins: readonly string[]): boolean {
   } catch {
     return false;
   }
-}
-
-function slackErrorCode(error: unknown): string {
-  const data = (error as { data?: { error?: unknown } }).data;
-  if (data && typeof data.error === 'string') return data.error;
-  return error instanceof Error ? error.message : String(error);
 }

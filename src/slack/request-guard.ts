@@ -1,6 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseQuery } from 'node:querystring';
 import { HTTPModuleFunctions, isRawBodyError } from '@slack/bolt';
 
 export type SlackRequestGuardOptions = {
@@ -9,37 +8,40 @@ export type SlackRequestGuardOptions = {
   onRefused?: (status: number, reason: string) => void;
 };
 
+/** A Slack payload as Bolt receives it: the parsed form fields, or the JSON body. */
+export type SlackPayload = Record<string, unknown>;
+
 /**
- * Reads and checks a POST to the events endpoint before Bolt sees it. Bolt reuses the body read
- * here (`req.rawBody`). Closes three gaps in Bolt's receiver:
+ * Reads and checks a POST to the events endpoint before Bolt sees it, and parses it once. It closes
+ * four gaps in Bolt's own receiver:
  * - a Content-Length over the limit is refused at once, not after waiting for a body that may never come;
  * - `ssl_check` must be signed too (Bolt answers it unsigned);
  * - a timestamp from the future is refused like a stale one (a replay window is both);
  * - a signed body that parses to something other than an object (`payload=null`) is refused with 400
  *   (Bolt's receiver would throw outside any handler, leaving the request hanging as an unhandled rejection).
- * Resolves true when Bolt should handle the request; false when it has been answered here.
+ * Resolves the payload when Bolt should handle the request; undefined when it has been answered here.
  */
-export async function guardSlackRequest(
+export async function readSlackRequest(
   req: IncomingMessage,
   res: ServerResponse,
   options: SlackRequestGuardOptions,
-): Promise<boolean> {
-  const refuse = (status: number, reason: string, close = false): false => {
+): Promise<SlackPayload | undefined> {
+  const refuse = (status: number, reason: string, close = false): undefined => {
     options.onRefused?.(status, reason);
     if (!res.headersSent) {
       res.writeHead(status, close ? { connection: 'close' } : {});
       res.end();
     }
-    return false;
+    return undefined;
   };
 
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > options.bodyLimit) {
     return refuse(413, 'declared body over the limit', true);
   }
-  let body: string;
+  let buffered: Awaited<ReturnType<typeof HTTPModuleFunctions.bufferIncomingMessage>>;
   try {
-    body = (await HTTPModuleFunctions.bufferIncomingMessage(req, options.bodyLimit)).rawBody.toString();
+    buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, options.bodyLimit);
   } catch (error) {
     if (isRawBodyError(error) && error.statusCode === 413) return refuse(413, 'body over the limit');
     return refuse(400, 'body could not be read');
@@ -47,13 +49,12 @@ export async function guardSlackRequest(
 
   const signed = verifySlackSignature(
     options.signingSecret,
-    body,
+    buffered.rawBody.toString(),
     req.headers['x-slack-signature'],
     req.headers['x-slack-request-timestamp'],
   );
   if (!signed) return refuse(401, 'signature missing or invalid');
-  if (!parsesToObject(body, req.headers['content-type'])) return refuse(400, 'body is not a Slack payload');
-  return true;
+  return parsePayload(buffered) ?? refuse(400, 'body is not a Slack payload');
 }
 
 const MAX_CLOCK_SKEW_SECONDS = 300;
@@ -78,18 +79,17 @@ export function verifySlackSignature(
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-/** Parses the body the way Bolt's receiver does; true only when that gives an object. */
-function parsesToObject(body: string, contentType: string | undefined): boolean {
+/** Bolt's own parse (form fields, a `payload` field, or JSON), done once; only an object is a payload. */
+function parsePayload(
+  buffered: Parameters<typeof HTTPModuleFunctions.parseHTTPRequestBody>[0],
+): SlackPayload | undefined {
   let value: unknown;
   try {
-    if (contentType === 'application/x-www-form-urlencoded') {
-      const fields = parseQuery(body);
-      value = typeof fields.payload === 'string' ? JSON.parse(fields.payload) : fields;
-    } else {
-      value = JSON.parse(body);
-    }
+    value = HTTPModuleFunctions.parseHTTPRequestBody(buffered);
   } catch {
-    return false;
+    return undefined;
   }
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as SlackPayload)
+    : undefined;
 }

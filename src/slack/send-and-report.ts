@@ -1,24 +1,29 @@
 import type { webApi } from '@slack/bolt';
+import { describeError } from '../describe/describe-error.ts';
 import type { OrderStatusRequest } from '../domain/order-status.ts';
-import { describeError } from '../errors/describe-error.ts';
+import type { Sealer } from '../domain/sealer.ts';
 import { DuplicateSendError } from '../errors/duplicate-send-error.ts';
 import { NotConfiguredError } from '../errors/not-configured-error.ts';
 import { StorageError } from '../errors/storage-error.ts';
 import type { Logger } from '../logger.ts';
+import type { TaskTracker } from '../services/background-tasks.ts';
 import type { OrderStatusService } from '../services/send-order-status.ts';
 import type { SendResult } from '../services/types.ts';
-import { type ActionPayloadSeal, encodeActionPayload } from './action-payload.ts';
+import { encodeActionPayload } from './action-payload.ts';
 import { type Delivery, deliverMessage } from './deliver-message.ts';
 import type { SlackMessage } from './messages/mrkdwn.ts';
-import { buildNotConfiguredMessage, buildStorageDownMessage } from './messages/notices.ts';
+import { buildErrorNotice } from './messages/notices.ts';
 import { buildSendResultMessage } from './messages/send-result.ts';
+import { SLACK_SURFACE } from './messages/slack-surface.ts';
 
-export type SendAndReportDeps = {
-  orderStatus: OrderStatusService;
+export type SendReporterDeps = {
+  orderStatus: Pick<OrderStatusService, 'sendOrderStatus'>;
   logger: Logger;
   trustedResponseOrigins: readonly string[];
   /** Seals Retry / Send again button values (they carry the customer's full number). */
-  actionSeal?: ActionPayloadSeal;
+  sealer: Sealer;
+  /** Sends run after the ack; SIGTERM waits for them. */
+  tasks: Pick<TaskTracker, 'run'>;
 };
 
 export type SendAndReportInput = {
@@ -32,13 +37,29 @@ export type SendAndReportInput = {
   force?: boolean;
 };
 
-/** Sends one update and posts its outcome: the flow every Slack entry point shares. */
-export async function sendAndReport(deps: SendAndReportDeps, input: SendAndReportInput): Promise<SendResult> {
+export type SendReporter = {
+  /** Sends one update after the ack and posts its outcome; the flow every Slack entry point shares. */
+  start(input: SendAndReportInput): void;
+};
+
+export function createSendReporter(deps: SendReporterDeps): SendReporter {
+  return {
+    start(input) {
+      deps.tasks.run(async () => {
+        await sendAndReport(deps, input);
+      });
+    },
+  };
+}
+
+/** Sends one update and posts its outcome. */
+export async function sendAndReport(deps: SendReporterDeps, input: SendAndReportInput): Promise<SendResult> {
   const delivery: Delivery = {
     client: input.client,
     logger: deps.logger,
     trustedResponseOrigins: deps.trustedResponseOrigins,
   };
+  const target = { userId: input.userId, channelId: input.channelId, responseUrl: input.responseUrl };
   let result: SendResult;
   try {
     result = await deps.orderStatus.sendOrderStatus({
@@ -49,34 +70,19 @@ export async function sendAndReport(deps: SendAndReportDeps, input: SendAndRepor
     });
   } catch (error) {
     // A bug, not a Kaleyra answer: the agent still hears that something went wrong (the error is logged once, by the caller).
-    await deliverMessage(
-      delivery,
-      {
-        userId: input.userId,
-        channelId: input.channelId,
-        responseUrl: input.responseUrl,
-        visibility: 'ephemeral',
-      },
-      buildSendResultMessage({
-        userId: input.userId,
-        update: input.request,
-        outcome: { ok: false, error: describeError(error) },
-      }),
-    );
+    const outcome = { ok: false as const, error: describeError(error, SLACK_SURFACE) };
+    const message = buildSendResultMessage({ userId: input.userId, update: input.request, outcome });
+    await deliverMessage(delivery, { ...target, visibility: 'ephemeral' }, message);
     throw error;
   }
-  const { message, visibility } = renderSendResult(result, input, deps.actionSeal);
-  const path = await deliverMessage(
-    delivery,
-    { userId: input.userId, channelId: input.channelId, responseUrl: input.responseUrl, visibility },
-    message,
-  );
+  const { message, visibility } = renderSendResult(result, input, deps.sealer);
+  const path = await deliverMessage(delivery, { ...target, visibility }, message);
   deps.logger.info(
     {
       workspace: input.workspaceId,
       user: input.userId,
       outcome: result.ok ? 'sent' : result.error.name,
-      code: result.ok ? 'WA202' : describeError(result.error).code,
+      code: result.ok ? 'WA202' : describeError(result.error, SLACK_SURFACE).code,
       messageId: result.ok ? result.messageId : undefined,
       postedVia: path ?? 'nowhere',
     },
@@ -89,52 +95,28 @@ export async function sendAndReport(deps: SendAndReportDeps, input: SendAndRepor
 export function renderSendResult(
   result: SendResult,
   input: Pick<SendAndReportInput, 'userId' | 'channelId' | 'request'>,
-  actionSeal?: ActionPayloadSeal,
+  sealer: Sealer,
 ): { message: SlackMessage; visibility: 'in_channel' | 'ephemeral' } {
   const update = result.update ?? input.request;
+  const { userId } = input;
   if (result.ok) {
-    return {
-      visibility: 'in_channel',
-      message: buildSendResultMessage({
-        userId: input.userId,
-        update,
-        outcome: { ok: true, messageId: result.messageId },
-      }),
-    };
+    const outcome = { ok: true as const, messageId: result.messageId };
+    return { visibility: 'in_channel', message: buildSendResultMessage({ userId, update, outcome }) };
   }
   const { error } = result;
-  if (error instanceof NotConfiguredError)
-    return { visibility: 'ephemeral', message: buildNotConfiguredMessage() };
-  if (error instanceof StorageError && error.reason === 'unavailable') {
-    return { visibility: 'ephemeral', message: buildStorageDownMessage() };
-  }
+  const resendable = result.update && encodeActionPayload(result.update, input.channelId, sealer);
   if (error instanceof DuplicateSendError) {
-    return {
-      visibility: 'ephemeral',
-      message: buildSendResultMessage({
-        userId: input.userId,
-        update,
-        outcome: {
-          ok: false,
-          duplicate: error.previous,
-          resendPayload: result.update ? encodeActionPayload(result.update, input.channelId, actionSeal) : '',
-        },
-      }),
-    };
+    const outcome = { ok: false as const, duplicate: error.previous, resendPayload: resendable ?? '' };
+    return { visibility: 'ephemeral', message: buildSendResultMessage({ userId, update, outcome }) };
   }
-  const description = describeError(error);
-  return {
-    visibility: 'in_channel',
-    message: buildSendResultMessage({
-      userId: input.userId,
-      update,
-      outcome: {
-        ok: false,
-        error: description,
-        ...(description.retryable && result.update
-          ? { retryPayload: encodeActionPayload(result.update, input.channelId, actionSeal) }
-          : {}),
-      },
-    }),
+  const description = describeError(error, SLACK_SURFACE);
+  const onlyTheAsker =
+    error instanceof NotConfiguredError || (error instanceof StorageError && error.reason === 'unavailable');
+  if (onlyTheAsker) return { visibility: 'ephemeral', message: buildErrorNotice(description) };
+  const outcome = {
+    ok: false as const,
+    error: description,
+    ...(description.retryable && resendable ? { retryPayload: resendable } : {}),
   };
+  return { visibility: 'in_channel', message: buildSendResultMessage({ userId, update, outcome }) };
 }

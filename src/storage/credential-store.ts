@@ -1,14 +1,16 @@
 import type Keyv from 'keyv';
 import * as v from 'valibot';
-import type { WorkspaceCredentials, WorkspaceSettings } from '../domain/workspace-settings.ts';
-import { PODS } from '../domain/workspace-settings.ts';
+import {
+  PODS,
+  type WorkspaceCredentials,
+  type WorkspaceSettings,
+  type WorkspaceSettingsChanges,
+} from '../domain/workspace-settings.ts';
 import { NotConfiguredError } from '../errors/not-configured-error.ts';
 import { StorageError } from '../errors/storage-error.ts';
 import { ValidationError } from '../errors/validation-error.ts';
 import type { Cipher } from './encryption.ts';
 import { listEntries } from './keyv-store.ts';
-
-export type WorkspaceSettingsChanges = Omit<WorkspaceSettings, 'apiKey'> & { apiKey?: string | undefined };
 
 export type CredentialStore = {
   get(workspaceId: string): Promise<WorkspaceCredentials | undefined>;

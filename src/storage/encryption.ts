@@ -10,6 +10,7 @@ import {
 } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Sealer } from '../domain/sealer.ts';
 import { StorageError } from '../errors/storage-error.ts';
 
 /** A KeyObject, so logging or inspecting a key never prints its bytes. */
@@ -120,6 +121,20 @@ export function createCipher(keys: EncryptionKeys): Cipher {
     },
     fingerprint(text) {
       return createHmac('sha256', fingerprintKey).update(text, 'utf8').digest('base64url');
+    },
+  };
+}
+
+/** A Sealer on the storage cipher: ENCRYPTION_KEY, old keys still readable during a rotation. */
+export function createSealer(cipher: Pick<Cipher, 'encrypt' | 'decrypt'>): Sealer {
+  return {
+    seal: (text, purpose) => cipher.encrypt(text, purpose),
+    open(sealed, purpose) {
+      try {
+        return cipher.decrypt(sealed, purpose);
+      } catch {
+        return undefined;
+      }
     },
   };
 }

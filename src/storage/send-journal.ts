@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { maskPhoneNumber } from '../domain/mask-phone.ts';
+import type { ResolvedOrderStatus } from '../domain/order-update.ts';
 import type { PreviousSend } from '../errors/duplicate-send-error.ts';
-import type { ResolvedOrderStatus } from '../services/types.ts';
 import type { Database } from './database.ts';
 import type { Cipher } from './encryption.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { ResolvedOrderStatus } from '../../src/domain/order-update.ts';
 import { buildOrderStatusPayload } from '../../src/kaleyra/build-payload.ts';
-import type { ResolvedOrderStatus } from '../../src/services/types.ts';
 
 // The reference's sample request body, verbatim except for its two placeholders.
 const SAMPLE_BODY = `{

@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { BODY_LIMIT_BYTES } from '../../src/app.ts';
 import { RETRY_ACTION, SEND_MODAL_CALLBACK } from '../../src/slack/ids.ts';
+import { BODY_LIMIT_BYTES } from '../../src/slack/receiver.ts';
 import { command, outcomeOf, useTestApp } from '../support/app-driver.ts';
 import {
   blockActionsBody,

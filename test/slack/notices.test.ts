@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { describeError } from '../../src/describe/describe-error.ts';
 import type { WorkspaceCredentials } from '../../src/domain/workspace-settings.ts';
+import { NotConfiguredError } from '../../src/errors/not-configured-error.ts';
+import { StorageError } from '../../src/errors/storage-error.ts';
 import {
-  buildNotConfiguredMessage,
+  buildErrorNotice,
   buildSendingNotice,
   buildSettingsSavedMessage,
-  buildStorageDownMessage,
 } from '../../src/slack/messages/notices.ts';
+import { SLACK_SURFACE } from '../../src/slack/messages/slack-surface.ts';
+
+const buildNotConfiguredMessage = () =>
+  buildErrorNotice(describeError(new NotConfiguredError('T1'), SLACK_SURFACE));
+const buildStorageDownMessage = () =>
+  buildErrorNotice(describeError(new StorageError('connection refused'), SLACK_SURFACE));
 
 describe('notices', () => {
   it('tells agents that an admin must configure the workspace', () => {

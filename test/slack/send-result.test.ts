@@ -1,7 +1,7 @@
 import type { ActionsBlock, Button } from '@slack/types';
 import { describe, expect, it } from 'vitest';
-import type { ErrorDescription } from '../../src/errors/error-description.ts';
-import type { ResolvedOrderStatus } from '../../src/services/types.ts';
+import type { ErrorDescription } from '../../src/describe/error-description.ts';
+import type { ResolvedOrderStatus } from '../../src/domain/order-update.ts';
 import { RESEND_ACTION, RETRY_ACTION } from '../../src/slack/ids.ts';
 import type { SlackMessage } from '../../src/slack/messages/mrkdwn.ts';
 import { buildSendResultMessage } from '../../src/slack/messages/send-result.ts';

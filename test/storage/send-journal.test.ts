@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ResolvedOrderStatus } from '../../src/services/types.ts';
+import type { ResolvedOrderStatus } from '../../src/domain/order-update.ts';
 import { type Database, openDatabase } from '../../src/storage/database.ts';
 import { createCipher, parseEncryptionKeys } from '../../src/storage/encryption.ts';
 import { migrate } from '../../src/storage/migrations.ts';

@@ -1,17 +1,19 @@
-import { maskPhoneNumber } from '../../domain/mask-phone.ts';
-import { isOrderStatus, normaliseStatus, STATUS_LABELS } from '../../domain/order-status.ts';
+import type { ErrorDescription } from '../../describe/error-description.ts';
 import { maskApiKey, type WorkspaceSettings } from '../../domain/workspace-settings.ts';
 import { SLASH_COMMAND } from '../ids.ts';
 import { POD_LABELS } from '../views/config-modal.ts';
+import { describeUpdate, type SendResultUpdate } from './describe-update.ts';
 import { escapeCode, escapeMrkdwn, formatActor, type SlackMessage, truncate } from './mrkdwn.ts';
-import type { SendResultUpdate } from './send-result.ts';
 
-/** The workspace has no Kaleyra account yet; only an admin can fix that. */
-export function buildNotConfiguredMessage(): SlackMessage {
-  const text =
-    `Nothing was sent: this workspace has no Kaleyra account set up yet (NOT_CONFIGURED). ` +
-    `A workspace admin needs to run \`${SLASH_COMMAND} config\` once.`;
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:gear: ${text}` } }] };
+/**
+ * A problem only the asker can act on (not configured, database down…), shown privately: the
+ * description's code, what happened and what to do. Built for Slack (SLACK_SURFACE), so its text is
+ * already mrkdwn.
+ */
+export function buildErrorNotice(description: ErrorDescription): SlackMessage {
+  const icon = description.code === 'NOT_CONFIGURED' ? ':gear:' : ':warning:';
+  const text = `${description.summary} (${description.code}) ${description.nextStep}`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `${icon} ${text}` } }] };
 }
 
 /** Confirmation for the admin who saved the settings. The key is shown masked, never in full. */
@@ -48,22 +50,9 @@ export function buildSettingsSavedMessage(
 
 /** The interim note while Kaleyra answers; the outcome follows as its own message (or replaces this one). */
 export function buildSendingNotice(update: SendResultUpdate): SlackMessage {
-  const status = update.status ? normaliseStatus(update.status) : '';
-  const label = isOrderStatus(status) ? STATUS_LABELS[status] : 'the update';
-  const parts = [`Sending *${label}*`];
-  if (update.referenceId) parts.push(`for order \`${escapeCode(truncate(update.referenceId, 60))}\``);
-  if (update.to) parts.push(`to ${maskPhoneNumber(update.to)}`);
-  const text = `${parts.join(' ')}…`;
+  const text = `Sending ${describeUpdate(update)}…`;
   return {
     text,
     blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: `:outbox_tray: ${text}` }] }],
   };
-}
-
-/** The database is unreachable: nothing was sent, and saying "not configured" would be a lie. */
-export function buildStorageDownMessage(): SlackMessage {
-  const text =
-    'Nothing was sent: the app cannot reach its database right now (STORAGE_UNAVAILABLE). ' +
-    'Try again in a few minutes; if it keeps happening, tell whoever runs the orderstatus app.';
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: ${text}` } }] };
 }

@@ -1,35 +1,21 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
+import { describePreviousSend } from '../../describe/describe-error.ts';
+import type { ErrorDescription } from '../../describe/error-description.ts';
 import { maskPhoneNumber } from '../../domain/mask-phone.ts';
-import { isOrderStatus, normaliseStatus, STATUS_LABELS } from '../../domain/order-status.ts';
 import type { PreviousSend } from '../../errors/duplicate-send-error.ts';
-import type { ErrorDescription } from '../../errors/error-description.ts';
-import type { ResolvedOrderStatus } from '../../services/types.ts';
 import { RESEND_ACTION, RESULT_ACTIONS_BLOCK, RETRY_ACTION } from '../ids.ts';
+import { describeUpdate, type SendResultUpdate, withDescription } from './describe-update.ts';
 import {
   escapeCode,
-  escapeMrkdwn,
   formatActor,
   formatSlackDate,
-  quote,
   SLACK_LIMITS,
   type SlackMessage,
   truncate,
 } from './mrkdwn.ts';
+import { SLACK_SURFACE } from './slack-surface.ts';
 
-/**
- * The update as far as it is known. A failure can come before every field was valid, so each field
- * may be missing or hold whatever the agent typed.
- */
-export type SendResultUpdate =
-  | ResolvedOrderStatus
-  | {
-      to?: string | undefined;
-      referenceId?: string | undefined;
-      status?: string | undefined;
-      description?: string | undefined;
-      templateName?: string | undefined;
-      languageCode?: string | undefined;
-    };
+export type { SendResultUpdate } from './describe-update.ts';
 
 export type SendOutcome =
   | { ok: true; messageId: string }
@@ -47,7 +33,6 @@ export type SendResultInput = {
 
 // Kaleyra's and Slack's ids are short; a longer one is not worth a 3000-character section.
 const ID_MAX = 100;
-const DESCRIPTION_SHOWN_MAX = 500;
 
 /**
  * The one message that tells the channel how a send ended. `text` is the notification fallback and
@@ -84,8 +69,9 @@ function buildFailure(
 ): SlackMessage {
   const { update } = input;
   const code = plainCode(error.code);
-  const summary = escapeMrkdwn(truncate(error.summary, 1000));
-  const nextStep = escapeMrkdwn(truncate(error.nextStep, 1000));
+  // Descriptions are built for Slack (SLACK_SURFACE): already mrkdwn, outside text already escaped.
+  const summary = truncate(error.summary, 1000);
+  const nextStep = truncate(error.nextStep, 1000);
   const blocks: KnownBlock[] = [
     {
       type: 'header',
@@ -127,23 +113,10 @@ function buildFailure(
 function buildDuplicate(input: SendResultInput, previous: PreviousSend, resendPayload: string): SlackMessage {
   const { update } = input;
   const when = formatSlackDate(previous.at);
-  const by = formatActor(previous.by);
   const id = previous.messageId ? escapeCode(truncate(previous.messageId, ID_MAX)) : undefined;
   const customer = update.to ? maskPhoneNumber(update.to) : 'the customer';
 
-  let what: string;
-  switch (previous.state) {
-    case 'sent':
-      what = `The same update already went out ${when}, sent by ${by}${id ? ` (message_id \`${id}\`)` : ''}.`;
-      break;
-    case 'in_flight':
-      what = `The same update is being sent right now: ${by} started it ${when}.`;
-      break;
-    default:
-      what =
-        `The same update was sent ${when} by ${by}, but Kaleyra did not confirm it: it may have been delivered.` +
-        (id ? ` Its message_id was \`${id}\`.` : '');
-  }
+  const what = describePreviousSend(previous, SLACK_SURFACE);
 
   const blocks: KnownBlock[] = [
     {
@@ -189,25 +162,6 @@ function buildDuplicate(input: SendResultInput, previous: PreviousSend, resendPa
     text: `:hourglass: Not sent — DUPLICATE: the same update went out ${when}${id ? ` (message_id: ${id})` : ''}.`,
     blocks,
   };
-}
-
-/** "*Shipped* for order `395001` to +91 •••• 3210", skipping what is unknown. */
-function describeUpdate(update: SendResultUpdate): string {
-  const parts: string[] = [];
-  parts.push(update.status ? `*${statusLabel(update.status)}*` : 'an order-status update');
-  if (update.referenceId) parts.push(`for order \`${escapeCode(truncate(update.referenceId, 60))}\``);
-  if (update.to) parts.push(`to ${maskPhoneNumber(update.to)}`);
-  return parts.join(' ');
-}
-
-function statusLabel(status: string): string {
-  const normalised = normaliseStatus(status);
-  return isOrderStatus(normalised) ? STATUS_LABELS[normalised] : escapeMrkdwn(truncate(status, 40));
-}
-
-function withDescription(line: string, update: SendResultUpdate): string {
-  if (!update.description) return line;
-  return `${line}\n${quote(escapeMrkdwn(truncate(update.description, DESCRIPTION_SHOWN_MAX)))}`;
 }
 
 function contextLine(update: SendResultUpdate, first: string): string {

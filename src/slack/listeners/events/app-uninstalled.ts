@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
-import { resolveWorkspaceId } from '../../workspace-id.ts';
-import type { ListenerContext } from '../context.ts';
+import type { Logger } from '../../../logger.ts';
+import type { CredentialStore } from '../../../storage/credential-store.ts';
+import { workspaceOf } from '../../workspace-of.ts';
 
 type Args = SlackEventMiddlewareArgs<'app_uninstalled' | 'tokens_revoked'> & AllMiddlewareArgs;
 
@@ -8,13 +9,16 @@ type Args = SlackEventMiddlewareArgs<'app_uninstalled' | 'tokens_revoked'> & All
  * Uninstalling removes the workspace's tokens and its Kaleyra credentials: nothing of a workspace
  * that left stays usable. A token revocation only removes the tokens.
  */
-export function createAppUninstalled(ctx: ListenerContext) {
-  return async ({ event, body }: Args) => {
-    const workspaceId = resolveWorkspaceId(body);
+export function createAppUninstalled(deps: {
+  installations: { deleteWorkspace(workspaceId: string): Promise<void> };
+  credentials: Pick<CredentialStore, 'delete'>;
+  logger: Logger;
+}) {
+  return async ({ event, context }: Args) => {
+    const workspaceId = workspaceOf(context);
     if (!workspaceId) return;
-    const enterpriseInstall = (body as { is_enterprise_install?: boolean }).is_enterprise_install === true;
-    await ctx.services.deleteInstallation?.(workspaceId, enterpriseInstall);
-    if (event.type === 'app_uninstalled') await ctx.services.credentials.delete(workspaceId);
-    ctx.logger.info({ workspace: workspaceId, event: event.type }, 'removed the workspace’s stored data');
+    await deps.installations.deleteWorkspace(workspaceId);
+    if (event.type === 'app_uninstalled') await deps.credentials.delete(workspaceId);
+    deps.logger.info({ workspace: workspaceId, event: event.type }, 'removed the workspace’s stored data');
   };
 }

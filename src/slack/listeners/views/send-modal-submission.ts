@@ -1,37 +1,28 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { validateOrderStatus } from '../../../domain/order-status.ts';
 import { readSendModalValues } from '../../ids.ts';
-import { sendAndReport } from '../../send-and-report.ts';
+import type { SendReporter } from '../../send-and-report.ts';
 import { buildSendModalErrors, readSendModalMetadata } from '../../views/send-modal.ts';
-import { resolveWorkspaceId } from '../../workspace-id.ts';
-import type { ListenerContext } from '../context.ts';
+import { workspaceOf } from '../../workspace-of.ts';
 
 type Args = SlackViewMiddlewareArgs & AllMiddlewareArgs;
 
 /** The send modal's submit: field errors back into the modal, or close it and send. */
-export function createSendModalSubmission(ctx: ListenerContext) {
-  return async ({ ack, body, view, client }: Args) => {
+export function createSendModalSubmission(reporter: SendReporter) {
+  return async ({ ack, body, view, client, context }: Args) => {
     const result = validateOrderStatus(readSendModalValues(view));
-    if (!result.ok) {
-      await ack(buildSendModalErrors(result.issues));
-      return;
-    }
-    const workspaceId = resolveWorkspaceId(body);
-    if (!workspaceId) {
-      await ack();
-      return;
-    }
+    if (!result.ok) return ack(buildSendModalErrors(result.issues));
     await ack();
+    const workspaceId = workspaceOf(context);
+    if (!workspaceId) return;
     const { channelId, responseUrl } = readSendModalMetadata(view.private_metadata);
-    ctx.services.tasks.run(async () => {
-      await sendAndReport(ctx.send, {
-        client,
-        workspaceId,
-        userId: body.user.id,
-        channelId,
-        responseUrl,
-        request: result.value,
-      });
+    reporter.start({
+      client,
+      workspaceId,
+      userId: body.user.id,
+      channelId,
+      responseUrl,
+      request: result.value,
     });
   };
 }

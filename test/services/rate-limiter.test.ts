@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkspaceCredentials } from '../../src/domain/workspace-settings.ts';
 import { StorageError } from '../../src/errors/storage-error.ts';
 import { createKaleyraClient } from '../../src/kaleyra/client.ts';
-import { createSendRateLimiter } from '../../src/kaleyra/rate-limiter.ts';
+import { createSendRateLimiter } from '../../src/services/rate-limiter.ts';
 import { createOrderStatusService } from '../../src/services/send-order-status.ts';
 import { type Database, openDatabase } from '../../src/storage/database.ts';
 import { migrate } from '../../src/storage/migrations.ts';

@@ -1,4 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Route } from './router.ts';
+
+export const HEALTH_PATH = '/healthz';
 
 export type HealthState = 'starting' | 'ready' | 'draining';
 
@@ -59,8 +62,10 @@ export function createHealth(
     res.end(JSON.stringify({ status: 'ok', database: up ? 'up' : 'down' }));
   }
 
+  const route: Route = { method: ['GET', 'HEAD'], path: HEALTH_PATH, handle };
   return {
-    handle,
+    /** `/healthz`, served by the router from the moment the process listens. */
+    route,
     setState(next: HealthState) {
       state = next;
     },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { describeKaleyraError } from '../../src/kaleyra/describe-kaleyra-error.ts';
+import { describeKaleyraError } from '../../src/describe/describe-kaleyra-error.ts';
 import { KaleyraError } from '../../src/kaleyra/kaleyra-error.ts';
+import { SLACK_SURFACE } from '../../src/slack/messages/slack-surface.ts';
 
 type Fields = ConstructorParameters<typeof KaleyraError>[0];
 
@@ -90,7 +91,7 @@ const CASES: Array<[label: string, fields: Fields, mentions: RegExp, retryable: 
 
 describe('describeKaleyraError', () => {
   it.each(CASES)('%s: names the code, the cause and a next step', (_label, fields, mentions, retryable) => {
-    const description = describeKaleyraError(new KaleyraError(fields));
+    const description = describeKaleyraError(new KaleyraError(fields), SLACK_SURFACE);
     expect(description.code).toBe(fields.code);
     expect(description.summary.length).toBeGreaterThan(10);
     expect(description.nextStep.length).toBeGreaterThan(10);
@@ -100,7 +101,7 @@ describe('describeKaleyraError', () => {
 
   it('gives every case its own text', () => {
     const texts = CASES.map(([, fields]) => {
-      const { summary, nextStep } = describeKaleyraError(new KaleyraError(fields));
+      const { summary, nextStep } = describeKaleyraError(new KaleyraError(fields), SLACK_SURFACE);
       return `${summary} ${nextStep}`;
     });
     expect(new Set(texts).size).toBe(CASES.length);
@@ -109,9 +110,11 @@ describe('describeKaleyraError', () => {
   it('tells the two WA-401s apart by error key, and by message when the key is missing', () => {
     const account = describeKaleyraError(
       new KaleyraError({ code: 'WA-401', errorKey: 'account', outcome: 'rejected' }),
+      SLACK_SURFACE,
     );
     const version = describeKaleyraError(
       new KaleyraError({ code: 'WA-401', errorKey: 'phone_number', outcome: 'rejected' }),
+      SLACK_SURFACE,
     );
     const byMessage = describeKaleyraError(
       new KaleyraError({
@@ -119,6 +122,7 @@ describe('describeKaleyraError', () => {
         kaleyraMessage: 'associated with different Version of our WA API',
         outcome: 'rejected',
       }),
+      SLACK_SURFACE,
     );
     expect(account.summary).not.toBe(version.summary);
     expect(byMessage).toEqual(version);
@@ -132,10 +136,12 @@ describe('describeKaleyraError', () => {
         kaleyraMessage: 'x'.repeat(1000),
         outcome: 'rejected',
       }),
+      SLACK_SURFACE,
     );
     expect(long.summary.length).toBeLessThan(260);
     const silent = describeKaleyraError(
       new KaleyraError({ code: 'X2', httpStatus: 503, outcome: 'rejected' }),
+      SLACK_SURFACE,
     );
     expect(silent.summary).toContain('without saying why');
     expect(silent.retryable).toBe(true);
@@ -143,7 +149,7 @@ describe('describeKaleyraError', () => {
 
   it('keeps every sentence short enough for Slack and a terminal line', () => {
     for (const [, fields] of CASES) {
-      const { summary, nextStep } = describeKaleyraError(new KaleyraError(fields));
+      const { summary, nextStep } = describeKaleyraError(new KaleyraError(fields), SLACK_SURFACE);
       expect(summary.length).toBeLessThanOrEqual(130);
       expect(nextStep.length).toBeLessThanOrEqual(130);
     }

@@ -1,0 +1,84 @@
+import { DuplicateSendError, type PreviousSend } from '../errors/duplicate-send-error.ts';
+import { NotConfiguredError } from '../errors/not-configured-error.ts';
+import { StorageError } from '../errors/storage-error.ts';
+import { ValidationError } from '../errors/validation-error.ts';
+import { KaleyraError } from '../kaleyra/kaleyra-error.ts';
+import { describeKaleyraError } from './describe-kaleyra-error.ts';
+import type { ErrorDescription } from './error-description.ts';
+import type { Surface } from './surface.ts';
+
+const TELL_OPERATOR = 'if it keeps failing, tell whoever runs orderstatus.';
+
+/**
+ * The one place that turns a failure into what the agent, admin or CLI user reads. Each edge passes
+ * its Surface and renders the description its own way; the words are the same everywhere.
+ */
+export function describeError(error: unknown, surface: Surface): ErrorDescription {
+  if (error instanceof KaleyraError) return describeKaleyraError(error, surface);
+  if (error instanceof NotConfiguredError) {
+    return {
+      code: 'NOT_CONFIGURED',
+      summary: `${surface.workspace(error.workspaceId)} has no Kaleyra credentials yet, so nothing was sent.`,
+      nextStep: surface.adminStep('enter the Kaleyra SID and API key', error.workspaceId),
+      retryable: false,
+    };
+  }
+  if (error instanceof ValidationError) {
+    return {
+      code: 'INVALID_INPUT',
+      summary: `The update was not sent: ${surface.text(Object.values(error.issues).join(' '))}`,
+      nextStep: 'Correct the fields and send again.',
+      retryable: false,
+    };
+  }
+  if (error instanceof StorageError) return describeStorageError(error, surface);
+  if (error instanceof DuplicateSendError) {
+    return {
+      code: 'DUPLICATE',
+      summary: `${describePreviousSend(error.previous, surface)} It was not sent again.`,
+      nextStep: 'Send it again deliberately only if the customer really needs a second message.',
+      retryable: false,
+    };
+  }
+  return {
+    code: 'INTERNAL',
+    summary: 'Something went wrong inside orderstatus; the update may not have been sent.',
+    nextStep: `Try again; ${TELL_OPERATOR}`,
+    retryable: false,
+  };
+}
+
+function describeStorageError(error: StorageError, surface: Surface): ErrorDescription {
+  if (error.reason === 'unreadable') {
+    return {
+      code: 'CREDENTIALS_UNREADABLE',
+      summary: 'The saved Kaleyra settings of this workspace cannot be read back, so nothing was sent.',
+      nextStep: `${surface.adminStep('enter them again')} If every workspace is affected, check ENCRYPTION_KEY.`,
+      retryable: false,
+    };
+  }
+  return {
+    code: 'STORAGE_UNAVAILABLE',
+    summary: 'orderstatus cannot reach its database right now, so nothing was sent.',
+    nextStep: `Try again in a minute; ${TELL_OPERATOR}`,
+    retryable: true,
+  };
+}
+
+/** What happened to the earlier send that the duplicate guard found: when, by whom, its message_id. */
+export function describePreviousSend(previous: PreviousSend, surface: Surface): string {
+  const when = surface.time(previous.at);
+  const by = surface.actor(previous.by);
+  const id = previous.messageId === undefined ? undefined : surface.literal(previous.messageId);
+  switch (previous.state) {
+    case 'sent':
+      return `The same update already went out ${when}, sent by ${by}${id ? ` (message_id ${id})` : ''}.`;
+    case 'in_flight':
+      return `The same update is being sent right now: ${by} started it ${when}.`;
+    default:
+      return (
+        `The same update was sent ${when} by ${by}, but Kaleyra did not confirm it: it may have been delivered.` +
+        (id ? ` Its message_id was ${id}.` : '')
+      );
+  }
+}

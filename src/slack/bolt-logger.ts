@@ -1,0 +1,44 @@
+import { type Logger as SlackLogger, LogLevel as SlackLogLevel } from '@slack/bolt';
+import type { Logger } from '../logger.ts';
+
+const BOLT_LEVELS: Record<string, SlackLogLevel> = {
+  debug: SlackLogLevel.DEBUG,
+  info: SlackLogLevel.INFO,
+  warn: SlackLogLevel.WARN,
+  error: SlackLogLevel.ERROR,
+};
+
+/** Bolt's logger interface over pino, so Bolt's messages are structured and scrubbed like ours. */
+export function toBoltLogger(logger: Logger): SlackLogger {
+  const child = logger.child({ component: 'bolt' });
+  const write =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...msg: unknown[]) => {
+      // Bolt and the Web API client log a lot at debug: build nothing for a level that is off.
+      if (!child.isLevelEnabled(level)) return;
+      const error = msg.find((part) => part instanceof Error);
+      const text = msg
+        .filter((part) => !(part instanceof Error))
+        .map((part) => (typeof part === 'string' ? part : safeJson(part)))
+        .join(' ');
+      if (error) child[level]({ err: error }, text);
+      else child[level](text);
+    };
+  return {
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    setLevel: () => {},
+    getLevel: () => BOLT_LEVELS[child.level] ?? SlackLogLevel.INFO,
+    setName: () => {},
+  };
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,92 @@
+import { App, type Authorize, type InstallationStore, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import type { SlackConfig } from '../config.ts';
+import type { Route } from '../http/router.ts';
+import { toBoltLogger } from './bolt-logger.ts';
+import { createOAuth } from './oauth.ts';
+import { createSlackReceiver } from './receiver.ts';
+import { registerListeners, type SlackListenerDeps } from './register-listeners.ts';
+
+/**
+ * Slack Web API calls are retried only where Slack says to: a 429 with Retry-After (the client has
+ * already waited that long when it asks). Anything else, such as a dropped connection, may have been
+ * delivered, and retrying it could post an outcome twice.
+ */
+const SLACK_RETRY_POLICY = {
+  retries: 3,
+  factor: 1,
+  minTimeout: 0,
+  maxTimeout: 0,
+  onFailedAttempt: (error: Error) => {
+    if (!/rate limit was exceeded/i.test(error.message)) throw error;
+  },
+};
+
+export type SlackApp = {
+  app: App;
+  /** The HTTP paths Slack calls (events, OAuth); none in Socket Mode. */
+  routes: Route[];
+  /** The Socket Mode connection to start and stop, when configured. */
+  socketMode: Pick<Receiver, 'start' | 'stop'> | undefined;
+};
+
+/** The Bolt app: its transport (our HTTP receiver or Socket Mode), its authorization, its listeners. */
+export function createSlackApp(
+  slack: SlackConfig,
+  deps: SlackListenerDeps & { installationStore: InstallationStore },
+): SlackApp {
+  const { logger } = deps;
+  const boltLogger = toBoltLogger(logger);
+  const routes: Route[] = [];
+  let authorize: Authorize<boolean>;
+  if (slack.auth.mode === 'oauth') {
+    const oauth = createOAuth({
+      ...slack.auth,
+      installationStore: deps.installationStore,
+      apiUrl: slack.apiUrl,
+      logger,
+    });
+    authorize = oauth.authorize;
+    routes.push(...oauth.routes);
+  } else {
+    // Answered here, so no `auth.test` round trip sits in front of an ack.
+    const { botToken } = slack.auth;
+    authorize = async () => ({ botToken });
+  }
+
+  let receiver: Receiver;
+  let socketMode: SlackApp['socketMode'];
+  if (slack.transport.kind === 'http') {
+    const http = createSlackReceiver({ signingSecret: slack.transport.signingSecret, logger });
+    routes.push(http.route);
+    receiver = http;
+  } else {
+    receiver = socketMode = new SocketModeReceiver({
+      appToken: slack.transport.appToken,
+      logger: boltLogger,
+      // apps.connections.open goes to the configured Slack API base too.
+      installerOptions: { clientOptions: { slackApiUrl: slack.apiUrl } },
+    });
+  }
+
+  const app = new App({
+    receiver,
+    authorize,
+    logger: boltLogger,
+    // No listener keeps conversation state; Bolt's default in-memory store would look it up (and build
+    // a "Conversation not found" Error) on every request.
+    convoStore: false,
+    clientOptions: {
+      slackApiUrl: slack.apiUrl,
+      logger: boltLogger,
+      retryConfig: SLACK_RETRY_POLICY,
+      // A Web API call that hangs must not hold a send's outcome (or a drain) hostage.
+      timeout: 10_000,
+    },
+  });
+  app.error(async (error) => {
+    // The one place an unexpected listener error is logged.
+    logger.error({ err: error }, 'unhandled error in a Slack listener');
+  });
+  registerListeners(app, deps);
+  return { app, routes, socketMode };
+}

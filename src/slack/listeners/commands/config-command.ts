@@ -1,0 +1,48 @@
+import { describeError } from '../../../describe/describe-error.ts';
+import { StorageError } from '../../../errors/storage-error.ts';
+import type { CredentialStore } from '../../../storage/credential-store.ts';
+import { isWorkspaceAdmin } from '../../admin.ts';
+import { SLASH_COMMAND } from '../../ids.ts';
+import { buildErrorNotice } from '../../messages/notices.ts';
+import { SLACK_SURFACE } from '../../messages/slack-surface.ts';
+import { buildConfigModal, buildNotAdminMessage } from '../../views/config-modal.ts';
+import { type ModalDeps, openModalOrTell } from './open-modal.ts';
+import type { SubcommandHandlers } from './orderstatus-command.ts';
+
+/** `/orderstatus config`: the settings modal, for workspace admins and owners only (checked server-side). */
+export function createConfigCommand(
+  deps: ModalDeps & { credentials: Pick<CredentialStore, 'get'> },
+): SubcommandHandlers['config'] {
+  return async (args, _parsed, workspaceId) => {
+    const { ack, respond, client, command } = args;
+    await ack();
+    let admin: boolean;
+    let current: Awaited<ReturnType<CredentialStore['get']>>;
+    try {
+      [admin, current] = await Promise.all([
+        isWorkspaceAdmin(client, command.user_id),
+        deps.credentials.get(workspaceId),
+      ]);
+    } catch (error) {
+      if (error instanceof StorageError) {
+        await respond({
+          response_type: 'ephemeral',
+          ...buildErrorNotice(describeError(error, SLACK_SURFACE)),
+        });
+        return;
+      }
+      deps.logger.warn({ err: error }, 'could not check whether the user is an admin');
+      await respond({
+        response_type: 'ephemeral',
+        text: 'Could not check your Slack role just now, so the settings were not opened. Try again in a minute.',
+      });
+      return;
+    }
+    if (!admin) {
+      await respond({ response_type: 'ephemeral', ...buildNotAdminMessage() });
+      return;
+    }
+    const view = buildConfigModal(current ? { current } : {});
+    await openModalOrTell(deps, args, { what: 'the settings', again: `${SLASH_COMMAND} config` }, view);
+  };
+}

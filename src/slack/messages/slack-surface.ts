@@ -1,0 +1,16 @@
+import type { Surface } from '../../describe/surface.ts';
+import { SLASH_COMMAND } from '../ids.ts';
+import { escapeCode, escapeMrkdwn, formatActor, formatSlackDate, truncate } from './mrkdwn.ts';
+
+// Kaleyra's and Slack's ids are short; a longer one is not worth a 3000-character section.
+const LITERAL_MAX = 100;
+
+/** Descriptions as Slack shows them: mrkdwn, outside text escaped, times in each reader's time zone. */
+export const SLACK_SURFACE: Surface = {
+  workspace: () => 'This workspace',
+  adminStep: (action) => `Ask a workspace admin to ${action} with \`${SLASH_COMMAND} config\`.`,
+  time: formatSlackDate,
+  actor: formatActor,
+  literal: (text) => `\`${escapeCode(truncate(text, LITERAL_MAX))}\``,
+  text: escapeMrkdwn,
+};

@@ -1,0 +1,66 @@
+import type { App, BlockButtonAction } from '@slack/bolt';
+import type { Sealer } from '../domain/sealer.ts';
+import type { Logger } from '../logger.ts';
+import type { TaskTracker } from '../services/background-tasks.ts';
+import type { OrderStatusService } from '../services/send-order-status.ts';
+import type { CredentialStore } from '../storage/credential-store.ts';
+import {
+  CONFIG_MODAL_CALLBACK,
+  RESEND_ACTION,
+  RETRY_ACTION,
+  SEND_MODAL_CALLBACK,
+  SLASH_COMMAND,
+} from './ids.ts';
+import { createResendAction } from './listeners/actions/send-again.ts';
+import { createConfigCommand } from './listeners/commands/config-command.ts';
+import { createFormCommand } from './listeners/commands/form-command.ts';
+import { helpCommand } from './listeners/commands/help-command.ts';
+import { createOrderStatusCommand } from './listeners/commands/orderstatus-command.ts';
+import { createSendCommand } from './listeners/commands/send-command.ts';
+import { createAppUninstalled } from './listeners/events/app-uninstalled.ts';
+import { createConfigModalSubmission } from './listeners/views/config-modal-submission.ts';
+import { createSendModalSubmission } from './listeners/views/send-modal-submission.ts';
+import { createSendReporter } from './send-and-report.ts';
+
+/** What the Slack listeners use, and nothing more. */
+export type SlackListenerDeps = {
+  logger: Logger;
+  /** The Slack API base; its origin is trusted for response_urls (local fakes, proxies). */
+  apiUrl: string;
+  orderStatus: Pick<OrderStatusService, 'sendOrderStatus'>;
+  credentials: Pick<CredentialStore, 'get' | 'update' | 'delete'>;
+  installations: { deleteWorkspace(workspaceId: string): Promise<void> };
+  sealer: Sealer;
+  tasks: Pick<TaskTracker, 'run'>;
+};
+
+/** The one place listeners are registered: one line per listener, each given only what it uses. */
+export function registerListeners(app: App, deps: SlackListenerDeps): void {
+  const { logger, credentials, sealer } = deps;
+  const trustedResponseOrigins = ['https://hooks.slack.com', new URL(deps.apiUrl).origin];
+  const reporter = createSendReporter({ ...deps, trustedResponseOrigins });
+  const modals = { logger, trustedResponseOrigins, credentials };
+
+  app.command(
+    SLASH_COMMAND,
+    createOrderStatusCommand({
+      help: helpCommand,
+      send: createSendCommand(reporter),
+      modal: createFormCommand(modals),
+      config: createConfigCommand(modals),
+    }),
+  );
+  app.view(SEND_MODAL_CALLBACK, createSendModalSubmission(reporter));
+  app.view(CONFIG_MODAL_CALLBACK, createConfigModalSubmission({ credentials, logger }));
+  app.action<BlockButtonAction>(
+    RETRY_ACTION,
+    createResendAction({ reporter, sealer, logger }, { force: false }),
+  );
+  app.action<BlockButtonAction>(
+    RESEND_ACTION,
+    createResendAction({ reporter, sealer, logger }, { force: true }),
+  );
+  const uninstalled = createAppUninstalled({ installations: deps.installations, credentials, logger });
+  app.event('app_uninstalled', uninstalled);
+  app.event('tokens_revoked', uninstalled);
+}
