@@ -1,10 +1,15 @@
-import ky, { isTimeoutError } from 'ky';
+import ky, { isHTTPError, isTimeoutError, type ResponsePromise } from 'ky';
 import * as v from 'valibot';
 import type { Pod } from '../domain/workspace-settings.ts';
 import type { OrderStatusPayload } from './build-payload.ts';
 import { KaleyraError } from './kaleyra-error.ts';
 import { resolveKaleyraBaseUrl } from './pods.ts';
-import { KaleyraAcceptedSchema, KaleyraFailureSchema, readErrorKey } from './response-schema.ts';
+import {
+  KaleyraFailureSchema,
+  type KaleyraSuccessBody,
+  KaleyraSuccessBodySchema,
+  readErrorKey,
+} from './response-schema.ts';
 
 export const DEFAULT_KALEYRA_TIMEOUT_MS = 15_000;
 // setTimeout's ceiling; ky refuses anything larger.
@@ -27,6 +32,7 @@ export type KaleyraClient = {
 };
 
 // Node/undici error codes raised before a single byte of the request could leave: DNS, connect, TLS.
+// ky's NetworkError says "the network failed", not when; only these codes say "nothing was sent".
 const NOTHING_SENT_CODES = new Set([
   'ERR_BAD_PORT',
   'ECONNREFUSED',
@@ -58,16 +64,19 @@ export function createKaleyraClient(options: KaleyraClientOptions = {}): Kaleyra
   }
   const baseUrlOverride = options.baseUrlOverride?.trim() || undefined;
   if (baseUrlOverride !== undefined) assertHttpUrl(baseUrlOverride);
-  const baseFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
 
   const http = ky.create({
     // A WhatsApp send is never repeated automatically: the customer must not get the same message twice.
     retry: 0,
-    // Kaleyra's error bodies carry the code; read them rather than letting ky throw.
-    throwHttpErrors: false,
+    // One budget for the whole exchange: answer, then the body read by `.json()` or into HTTPError.data.
+    totalTimeout: timeoutMs,
+    // The same value per attempt, so ky's 10 s default cannot cut in first, and a stalled error body is
+    // a TimeoutError (ky leaves `data` empty instead when the per-attempt timeout is the tighter one).
     timeout: timeoutMs,
-    // Following a redirect would turn the POST into a second request (a GET) to somewhere else.
+    // Following a redirect would turn the POST into a second request (a GET) to somewhere else; with
+    // 'manual' the 3xx is thrown as an HTTPError like any other non-2xx.
     redirect: 'manual',
+    ...(options.fetch !== undefined && { fetch: options.fetch }),
   });
 
   return {
@@ -76,75 +85,27 @@ export function createKaleyraClient(options: KaleyraClientOptions = {}): Kaleyra
       if (!/^[\x21-\x7e]+$/.test(account.apiKey)) {
         throw new TypeError('The Kaleyra API key has characters that cannot be sent in an HTTP header.');
       }
-      const url = buildMessagesUrl(account, baseUrlOverride);
-      // ky's timeout stops at the response headers; this one bounds the whole exchange, body included.
-      const deadline = new AbortController();
-      const timer = setTimeout(() => deadline.abort(), timeoutMs);
-      let fetchStarted = false;
+      let pending: ResponsePromise;
       try {
-        let response: Response;
-        try {
-          response = await http.post(url, {
-            json: payload,
-            headers: {
-              'api-key': account.apiKey,
-              'content-type': 'application/json',
-              accept: 'application/json',
-            },
-            signal: deadline.signal,
-            fetch: (input, init) => {
-              fetchStarted = true;
-              return baseFetch(input, init);
-            },
-          });
-        } catch (error) {
-          throw toTransportError(error, deadline.signal, fetchStarted);
-        }
-
-        let text: string;
-        try {
-          text = await readTextUntil(response, deadline.signal);
-        } catch (error) {
-          if (deadline.signal.aborted || isTimeoutError(error)) {
-            throw new KaleyraError({ code: 'TIMEOUT', httpStatus: response.status, outcome: 'unknown' });
-          }
-          // The status arrived but the body broke off: an answer we cannot read.
-          throw unreadableAnswer(response.status, errorCodeOf(error));
-        }
-        return interpretAnswer(response.status, text, account);
-      } finally {
-        clearTimeout(timer);
+        pending = http.post(buildMessagesUrl(account, baseUrlOverride), {
+          json: payload,
+          headers: { 'api-key': account.apiKey, accept: 'application/json' },
+        });
+      } catch (error) {
+        // ky builds the Request synchronously, before fetch is called: nothing left.
+        throw new KaleyraError({ code: 'NETWORK', outcome: 'rejected', cause: errorCodeOf(error) });
       }
+      // The status first (only a 202 counts, and a failure while reading the body reports it); ky's
+      // `.json()` on the same promise then reads the body within what is left of the budget.
+      let status: number;
+      try {
+        ({ status } = await pending);
+      } catch (error) {
+        throw toFailure(error, account);
+      }
+      return readAcceptance(pending, status, account);
     },
   };
-}
-
-// Races each chunk against the deadline ourselves: an aborted signal does not reliably reach a body
-// that is already being read, and a stalled body must not hold the send open.
-async function readTextUntil(response: Response, signal: AbortSignal): Promise<string> {
-  const body = response.body;
-  if (body === null) return '';
-  const reader = body.getReader();
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    for (;;) {
-      const chunk = await Promise.race([reader.read(), aborted]);
-      if (chunk.done) return text + decoder.decode();
-      text += decoder.decode(chunk.value, { stream: true });
-    }
-  } catch (error) {
-    void reader.cancel().catch(() => undefined);
-    throw error;
-  } finally {
-    if (onAbort) signal.removeEventListener('abort', onAbort);
-  }
 }
 
 /** `{base}/v2/{sid}/whatsapp/{businessNumber}/messages`, each segment encoded. */
@@ -171,27 +132,50 @@ function assertHttpUrl(value: string): void {
   }
 }
 
-function interpretAnswer(status: number, text: string, account: KaleyraAccount): { messageId: string } {
-  const body = parseJson(text);
-  const failure = v.safeParse(KaleyraFailureSchema, body);
-  const kaleyraMessage = failure.success ? redact(failure.output.message, account) : undefined;
+/** A 2xx arrived: its body (read and validated by ky within the same budget) decides. */
+async function readAcceptance(
+  pending: ResponsePromise,
+  status: number,
+  account: KaleyraAccount,
+): Promise<{ messageId: string }> {
+  let body: KaleyraSuccessBody;
+  try {
+    body = await pending.json(KaleyraSuccessBodySchema);
+  } catch (error) {
+    if (isTimeoutError(error)) {
+      throw new KaleyraError({ code: 'TIMEOUT', httpStatus: status, outcome: 'unknown' });
+    }
+    // Not JSON (SyntaxError), not Kaleyra's shape (SchemaValidationError) or a body that broke off.
+    throw unreadableAnswer(status, errorCodeOf(error));
+  }
+  if (status === 202 && body.messageId !== undefined) return { messageId: body.messageId };
+  // Kaleyra said "fine" without a message id: the message may or may not be on its way.
+  const kaleyraMessage = redact(body.message, account);
+  throw new KaleyraError({ code: 'BAD_RESPONSE', httpStatus: status, kaleyraMessage, outcome: 'unknown' });
+}
 
-  if (status >= 200 && status < 300) {
-    const accepted = v.safeParse(KaleyraAcceptedSchema, body);
-    if (status === 202 && accepted.success) return { messageId: accepted.output.data.message_id };
-    // Kaleyra said "fine" without a message id: the message may or may not be on its way.
-    throw new KaleyraError({ code: 'BAD_RESPONSE', httpStatus: status, kaleyraMessage, outcome: 'unknown' });
-  }
-  if (failure.success) {
-    throw new KaleyraError({
-      code: failure.output.code,
-      httpStatus: status,
-      kaleyraMessage,
-      errorKey: readErrorKey(failure.output),
-      outcome: 'rejected',
-    });
-  }
-  throw unreadableAnswer(status);
+/** What ky threw before a 2xx: a timeout, a non-2xx answer (HTTPError) or a network failure. */
+function toFailure(error: unknown, account: KaleyraAccount): KaleyraError {
+  if (isTimeoutError(error)) return new KaleyraError({ code: 'TIMEOUT', outcome: 'unknown' });
+  if (isHTTPError(error)) return readRefusal(error.response.status, error.data, account);
+  const code = errorCodeOf(error);
+  const outcome = code !== undefined && NOTHING_SENT_CODES.has(code) ? 'rejected' : 'unknown';
+  // Only the bare code travels on: ky's and undici's errors carry the URL (with the SID) and headers.
+  return new KaleyraError({ code: 'NETWORK', outcome, cause: code });
+}
+
+function readRefusal(status: number, data: unknown, account: KaleyraAccount): KaleyraError {
+  // ky parses `data` only under a JSON content type; Kaleyra's code counts whatever type it is sent
+  // as (as on the 2xx path, where `.json()` parses regardless).
+  const failure = v.safeParse(KaleyraFailureSchema, typeof data === 'string' ? parseJson(data) : data);
+  if (!failure.success) return unreadableAnswer(status);
+  return new KaleyraError({
+    code: failure.output.code,
+    httpStatus: status,
+    kaleyraMessage: redact(failure.output.message, account),
+    errorKey: readErrorKey(failure.output),
+    outcome: 'rejected',
+  });
 }
 
 // A 3xx/4xx means the request was turned away before it was handled; a 5xx (a proxy's error page
@@ -199,16 +183,6 @@ function interpretAnswer(status: number, text: string, account: KaleyraAccount):
 function unreadableAnswer(status: number, cause?: string): KaleyraError {
   const outcome = status >= 300 && status < 500 ? 'rejected' : 'unknown';
   return new KaleyraError({ code: 'BAD_RESPONSE', httpStatus: status, outcome, cause });
-}
-
-function toTransportError(error: unknown, deadline: AbortSignal, fetchStarted: boolean): KaleyraError {
-  if (deadline.aborted || isTimeoutError(error)) {
-    return new KaleyraError({ code: 'TIMEOUT', outcome: 'unknown' });
-  }
-  const code = errorCodeOf(error);
-  const nothingSent = !fetchStarted || (code !== undefined && NOTHING_SENT_CODES.has(code));
-  // Only the bare code travels on: ky's and undici's errors carry the URL (with the SID) and headers.
-  return new KaleyraError({ code: 'NETWORK', outcome: nothingSent ? 'rejected' : 'unknown', cause: code });
 }
 
 /** The first Node-style `code` (`ECONNREFUSED`, `UND_ERR_SOCKET`…) along the cause chain. */

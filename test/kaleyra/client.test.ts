@@ -373,3 +373,114 @@ describe('Kaleyra base URL', () => {
     expect(() => createKaleyraClient({ timeoutMs: 0 })).toThrow(RangeError);
   });
 });
+
+// What ky now does for us (one total budget, bounded error bodies, `.json(schema)`), pinned so a ky
+// upgrade or option change that alters it fails here.
+describe('sendOrderStatus on ky: budgets, error bodies, odd answers', () => {
+  it('spends one budget on the whole exchange: headers at 200 ms and body at 400 ms is a TIMEOUT at 300', async () => {
+    await withRawServer(
+      (res) => {
+        setTimeout(() => {
+          res.writeHead(202, { 'content-type': 'application/json' });
+          res.flushHeaders();
+        }, 200);
+        setTimeout(() => res.end(KALEYRA_RESPONSES.wa202.body), 400);
+      },
+      async (url) => {
+        const kaleyra = createKaleyraClient({ baseUrlOverride: url, timeoutMs: 300 });
+        const started = performance.now();
+        const error = await sendExpectingError(() => kaleyra.sendOrderStatus(account, payload));
+        const elapsed = performance.now() - started;
+        expect(error).toMatchObject({ code: 'TIMEOUT', httpStatus: 202, outcome: 'unknown' });
+        expect(elapsed).toBeGreaterThanOrEqual(280);
+        expect(elapsed).toBeLessThan(2_000);
+      },
+    );
+  });
+
+  it('bounds an error body too: a 401 whose body stalls is a TIMEOUT, outcome unknown', async () => {
+    await withRawServer(
+      (res) => {
+        res.writeHead(401, { 'content-type': 'application/json' });
+        res.write('{"code":"RBC001",');
+      },
+      async (url) => {
+        const kaleyra = createKaleyraClient({ baseUrlOverride: url, timeoutMs: 300 });
+        const started = performance.now();
+        const error = await sendExpectingError(() => kaleyra.sendOrderStatus(account, payload));
+        expect(performance.now() - started).toBeLessThan(2_000);
+        expect(error).toMatchObject({ code: 'TIMEOUT', outcome: 'unknown' });
+        expectNoSecrets(error);
+      },
+    );
+  });
+
+  it('reads an error body of exactly 10 MiB, and one byte more as BAD_RESPONSE (ky stops reading)', async () => {
+    const limit = 10 * 1024 * 1024;
+    const padded = (size: number) => {
+      const json = KALEYRA_RESPONSES.rbc001.body;
+      return json + ' '.repeat(size - Buffer.byteLength(json));
+    };
+    fake.respondWith({ status: 401, body: padded(limit) });
+    expect(await sendExpectingError()).toMatchObject({
+      code: 'RBC001',
+      httpStatus: 401,
+      outcome: 'rejected',
+    });
+
+    fake.respondWith({ status: 401, body: padded(limit + 1) });
+    expect(await sendExpectingError()).toMatchObject({
+      code: 'BAD_RESPONSE',
+      httpStatus: 401,
+      outcome: 'rejected',
+    });
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it("reads Kaleyra's JSON error body even when it is labelled text/plain", async () => {
+    fake.respondWith({ ...KALEYRA_RESPONSES.rbc001, headers: { 'content-type': 'text/plain' } });
+    const error = await sendExpectingError();
+    expect(error).toMatchObject({ code: 'RBC001', httpStatus: 401, errorKey: 'error', outcome: 'rejected' });
+  });
+
+  it("keeps Kaleyra's message on a 2xx that is not an acceptance", async () => {
+    fake.respondWith({ status: 202, body: KALEYRA_RESPONSES.wa400.body });
+    const error = await sendExpectingError();
+    expect(error).toMatchObject({
+      code: 'BAD_RESPONSE',
+      httpStatus: 202,
+      kaleyraMessage: 'Refer to correct payload format',
+      outcome: 'unknown',
+    });
+  });
+
+  it('turns a request ky cannot even build (an unknown pod) into NETWORK, outcome rejected, no secret', async () => {
+    let called = false;
+    const kaleyra = createKaleyraClient({
+      fetch: async () => {
+        called = true;
+        return new Response(KALEYRA_RESPONSES.wa202.body, { status: 202 });
+      },
+    });
+    // A pod value this version does not know, read from storage: the URL cannot be parsed.
+    const unknownPod = { ...account, pod: 'na' as Pod };
+    const error = await sendExpectingError(() => kaleyra.sendOrderStatus(unknownPod, payload));
+    expect(called).toBe(false);
+    expect(error).toMatchObject({ code: 'NETWORK', outcome: 'rejected' });
+    expectNoSecrets(error);
+  });
+
+  it('treats a fetch that fails in a way ky does not know, once called, as NETWORK, outcome unknown', async () => {
+    const calls: string[] = [];
+    const kaleyra = createKaleyraClient({
+      fetch: async (input) => {
+        calls.push(input instanceof Request ? input.method : 'GET');
+        throw new Error(`proxy exploded on /v2/${SID} with api-key ${API_KEY}`);
+      },
+    });
+    const error = await sendExpectingError(() => kaleyra.sendOrderStatus(account, payload));
+    expect(calls).toEqual(['POST']);
+    expect(error).toMatchObject({ code: 'NETWORK', outcome: 'unknown' });
+    expectNoSecrets(error);
+  });
+});
