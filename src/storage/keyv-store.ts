@@ -1,6 +1,5 @@
 import { KeyvPostgres } from '@keyv/postgres';
 import Keyv from 'keyv';
-import pg from 'pg';
 import type { Database } from './database.ts';
 
 export type KeyvStoreOptions = {
@@ -10,27 +9,20 @@ export type KeyvStoreOptions = {
   onError?: ((error: unknown) => void) | undefined;
 };
 
-/** The table @keyv/postgres reads and writes; created on first use, not at construction. */
+/** The table @keyv/postgres reads and writes. Migration 1 creates it; the adapter never does. */
 export const KEYV_TABLE = 'keyv';
-const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS public.${KEYV_TABLE} (key VARCHAR(255) PRIMARY KEY, value TEXT)`;
-// Two processes creating the table at once: one wins, the other sees a duplicate table or type.
-const ALREADY_CREATED = new Set(['42P07', '23505']);
-
-type Query = (sql: string, values?: readonly unknown[]) => Promise<unknown[]>;
 
 /**
  * Keyv over @keyv/postgres, running every statement on the Database's own pool (which has an 'error'
  * listener) instead of the adapter's module-level pool (which has none, so a dropped idle connection
  * would crash the process). `throwOnErrors` makes an outage reject instead of reading as "missing".
+ * The table must exist (every process migrates or checks the schema before using the store).
  */
 export function createKeyvStore(db: Database, options: KeyvStoreOptions = {}): Keyv<unknown> {
-  const adapter = createPoolAdapter(db);
   const onError = options.onError ?? (() => undefined);
-  // Keyv forwards adapter errors to its own 'error' event (reported once, below). This listener only
-  // keeps the adapter's EventEmitter from throwing if it ever emits before Keyv subscribes.
-  adapter.on('error', () => undefined);
+  // Keyv subscribes to the adapter's 'error' events in its constructor and re-emits them here.
   const keyv = new Keyv<unknown>({
-    store: adapter,
+    store: new PoolKeyvPostgres(db),
     namespace: options.namespace ?? 'orderstatus',
     throwOnErrors: true,
   });
@@ -38,42 +30,25 @@ export function createKeyvStore(db: Database, options: KeyvStoreOptions = {}): K
   return keyv;
 }
 
-function createPoolAdapter(db: Database): KeyvPostgres {
-  let tableReady: Promise<void> | undefined;
-  const ensureTable = () => {
-    tableReady ??= db.query(CREATE_TABLE).then(
-      () => undefined,
-      (error: unknown) => {
-        if (error instanceof pg.DatabaseError && ALREADY_CREATED.has(error.code ?? '')) return;
-        tableReady = undefined; // the database was down: try again on the next call
-        throw error;
-      },
-    );
-    return tableReady;
-  };
-  const query: Query = async (sql, values) => {
-    await ensureTable();
-    return db.query(sql, values);
-  };
-
-  // Declared here so `connect()` closes over `query`: KeyvPostgres calls `this.connect()` from its
-  // constructor, before any field of a subclass would be initialised.
-  class PoolKeyvPostgres extends KeyvPostgres {
-    override async connect() {
-      return async (sql: string, values?: readonly unknown[]) => {
-        // The constructor's own CREATE TABLE runs once, eagerly, and is never retried when the
-        // database is down at start-up; `ensureTable` does the same lazily and retries.
-        if (/^CREATE\b/i.test(sql.trimStart())) return [];
-        return query(sql, values);
-      };
-    }
-
-    // The pool belongs to the Database; `Database.close()` ends it.
-    override async disconnect() {}
+/**
+ * @keyv/postgres 2.x has no option to skip creating its table: its constructor calls `connect()` once,
+ * runs its CREATE TABLE through the runner that returns, and sends every later statement through
+ * `this.query`. Here `this.query` is the Database's, and `connect()` hands the constructor a runner that
+ * runs nothing, so the table stays the migrations' alone and construction touches no database.
+ */
+class PoolKeyvPostgres extends KeyvPostgres {
+  constructor(db: Database) {
+    // No uri: nothing connects through the adapter, and a URL with a password has no business in opts.
+    super({ table: KEYV_TABLE, schema: 'public' });
+    this.query = (sql, values?: readonly unknown[]) => db.query(sql, values);
   }
 
-  // No uri: connect() is overridden, and a URL with a password has no business in adapter.opts.
-  return new PoolKeyvPostgres({ table: KEYV_TABLE, schema: 'public' });
+  override async connect() {
+    return async () => [];
+  }
+
+  // The pool belongs to the Database; `Database.close()` ends it.
+  override async disconnect() {}
 }
 
 type RawIterable = { iterator(namespace?: string): AsyncIterable<[string, string]> };
