@@ -6,7 +6,12 @@ import type { Pod } from '../../src/domain/workspace-settings.ts';
 import { buildOrderStatusPayload } from '../../src/kaleyra/build-payload.ts';
 import { createKaleyraClient, type KaleyraAccount } from '../../src/kaleyra/client.ts';
 import { KaleyraError } from '../../src/kaleyra/kaleyra-error.ts';
-import { type FakeKaleyra, KALEYRA_RESPONSES, startFakeKaleyra } from '../support/fake-kaleyra.ts';
+import {
+  type FakeKaleyra,
+  KALEYRA_RESPONSES,
+  referenceIdOf,
+  startFakeKaleyra,
+} from '../support/fake-kaleyra.ts';
 
 const SID = 'HXAP1612345697IN';
 const API_KEY = 'A7f3c9e1b5d2k8m4n6p0q2r4s6t8u0v3';
@@ -103,6 +108,7 @@ describe('sendOrderStatus', () => {
     expect(request?.headers.accept).toBe('application/json');
     expect(request?.body).toStrictEqual(payload);
     expect(request?.rawBody).toBe(JSON.stringify(payload));
+    expect(fake.requests.map(referenceIdOf)).toEqual(['395001']);
 
     expect(result.messageId).toMatch(/^A[0-9A-F]{19}$/);
   });

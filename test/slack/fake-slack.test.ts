@@ -1,6 +1,6 @@
 import { webApi } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeSlack, startFakeSlack } from '../support/fake-slack.ts';
+import { type FakeSlack, responseIdOf, responseUrlOn, startFakeSlack } from '../support/fake-slack.ts';
 
 describe('fake Slack Web API', () => {
   let slack: FakeSlack;
@@ -82,6 +82,14 @@ describe('fake Slack Web API', () => {
     }, 20);
     const post = await slack.waitFor((s) => s.responseUrlPosts.find((p) => p.path === '/response/cmd-1'));
     expect(post.body).toEqual({ text: 'done', response_type: 'in_channel' });
+    expect(responseIdOf(post)).toBe('cmd-1');
     await expect(slack.waitFor(() => false, 50)).rejects.toThrow(/within 50 ms/);
+  });
+
+  it('names a response_url by an id that needs encoding, and reads the id back from the post', async () => {
+    const id = 'A1B2C3-L-7 #x/y';
+    expect(slack.responseUrl(id)).toBe(responseUrlOn(slack.origin, id));
+    await fetch(slack.responseUrl(id), { method: 'POST', body: '{}' });
+    expect(slack.responseUrlPosts.map(responseIdOf)).toEqual([id]);
   });
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { OrderStatusPayload } from '../../src/kaleyra/build-payload.ts';
 
 /** One request as the fake received it. */
 export type RecordedKaleyraRequest = {
@@ -154,8 +155,8 @@ export function acceptedAs(messageId: string): { status: 202; body: string } {
   return { status: 202, body: JSON.stringify({ code: 'WA202', data: { message_id: messageId }, error: {} }) };
 }
 
-/** The default answer: Kaleyra's 202 WA202 with a fresh message_id. */
-function accepted(): CannedKaleyraResponse {
+/** The default answer: Kaleyra's 202 WA202 with a fresh message_id, after `delayMs` if given (a slow Kaleyra). */
+export function acceptedWithFreshId(delayMs?: number): CannedKaleyraResponse {
   const messageId = `A${randomBytes(10).toString('hex').toUpperCase().slice(0, 19)}`;
   return {
     status: 202,
@@ -165,7 +166,16 @@ function accepted(): CannedKaleyraResponse {
       data: { message_id: messageId },
       error: {},
     }),
+    ...(delayMs !== undefined && delayMs > 0 ? { delayMs } : {}),
   };
+}
+
+const accepted = () => acceptedWithFreshId();
+
+/** The order reference a recorded send carries, or undefined when its body is not an order-status payload. */
+export function referenceIdOf(request: RecordedKaleyraRequest): string | undefined {
+  const payload = request.body as Partial<OrderStatusPayload> | undefined;
+  return payload?.messaging_object?.template?.components?.[0]?.parameters?.[0]?.order_status?.reference_id;
 }
 
 /** A Kaleyra stand-in on 127.0.0.1 with an ephemeral port; answers 202 WA202 until told otherwise. */

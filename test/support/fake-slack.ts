@@ -57,6 +57,17 @@ export type FakeSlack = {
 type Override = { responder: SlackApiResponder; status: number; headers: Record<string, string> };
 
 const MAX_BODY = 5 * 1024 * 1024;
+const RESPONSE_PATH = '/response/';
+
+/** The response_url with id `id` on the fake Slack at `origin` (what `FakeSlack.responseUrl` gives). */
+export function responseUrlOn(origin: string, id: string): string {
+  return `${origin}${RESPONSE_PATH}${encodeURIComponent(id)}`;
+}
+
+/** The id a response_url post was made to (`responseUrl(id)`'s `id`), from its path. */
+export function responseIdOf(post: ResponseUrlPost): string {
+  return decodeURIComponent(post.path.slice(RESPONSE_PATH.length));
+}
 
 /**
  * A fake of Slack's Web API on loopback, answering like Slack (HTTP 200 with `ok` true or false)
@@ -142,7 +153,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const raw = await readBody(req);
 
-    if (url.pathname.startsWith('/response/')) {
+    if (url.pathname.startsWith(RESPONSE_PATH)) {
       const post = {
         path: url.pathname,
         body: parseBody(raw, req.headers['content-type']),
@@ -198,7 +209,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     origin,
     calls,
     responseUrlPosts,
-    responseUrl: (id) => `${origin}/response/${encodeURIComponent(id)}`,
+    responseUrl: (id) => responseUrlOn(origin, id),
     rejectedResponseUrlPosts,
     failResponseUrl(target, status) {
       const key = target === 'all' ? 'all' : new URL(target, origin).pathname;

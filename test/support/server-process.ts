@@ -1,16 +1,36 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
+// Linux's USER_HZ (the unit of utime/stime in /proc/<pid>/stat): 100 on every mainstream kernel build.
+const CLOCK_TICKS = 100;
+
+export type ServerProcessOptions = {
+  /** The script node runs, relative to the repository root or absolute. Default `src/server.ts`. */
+  entry?: string;
+  /** Flags for node itself, before the entry (e.g. `--max-semi-space-size=8`, `--cpu-prof`). */
+  nodeArgs?: readonly string[];
+  /** Default 30 000. */
+  timeoutMs?: number;
+  /** How often /healthz is asked during start-up; a short one times the start-up finely. Default 50. */
+  pollMs?: number;
+};
 
 export type ServerProcess = {
   url: string;
   child: ChildProcess;
+  /** Spawn → the first /healthz 200, in ms (as fine as `pollMs`). */
+  startupMs: number;
   /** Everything the process wrote to stdout and stderr (JSON log lines). */
   output(): string;
   /** Sends SIGTERM and resolves with the exit code once the process has gone. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** The process's peak resident memory so far (VmHWM), in MB. Linux only (/proc). */
+  peakRssMb(): Promise<number>;
+  /** CPU time (user + system) the process has used so far, in ms. Linux only (/proc). */
+  cpuTimeMs(): Promise<number>;
 };
 
 /** A port on 127.0.0.1 nobody listens on right now (listen on 0, note it, close). */
@@ -25,17 +45,23 @@ export async function findFreePort(): Promise<number> {
   return port;
 }
 
-/** Starts `node src/server.ts` as its own process and waits until /healthz answers 200. */
+/**
+ * Starts the server (`node src/server.ts` unless `options.entry` says otherwise) as its own process on a
+ * free port and waits until /healthz answers 200.
+ */
 export async function startServerProcess(
   env: Record<string, string>,
-  timeoutMs = 30_000,
+  options: ServerProcessOptions = {},
 ): Promise<ServerProcess> {
+  const { entry = 'src/server.ts', nodeArgs = [], timeoutMs = 30_000, pollMs = 50 } = options;
   const port = await findFreePort();
-  const child = spawn(process.execPath, ['src/server.ts'], {
+  const started = performance.now();
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Always drained: a full pipe would stall the server.
   let output = '';
   child.stdout?.on('data', (chunk) => {
     output += chunk;
@@ -53,11 +79,12 @@ export async function startServerProcess(
     }
     const response = await fetch(`${url}/healthz`).catch(() => undefined);
     if (response?.status === 200) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
   return {
     url,
     child,
+    startupMs: performance.now() - started,
     output: () => output,
     stop(signal = 'SIGTERM') {
       if (child.exitCode !== null) return Promise.resolve(child.exitCode);
@@ -65,5 +92,19 @@ export async function startServerProcess(
       child.kill(signal);
       return closed;
     },
+    peakRssMb: () => readPeakRssMb(child),
+    cpuTimeMs: () => readCpuTimeMs(child),
   };
+}
+
+async function readPeakRssMb(child: ChildProcess): Promise<number> {
+  const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) / 1024;
+}
+
+async function readCpuTimeMs(child: ChildProcess): Promise<number> {
+  const text = await readFile(`/proc/${child.pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are the 14th and 15th overall.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 }

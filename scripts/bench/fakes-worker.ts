@@ -1,0 +1,76 @@
+/** The worker thread of fakes.ts: both fakes on loopback, answering the main thread's questions. */
+import { parentPort } from 'node:worker_threads';
+import {
+  acceptedWithFreshId,
+  type FakeKaleyra,
+  referenceIdOf,
+  startFakeKaleyra,
+} from '../../test/support/fake-kaleyra.ts';
+import { type FakeSlack, responseIdOf, startFakeSlack } from '../../test/support/fake-slack.ts';
+import { sleep, wallClock } from './context.ts';
+import type { FakesDone, FakesReady, FakesRequest } from './fakes.ts';
+
+type Settle = Extract<FakesRequest, { op: 'settle' }>;
+
+async function serveFakes(): Promise<void> {
+  const port = parentPort;
+  if (!port) throw new Error('fakes-worker.ts runs as a worker thread of the bench');
+  const slack = await startFakeSlack();
+  const kaleyra = await startFakeKaleyra();
+
+  port.on('message', (request: FakesRequest) => {
+    const reply = (body: Omit<FakesDone, 'id' | 'op'>) =>
+      port.postMessage({ ...body, id: request.id, op: 'done' } satisfies FakesDone);
+    if (request.op === 'delay') {
+      kaleyra.respondWith(() => acceptedWithFreshId(request.delayMs));
+      reply({});
+    } else if (request.op === 'close') {
+      void Promise.all([slack.close(), kaleyra.close()]).then(() => reply({}));
+    } else {
+      void settle(slack, kaleyra, request).then(reply);
+    }
+  });
+
+  port.postMessage({
+    op: 'ready',
+    slackUrl: slack.url,
+    kaleyraUrl: kaleyra.url,
+    slackOrigin: slack.origin,
+  } satisfies FakesReady);
+}
+
+async function settle(slack: FakeSlack, kaleyra: FakeKaleyra, request: Settle) {
+  const deadline = Date.now() + request.timeoutMs;
+  const answered = new Set<string>();
+  let cursor = 0;
+  let finishedAt = Number.NaN;
+  for (;;) {
+    // Only the posts that arrived since the last look are read.
+    for (; cursor < slack.responseUrlPosts.length; cursor++) {
+      const post = slack.responseUrlPosts[cursor];
+      const id = post ? responseIdOf(post) : '';
+      if (id.startsWith(request.prefix)) answered.add(id);
+    }
+    if (answered.size >= request.n) {
+      finishedAt = wallClock();
+      break;
+    }
+    if (Date.now() > deadline) break;
+    await sleep(2);
+  }
+  await sleep(300);
+  const sends = countBy(kaleyra.requests.map(referenceIdOf), request.prefix);
+  const answers = countBy(slack.responseUrlPosts.map(responseIdOf), request.prefix);
+  return { finishedAt, sends: [...sends], answers: [...answers] };
+}
+
+/** How many times each id starting with `prefix` occurs. */
+function countBy(ids: readonly (string | undefined)[], prefix: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const id of ids) {
+    if (id?.startsWith(prefix)) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}
+
+await serveFakes();

@@ -1,0 +1,85 @@
+import { Worker } from 'node:worker_threads';
+import { responseUrlOn } from '../../test/support/fake-slack.ts';
+
+/**
+ * The fake Slack API and fake Kaleyra of test/support, in a worker thread of the bench process
+ * (fakes-worker.ts): their work shares the machine's two cores like everything else, but never delays the
+ * load generator's own event loop (and so never inflates a measured ack latency).
+ */
+export type Fakes = {
+  slackUrl: string;
+  kaleyraUrl: string;
+  responseUrl(id: string): string;
+  /** From now on Kaleyra answers 202 after `delayMs` (0: at once). */
+  setKaleyraDelay(delayMs: number): Promise<void>;
+  /**
+   * Waits until `n` distinct outcomes for references starting with `prefix` reached their response_url
+   * (or `timeoutMs`), then 300 ms more so a late duplicate is counted too.
+   */
+  settle(prefix: string, n: number, timeoutMs: number): Promise<Settled>;
+  close(): Promise<void>;
+};
+
+/**
+ * `finishedAt` is wall-clock ms (NaN when the outcomes did not all arrive); `sends` and `answers` count the
+ * Kaleyra sends and response_url posts per reference.
+ */
+export type Settled = { finishedAt: number; sends: Map<string, number>; answers: Map<string, number> };
+
+// The messages between the two threads.
+export type FakesRequest =
+  | { id: number; op: 'delay'; delayMs: number }
+  | { id: number; op: 'settle'; prefix: string; n: number; timeoutMs: number }
+  | { id: number; op: 'close' };
+export type FakesReady = { op: 'ready'; slackUrl: string; kaleyraUrl: string; slackOrigin: string };
+export type FakesDone = {
+  id: number;
+  op: 'done';
+  finishedAt?: number;
+  sends?: [string, number][];
+  answers?: [string, number][];
+};
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+export async function startFakes(): Promise<Fakes> {
+  const worker = new Worker(new URL('./fakes-worker.ts', import.meta.url));
+  const pending = new Map<number, (reply: FakesDone) => void>();
+  let nextId = 0;
+  const ready = new Promise<FakesReady>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.on('message', (reply: FakesReady | FakesDone) => {
+      if (reply.op === 'ready') resolve(reply);
+      else pending.get(reply.id)?.(reply);
+    });
+  });
+  const ask = (request: WithoutId<FakesRequest>) =>
+    new Promise<FakesDone>((resolve) => {
+      const id = nextId++;
+      pending.set(id, (reply) => {
+        pending.delete(id);
+        resolve(reply);
+      });
+      worker.postMessage({ ...request, id });
+    });
+  const { slackUrl, kaleyraUrl, slackOrigin } = await ready;
+  return {
+    slackUrl,
+    kaleyraUrl,
+    responseUrl: (id) => responseUrlOn(slackOrigin, id),
+    async setKaleyraDelay(delayMs) {
+      await ask({ op: 'delay', delayMs });
+    },
+    async settle(prefix, n, timeoutMs) {
+      const reply = await ask({ op: 'settle', prefix, n, timeoutMs });
+      return {
+        finishedAt: reply.finishedAt ?? Number.NaN,
+        sends: new Map(reply.sends),
+        answers: new Map(reply.answers),
+      };
+    },
+    async close() {
+      await ask({ op: 'close' });
+      await worker.terminate();
+    },
+  };
+}

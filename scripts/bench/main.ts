@@ -1,0 +1,122 @@
+/**
+ * `npm run bench [-- --n 1000 --c 50 --slow-n 200 --verbose --no-record --cpu-prof-dir DIR --node-arg=--flag]`
+ *
+ * A benchmark, not a test. Builds the server the way `npm start` does (tsc, into node_modules/.cache) and
+ * runs it as a child process (test/support/server-process.ts) on Postgres (TEST_DATABASE_URL or
+ * DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test, migrated here, a fresh ENCRYPTION_KEY),
+ * with the fake Slack API and fake Kaleyra of test/support running in a worker thread of this process
+ * (fakes.ts). One run measures (measurements.ts, in the order of MEASUREMENTS below):
+ *   - ack latency (p50/p99/max) of N signed slash commands with distinct references at concurrency C;
+ *   - end-to-end throughput (commands/s until every outcome reached the fake response_url), with the
+ *     default rate limit (80/s per business number) and with the limit lifted (the app's own ceiling);
+ *   - a baseline: bare POSTs straight to the same fake Kaleyra at the same concurrency;
+ *   - ack latency while Kaleyra takes 5 s to answer each send (a smaller N);
+ *   - lost and duplicate sends and outcomes; the server's peak RSS (VmHWM) and CPU time per command;
+ *   - cold start (spawn → /healthz 200) on Postgres and on the embedded database (fresh and existing).
+ * Prints one table and appends a dated row to BENCHMARKS.md (unless --no-record) (report.ts).
+ * --verbose adds ack latency by tenth of every burst; --cpu-prof-dir writes a V8 CPU profile of every
+ * server started; --node-arg passes a flag to its node (repeatable; replaces production's flags).
+ */
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { type BenchContext, type BenchOptions, fmt, log } from './context.ts';
+import { startFakes } from './fakes.ts';
+import {
+  type Measurement,
+  measureBaseline,
+  measureDefaultLimit,
+  measureEmbeddedColdStarts,
+  measureLiftedLimit,
+  type Results,
+} from './measurements.ts';
+import { printTable, record } from './report.ts';
+import { buildServer, killBenchServers, PRODUCTION_NODE_ARGS } from './server.ts';
+
+/** Run in this order; one entry per key of Results, so the report finds every figure it prints. */
+const MEASUREMENTS: { [K in keyof Results]: Measurement<K> } = {
+  defaultLimit: measureDefaultLimit,
+  liftedLimit: measureLiftedLimit,
+  baseline: measureBaseline,
+  embedded: measureEmbeddedColdStarts,
+};
+
+function readOptions(): BenchOptions {
+  const { values: flags } = parseArgs({
+    options: {
+      n: { type: 'string', default: '1000' },
+      c: { type: 'string', default: '50' },
+      'slow-n': { type: 'string', default: '200' },
+      'cpu-prof-dir': { type: 'string' },
+      'node-arg': { type: 'string', multiple: true },
+      'no-record': { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+    },
+  });
+  return {
+    n: positive(flags.n, '--n'),
+    c: positive(flags.c, '--c'),
+    slowN: positive(flags['slow-n'], '--slow-n'),
+    verbose: flags.verbose,
+    record: !flags['no-record'],
+    cpuProfDir: flags['cpu-prof-dir'],
+    nodeArgs: flags['node-arg'] ?? PRODUCTION_NODE_ARGS,
+    databaseUrl:
+      process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+  };
+}
+
+function positive(value: string | undefined, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number ≥ 1`);
+  return n;
+}
+
+async function runMeasurements(ctx: BenchContext): Promise<Results> {
+  const results: Partial<Results> = {};
+  for (const key of Object.keys(MEASUREMENTS) as Array<keyof Results>) await measure(key, ctx, results);
+  // Complete: MEASUREMENTS has every key of Results, and each was measured above.
+  return results as Results;
+}
+
+async function measure<K extends keyof Results>(key: K, ctx: BenchContext, results: Partial<Results>) {
+  results[key] = await MEASUREMENTS[key](ctx);
+}
+
+async function main(options: BenchOptions): Promise<void> {
+  const benchStarted = Date.now();
+  const load = os.loadavg()[0] ?? Number.NaN;
+  const fakes = await startFakes();
+  try {
+    log(
+      `orderstatus bench: N=${options.n} C=${options.c} slow N=${options.slowN}, Postgres at ${new URL(options.databaseUrl).host}, load average ${fmt(load, 2)} on ${os.cpus().length} cores`,
+    );
+    const entry = await buildServer(options.verbose);
+    const run = randomBytes(3).toString('hex').toUpperCase();
+    const encryptionKey = randomBytes(32).toString('base64');
+    const results = await runMeasurements({ options, fakes, entry, run, team: `TB${run}`, encryptionKey });
+
+    const report = { options, load, results };
+    printTable(report);
+    log(`(bench took ${fmt((Date.now() - benchStarted) / 1000, 1)} s)`);
+    const warnings = [...results.defaultLimit.warnings, ...results.liftedLimit.warnings];
+    if (warnings.length > 0)
+      log(`server warnings/errors (first ${warnings.length}):\n  ${warnings.join('\n  ')}`);
+    if (options.record) await record(report);
+  } finally {
+    killBenchServers(); // only after a failure: servers are stopped as the bench goes
+    await fakes.close();
+  }
+}
+
+// Never leave a server behind, whatever ends the bench.
+process.on('exit', killBenchServers);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+try {
+  await main(readOptions());
+} catch (error: unknown) {
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+}

@@ -1,0 +1,159 @@
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { type BenchOptions, fmt, log } from './context.ts';
+import type { AckStats, BurstResult } from './load.ts';
+import { DEFAULT_LIMIT, type Results, WARM_UP_N } from './measurements.ts';
+
+/** A finished run: what was asked, the machine's load when it started, what was measured. */
+export type Report = { options: BenchOptions; load: number; results: Results };
+
+/** Every burst, warm-ups included. */
+function bursts(r: Results): BurstResult[] {
+  const { defaultLimit, liftedLimit } = r;
+  return [defaultLimit.warmUp, liftedLimit.warmUp, defaultLimit.burst, defaultLimit.slow, liftedLimit.burst];
+}
+
+/** Over every burst, warm-ups included. */
+function totals(r: Results) {
+  const all = bursts(r);
+  const sum = (pick: (b: BurstResult) => number) => all.reduce((total, b) => total + pick(b), 0);
+  return {
+    lost: sum((b) => b.lost),
+    duplicates: sum((b) => b.duplicates),
+    failedAcks: sum((b) => b.ack.failed),
+  };
+}
+
+/** The worse of the two warm-ups (first commands after a cold start). */
+function coldAck(r: Results): AckStats {
+  const { defaultLimit, liftedLimit } = r;
+  return liftedLimit.warmUp.ack.p99 > defaultLimit.warmUp.ack.p99
+    ? liftedLimit.warmUp.ack
+    : defaultLimit.warmUp.ack;
+}
+
+const ackText = (a: AckStats) => `${fmt(a.p50, 1)} / ${fmt(a.p99, 1)} / ${fmt(a.max, 1)}`;
+
+/** The figures the table and the BENCHMARKS.md row share, worked out once. */
+function figures({ options, results: r }: Report) {
+  const atDefault = r.defaultLimit.burst;
+  const lifted = r.liftedLimit.burst;
+  return {
+    atDefault,
+    lifted,
+    ratios: `${fmt(atDefault.throughput / r.baseline, 3)}; ${fmt(lifted.throughput / r.baseline, 3)}`,
+    cpu: `${fmt(atDefault.cpuPerCommand, 2)}; ${fmt(lifted.cpuPerCommand, 2)}`,
+    peakRss: Math.max(r.defaultLimit.peakRssMb, r.liftedLimit.peakRssMb),
+    coldPg: Math.max(r.defaultLimit.startupMs, r.liftedLimit.startupMs),
+    embedded: `${fmt(r.embedded.fresh)} / ${fmt(r.embedded.existing)}`,
+    flags: options.nodeArgs.join(' '),
+    ...totals(r),
+  };
+}
+
+export function printTable(report: Report): void {
+  const f = figures(report);
+  const { results: r, options } = report;
+  const rows: Array<[string, string, string]> = [
+    ['ack p50 / p99 / max, default limit', `${ackText(f.atDefault.ack)} ms`, 'p99 ≤ 50 ms'],
+    ['ack p50 / p99 / max, limit lifted', `${ackText(f.lifted.ack)} ms`, 'p99 ≤ 50 ms'],
+    [
+      `ack p50 / p99 / max, Kaleyra 5 s (N=${options.slowN})`,
+      `${ackText(r.defaultLimit.slow.ack)} ms`,
+      'max < 1000 ms',
+    ],
+    [
+      `ack p50 / p99 / max, first ${WARM_UP_N} after start`,
+      `${ackText(coldAck(r))} ms`,
+      '(cold code, new connections)',
+    ],
+    [
+      `throughput, default limit ${DEFAULT_LIMIT}/s`,
+      `${fmt(f.atDefault.throughput, 1)} cmd/s`,
+      'capped by the limit',
+    ],
+    ['throughput, limit lifted', `${fmt(f.lifted.throughput, 1)} cmd/s`, ''],
+    ['baseline: bare POSTs to the fake Kaleyra', `${fmt(r.baseline, 1)} req/s`, ''],
+    ['ratio to baseline: default; lifted', f.ratios, '≥ 0.5'],
+    ['lost / duplicate / failed acks', `${f.lost} / ${f.duplicates} / ${f.failedAcks}`, '0 / 0 / 0'],
+    ['server CPU per command: default; lifted', `${f.cpu} ms`, ''],
+    [`server peak RSS (VmHWM)${f.flags ? ` with ${f.flags}` : ''}`, `${fmt(f.peakRss, 1)} MB`, '≤ 200 MB'],
+    ['cold start, Postgres (worst of 2)', `${fmt(f.coldPg)} ms`, '≤ 1500 ms'],
+    ['cold start, embedded fresh / existing', `${f.embedded} ms`, '≤ 1500 ms'],
+    ['embedded server RSS just after start', `${fmt(r.embedded.idleRss, 1)} MB`, ''],
+  ];
+  const widths = [0, 1].map((i) => Math.max(...rows.map((row) => row[i]?.length ?? 0)));
+  log('');
+  log(`${'measure'.padEnd(widths[0] ?? 0)}  ${'value'.padEnd(widths[1] ?? 0)}  target`);
+  for (const [measure, value, target] of rows) {
+    log(`${measure.padEnd(widths[0] ?? 0)}  ${value.padEnd(widths[1] ?? 0)}  ${target}`);
+  }
+}
+
+/** Appends the run's row to BENCHMARKS.md at the repository root (writing the header first if it is new). */
+export async function record(report: Report): Promise<void> {
+  const file = path.resolve(import.meta.dirname, '..', '..', 'BENCHMARKS.md');
+  const existing = await readFile(file, 'utf8').catch(() => undefined);
+  if (existing === undefined) await writeFile(file, HEADER);
+  const { options, results: r } = report;
+  const f = figures(report);
+  const cpus = os.cpus();
+  const machine = `${cpus[0]?.model.trim() ?? 'unknown CPU'} × ${cpus.length}, ${fmt(os.totalmem() / 2 ** 30, 1)} GB, Node ${process.version}, load ${fmt(report.load, 2)}`;
+  const cells = [
+    new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    machine,
+    `${options.n}, ${options.c} (${options.slowN})`,
+    ackText(f.atDefault.ack),
+    ackText(f.lifted.ack),
+    ackText(r.defaultLimit.slow.ack),
+    ackText(coldAck(r)),
+    fmt(f.atDefault.throughput, 1),
+    fmt(f.lifted.throughput, 1),
+    fmt(r.baseline, 1),
+    f.ratios,
+    `${f.lost} / ${f.duplicates}${f.failedAcks > 0 ? ` (${f.failedAcks} failed acks)` : ''}`,
+    f.cpu,
+    `${fmt(f.peakRss, 1)}${f.flags ? ` (flags ${f.flags})` : ''}`,
+    fmt(f.coldPg),
+    f.embedded,
+  ];
+  await appendFile(file, `| ${cells.join(' | ')} |\n`);
+  log(`appended a row to ${path.relative(process.cwd(), file) || file}`);
+}
+
+const HEADER = `# Benchmarks
+
+Appended by \`npm run bench\` (scripts/bench/; flags \`--n --c --slow-n --verbose --no-record --cpu-prof-dir
+--node-arg\`, described at the top of scripts/bench/main.ts), one row per run. The server is built as \`npm start\` builds it and runs as
+a child process on Postgres (LOG_LEVEL=info, one JSON line per send); the fake Slack API and fake Kaleyra
+(test/support) run in a worker thread of the bench process, beside the load generator, all on loopback on
+the same machine as Postgres, so every figure includes their share of the CPU. Latencies are measured by the
+bench's HTTP client; the load is closed-loop (C commands in flight, the next one leaves when an ack comes
+back), so on a saturated machine ack latency ≈ C / commands acknowledged per second.
+
+| column | meaning |
+|---|---|
+| date | when the run finished (UTC) |
+| machine | CPU model × cores, RAM, Node version; load = 1-minute load average when the run started (other work on the machine inflates every latency) |
+| N, C (slow N) | slash commands per burst (each with its own reference) and how many are in flight at once; slow N = commands in the slow-Kaleyra burst |
+| ack default | ack latency p50 / p99 / max (ms) of the burst with the default rate limit (80/s per business number) |
+| ack lifted | the same with KALEYRA_RATE_LIMIT=100000: the most send work per second alongside the acks |
+| ack slow | p50 / p99 / max (ms) while Kaleyra takes 5 s to answer every send |
+| ack cold | p50 / p99 / max (ms) of the first 100 commands a freshly started server handles (cold code, new connections), worse of the two servers; the three columns before it are measured after this warm-up |
+| tput default | end-to-end commands/s (first command → last outcome at its response_url) with the default limit: capped by the limit by design |
+| tput lifted | the same with the limit lifted: the app's own ceiling on this machine |
+| baseline | requests/s of bare POSTs straight to the same fake Kaleyra at concurrency C (no app; not rate limited) |
+| ratio | tput / baseline: default; lifted |
+| lost / dup | commands never sent to Kaleyra or never answered / sent or answered more than once, over every burst (warm-ups included) |
+| CPU/cmd | server CPU time (user + system) per command (ms): default; lifted |
+| RSS | the server's peak resident memory (VmHWM, MB), worst of the two Postgres servers; "flags" names any V8 flag given |
+| cold pg | spawn → \`/healthz\` 200 on Postgres (ms, worst of the two starts) |
+| cold emb | the same on the embedded database: a new DATA_DIR / the same DATA_DIR again (ms) |
+
+Targets: ack p99 ≤ 50 ms at C=50, and never above 1 s while Kaleyra takes 5 s; throughput ≥ 0.5 × baseline;
+zero lost, zero duplicate; RSS ≤ 200 MB; cold start ≤ 1.5 s.
+
+| date | machine | N, C (slow N) | ack default | ack lifted | ack slow | ack cold | tput default | tput lifted | baseline | ratio | lost / dup | CPU/cmd | RSS | cold pg | cold emb fresh / existing |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
+`;
