@@ -4,10 +4,14 @@ import { runCli } from './cli/run-cli.ts';
 import { isMain } from './is-main.ts';
 
 if (isMain(import.meta.url)) {
-  const code = await runCli(process.argv.slice(2), process.env, {
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
+  const io = {
+    out: (line: string) => process.stdout.write(`${line}\n`),
+    err: (line: string) => process.stderr.write(`${line}\n`),
     readStdin: () => readFileSync(0, 'utf8'),
-  });
+  };
+  // The server's modules load only for `serve`: every other command starts without them.
+  const startServer = async (env: NodeJS.ProcessEnv) =>
+    (await import('./server.ts')).startServer(env, { handleSignals: true });
+  const code = await runCli(process.argv.slice(2), process.env, io, startServer);
   if (code !== undefined) process.exitCode = code;
 }

@@ -19,6 +19,8 @@ export type RunningServer = {
   services: Services;
   /** The Slack app and route table being served. */
   app: BuiltApp;
+  /** The process's one router (every HTTP path). */
+  router: Router;
   /** Stops taking requests, finishes in-flight sends, closes the database. */
   stop(): Promise<void>;
 };
@@ -121,7 +123,7 @@ export async function startServer(
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, onSignal);
   }
 
-  return { url: `http://127.0.0.1:${port}`, port, config, services, app: built, stop };
+  return { url: `http://127.0.0.1:${port}`, port, config, services, app: built, router, stop };
 }
 
 /**

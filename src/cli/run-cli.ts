@@ -30,8 +30,16 @@ const COMMANDS: Record<string, CliCommand> = {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** Starts the Slack app server in this process (`orderstatus serve`); given by the entry point. */
+export type StartServer = (env: Env) => Promise<unknown>;
+
 /** Runs one CLI invocation; returns the exit code (undefined for `serve`, which keeps running). */
-export async function runCli(argv: readonly string[], env: Env, io: Io): Promise<number | undefined> {
+export async function runCli(
+  argv: readonly string[],
+  env: Env,
+  io: Io,
+  startServer: StartServer,
+): Promise<number | undefined> {
   let parsed: { values: CliOptions; positionals: string[] };
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
@@ -45,7 +53,7 @@ export async function runCli(argv: readonly string[], env: Env, io: Io): Promise
     (asked ? io.out : io.err)(USAGE);
     return asked ? 0 : 2;
   }
-  if (name === 'serve') return serve(env, io);
+  if (name === 'serve') return serve(startServer, env, io);
   const command = COMMANDS[name];
   if (!command) return usageMistake(io, `unknown command ${name}`);
   let work: CliWork;
@@ -71,10 +79,9 @@ async function runWithServices(env: Env, io: Io, work: CliWork, migrating: boole
   }
 }
 
-async function serve(env: Env, io: Io): Promise<number | undefined> {
-  const { startServer } = await import('../server.ts');
+async function serve(startServer: StartServer, env: Env, io: Io): Promise<number | undefined> {
   try {
-    await startServer(env, { handleSignals: true });
+    await startServer(env);
   } catch (error) {
     io.err(`orderstatus: cannot start: ${(error as Error).message}`);
     return 1;

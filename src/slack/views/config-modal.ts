@@ -9,9 +9,14 @@ import {
   type WorkspaceSettingsField,
 } from '../../domain/workspace-settings.ts';
 import { CONFIG_FIELDS, CONFIG_MODAL_CALLBACK, type ConfigModalField } from '../ids.ts';
-import { formatActor, formatSlackDate, type SlackMessage, truncate } from '../messages/mrkdwn.ts';
-import { buildSelectInput, buildTextInput, type TextInputOptions } from './inputs.ts';
-import { FIELD_ERROR_MAX, type ViewErrorsResponse } from './send-modal.ts';
+import { formatActor, formatSlackDate, type SlackMessage } from '../messages/mrkdwn.ts';
+import {
+  buildFieldErrors,
+  buildSelectInput,
+  buildTextInput,
+  type TextInputOptions,
+  type ViewErrorsResponse,
+} from './inputs.ts';
 
 export const POD_LABELS: Record<Pod, string> = {
   in: 'India (IN)',
@@ -111,18 +116,11 @@ export function buildConfigModal(input: ConfigModalInput = {}): ModalView {
   };
 }
 
-/** The `response_action: errors` answer for the settings modal; unknown fields are dropped. */
+/** Field errors for the settings modal. */
 export function buildConfigModalErrors(
   issues: Partial<Record<WorkspaceSettingsField, string>>,
 ): ViewErrorsResponse {
-  const errors: Record<string, string> = {};
-  for (const field of Object.keys(CONFIG_FIELDS) as ConfigModalField[]) {
-    const message = issues[field];
-    if (typeof message === 'string' && message.trim() !== '') {
-      errors[CONFIG_FIELDS[field].blockId] = truncate(message.trim(), FIELD_ERROR_MAX);
-    }
-  }
-  return { response_action: 'errors', errors };
+  return buildFieldErrors(CONFIG_FIELDS, issues);
 }
 
 /** Answer to `/orderstatus config` from someone who is not a workspace admin or owner. */

@@ -1,5 +1,6 @@
 import type { InputBlock, PlainTextInput, PlainTextOption, StaticSelect } from '@slack/types';
 import type { FieldIds } from '../ids.ts';
+import { truncate } from '../messages/mrkdwn.ts';
 
 export type TextInputOptions = {
   ids: FieldIds;
@@ -62,4 +63,27 @@ export function buildSelectInput<T extends string>(options: {
   };
   if (options.hint) block.hint = { type: 'plain_text', text: options.hint };
   return block;
+}
+
+/** Slack shows a field error under its input; longer ones are cut off in the client. */
+export const FIELD_ERROR_MAX = 150;
+
+export type ViewErrorsResponse = { response_action: 'errors'; errors: Record<string, string> };
+
+/**
+ * The `response_action: errors` answer to a view_submission: each message under its own input.
+ * Fields the modal does not have are dropped, since Slack rejects the whole answer for an unknown block_id.
+ */
+export function buildFieldErrors<F extends string>(
+  fields: Record<F, FieldIds>,
+  issues: Partial<Record<string, string>>,
+): ViewErrorsResponse {
+  const errors: Record<string, string> = {};
+  for (const field of Object.keys(fields) as F[]) {
+    const message = issues[field];
+    if (typeof message === 'string' && message.trim() !== '') {
+      errors[fields[field].blockId] = truncate(message.trim(), FIELD_ERROR_MAX);
+    }
+  }
+  return { response_action: 'errors', errors };
 }

@@ -10,7 +10,15 @@ import {
 import type { CommandFields } from '../../domain/parse-command.ts';
 import { SEND_FIELDS, SEND_MODAL_CALLBACK } from '../ids.ts';
 import { escapeCode, escapeMrkdwn, truncate } from '../messages/mrkdwn.ts';
-import { buildSelectInput, buildTextInput, type TextInputOptions } from './inputs.ts';
+import {
+  buildFieldErrors,
+  buildSelectInput,
+  buildTextInput,
+  type TextInputOptions,
+  type ViewErrorsResponse,
+} from './inputs.ts';
+
+export { FIELD_ERROR_MAX } from './inputs.ts';
 
 /** Input lengths the modal enforces; Slack rejects a view whose initial_value is longer. */
 export const SEND_MODAL_MAX_LENGTHS = {
@@ -22,8 +30,6 @@ export const SEND_MODAL_MAX_LENGTHS = {
   languageCode: 16,
 } as const;
 
-/** Slack shows a field error under its input; longer ones are cut off in the client. */
-export const FIELD_ERROR_MAX = 150;
 const PRIVATE_METADATA_MAX = 3000;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: replacing control characters is the point
 const LINE_BREAKS_AND_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
@@ -52,31 +58,9 @@ export type SendModalInput = {
 
 export type SendModalMetadata = { channelId?: string; responseUrl?: string };
 
-export type ViewErrorsResponse = { response_action: 'errors'; errors: Record<string, string> };
-
 export function buildSendModal(input: SendModalInput): ModalView {
   const { fields, defaults } = input;
-  const notes: string[] = [];
-
-  const to = prefill(fields.to, SEND_MODAL_MAX_LENGTHS.to);
-  if (to.dropped) notes.push('The number you typed is too long to be a phone number, so it was left out.');
-
-  // A cut reference would name a different order, so a too-long one is left out, never shortened.
-  const reference = prefill(fields.referenceId, SEND_MODAL_MAX_LENGTHS.referenceId);
-  if (reference.dropped) {
-    notes.push(
-      `The order reference you typed (\`${escapeCode(truncate(reference.dropped, 60))}\`) is longer than ${LIMITS.referenceId} characters, so it was left out: enter it again.`,
-    );
-  }
-
-  // A description is the agent's own sentence: keeping most of it and saying so saves retyping it.
-  const description = prefillDescription(fields.description);
-  if (description.cut) {
-    notes.push(
-      `The description was cut to ${LIMITS.description} characters (WhatsApp’s limit): check its end before sending.`,
-    );
-  }
-
+  const { to, reference, description, notes } = prefillTyped(fields);
   const templateName = prefill(defaults.templateName, SEND_MODAL_MAX_LENGTHS.templateName);
   const languageCode = prefill(defaults.languageCode, SEND_MODAL_MAX_LENGTHS.languageCode);
 
@@ -132,19 +116,33 @@ export function buildSendModal(input: SendModalInput): ModalView {
   };
 }
 
-/**
- * The `response_action: errors` answer to a view_submission: each message under its own input.
- * Fields the modal does not have are dropped, since Slack rejects the whole answer for an unknown block_id.
- */
-export function buildSendModalErrors(issues: FieldIssues): ViewErrorsResponse {
-  const errors: Record<string, string> = {};
-  for (const field of Object.keys(SEND_FIELDS) as OrderStatusField[]) {
-    const message = issues[field];
-    if (typeof message === 'string' && message.trim() !== '') {
-      errors[SEND_FIELDS[field].blockId] = truncate(message.trim(), FIELD_ERROR_MAX);
-    }
+/** What the agent typed, as far as it fits the inputs, and a note for each thing left out or cut. */
+function prefillTyped(fields: CommandFields) {
+  const notes: string[] = [];
+  const to = prefill(fields.to, SEND_MODAL_MAX_LENGTHS.to);
+  if (to.dropped) notes.push('The number you typed is too long to be a phone number, so it was left out.');
+
+  // A cut reference would name a different order, so a too-long one is left out, never shortened.
+  const reference = prefill(fields.referenceId, SEND_MODAL_MAX_LENGTHS.referenceId);
+  if (reference.dropped) {
+    notes.push(
+      `The order reference you typed (\`${escapeCode(truncate(reference.dropped, 60))}\`) is longer than ${LIMITS.referenceId} characters, so it was left out: enter it again.`,
+    );
   }
-  return { response_action: 'errors', errors };
+
+  // A description is the agent's own sentence: keeping most of it and saying so saves retyping it.
+  const description = prefillDescription(fields.description);
+  if (description.cut) {
+    notes.push(
+      `The description was cut to ${LIMITS.description} characters (WhatsApp’s limit): check its end before sending.`,
+    );
+  }
+  return { to, reference, description, notes };
+}
+
+/** Field errors for the send modal. */
+export function buildSendModalErrors(issues: FieldIssues): ViewErrorsResponse {
+  return buildFieldErrors(SEND_FIELDS, issues);
 }
 
 /** Reads the send modal's private_metadata; never throws. The workspace is never taken from here. */
