@@ -31,7 +31,9 @@ function placeOf(file: string): { rank: number; group: string } {
   const relative = path.relative(src, file).split(path.sep).join('/');
   for (const layer of LAYERS) {
     for (const [group, prefixes] of Object.entries(layer.groups)) {
-      if (prefixes.some((prefix) => (prefix.endsWith('/') ? relative.startsWith(prefix) : relative === prefix)))
+      if (
+        prefixes.some((prefix) => (prefix.endsWith('/') ? relative.startsWith(prefix) : relative === prefix))
+      )
         return { rank: layer.rank, group };
     }
   }
@@ -89,6 +91,8 @@ describe('layers', () => {
 
   it('reads the environment only at the edges that start the process', () => {
     const readers = files.filter((file) => /process\.env\b/.test(readFileSync(file, 'utf8'))).map(name);
-    expect(readers.filter((file) => !['src/config.ts', 'src/server.ts', 'src/cli.ts'].includes(file))).toEqual([]);
+    expect(
+      readers.filter((file) => !['src/config.ts', 'src/server.ts', 'src/cli.ts'].includes(file)),
+    ).toEqual([]);
   });
 });
