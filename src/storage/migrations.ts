@@ -57,6 +57,37 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: rea
       )`,
     ],
   },
+  {
+    version: 9,
+    name: 'bulk send jobs, row by row',
+    sql: [
+      `CREATE TABLE IF NOT EXISTS bulk_jobs (
+        id TEXT PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        channel_id TEXT,
+        state TEXT NOT NULL CHECK (state IN ('draft', 'queued', 'done', 'canceled')),
+        total INTEGER NOT NULL,
+        progress_ts TEXT,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        finished_at TIMESTAMPTZ
+      )`,
+      "CREATE INDEX IF NOT EXISTS bulk_jobs_queued ON bulk_jobs (created_at) WHERE state = 'queued'",
+      `CREATE TABLE IF NOT EXISTS bulk_rows (
+        job_id TEXT NOT NULL REFERENCES bulk_jobs (id) ON DELETE CASCADE,
+        line INTEGER NOT NULL,
+        request TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'leased', 'done', 'canceled')),
+        lease_until TIMESTAMPTZ,
+        outcome TEXT,
+        message_id TEXT,
+        error_code TEXT,
+        attempt_id TEXT,
+        PRIMARY KEY (job_id, line)
+      )`,
+      `CREATE INDEX IF NOT EXISTS bulk_rows_open ON bulk_rows (job_id, line) WHERE state IN ('pending', 'leased')`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
@@ -102,13 +133,23 @@ export async function migrate(db: Database): Promise<number[]> {
   return applied;
 }
 
-/** The schema version the database is at (0 when never migrated). */
+/**
+ * The schema version the database is at: the highest version before the first one not applied (0 when
+ * never migrated). Counting up to the first gap, not the highest applied, so a database that has a
+ * later step but misses an earlier one reads as behind.
+ */
 export async function readSchemaVersion(db: Database): Promise<number> {
   const rows = await db
-    .query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations')
+    .query<{ version: number }>('SELECT version FROM schema_migrations')
     .catch((error: unknown) => {
-      if ((error as { code?: unknown }).code === '42P01') return [{ version: 0 }];
+      if ((error as { code?: unknown }).code === '42P01') return [];
       throw error;
     });
-  return Number(rows[0]?.version ?? 0);
+  const applied = new Set(rows.map((row) => Number(row.version)));
+  let version = 0;
+  for (const migration of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
+    if (!applied.has(migration.version)) break;
+    version = migration.version;
+  }
+  return version;
 }
