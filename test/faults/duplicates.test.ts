@@ -66,6 +66,27 @@ describe.each(await storageModes())('Duplicate guard on the %s', (_name, storage
     expect(rows[0]?.message_id).toBe(messageId);
   });
 
+  it('knows +9109876543210 is +919876543210: refused as a duplicate, and only the canonical form is sent and stored', async () => {
+    const first = command(t, '+919876543210 DUP-CANON shipped');
+    await first.post();
+    expect(textOf((await outcomeOf(t, first)).body)).toContain('message_id');
+    for (const spelling of ['+9109876543210', '+91 0 98765 43210']) {
+      const again = command(t, `${spelling} DUP-CANON shipped`, { userId: 'UOTHER' });
+      await again.post();
+      expect(textOf((await outcomeOf(t, again)).body)).toContain('DUPLICATE');
+    }
+    expect(t.kaleyra.requests).toHaveLength(1);
+    // A first send typed with the trunk 0 goes out in canonical form.
+    const typed = command(t, '+9109876543210 DUP-CANON-2 shipped');
+    await typed.post();
+    expect(textOf((await outcomeOf(t, typed)).body)).toContain('message_id');
+    const sentTo = t.kaleyra.requests.map(
+      (r) => (r.body as { messaging_object?: { to?: string } }).messaging_object?.to,
+    );
+    expect(sentTo).toEqual(['+919876543210', '+919876543210']);
+    expect(countOutcomes(await t.server.services.journal.list(t.team))).toEqual({ sent: 2, duplicate: 2 });
+  });
+
   it('20 identical one-liners at once reach Kaleyra exactly once', async () => {
     // Kaleyra answers slowly, so the later commands arrive while the first is still in flight.
     t.kaleyra.respondWith(async () => {
