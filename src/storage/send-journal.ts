@@ -18,11 +18,14 @@ export type BeginAttempt = {
   channelId?: string | undefined;
   source: 'slack' | 'cli';
   update: ResolvedOrderStatus;
-  /** A deliberate resend: takes the claim even while another attempt holds it. */
+  /**
+   * A deliberate resend: goes ahead while another attempt holds the claim, without touching it; the
+   * claim becomes this attempt's only once it is sent (or may have been).
+   */
   force: boolean;
 };
 
-export type Attempt = { attemptId: string; dedupeKey: string };
+export type Attempt = { attemptId: string; dedupeKey: string; forced: boolean };
 
 export type AttemptOutcome =
   | { outcome: 'sent'; messageId: string }
@@ -102,15 +105,19 @@ export function createSendJournal(db: Database, cipher: Pick<Cipher, 'fingerprin
       );
       return true;
     }
+    // The claim is taken when free or expired. A forced attempt is journaled even when it is not: it
+    // must not release (on failure) a claim that a delivered send holds. A data-modifying CTE runs
+    // whether or not the main statement reads it.
     const rows = await db.query(
       `WITH claim AS (
          INSERT INTO send_claims (dedupe_key, attempt_id, claimed_at) VALUES ($15, $1, now())
          ON CONFLICT (dedupe_key) DO UPDATE SET attempt_id = EXCLUDED.attempt_id, claimed_at = now()
-           WHERE $12::boolean OR send_claims.claimed_at < now() - make_interval(secs => $16)
+           WHERE send_claims.claimed_at < now() - make_interval(secs => $16)
          RETURNING attempt_id
        )
        INSERT INTO send_journal ${columns}
-       SELECT $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12::boolean,$13,$14::text, NULL FROM claim
+       SELECT $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12::boolean,$13,$14::text, NULL
+        WHERE $12::boolean OR EXISTS (SELECT 1 FROM claim)
        RETURNING id`,
       [...values, extra.claimKey, DUPLICATE_WINDOW_SECONDS],
     );
@@ -154,7 +161,7 @@ export function createSendJournal(db: Database, cipher: Pick<Cipher, 'fingerprin
       for (let round = 0; round < 3; round++) {
         const attemptId = randomUUID();
         if (await insertRow(attemptId, input, 'in_flight', { claimKey: dedupeKey })) {
-          return { ok: true, attempt: { attemptId, dedupeKey } };
+          return { ok: true, attempt: { attemptId, dedupeKey, forced: input.force } };
         }
         const holder = await readClaimHolder(dedupeKey);
         if (holder) {
@@ -165,7 +172,11 @@ export function createSendJournal(db: Database, cipher: Pick<Cipher, 'fingerprin
       throw new Error('The duplicate guard could not settle a claim after 3 rounds');
     },
 
-    /** Records how the attempt ended; a definite rejection frees the key (the customer got nothing). */
+    /**
+     * Records how the attempt ended. A definite rejection frees the key if this attempt holds it (the
+     * customer got nothing from it); a forced attempt that was sent, or may have been, takes the key
+     * over and starts a new window.
+     */
     async complete(attempt: Attempt, result: AttemptOutcome): Promise<void> {
       if (result.outcome === 'failed') {
         await db.query(
@@ -177,14 +188,23 @@ export function createSendJournal(db: Database, cipher: Pick<Cipher, 'fingerprin
         );
         return;
       }
+      const update = `UPDATE send_journal SET outcome = $2, message_id = $3, error_code = $4, completed_at = now()
+         WHERE id = $1 RETURNING id`;
+      const values = [
+        attempt.attemptId,
+        result.outcome,
+        result.outcome === 'sent' ? result.messageId : null,
+        result.outcome === 'unknown' ? result.code : null,
+      ];
+      if (!attempt.forced) {
+        await db.query(update, values);
+        return;
+      }
       await db.query(
-        `UPDATE send_journal SET outcome = $2, message_id = $3, error_code = $4, completed_at = now() WHERE id = $1`,
-        [
-          attempt.attemptId,
-          result.outcome,
-          result.outcome === 'sent' ? result.messageId : null,
-          result.outcome === 'unknown' ? result.code : null,
-        ],
+        `WITH done AS (${update})
+         INSERT INTO send_claims (dedupe_key, attempt_id, claimed_at) SELECT $5, id, now() FROM done
+         ON CONFLICT (dedupe_key) DO UPDATE SET attempt_id = EXCLUDED.attempt_id, claimed_at = now()`,
+        [...values, attempt.dedupeKey],
       );
     },
 

@@ -15,7 +15,7 @@ import {
   useTestApp,
   waitUntil,
 } from '../support/app-driver.ts';
-import { acceptedAs } from '../support/fake-kaleyra.ts';
+import { acceptedAs, KALEYRA_RESPONSES } from '../support/fake-kaleyra.ts';
 import { startTestApp, type TestApp, uniqueTeamId } from '../support/start-app.ts';
 
 const pgUrl = await testDatabaseUrl();
@@ -64,6 +64,62 @@ describe.each(await storageModes())('Duplicate guard on the %s', (_name, storage
     ]);
     expect(rows[1]?.duplicate_of).toBe(rows[0]?.id);
     expect(rows[0]?.message_id).toBe(messageId);
+  });
+
+  /** A one-liner whose update already went out: the DUPLICATE answer and its "Send again anyway" value. */
+  async function refusedWithResend(line: string): Promise<string> {
+    const again = command(t, line, { userId: 'UOTHER' });
+    await again.post();
+    const refused = await outcomeOf(t, again);
+    expect(textOf(refused.body)).toContain('DUPLICATE');
+    const value = buttonValue(refused.body, RESEND_ACTION);
+    expect(value).toBeDefined();
+    return value ?? '';
+  }
+
+  it('a "Send again anyway" that Kaleyra rejects leaves the delivered update guarded', async () => {
+    const first = command(t, '+919876543210 DUP-FORCE-FAIL shipped');
+    await first.post();
+    expect(textOf((await outcomeOf(t, first)).body)).toContain('message_id');
+    const resend = await refusedWithResend('+919876543210 DUP-FORCE-FAIL shipped');
+
+    t.kaleyra.respondWith({ status: 400, body: KALEYRA_RESPONSES.wa400.body });
+    const click = clickButton(t, { userId: 'UOTHER', actionId: RESEND_ACTION, value: resend });
+    await click.post();
+    expect(textOf((await outcomeOf(t, click)).body)).toContain('WA400');
+    t.kaleyra.respondWith({ status: 202, body: KALEYRA_RESPONSES.wa202.body });
+
+    // The customer has the first message: an ordinary one-liner is still refused.
+    const third = command(t, '+919876543210 DUP-FORCE-FAIL shipped', { userId: 'UTHIRD' });
+    await third.post();
+    expect(textOf((await outcomeOf(t, third)).body)).toContain('DUPLICATE');
+    expect(t.kaleyra.requests).toHaveLength(2);
+    const rows = (await t.server.services.journal.list(t.team)).reverse();
+    expect(rows.map((row) => [row.outcome, row.forced])).toEqual([
+      ['sent', false],
+      ['duplicate', false],
+      ['failed', true],
+      ['duplicate', false],
+    ]);
+    expect(rows[3]?.duplicate_of).toBe(rows[0]?.id);
+  });
+
+  it('a "Send again anyway" that goes out takes the guard over: the next refusal names its message_id', async () => {
+    const first = command(t, '+919876543210 DUP-FORCE-OK shipped');
+    await first.post();
+    await outcomeOf(t, first);
+    const resend = await refusedWithResend('+919876543210 DUP-FORCE-OK shipped');
+    t.kaleyra.respondWith(() => acceptedAs('AFORCEDSECOND00001'));
+    const click = clickButton(t, { userId: 'UOTHER', actionId: RESEND_ACTION, value: resend });
+    await click.post();
+    expect(textOf((await outcomeOf(t, click)).body)).toContain('AFORCEDSECOND00001');
+    const third = command(t, '+919876543210 DUP-FORCE-OK shipped', { userId: 'UTHIRD' });
+    await third.post();
+    const refused = textOf((await outcomeOf(t, third)).body);
+    expect(refused).toContain('DUPLICATE');
+    expect(refused).toContain('AFORCEDSECOND00001');
+    expect(refused).toContain('sent by <@UOTHER>');
+    expect(t.kaleyra.requests).toHaveLength(2);
   });
 
   it('knows +9109876543210 is +919876543210: refused as a duplicate, and only the canonical form is sent and stored', async () => {

@@ -178,7 +178,7 @@ describe('when the shared budget cannot be reached', () => {
       credentials: { get: async () => credentials },
       kaleyra: createKaleyraClient({ baseUrlOverride: kaleyra.url, timeoutMs: 2000 }),
       journal: {
-        begin: async () => ({ ok: true, attempt: { attemptId: 'a1', dedupeKey: 'k1' } }),
+        begin: async () => ({ ok: true, attempt: { attemptId: 'a1', dedupeKey: 'k1', forced: false } }),
         complete: async (_attempt, outcome) => void completed.push(outcome),
       },
       limiter: createSendRateLimiter({ limitPerSecond: 10, db: down }),
