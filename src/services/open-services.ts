@@ -12,6 +12,7 @@ import {
   parseEncryptionKeys,
 } from '../storage/encryption.ts';
 import { createInstallationStore } from '../storage/installation-store.ts';
+import { type KeyedHash, loadKeyedHash, resealKeyedHashKey } from '../storage/keyed-hash.ts';
 import { createKeyvStore } from '../storage/keyv-store.ts';
 import { migrate, readSchemaVersion, SCHEMA_VERSION } from '../storage/migrations.ts';
 import { createSendJournal } from '../storage/send-journal.ts';
@@ -50,15 +51,17 @@ export async function openServices(
   const keyv = createKeyvStore(db, {
     onError: (error) => storageLogger.warn({ err: error }, 'database operation failed'),
   });
+  let keyedHash: KeyedHash;
   try {
     await prepareSchema(db, logger, { migrating: options.migrate === true });
+    keyedHash = await loadKeyedHash(db, cipher);
   } catch (error) {
     await db.close();
     throw error;
   }
   // Other instances' credential changes are seen within the cache's TTL (10 s); this one's at once.
   const credentials = createCachedCredentialStore(createCredentialStore(keyv, cipher));
-  const journal = createSendJournal(db, cipher);
+  const journal = createSendJournal(db, keyedHash);
   const installationStore = createInstallationStore(keyv, cipher);
   const kaleyra = createKaleyraClient({
     ...(config.kaleyraBaseUrl ? { baseUrlOverride: config.kaleyraBaseUrl } : {}),
@@ -81,6 +84,10 @@ export async function openServices(
     currentKeyId: cipher.currentKeyId,
     /** Seals what must leave the service readable only by us (Slack button values). */
     sealer: createSealer(cipher),
+    /** HMAC-SHA-256 under a key that survives ENCRYPTION_KEY rotation (keyed-hash.ts). */
+    keyedHash,
+    /** Re-seals the keyed-hash key with the current ENCRYPTION_KEY; true when it was rewritten. */
+    resealKeyedHashKey: () => resealKeyedHashKey(db, cipher),
     credentials,
     journal,
     installationStore,

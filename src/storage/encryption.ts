@@ -2,9 +2,7 @@ import {
   createCipheriv,
   createDecipheriv,
   createHash,
-  createHmac,
   createSecretKey,
-  hkdfSync,
   type KeyObject,
   randomBytes,
 } from 'node:crypto';
@@ -25,11 +23,6 @@ export type Cipher = {
   decrypt(stored: string, aad: string): string;
   /** True when `stored` was not written with the current key (and should be rewritten). */
   needsReencrypt(stored: string): boolean;
-  /**
-   * A keyed hash (HMAC-SHA-256 under a subkey of the current key): equal inputs match without the
-   * input being readable, e.g. a customer number inside a duplicate-guard key.
-   */
-  fingerprint(text: string): string;
 };
 
 const VERSION = 'v1';
@@ -78,11 +71,8 @@ export function parseEncryptionKeys(spec: string): EncryptionKeys {
 export function createCipher(keys: EncryptionKeys): Cipher {
   const [current] = keys;
   const byId = new Map(keys.map((key) => [key.id, key.key]));
-  // A separate subkey, so a fingerprint never reuses the encryption key itself. Made a KeyObject once:
-  // createHmac re-imports a raw Buffer key on every call (about 5x slower per fingerprint on Node 24).
-  const fingerprintKey = createSecretKey(
-    Buffer.from(hkdfSync('sha256', current.key.export(), Buffer.alloc(0), 'orderstatus fingerprint v1', 32)),
-  );
+  // No keyed hash here: one under a subkey of the current key would change with every rotation.
+  // keyed-hash.ts keeps a key of its own, sealed with this cipher.
   return {
     currentKeyId: current.id,
     encrypt(plaintext, aad) {
@@ -118,9 +108,6 @@ export function createCipher(keys: EncryptionKeys): Cipher {
     },
     needsReencrypt(stored) {
       return parseStored(stored)?.keyId !== current.id;
-    },
-    fingerprint(text) {
-      return createHmac('sha256', fingerprintKey).update(text, 'utf8').digest('base64url');
     },
   };
 }

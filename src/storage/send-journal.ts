@@ -4,7 +4,7 @@ import { maskPhoneNumber } from '../domain/mask-phone.ts';
 import type { ResolvedOrderStatus } from '../domain/order-update.ts';
 import type { PreviousSend } from '../errors/duplicate-send-error.ts';
 import type { Database } from './database.ts';
-import type { Cipher } from './encryption.ts';
+import type { KeyedHash } from './keyed-hash.ts';
 
 /** The duplicate guard's window: the same update within it is not sent again without a deliberate resend. */
 export const DUPLICATE_WINDOW_SECONDS = 600;
@@ -66,9 +66,10 @@ export type JournalRow = {
  * claim and the journal row are one INSERT … SELECT statement, so across processes sharing the
  * database exactly one attempt per key wins, and no claim exists without its journal row.
  */
-export function createSendJournal(db: Database, cipher: Pick<Cipher, 'fingerprint'>) {
+export function createSendJournal(db: Database, keyedHash: KeyedHash) {
+  // Keyed, so the claims table never holds a customer number, and stable across key rotations.
   const dedupeKeyOf = (workspaceId: string, update: ResolvedOrderStatus) =>
-    cipher.fingerprint([workspaceId, update.to, update.referenceId, update.status].join('\n'));
+    keyedHash('duplicate-guard', [workspaceId, update.to, update.referenceId, update.status].join('\n'));
 
   async function insertRow(
     attemptId: string,

@@ -16,7 +16,7 @@ import {
   waitUntil,
 } from '../support/app-driver.ts';
 import { acceptedAs, KALEYRA_RESPONSES } from '../support/fake-kaleyra.ts';
-import { startTestApp, type TestApp, uniqueTeamId } from '../support/start-app.ts';
+import { startTestApp, TEST_ENCRYPTION_KEY, type TestApp, uniqueTeamId } from '../support/start-app.ts';
 
 const pgUrl = await testDatabaseUrl();
 
@@ -208,3 +208,50 @@ describe.skipIf(!pgUrl)('Duplicate guard across two app instances on one Postgre
     expect(countOutcomes(await a.server.services.journal.list(team))).toEqual({ sent: 5, duplicate: 5 });
   });
 });
+
+describe.skipIf(!pgUrl)(
+  'Duplicate guard while ENCRYPTION_KEY rotates (replicas on different key lists)',
+  () => {
+    const NEW_KEY = Buffer.alloc(32, 9).toString('base64');
+    let before: TestApp;
+    let during: TestApp;
+    let team: string;
+
+    beforeAll(async () => {
+      if (!pgUrl) return;
+      // A replica still on the old key, then one restarted with the new key listed first.
+      before = await startTestApp({ kind: 'postgres', url: pgUrl }, { ENCRYPTION_KEY: TEST_ENCRYPTION_KEY });
+      during = await startTestApp(
+        { kind: 'postgres', url: pgUrl },
+        { ENCRYPTION_KEY: `new:${NEW_KEY},${TEST_ENCRYPTION_KEY}` },
+      );
+    });
+    afterAll(async () => {
+      await Promise.all([before?.close(), during?.close()]);
+    });
+    beforeEach(async () => {
+      team = uniqueTeamId();
+      for (const app of [before, during]) {
+        app.slack.clear();
+        app.kaleyra.reset();
+      }
+      await before.server.services.credentials.set(team, SETTINGS, 'UADMIN');
+    });
+
+    it('each sees the claims the other took', async () => {
+      for (const [first, second, reference] of [
+        [before, during, 'ROT-1'],
+        [during, before, 'ROT-2'],
+      ] as const) {
+        const line = `+919876543210 ${reference} shipped`;
+        const sent = command(first, line, { teamId: team });
+        await sent.post();
+        expect(textOf((await outcomeOf(first, sent)).body)).toContain('message_id');
+        const repeated = command(second, line, { teamId: team, userId: 'UOTHER' });
+        await repeated.post();
+        expect(textOf((await outcomeOf(second, repeated)).body)).toContain('DUPLICATE');
+      }
+      expect(before.kaleyra.requests.length + during.kaleyra.requests.length).toBe(2);
+    });
+  },
+);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResolvedOrderStatus } from '../../src/domain/order-update.ts';
 import { type Database, openDatabase } from '../../src/storage/database.ts';
 import { createCipher, parseEncryptionKeys } from '../../src/storage/encryption.ts';
+import { loadKeyedHash } from '../../src/storage/keyed-hash.ts';
 import { migrate } from '../../src/storage/migrations.ts';
 import {
   type BeginAttempt,
@@ -71,7 +72,7 @@ describe.each(stores)('the send journal on the %s', (_name, open) => {
   beforeAll(async () => {
     if (!open) return;
     opened = await open();
-    journal = createSendJournal(opened.db, cipher);
+    journal = createSendJournal(opened.db, await loadKeyedHash(opened.db, cipher, 'keyed-hash-journal-test'));
   });
   afterAll(async () => {
     await opened?.close();
