@@ -22,6 +22,7 @@ export function buildApp({ config, logger, services }: AppDeps): BuiltApp {
     installations: services.installationStore,
     installationStore: services.installationStore,
     sealer: services.sealer,
+    usedButtons: services.usedButtons,
     tasks: services.tasks,
   });
   const routes: Route[] = [...slack.routes];

@@ -16,6 +16,7 @@ import { type KeyedHash, loadKeyedHash, resealKeyedHashKey } from '../storage/ke
 import { createKeyvStore } from '../storage/keyv-store.ts';
 import { migrate, readSchemaVersion, SCHEMA_VERSION } from '../storage/migrations.ts';
 import { createSendJournal } from '../storage/send-journal.ts';
+import { createUsedButtons } from '../storage/used-buttons.ts';
 import { createTaskTracker } from './background-tasks.ts';
 import { createSendRateLimiter } from './rate-limiter.ts';
 import { createOrderStatusService } from './send-order-status.ts';
@@ -86,6 +87,8 @@ export async function openServices(
     sealer: createSealer(cipher),
     /** HMAC-SHA-256 under a key that survives ENCRYPTION_KEY rotation (keyed-hash.ts). */
     keyedHash,
+    /** Nonces of used Retry / Send again buttons: each button works once. */
+    usedButtons: createUsedButtons(db),
     /** Re-seals the keyed-hash key with the current ENCRYPTION_KEY; true when it was rewritten. */
     resealKeyedHashKey: () => resealKeyedHashKey(db, cipher),
     credentials,

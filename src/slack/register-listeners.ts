@@ -4,6 +4,7 @@ import type { Logger } from '../logger.ts';
 import type { TaskTracker } from '../services/background-tasks.ts';
 import type { OrderStatusService } from '../services/send-order-status.ts';
 import type { CredentialStore } from '../storage/credential-store.ts';
+import type { UsedButtons } from '../storage/used-buttons.ts';
 import {
   CONFIG_MODAL_CALLBACK,
   RESEND_ACTION,
@@ -31,6 +32,8 @@ export type SlackListenerDeps = {
   credentials: Pick<CredentialStore, 'get' | 'update' | 'delete'>;
   installations: { deleteWorkspace(workspaceId: string): Promise<void> };
   sealer: Sealer;
+  /** Makes each Retry / Send again button single-use, across replicas. */
+  usedButtons: Pick<UsedButtons, 'use'>;
   tasks: Pick<TaskTracker, 'run'>;
 };
 
@@ -52,14 +55,9 @@ export function registerListeners(app: App, deps: SlackListenerDeps): void {
   );
   app.view(SEND_MODAL_CALLBACK, createSendModalSubmission(reporter));
   app.view(CONFIG_MODAL_CALLBACK, createConfigModalSubmission({ credentials, logger }));
-  app.action<BlockButtonAction>(
-    RETRY_ACTION,
-    createResendAction({ reporter, sealer, logger }, { force: false }),
-  );
-  app.action<BlockButtonAction>(
-    RESEND_ACTION,
-    createResendAction({ reporter, sealer, logger }, { force: true }),
-  );
+  const buttons = { reporter, sealer, usedButtons: deps.usedButtons, logger, trustedResponseOrigins };
+  app.action<BlockButtonAction>(RETRY_ACTION, createResendAction(buttons, { force: false }));
+  app.action<BlockButtonAction>(RESEND_ACTION, createResendAction(buttons, { force: true }));
   const uninstalled = createAppUninstalled({ installations: deps.installations, credentials, logger });
   app.event('app_uninstalled', uninstalled);
   app.event('tokens_revoked', uninstalled);

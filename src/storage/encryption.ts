@@ -8,7 +8,7 @@ import {
 } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Sealer } from '../domain/sealer.ts';
+import type { SealBinding, Sealer } from '../domain/sealer.ts';
 import { StorageError } from '../errors/storage-error.ts';
 
 /** A KeyObject, so logging or inspecting a key never prints its bytes. */
@@ -112,13 +112,23 @@ export function createCipher(keys: EncryptionKeys): Cipher {
   };
 }
 
-/** A Sealer on the storage cipher: ENCRYPTION_KEY, old keys still readable during a rotation. */
+/**
+ * A Sealer on the storage cipher: ENCRYPTION_KEY, old keys still readable during a rotation. The AAD
+ * names the purpose and the workspace, and starts with `sealed:`, which no stored record's AAD does.
+ */
 export function createSealer(cipher: Pick<Cipher, 'encrypt' | 'decrypt'>): Sealer {
+  const aadOf = ({ purpose, workspaceId }: SealBinding) => {
+    // Neither may contain the separator, or two bindings could share an AAD.
+    if (purpose.includes(':') || workspaceId.includes(':') || workspaceId === '') {
+      throw new TypeError('A seal binding needs a purpose and a workspace id without ":"');
+    }
+    return `sealed:${purpose}:${workspaceId}`;
+  };
   return {
-    seal: (text, purpose) => cipher.encrypt(text, purpose),
-    open(sealed, purpose) {
+    seal: (text, binding) => cipher.encrypt(text, aadOf(binding)),
+    open(sealed, binding) {
       try {
-        return cipher.decrypt(sealed, purpose);
+        return cipher.decrypt(sealed, aadOf(binding));
       } catch {
         return undefined;
       }
