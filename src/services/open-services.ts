@@ -18,6 +18,7 @@ import { migrate, readSchemaVersion, SCHEMA_VERSION } from '../storage/migration
 import { createSendJournal } from '../storage/send-journal.ts';
 import { createUsedButtons } from '../storage/used-buttons.ts';
 import { createTaskTracker } from './background-tasks.ts';
+import { createOutcomeRecorder } from './outcome-recorder.ts';
 import { createSendRateLimiter } from './rate-limiter.ts';
 import { createOrderStatusService } from './send-order-status.ts';
 
@@ -68,13 +69,16 @@ export async function openServices(
     ...(config.kaleyraBaseUrl ? { baseUrlOverride: config.kaleyraBaseUrl } : {}),
     timeoutMs: config.kaleyraTimeoutMs,
   });
+  const recorder = createOutcomeRecorder({
+    complete: (attempt, outcome) => journal.complete(attempt, outcome),
+    logger,
+  });
   const orderStatus = createOrderStatusService({
     credentials,
     kaleyra,
     journal,
+    recorder,
     limiter: createSendRateLimiter({ limitPerSecond: config.kaleyraRateLimit, db }),
-    onJournalError: (error, attemptId) =>
-      logger.error({ err: error, attemptId }, 'could not record the outcome of a send in the journal'),
   });
   const tasks = createTaskTracker((error) => logger.error({ err: error }, 'background task failed'));
 
@@ -98,7 +102,9 @@ export async function openServices(
     tasks,
     ping: () => db.ping(),
     migrate: () => migrate(db),
+    /** Outcomes not yet written get one last try (and are logged by id) before the database closes. */
     async close() {
+      await recorder.stop();
       await db.close();
     },
   };

@@ -81,6 +81,7 @@ export async function sendAndReport(deps: SendReporterDeps, input: SendAndReport
     {
       workspace: input.workspaceId,
       user: input.userId,
+      attemptId: result.attemptId,
       outcome: result.ok ? 'sent' : result.error.name,
       code: result.ok ? 'WA202' : describeError(result.error, SLACK_SURFACE).code,
       messageId: result.ok ? result.messageId : undefined,

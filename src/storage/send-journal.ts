@@ -209,6 +209,20 @@ export function createSendJournal(db: Database, keyedHash: KeyedHash) {
       );
     },
 
+    /**
+     * Attempts whose outcome was never written, long after any send could have lasted (the process
+     * or the database went away mid-send): each may have reached the customer. The newest `limit` ids.
+     */
+    async findStuckInFlight(limit = 20): Promise<{ count: number; attemptIds: string[] }> {
+      const rows = await db.query<{ id: string; total: number | string }>(
+        `SELECT id, count(*) OVER () AS total FROM send_journal
+          WHERE outcome = 'in_flight' AND created_at < now() - make_interval(secs => $1)
+          ORDER BY created_at DESC LIMIT $2`,
+        [STALE_IN_FLIGHT_SECONDS, limit],
+      );
+      return { count: Number(rows[0]?.total ?? 0), attemptIds: rows.map((row) => row.id) };
+    },
+
     /** The newest attempts of one workspace (never another's). */
     async list(workspaceId: string, limit = 50): Promise<JournalRow[]> {
       return db.query<JournalRow>(

@@ -179,10 +179,9 @@ describe('when the shared budget cannot be reached', () => {
       kaleyra: createKaleyraClient({ baseUrlOverride: kaleyra.url, timeoutMs: 2000 }),
       journal: {
         begin: async () => ({ ok: true, attempt: { attemptId: 'a1', dedupeKey: 'k1', forced: false } }),
-        complete: async (_attempt, outcome) => void completed.push(outcome),
       },
+      recorder: { record: async (_attempt, outcome) => void completed.push(outcome) },
       limiter: createSendRateLimiter({ limitPerSecond: 10, db: down }),
-      onJournalError: () => undefined,
     });
     const result = await service.sendOrderStatus({
       workspaceId: 'T1',
