@@ -23,6 +23,7 @@ export function buildApp({ config, logger, services }: AppDeps): BuiltApp {
     installationStore: services.installationStore,
     sealer: services.sealer,
     usedButtons: services.usedButtons,
+    records: { deleteWorkspace: services.deleteWorkspaceRecords },
     tasks: services.tasks,
   });
   const routes: Route[] = [...slack.routes];

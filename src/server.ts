@@ -70,6 +70,7 @@ export async function startServer(
     }
   }
   health.setState('ready');
+  services.retention.start();
   logger.info(
     {
       port,

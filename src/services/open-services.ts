@@ -15,11 +15,13 @@ import { createInstallationStore } from '../storage/installation-store.ts';
 import { type KeyedHash, loadKeyedHash, resealKeyedHashKey } from '../storage/keyed-hash.ts';
 import { createKeyvStore } from '../storage/keyv-store.ts';
 import { migrate, readSchemaVersion, SCHEMA_VERSION } from '../storage/migrations.ts';
+import { deleteWorkspaceRecords } from '../storage/retention.ts';
 import { createSendJournal } from '../storage/send-journal.ts';
 import { createUsedButtons } from '../storage/used-buttons.ts';
 import { createTaskTracker } from './background-tasks.ts';
 import { createOutcomeRecorder } from './outcome-recorder.ts';
 import { createSendRateLimiter } from './rate-limiter.ts';
+import { createRetentionJob } from './retention-job.ts';
 import { createOrderStatusService } from './send-order-status.ts';
 
 /**
@@ -81,6 +83,7 @@ export async function openServices(
     limiter: createSendRateLimiter({ limitPerSecond: config.kaleyraRateLimit, db }),
   });
   const tasks = createTaskTracker((error) => logger.error({ err: error }, 'background task failed'));
+  const retention = createRetentionJob({ db, retentionDays: config.journalRetentionDays, logger });
 
   return {
     /** The database itself, for health checks and tests; everything else goes through the stores. */
@@ -91,6 +94,10 @@ export async function openServices(
     sealer: createSealer(cipher),
     /** HMAC-SHA-256 under a key that survives ENCRYPTION_KEY rotation (keyed-hash.ts). */
     keyedHash,
+    /** Deletes old journal rows, expired claims and used buttons in the background (the server starts it). */
+    retention,
+    /** An uninstalled workspace's journal rows, their claims and its used buttons; returns the rows deleted. */
+    deleteWorkspaceRecords: (workspaceId: string) => deleteWorkspaceRecords(db, workspaceId),
     /** Nonces of used Retry / Send again buttons: each button works once. */
     usedButtons: createUsedButtons(db),
     /** Re-seals the keyed-hash key with the current ENCRYPTION_KEY; true when it was rewritten. */
@@ -104,6 +111,7 @@ export async function openServices(
     migrate: () => migrate(db),
     /** Outcomes not yet written get one last try (and are logged by id) before the database closes. */
     async close() {
+      await retention.stop();
       await recorder.stop();
       await db.close();
     },

@@ -31,6 +31,8 @@ export type SlackListenerDeps = {
   orderStatus: Pick<OrderStatusService, 'sendOrderStatus'>;
   credentials: Pick<CredentialStore, 'get' | 'update' | 'delete'>;
   installations: { deleteWorkspace(workspaceId: string): Promise<void> };
+  /** A workspace's send records (journal, claims, used buttons), deleted when it uninstalls the app. */
+  records: { deleteWorkspace(workspaceId: string): Promise<number> };
   sealer: Sealer;
   /** Makes each Retry / Send again button single-use, across replicas. */
   usedButtons: Pick<UsedButtons, 'use'>;
@@ -58,7 +60,12 @@ export function registerListeners(app: App, deps: SlackListenerDeps): void {
   const buttons = { reporter, sealer, usedButtons: deps.usedButtons, logger, trustedResponseOrigins };
   app.action<BlockButtonAction>(RETRY_ACTION, createResendAction(buttons, { force: false }));
   app.action<BlockButtonAction>(RESEND_ACTION, createResendAction(buttons, { force: true }));
-  const uninstalled = createAppUninstalled({ installations: deps.installations, credentials, logger });
+  const uninstalled = createAppUninstalled({
+    installations: deps.installations,
+    credentials,
+    records: deps.records,
+    logger,
+  });
   app.event('app_uninstalled', uninstalled);
   app.event('tokens_revoked', uninstalled);
 }
