@@ -10,6 +10,12 @@ import {
 export const DEFAULT_KALEYRA_RATE_LIMIT = 80;
 /** How often a send may be re-scheduled because its slot passed while this process was busy. */
 export const MAX_RESCHEDULES = 3;
+/**
+ * A slot is used up to half an interval late (so consecutive sends stay at least half an interval
+ * apart, and a sliding second holds at most the limit + 1), but never less than this many ms: timers
+ * and database round trips are not finer. Above 100/s this widens the bound by about 0.5 %.
+ */
+export const LATE_FLOOR_MS = 5;
 
 export type SendRateLimiterOptions = {
   /** Sends per second per bucket (business number), shared by every process on `db`. */
@@ -46,9 +52,10 @@ type Waiter = {
  * A sliding limit per business number: slots exactly 1/limit s apart on the shared budget's clock
  * (send-rate-slots.ts), so no sliding second holds more than the limit, +1 at the window's ends.
  * Each process queues its callers per bucket (FIFO), reserves slots for as many of them as the limit
- * in one statement, and lets each go at its slot. A slot this process reaches more than half an
- * interval late (its event loop was busy) is not used late, which would bunch sends together: the
- * send takes a new slot, up to MAX_RESCHEDULES times, then goes (progress beats precision).
+ * in one statement, and lets each go at its slot. A slot this process reaches late (more than
+ * LATE_FLOOR_MS or half an interval: its event loop was busy) is not used late, which would bunch
+ * sends together: the send takes a new slot, up to MAX_RESCHEDULES times, then goes (progress beats
+ * precision).
  */
 export function createSendRateLimiter(options: SendRateLimiterOptions): SendRateLimiter {
   const limit = options.limitPerSecond;
@@ -57,6 +64,7 @@ export function createSendRateLimiter(options: SendRateLimiterOptions): SendRate
   }
   const now = options.now ?? Date.now;
   const intervalMs = 1000 / limit;
+  const lateMs = Math.max(intervalMs / 2, LATE_FLOOR_MS);
   const store: SendRateSlots = options.db
     ? createDatabaseSendRateSlots(options.db, limit)
     : createMemorySendRateSlots(limit, now);
@@ -105,7 +113,7 @@ export function createSendRateLimiter(options: SendRateLimiterOptions): SendRate
   function schedule(bucket: string, waiter: Waiter, slotAt: number): void {
     const due = clock.toLocal(slotAt);
     const release = () => {
-      if (now() - due > intervalMs / 2 && waiter.tries < MAX_RESCHEDULES) {
+      if (now() - due > lateMs && waiter.tries < MAX_RESCHEDULES) {
         waiter.tries += 1;
         enqueue(bucket, waiter);
         return;
