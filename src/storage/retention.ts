@@ -57,6 +57,13 @@ export async function pruneExpired(db: Database, options: RetentionOptions): Pro
          SELECT bucket FROM send_pace WHERE next_at < extract(epoch FROM now()) - $1 LIMIT $2)`,
       [IDLE_RATE_SECONDS],
     ],
+    [
+      // The fixed-window budget of the previous release (kept for its replicas during an upgrade).
+      'rateRows',
+      `DELETE FROM send_rate WHERE (bucket, second) IN (
+         SELECT bucket, second FROM send_rate WHERE second < extract(epoch FROM now()) - $1 LIMIT $2)`,
+      [60],
+    ],
   ];
   for (const [field, sql, params] of steps) {
     for (;;) {
