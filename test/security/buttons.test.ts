@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeActionPayload } from '../../src/slack/action-payload.ts';
 import { RESEND_ACTION, RETRY_ACTION } from '../../src/slack/ids.ts';
 import {
@@ -8,14 +8,18 @@ import {
   countOutcomes,
   outcomeOf,
   postsTo,
+  SETTINGS,
   storageModes,
+  testDatabaseUrl,
   textOf,
   useTestApp,
   waitUntil,
 } from '../support/app-driver.ts';
 import { KALEYRA_RESPONSES } from '../support/fake-kaleyra.ts';
+import { startTestApp, type TestApp, uniqueTeamId } from '../support/start-app.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const pgUrl = await testDatabaseUrl();
 
 describe.each(await storageModes())('Retry and "Send again anyway" buttons on the %s', (_name, storage) => {
   const t = useTestApp(storage);
@@ -105,5 +109,42 @@ describe.each(await storageModes())('Retry and "Send again anyway" buttons on th
     await fresh.post();
     expect((await answersTo(fresh, 1))[0]).toContain('message_id');
     expect(t.kaleyra.requests).toHaveLength(1);
+  });
+});
+
+describe.skipIf(!pgUrl)('one button clicked on two replicas at once', () => {
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    if (!pgUrl) return;
+    [a, b] = await Promise.all([
+      startTestApp({ kind: 'postgres', url: pgUrl }),
+      startTestApp({ kind: 'postgres', url: pgUrl }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+  });
+
+  it('sends once in all', async () => {
+    const team = uniqueTeamId();
+    await a.server.services.credentials.set(team, SETTINGS, 'UADMIN');
+    const update = {
+      to: '+919876543210',
+      referenceId: 'BTN-TWO',
+      status: 'shipped' as const,
+      templateName: 'order_status',
+      languageCode: 'en',
+    };
+    const value = encodeActionPayload(update, 'CORDERS', a.server.services.sealer, { workspaceId: team });
+    const onA = clickButton(a, { teamId: team, actionId: RESEND_ACTION, value });
+    const onB = clickButton(b, { teamId: team, actionId: RESEND_ACTION, value });
+    await Promise.all([onA.post(), onB.post(), onA.post(), onB.post()]);
+    await waitUntil(() => postsTo(a, onA).length + postsTo(b, onB).length >= 4, 5000, 'four answers');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const answers = [...postsTo(a, onA), ...postsTo(b, onB)].map((post) => textOf(post.body));
+    expect(answers.filter((text) => text.includes('message_id'))).toHaveLength(1);
+    expect(answers.filter((text) => text.includes('BUTTON_USED'))).toHaveLength(3);
+    expect(a.kaleyra.requests.length + b.kaleyra.requests.length).toBe(1);
   });
 });
