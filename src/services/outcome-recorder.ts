@@ -89,11 +89,6 @@ export function createOutcomeRecorder(deps: OutcomeRecorderDeps) {
       }
     },
 
-    /** How many outcomes still wait to be written. */
-    get pending() {
-      return pending.size;
-    },
-
     stop,
   };
 }

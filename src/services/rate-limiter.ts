@@ -88,19 +88,10 @@ export function createSendRateLimiter(options: SendRateLimiterOptions): SendRate
     try {
       for (let queue = queues.get(bucket); queue && queue.length > 0; queue = queues.get(bucket)) {
         const batch = queue.splice(0, Math.min(queue.length, limit));
-        const asked = now();
-        let reservation: Reservation;
-        try {
-          reservation = await store.reserve(bucket, batch.length);
-        } catch (error) {
-          const failure =
-            error instanceof StorageError
-              ? error
-              : new StorageError('Could not reach the database to take a send slot.', { cause: error });
-          for (const waiter of batch) waiter.reject(failure);
-          continue;
-        }
-        clock.observe(reservation.now, asked, now());
+        const reservation = await reserve(store, clock, now, bucket, batch.length).catch((error: unknown) => {
+          for (const waiter of batch) waiter.reject(error);
+        });
+        if (!reservation) continue;
         for (const [i, waiter] of batch.entries())
           schedule(bucket, waiter, reservation.first + i * intervalMs);
       }
@@ -133,6 +124,26 @@ export function createSendRateLimiter(options: SendRateLimiterOptions): SendRate
       });
     },
   };
+}
+
+/** Reserves `count` slots and learns the budget's clock from the round trip; StorageError when unreachable. */
+async function reserve(
+  store: SendRateSlots,
+  clock: ReturnType<typeof createClockMapping>,
+  now: () => number,
+  bucket: string,
+  count: number,
+): Promise<Reservation> {
+  const asked = now();
+  try {
+    const reservation = await store.reserve(bucket, count);
+    clock.observe(reservation.now, asked, now());
+    return reservation;
+  } catch (error) {
+    throw error instanceof StorageError
+      ? error
+      : new StorageError('Could not reach the database to take a send slot.', { cause: error });
+  }
 }
 
 /**
