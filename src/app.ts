@@ -22,6 +22,8 @@ export function buildApp({ config, logger, services }: AppDeps): BuiltApp {
     installations: services.installationStore,
     installationStore: services.installationStore,
     sealer: services.sealer,
+    usedButtons: services.usedButtons,
+    records: { deleteWorkspace: services.deleteWorkspaceRecords },
     tasks: services.tasks,
   });
   const routes: Route[] = [...slack.routes];

@@ -36,6 +36,8 @@ export type Config = {
   kaleyraBaseUrl?: string;
   kaleyraTimeoutMs: number;
   kaleyraRateLimit: number;
+  /** Journal rows (and used buttons, expired claims) older than this many days are deleted. */
+  journalRetentionDays: number;
 };
 
 export type ServerConfig = Config & { slack: SlackConfig };
@@ -92,6 +94,15 @@ const EnvSchema = v.object({
     ),
     '80',
   ),
+  JOURNAL_RETENTION_DAYS: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d+$/, 'JOURNAL_RETENTION_DAYS must be a whole number of days'),
+      v.transform(Number),
+      v.minValue(1, 'JOURNAL_RETENTION_DAYS must be at least 1'),
+    ),
+    '90',
+  ),
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_BOT_TOKEN: optionalText,
   SLACK_CLIENT_ID: optionalText,
@@ -134,6 +145,7 @@ function buildConfig(env: ParsedEnv): Config {
     storage,
     kaleyraTimeoutMs: env.KALEYRA_TIMEOUT_MS,
     kaleyraRateLimit: env.KALEYRA_RATE_LIMIT,
+    journalRetentionDays: env.JOURNAL_RETENTION_DAYS,
   };
   if (env.KALEYRA_BASE_URL) config.kaleyraBaseUrl = env.KALEYRA_BASE_URL.replace(/\/+$/, '');
   return config;

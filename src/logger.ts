@@ -7,11 +7,12 @@ export type { Logger };
 const SECRET_PATTERNS: readonly RegExp[] = [
   /xox[abposer]-[A-Za-z0-9-]+/g,
   /xapp-[A-Za-z0-9-]+/g,
-  /("?api[-_]?key"?\s*[:=]\s*"?)[^"\s,}]+/gi,
-  /(authorization"?\s*[:=]\s*"?)(Bearer\s+)?[^"\s,}]+/gi,
   // The account SID in a Kaleyra URL (`…/v2/<SID>/whatsapp/…`), e.g. in an HTTP client's error message.
   /(\/v\d+\/)[A-Za-z0-9]{4,64}(?=\/whatsapp\b)/g,
 ];
+// A secret-named label in free text, up to where its value starts: `api-key: `, `"api_key":`, `password=`.
+const SECRET_LABEL =
+  /"?\b(?:api[-_]?key|authorization|password|(?:signing|client|state)[-_]?secret)"?\s*[:=]\s*/gi;
 // Field names whose values are secret wherever they sit in a logged object.
 const SECRET_KEY =
   /^(api[-_]?key|authorization|proxy-authorization|cookie|set-cookie|x-slack-signature|password|((bot|user|app|access|refresh)[-_]?)?token|(signing|client|state)[-_]?secret)$/i;
@@ -20,10 +21,21 @@ const MAX_DEPTH = 8;
 const PHONE = /\+\d{2}\d{3,9}(\d{4})\b/g;
 
 /**
- * Removes known secret values and token shapes from text. `secrets` is the live set of values this
- * process knows to be secret (signing secret, tokens, encryption key, API keys as they are used).
+ * Removes known secret values, token shapes, secret-labelled values and full customer numbers from
+ * text. `secrets` is the live set of values this process knows to be secret (signing secret, tokens,
+ * encryption key). Text that carries a JSON document (a library logging a raw payload, such as the
+ * Socket Mode client at debug: `Received a message on the WebSocket: {…}`) is scrubbed as the object
+ * it is, field by field, so a value typed into a modal (an API key) goes wherever its field goes.
  */
-export function scrubText(text: string, secrets: ReadonlySet<string>): string {
+export function scrubText(text: string, secrets: ReadonlySet<string>, depth = 0): string {
+  const embedded = depth < MAX_DEPTH ? findEmbeddedJson(text) : undefined;
+  if (!embedded) return scrubPlainText(text, secrets);
+  const { before, value, after } = embedded;
+  const scrubbed = JSON.stringify(scrubValue(value, secrets, depth + 1));
+  return `${scrubPlainText(before, secrets)}${scrubbed}${scrubPlainText(after, secrets)}`;
+}
+
+function scrubPlainText(text: string, secrets: ReadonlySet<string>): string {
   let out = text;
   for (const secret of secrets) {
     if (secret.length >= 6) out = out.split(secret).join('[redacted]');
@@ -33,7 +45,69 @@ export function scrubText(text: string, secrets: ReadonlySet<string>): string {
       typeof prefix === 'string' ? `${prefix}[redacted]` : '[redacted]',
     );
   }
-  return out.replace(PHONE, (match, last4: string) => `${match.slice(0, 3)}••••${last4}`);
+  return redactLabelledValues(out).replace(
+    PHONE,
+    (match, last4: string) => `${match.slice(0, 3)}••••${last4}`,
+  );
+}
+
+/** The JSON object or array in `text` (from its first `{`/`[` to its last `}`/`]`), when it parses. */
+function findEmbeddedJson(text: string): { before: string; value: object; after: string } | undefined {
+  const open = text.search(/[{[]/);
+  if (open === -1) return undefined;
+  const close = Math.max(text.lastIndexOf('}'), text.lastIndexOf(']'));
+  if (close <= open) return undefined;
+  try {
+    const value: unknown = JSON.parse(text.slice(open, close + 1));
+    if (typeof value !== 'object' || value === null) return undefined;
+    return { before: text.slice(0, open), value, after: text.slice(close + 1) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Replaces the value after each secret label with `[redacted]`: a whole `{…}` or `[…]` (a Slack view
+ * state nests the typed value inside an object named after the field), a quoted string, or a bare word
+ * (`Bearer <token>` included). An unbalanced value is redacted to the end of the text.
+ */
+function redactLabelledValues(text: string): string {
+  let out = '';
+  let done = 0;
+  for (const match of text.matchAll(SECRET_LABEL)) {
+    const start = match.index + match[0].length;
+    if (match.index < done) continue; // inside a value already redacted
+    out += `${text.slice(done, start)}[redacted]`;
+    done = endOfValue(text, start);
+  }
+  return out + text.slice(done);
+}
+
+function endOfValue(text: string, start: number): number {
+  const first = text[start];
+  if (first === '"') {
+    for (let i = start + 1; i < text.length; i++) {
+      if (text[i] === '\\') i++;
+      else if (text[i] === '"') return i + 1;
+    }
+    return text.length;
+  }
+  if (first !== '{' && first !== '[') {
+    const word = /^(?:Bearer\s+)?[^"\s,}\]]*/i.exec(text.slice(start))?.[0] ?? '';
+    return start + word.length;
+  }
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const char = text[i];
+    if (inString) {
+      if (char === '\\') i++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '{' || char === '[') depth++;
+    else if ((char === '}' || char === ']') && --depth === 0) return i + 1;
+  }
+  return text.length;
 }
 
 /** Errors are logged by name, code and message only: HTTP client errors carry request options and headers. */
@@ -61,7 +135,7 @@ function scrubValue(
   depth = 0,
   seen = new WeakSet<object>(),
 ): unknown {
-  if (typeof value === 'string') return scrubText(value, secrets);
+  if (typeof value === 'string') return scrubText(value, secrets, depth);
   if (typeof value !== 'object' || value === null) return value;
   if (value instanceof Error) return serializeError(value, secrets);
   if (seen.has(value) || depth >= MAX_DEPTH) return '[…]';

@@ -56,6 +56,7 @@ export async function startServer(
     await new Promise((resolve) => server.close(resolve));
     throw error;
   }
+  await reportStuckSends(services, logger);
   const built = buildApp({ config, logger, services });
   for (const route of built.routes) router.add(route);
   if (built.slack.socketMode) {
@@ -69,6 +70,7 @@ export async function startServer(
     }
   }
   health.setState('ready');
+  services.retention.start();
   logger.info(
     {
       port,
@@ -145,6 +147,20 @@ async function listen(port: number, router: Router, health: Health): Promise<Ser
     });
   });
   return server;
+}
+
+/** Tells the operator about sends whose outcome was never written (each may have reached the customer). */
+async function reportStuckSends(services: Services, logger: Logger): Promise<void> {
+  try {
+    const { count, attemptIds } = await services.journal.findStuckInFlight();
+    if (count === 0) return;
+    logger.warn(
+      { count, attemptIds },
+      `${count} send attempt(s) in the journal are stuck in flight: their outcome was never recorded, so each may have reached the customer (find them in the logs by attemptId, with their message_id when Kaleyra answered)`,
+    );
+  } catch (error) {
+    logger.warn({ err: error }, 'could not check the journal for sends stuck in flight');
+  }
 }
 
 /** Every configured secret, so the logger can scrub them from any text. */

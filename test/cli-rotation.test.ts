@@ -51,6 +51,7 @@ it('rotates ENCRYPTION_KEY: list the new key first, reencrypt, then drop the old
     const rotated = cli(['credentials', 'reencrypt'], both);
     expect(rotated.code, rotated.stderr).toBe(0);
     expect(rotated.stdout).toContain('re-encrypted 1 workspace and 0 Slack installations with key new');
+    expect(rotated.stdout).toContain('re-sealed the keyed-hash key with key new');
     expect(cli(['credentials', 'reencrypt'], both).stdout).toContain('re-encrypted 0 workspaces');
 
     const after = cli(['credentials', 'show', '--team', 'TROTATE1'], {
@@ -59,6 +60,34 @@ it('rotates ENCRYPTION_KEY: list the new key first, reencrypt, then drop the old
     });
     expect(after.code, after.stderr).toBe(0);
     expect(after.stdout).toContain('Ar••••0001');
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+it('a server whose ENCRYPTION_KEY no longer opens the keyed-hash key refuses to start, saying what to do', async () => {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-rotate-'));
+  try {
+    expect(cli(['migrate'], { DATA_DIR: dataDir, ENCRYPTION_KEY: OLD }).code).toBe(0);
+    const run = spawnSync(process.execPath, ['src/server.ts'], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: '0',
+        DATA_DIR: dataDir,
+        ENCRYPTION_KEY: `new:${NEW}`,
+        SLACK_SIGNING_SECRET: 'rotation-signing-secret',
+        SLACK_BOT_TOKEN: 'xoxb-rotation',
+        LOG_LEVEL: 'silent',
+      },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('orderstatus: cannot start:');
+    expect(run.stderr).toContain('List the old key after the current one');
+    expect(run.stderr).toContain('orderstatus credentials reencrypt');
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }

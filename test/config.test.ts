@@ -25,6 +25,11 @@ describe('configuration', () => {
     expect(config.slack.transport).toEqual({ kind: 'http', signingSecret: 'secret' });
     expect(config.kaleyraTimeoutMs).toBe(15_000);
     expect(config.kaleyraRateLimit).toBe(80);
+    expect(config.journalRetentionDays).toBe(90);
+  });
+
+  it('reads JOURNAL_RETENTION_DAYS', () => {
+    expect(loadServerConfig({ ...single, JOURNAL_RETENTION_DAYS: '30' }).journalRetentionDays).toBe(30);
   });
 
   it('picks OAuth mode from the three OAuth variables', () => {
@@ -61,6 +66,8 @@ describe('configuration', () => {
     [{ ...single, SLACK_API_URL: 'not a url' }, 'SLACK_API_URL'],
     [{ ...single, KALEYRA_BASE_URL: 'nope' }, 'KALEYRA_BASE_URL'],
     [{ ...single, KALEYRA_RATE_LIMIT: '0' }, 'KALEYRA_RATE_LIMIT'],
+    [{ ...single, JOURNAL_RETENTION_DAYS: '0' }, 'JOURNAL_RETENTION_DAYS must be at least 1'],
+    [{ ...single, JOURNAL_RETENTION_DAYS: 'forever' }, 'JOURNAL_RETENTION_DAYS must be a whole number'],
   ])('stops with one line for %j', (env, message) => {
     const text = errorOf(() => loadServerConfig(env));
     expect(text).toContain(message);

@@ -32,9 +32,12 @@ function reencrypt(io: Io): CliWork {
   return async (services) => {
     const count = await services.credentials.reencryptAll();
     const installations = await services.installationStore.reencryptAll();
+    const resealed = await services.resealKeyedHashKey();
     io.out(
       `re-encrypted ${count} workspace${count === 1 ? '' : 's'} and ${installations} Slack installation${installations === 1 ? '' : 's'} with key ${services.currentKeyId}`,
     );
+    // The key itself is kept: duplicate-guard and other stored hashes stay valid.
+    if (resealed) io.out(`re-sealed the keyed-hash key with key ${services.currentKeyId}`);
     return 0;
   };
 }

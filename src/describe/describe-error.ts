@@ -1,3 +1,4 @@
+import { ButtonRefusedError } from '../errors/button-refused-error.ts';
 import { DuplicateSendError, type PreviousSend } from '../errors/duplicate-send-error.ts';
 import { NotConfiguredError } from '../errors/not-configured-error.ts';
 import { StorageError } from '../errors/storage-error.ts';
@@ -40,6 +41,7 @@ export function describeError(error: unknown, surface: Surface): ErrorDescriptio
       retryable: false,
     };
   }
+  if (error instanceof ButtonRefusedError) return describeButtonRefused(error);
   return {
     code: 'INTERNAL',
     summary: 'Something went wrong inside orderstatus; the update may not have been sent.',
@@ -63,6 +65,34 @@ function describeStorageError(error: StorageError, surface: Surface): ErrorDescr
     nextStep: `Try again in a minute; ${TELL_OPERATOR}`,
     retryable: true,
   };
+}
+
+function describeButtonRefused(error: ButtonRefusedError): ErrorDescription {
+  const again = 'To send the update, use the command or the form again.';
+  switch (error.reason) {
+    case 'used':
+      return {
+        code: 'BUTTON_USED',
+        summary: 'This button was already used once, so nothing was sent again.',
+        nextStep: `The outcome of its first use was posted when it was clicked. ${again}`,
+        retryable: false,
+      };
+    case 'expired':
+      return {
+        code: 'BUTTON_EXPIRED',
+        summary: 'This button is more than 24 hours old, so nothing was sent.',
+        nextStep: again,
+        retryable: false,
+      };
+    default:
+      return {
+        code: 'BUTTON_NOT_VALID_HERE',
+        summary:
+          'This button was made in another workspace (or by an earlier version of orderstatus, or was altered), so nothing was sent.',
+        nextStep: `Send the update from the workspace it belongs to. ${again}`,
+        retryable: false,
+      };
+  }
 }
 
 /** What happened to the earlier send that the duplicate guard found: when, by whom, its message_id. */

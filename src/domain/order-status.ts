@@ -1,4 +1,4 @@
-import { isValidPhoneNumber } from 'libphonenumber-js/max';
+import { isValidPhoneNumber, parsePhoneNumberWithError } from 'libphonenumber-js/max';
 import * as v from 'valibot';
 import { firstIssuePerField } from './field-issues.ts';
 
@@ -36,6 +36,57 @@ export const LANGUAGE_CODE_PATTERN = /^[a-z]{2,3}(_[A-Z]{2})?$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
+/**
+ * Invisible format characters that reorder or hide text (`Refund \u202Efdp.exe` shows as
+ * `Refund exe.pdf`): the bidirectional controls, zero-width space, word joiner and the byte-order
+ * mark. The zero-width joiner and non-joiner (U+200D, U+200C) stay allowed: Indic scripts, Persian
+ * and emoji sequences need them.
+ */
+const INVISIBLE_CHARACTERS: Readonly<Record<number, string>> = {
+  8203: 'ZERO WIDTH SPACE',
+  8206: 'LEFT-TO-RIGHT MARK',
+  8207: 'RIGHT-TO-LEFT MARK',
+  8234: 'LEFT-TO-RIGHT EMBEDDING',
+  8235: 'RIGHT-TO-LEFT EMBEDDING',
+  8236: 'POP DIRECTIONAL FORMATTING',
+  8237: 'LEFT-TO-RIGHT OVERRIDE',
+  8238: 'RIGHT-TO-LEFT OVERRIDE',
+  8288: 'WORD JOINER',
+  8294: 'LEFT-TO-RIGHT ISOLATE',
+  8295: 'RIGHT-TO-LEFT ISOLATE',
+  8296: 'FIRST STRONG ISOLATE',
+  8297: 'POP DIRECTIONAL ISOLATE',
+  65279: 'ZERO WIDTH NO-BREAK SPACE',
+};
+
+/** The first invisible format character in `text`: `U+202E`, its Unicode name, and its 1-based position. */
+export function findInvisibleCharacter(
+  text: string,
+): { code: string; name: string; position: number } | undefined {
+  let position = 0;
+  for (const char of text) {
+    position += 1;
+    const point = char.codePointAt(0) ?? 0;
+    const name = INVISIBLE_CHARACTERS[point];
+    if (name) return { code: `U+${point.toString(16).toUpperCase().padStart(4, '0')}`, name, position };
+  }
+  return undefined;
+}
+
+/** Checked before trimming: JavaScript's trim removes U+FEFF, which would hide it rather than refuse it. */
+function withoutInvisibleCharacters(field: string) {
+  return v.check<string, (issue: v.CheckIssue<string>) => string>(
+    (value) => findInvisibleCharacter(value) === undefined,
+    (issue) => {
+      const found = findInvisibleCharacter(String(issue.input));
+      const what = found
+        ? `an invisible ${found.name} (${found.code}) at character ${found.position}`
+        : 'an invisible character';
+      return `The ${field} contains ${what}: remove it (hidden characters can disguise what the customer reads).`;
+    },
+  );
+}
+
 const STATUS_ALIASES: Record<string, OrderStatus> = {
   cancelled: 'canceled',
   'partially-shipped': 'partially_shipped',
@@ -71,10 +122,13 @@ export const PhoneNumberSchema = v.pipe(
     (value) => isValidPhoneNumber(value),
     'That is not a valid phone number for its country. Check the country code and the digits.',
   ),
+  // One spelling per number (`+9109876543210` is `+919876543210`): stored, compared and sent.
+  v.transform((value) => parsePhoneNumberWithError(value).number),
 );
 
 export const ReferenceIdSchema = v.pipe(
   v.string('Enter the order reference.'),
+  withoutInvisibleCharacters('order reference'),
   v.trim(),
   v.nonEmpty('Enter the order reference.'),
   v.maxLength(LIMITS.referenceId, `The order reference can be at most ${LIMITS.referenceId} characters.`),
@@ -89,6 +143,7 @@ export const StatusSchema = v.pipe(
 
 export const DescriptionSchema = v.pipe(
   v.string('The description must be text.'),
+  withoutInvisibleCharacters('description'),
   v.trim(),
   v.maxLength(
     LIMITS.description,

@@ -12,11 +12,16 @@ import {
   parseEncryptionKeys,
 } from '../storage/encryption.ts';
 import { createInstallationStore } from '../storage/installation-store.ts';
+import { type KeyedHash, loadKeyedHash, resealKeyedHashKey } from '../storage/keyed-hash.ts';
 import { createKeyvStore } from '../storage/keyv-store.ts';
 import { migrate, readSchemaVersion, SCHEMA_VERSION } from '../storage/migrations.ts';
+import { deleteWorkspaceRecords } from '../storage/retention.ts';
 import { createSendJournal } from '../storage/send-journal.ts';
+import { createUsedButtons } from '../storage/used-buttons.ts';
 import { createTaskTracker } from './background-tasks.ts';
+import { createOutcomeRecorder } from './outcome-recorder.ts';
 import { createSendRateLimiter } from './rate-limiter.ts';
+import { createRetentionJob } from './retention-job.ts';
 import { createOrderStatusService } from './send-order-status.ts';
 
 /**
@@ -50,29 +55,35 @@ export async function openServices(
   const keyv = createKeyvStore(db, {
     onError: (error) => storageLogger.warn({ err: error }, 'database operation failed'),
   });
+  let keyedHash: KeyedHash;
   try {
     await prepareSchema(db, logger, { migrating: options.migrate === true });
+    keyedHash = await loadKeyedHash(db, cipher);
   } catch (error) {
     await db.close();
     throw error;
   }
   // Other instances' credential changes are seen within the cache's TTL (10 s); this one's at once.
   const credentials = createCachedCredentialStore(createCredentialStore(keyv, cipher));
-  const journal = createSendJournal(db, cipher);
+  const journal = createSendJournal(db, keyedHash);
   const installationStore = createInstallationStore(keyv, cipher);
   const kaleyra = createKaleyraClient({
     ...(config.kaleyraBaseUrl ? { baseUrlOverride: config.kaleyraBaseUrl } : {}),
     timeoutMs: config.kaleyraTimeoutMs,
   });
+  const recorder = createOutcomeRecorder({
+    complete: (attempt, outcome) => journal.complete(attempt, outcome),
+    logger,
+  });
   const orderStatus = createOrderStatusService({
     credentials,
     kaleyra,
     journal,
+    recorder,
     limiter: createSendRateLimiter({ limitPerSecond: config.kaleyraRateLimit, db }),
-    onJournalError: (error, attemptId) =>
-      logger.error({ err: error, attemptId }, 'could not record the outcome of a send in the journal'),
   });
   const tasks = createTaskTracker((error) => logger.error({ err: error }, 'background task failed'));
+  const retention = createRetentionJob({ db, retentionDays: config.journalRetentionDays, logger });
 
   return {
     /** The database itself, for health checks and tests; everything else goes through the stores. */
@@ -81,6 +92,16 @@ export async function openServices(
     currentKeyId: cipher.currentKeyId,
     /** Seals what must leave the service readable only by us (Slack button values). */
     sealer: createSealer(cipher),
+    /** HMAC-SHA-256 under a key that survives ENCRYPTION_KEY rotation (keyed-hash.ts). */
+    keyedHash,
+    /** Deletes old journal rows, expired claims and used buttons in the background (the server starts it). */
+    retention,
+    /** An uninstalled workspace's journal rows, their claims and its used buttons; returns the rows deleted. */
+    deleteWorkspaceRecords: (workspaceId: string) => deleteWorkspaceRecords(db, workspaceId),
+    /** Nonces of used Retry / Send again buttons: each button works once. */
+    usedButtons: createUsedButtons(db),
+    /** Re-seals the keyed-hash key with the current ENCRYPTION_KEY; true when it was rewritten. */
+    resealKeyedHashKey: () => resealKeyedHashKey(db, cipher),
     credentials,
     journal,
     installationStore,
@@ -88,7 +109,10 @@ export async function openServices(
     tasks,
     ping: () => db.ping(),
     migrate: () => migrate(db),
+    /** Outcomes not yet written get one last try (and are logged by id) before the database closes. */
     async close() {
+      await retention.stop();
+      await recorder.stop();
       await db.close();
     },
   };

@@ -2,31 +2,35 @@ import { StorageError } from '../errors/storage-error.ts';
 import type { Database } from '../storage/database.ts';
 import {
   createDatabaseSendRateSlots,
+  createMemorySendRateSlots,
+  type Reservation,
   type SendRateSlots,
-  type TakeResult,
 } from '../storage/send-rate-slots.ts';
 
 export const DEFAULT_KALEYRA_RATE_LIMIT = 80;
-
+/** How often a send may be re-scheduled because its slot passed while this process was busy. */
+export const MAX_RESCHEDULES = 3;
 /**
- * Slots are handed out only in the first part of each second, so a send that took its slot late in
- * second N does not reach Kaleyra in second N+1 on top of N+1's own budget.
+ * A slot is used up to half an interval late (so consecutive sends stay at least half an interval
+ * apart, and a sliding second holds at most the limit + 1), but never less than this many ms: timers
+ * and database round trips are not finer. Above 100/s this widens the bound by about 0.5 %.
  */
-export const DEFAULT_SECOND_CUTOFF_MS = 900;
+export const LATE_FLOOR_MS = 5;
 
 export type SendRateLimiterOptions = {
   /** Sends per second per bucket (business number), shared by every process on `db`. */
   limitPerSecond: number;
   /**
-   * The shared budget (table `send_rate`, the database's clock). Without it the budget is this
+   * The shared budget (table `send_pace`, the database's clock). Without it the budget is this
    * process's own (tests, a lone CLI).
    */
   db?: Database | undefined;
-  /** Slots are only taken before this many ms into a second. Default 900. */
-  cutoffMs?: number | undefined;
-  /** Local clock in ms, only for the in-process budget (tests). Default Date.now. */
+  /** Local clock in ms (tests). Default Date.now. */
   now?: (() => number) | undefined;
 };
+
+/** A granted send slot: when it was due on the budget's clock (ms since the epoch). */
+export type SendSlot = { at: number };
 
 export type SendRateLimiter = {
   /**
@@ -34,107 +38,132 @@ export type SendRateLimiter = {
    * nothing is dropped. Rejects with StorageError when the shared budget cannot be reached (the send
    * must then not go out).
    */
-  acquire(bucket: string): Promise<void>;
+  acquire(bucket: string): Promise<SendSlot>;
 };
 
-type Waiter = { resolve: () => void; reject: (error: unknown) => void };
+type Waiter = {
+  resolve: (slot: SendSlot) => void;
+  reject: (error: unknown) => void;
+  seq: number;
+  tries: number;
+};
 
 /**
- * A fixed one-second window per business number. Each process queues its own callers per bucket
- * (FIFO) and one pump per bucket takes slots for as many queued callers as fit, in one atomic
- * statement; when the second is full it sleeps until the next one.
+ * A sliding limit per business number: slots exactly 1/limit s apart on the shared budget's clock
+ * (send-rate-slots.ts), so no sliding second holds more than the limit, +1 at the window's ends.
+ * Each process queues its callers per bucket (FIFO), reserves slots for as many of them as the limit
+ * in one statement, and lets each go at its slot. A slot this process reaches late (more than
+ * LATE_FLOOR_MS or half an interval: its event loop was busy) is not used late, which would bunch
+ * sends together: the send takes a new slot, up to MAX_RESCHEDULES times, then goes (progress beats
+ * precision).
  */
 export function createSendRateLimiter(options: SendRateLimiterOptions): SendRateLimiter {
   const limit = options.limitPerSecond;
   if (!Number.isInteger(limit) || limit < 1) {
     throw new RangeError(`limitPerSecond must be a whole number of at least 1, got ${limit}.`);
   }
-  const cutoff = (options.cutoffMs ?? DEFAULT_SECOND_CUTOFF_MS) / 1000;
-  if (!(cutoff > 0 && cutoff <= 1)) throw new RangeError('cutoffMs must be between 1 and 1000.');
-  const store = options.db
-    ? createDatabaseSendRateSlots(options.db, limit, cutoff)
-    : createMemorySlots(limit, cutoff, options.now ?? Date.now);
-
+  const now = options.now ?? Date.now;
+  const intervalMs = 1000 / limit;
+  const lateMs = Math.max(intervalMs / 2, LATE_FLOOR_MS);
+  const store: SendRateSlots = options.db
+    ? createDatabaseSendRateSlots(options.db, limit)
+    : createMemorySendRateSlots(limit, now);
+  const clock = createClockMapping(now);
   const queues = new Map<string, Waiter[]>();
+  const pumping = new Set<string>();
+  let seq = 0;
 
-  async function pump(bucket: string, queue: Waiter[]): Promise<void> {
-    // Slots believed free in the current second: a hint for the batch size, re-read on every miss.
-    let free = limit;
-    while (queue.length > 0) {
-      const count = Math.max(1, Math.min(queue.length, free, limit));
-      let result: TakeResult;
-      try {
-        result = await store.take(bucket, count);
-      } catch (error) {
-        const failure =
-          error instanceof StorageError
-            ? error
-            : new StorageError('Could not reach the database to take a send slot.', { cause: error });
-        for (const waiter of queue.splice(0, count)) waiter.reject(failure);
-        free = limit;
-        continue;
+  function enqueue(bucket: string, waiter: Waiter): void {
+    const queue = queues.get(bucket) ?? [];
+    queues.set(bucket, queue);
+    // A rescheduled waiter goes back before everyone who asked after it.
+    const at = queue.findIndex((other) => other.seq > waiter.seq);
+    if (at === -1) queue.push(waiter);
+    else queue.splice(at, 0, waiter);
+    if (!pumping.has(bucket)) void pump(bucket);
+  }
+
+  async function pump(bucket: string): Promise<void> {
+    pumping.add(bucket);
+    try {
+      for (let queue = queues.get(bucket); queue && queue.length > 0; queue = queues.get(bucket)) {
+        const batch = queue.splice(0, Math.min(queue.length, limit));
+        const reservation = await reserve(store, clock, now, bucket, batch.length).catch((error: unknown) => {
+          for (const waiter of batch) waiter.reject(error);
+        });
+        if (!reservation) continue;
+        for (const [i, waiter] of batch.entries())
+          schedule(bucket, waiter, reservation.first + i * intervalMs);
       }
-      if (result.granted) {
-        free = limit - result.used;
-        await release(queue.splice(0, count));
-        continue;
-      }
-      const fraction = result.at - Math.floor(result.at);
-      free = limit - result.used;
-      if (free > 0 && fraction < cutoff) continue; // room left for a smaller batch
-      // Full (or past the cut-off): wait for the next second of the budget's clock.
-      const waitMs = Math.max(1, Math.ceil((Math.floor(result.at) + 1 - result.at) * 1000) + 1);
-      await new Promise((resolve) => setTimeout(resolve, waitMs));
-      free = limit;
+    } finally {
+      pumping.delete(bucket);
+      if (queues.get(bucket)?.length === 0) queues.delete(bucket);
     }
+  }
+
+  function schedule(bucket: string, waiter: Waiter, slotAt: number): void {
+    const due = clock.toLocal(slotAt);
+    const release = () => {
+      if (now() - due > lateMs && waiter.tries < MAX_RESCHEDULES) {
+        waiter.tries += 1;
+        enqueue(bucket, waiter);
+        return;
+      }
+      waiter.resolve({ at: slotAt });
+    };
+    const delay = due - now();
+    if (delay <= 0) release();
+    else setTimeout(release, delay);
   }
 
   return {
     acquire(bucket) {
-      return new Promise<void>((resolve, reject) => {
-        const queue = queues.get(bucket);
-        if (queue) {
-          queue.push({ resolve, reject });
-          return;
-        }
-        const fresh: Waiter[] = [{ resolve, reject }];
-        queues.set(bucket, fresh);
-        void pump(bucket, fresh).finally(() => queues.delete(bucket));
+      return new Promise<SendSlot>((resolve, reject) => {
+        seq += 1;
+        enqueue(bucket, { resolve, reject, seq, tries: 0 });
       });
     },
   };
 }
 
-/** Sends released per turn of the event loop; see `release`. */
-const RELEASE_CHUNK = 8;
-
-/**
- * Resolves the waiters a few at a time, yielding to the event loop in between: each resumed send runs
- * on at once (payload, POST), and a whole second's batch resumed in one go would hold the loop for
- * tens of milliseconds, keeping Slack requests waiting for their ack.
- */
-async function release(waiters: Waiter[]): Promise<void> {
-  for (let i = 0; i < waiters.length; i += RELEASE_CHUNK) {
-    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-    for (const waiter of waiters.slice(i, i + RELEASE_CHUNK)) waiter.resolve();
+/** Reserves `count` slots and learns the budget's clock from the round trip; StorageError when unreachable. */
+async function reserve(
+  store: SendRateSlots,
+  clock: ReturnType<typeof createClockMapping>,
+  now: () => number,
+  bucket: string,
+  count: number,
+): Promise<Reservation> {
+  const asked = now();
+  try {
+    const reservation = await store.reserve(bucket, count);
+    clock.observe(reservation.now, asked, now());
+    return reservation;
+  } catch (error) {
+    throw error instanceof StorageError
+      ? error
+      : new StorageError('Could not reach the database to take a send slot.', { cause: error });
   }
 }
 
-/** The same window in this process's memory. */
-function createMemorySlots(limit: number, cutoff: number, now: () => number): SendRateSlots {
-  const used = new Map<string, { second: number; used: number }>();
+/**
+ * Maps the budget's clock (the database's) to this process's, from the round trips of the
+ * reservations: the sample with the shortest round trip in the last 30 s is the least skewed by a
+ * slow network or a busy event loop.
+ */
+function createClockMapping(now: () => number) {
+  let best: { offset: number; roundTrip: number; at: number } | undefined;
   return {
-    async take(bucket, count) {
-      const at = now() / 1000;
-      const second = Math.floor(at);
-      const current = used.get(bucket);
-      const before = current && current.second === second ? current.used : 0;
-      if (at - second >= cutoff || before + count > limit) return { granted: false, at, used: before };
-      if (used.size > 1000) {
-        for (const [key, entry] of used) if (entry.second < second) used.delete(key);
-      }
-      used.set(bucket, { second, used: before + count });
-      return { granted: true, at, used: before + count };
+    observe(budgetNow: number, asked: number, answered: number): void {
+      const sample = {
+        offset: budgetNow - (asked + answered) / 2,
+        roundTrip: answered - asked,
+        at: answered,
+      };
+      if (!best || sample.roundTrip <= best.roundTrip || now() - best.at > 30_000) best = sample;
+    },
+    toLocal(budgetTime: number): number {
+      return budgetTime - (best?.offset ?? 0);
     },
   };
 }

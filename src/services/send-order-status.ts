@@ -7,18 +7,19 @@ import { StorageError } from '../errors/storage-error.ts';
 import { buildOrderStatusPayload } from '../kaleyra/build-payload.ts';
 import type { KaleyraClient } from '../kaleyra/client.ts';
 import { KaleyraError } from '../kaleyra/kaleyra-error.ts';
-import type { AttemptOutcome, SendJournal } from '../storage/send-journal.ts';
+import type { Attempt, SendJournal } from '../storage/send-journal.ts';
+import type { OutcomeRecorder } from './outcome-recorder.ts';
 import type { SendRateLimiter } from './rate-limiter.ts';
 import type { SendResult } from './types.ts';
 
 export type OrderStatusServiceDeps = {
   credentials: { get(workspaceId: string): Promise<WorkspaceCredentials | undefined> };
   kaleyra: KaleyraClient;
-  journal: Pick<SendJournal, 'begin' | 'complete'>;
+  journal: Pick<SendJournal, 'begin'>;
+  /** Writes each attempt's outcome to the journal, retrying in the background when it cannot. */
+  recorder: Pick<OutcomeRecorder, 'record'>;
   /** The shared per-business-number send budget; waited on after the claim, before the POST. */
   limiter: Pick<SendRateLimiter, 'acquire'>;
-  /** Told when an outcome could not be written to the journal (the send itself already happened). */
-  onJournalError: (error: unknown, attemptId: string) => void;
 };
 
 export type SendOrderStatusInput = {
@@ -46,84 +47,108 @@ export function resolveOrderStatus(
   return update;
 }
 
+/** A step that either hands its value on or has already decided the result. */
+type Step<T> = { ok: true; value: T } | { ok: false; result: SendResult };
+
 export function createOrderStatusService(deps: OrderStatusServiceDeps) {
   /**
    * Loads the workspace's credentials, claims the update against duplicates and journals the attempt,
    * sends once, records the outcome, and returns the message_id or a named error.
    */
-  async function sendOrderStatus({
-    workspaceId,
-    request,
-    actor,
-    force,
-  }: SendOrderStatusInput): Promise<SendResult> {
-    let credentials: WorkspaceCredentials | undefined;
-    try {
-      credentials = await deps.credentials.get(workspaceId);
-    } catch (error) {
-      if (error instanceof StorageError) return { ok: false, error };
-      throw error;
-    }
-    if (!credentials) return { ok: false, error: new NotConfiguredError(workspaceId) };
-
-    const update = resolveOrderStatus(request, credentials);
-    let begun: Awaited<ReturnType<OrderStatusServiceDeps['journal']['begin']>>;
-    try {
-      begun = await deps.journal.begin({
-        workspaceId,
-        actor: actor.kind === 'slack' ? actor.userId : 'cli',
-        channelId: actor.kind === 'slack' ? actor.channelId : undefined,
-        source: actor.kind,
-        update,
-        force: force === true,
-      });
-    } catch (error) {
-      if (error instanceof StorageError) return { ok: false, error, update };
-      throw error;
-    }
-    if (!begun.ok) return { ok: false, error: new DuplicateSendError(begun.previous), update };
-    const { attempt } = begun;
-    const record = async (outcome: AttemptOutcome) => {
-      try {
-        await deps.journal.complete(attempt, outcome);
-      } catch (error) {
-        deps.onJournalError(error, attempt.attemptId);
-      }
-    };
-
-    const payload = buildOrderStatusPayload(update, {
-      ref: workspaceId,
-      ref1: actor.kind === 'slack' ? actor.userId : 'cli',
-      ...(actor.kind === 'slack' ? { ref2: actor.channelId } : {}),
-    });
-    try {
-      await deps.limiter.acquire(credentials.businessNumber);
-    } catch (error) {
-      // Nothing left: the claim is freed so the update can be sent once the budget is reachable.
-      await record({ outcome: 'failed', code: 'RATE_LIMIT_UNAVAILABLE' });
-      if (error instanceof StorageError) return { ok: false, error, update };
-      throw error;
-    }
-    try {
-      const { messageId } = await deps.kaleyra.sendOrderStatus(credentials, payload);
-      await record({ outcome: 'sent', messageId });
-      return { ok: true, messageId, update };
-    } catch (error) {
-      if (error instanceof KaleyraError) {
-        await record(
-          error.outcome === 'rejected'
-            ? { outcome: 'failed', code: error.code }
-            : { outcome: 'unknown', code: error.code },
-        );
-        return { ok: false, error, update };
-      }
-      // Not a Kaleyra answer: whether anything left is unknown, so the key stays claimed.
-      await record({ outcome: 'unknown', code: 'INTERNAL' });
-      throw error;
-    }
+  async function sendOrderStatus(input: SendOrderStatusInput): Promise<SendResult> {
+    const credentials = await loadCredentials(deps, input.workspaceId);
+    if (!credentials.ok) return credentials.result;
+    const update = resolveOrderStatus(input.request, credentials.value);
+    const attempt = await beginAttempt(deps, input, update);
+    if (!attempt.ok) return attempt.result;
+    return sendAttempt(deps, input, { credentials: credentials.value, update, attempt: attempt.value });
   }
 
   return { sendOrderStatus };
 }
 
 export type OrderStatusService = ReturnType<typeof createOrderStatusService>;
+
+async function loadCredentials(
+  deps: OrderStatusServiceDeps,
+  workspaceId: string,
+): Promise<Step<WorkspaceCredentials>> {
+  let credentials: WorkspaceCredentials | undefined;
+  try {
+    credentials = await deps.credentials.get(workspaceId);
+  } catch (error) {
+    if (error instanceof StorageError) return { ok: false, result: { ok: false, error } };
+    throw error;
+  }
+  if (!credentials) return { ok: false, result: { ok: false, error: new NotConfiguredError(workspaceId) } };
+  return { ok: true, value: credentials };
+}
+
+/** Claims the update and journals the attempt; a StorageError here means nothing may be sent. */
+async function beginAttempt(
+  deps: OrderStatusServiceDeps,
+  { workspaceId, actor, force }: SendOrderStatusInput,
+  update: ResolvedOrderStatus,
+): Promise<Step<Attempt>> {
+  let begun: Awaited<ReturnType<SendJournal['begin']>>;
+  try {
+    begun = await deps.journal.begin({
+      workspaceId,
+      actor: actor.kind === 'slack' ? actor.userId : 'cli',
+      channelId: actor.kind === 'slack' ? actor.channelId : undefined,
+      source: actor.kind,
+      update,
+      force: force === true,
+    });
+  } catch (error) {
+    if (error instanceof StorageError) return { ok: false, result: { ok: false, error, update } };
+    throw error;
+  }
+  if (!begun.ok)
+    return { ok: false, result: { ok: false, error: new DuplicateSendError(begun.previous), update } };
+  return { ok: true, value: begun.attempt };
+}
+
+/** Waits for the rate budget, posts once, and records how it ended (retried until written). */
+async function sendAttempt(
+  deps: OrderStatusServiceDeps,
+  { workspaceId, actor }: SendOrderStatusInput,
+  {
+    credentials,
+    update,
+    attempt,
+  }: { credentials: WorkspaceCredentials; update: ResolvedOrderStatus; attempt: Attempt },
+): Promise<SendResult> {
+  const { attemptId } = attempt;
+  const payload = buildOrderStatusPayload(update, {
+    ref: workspaceId,
+    ref1: actor.kind === 'slack' ? actor.userId : 'cli',
+    ...(actor.kind === 'slack' ? { ref2: actor.channelId } : {}),
+  });
+  try {
+    await deps.limiter.acquire(credentials.businessNumber);
+  } catch (error) {
+    // Nothing left: the claim is freed so the update can be sent once the budget is reachable.
+    await deps.recorder.record(attempt, { outcome: 'failed', code: 'RATE_LIMIT_UNAVAILABLE' });
+    if (error instanceof StorageError) return { ok: false, error, update, attemptId };
+    throw error;
+  }
+  try {
+    const { messageId } = await deps.kaleyra.sendOrderStatus(credentials, payload);
+    await deps.recorder.record(attempt, { outcome: 'sent', messageId });
+    return { ok: true, messageId, update, attemptId };
+  } catch (error) {
+    if (error instanceof KaleyraError) {
+      await deps.recorder.record(
+        attempt,
+        error.outcome === 'rejected'
+          ? { outcome: 'failed', code: error.code }
+          : { outcome: 'unknown', code: error.code },
+      );
+      return { ok: false, error, update, attemptId };
+    }
+    // Not a Kaleyra answer: whether anything left is unknown, so the key stays claimed.
+    await deps.recorder.record(attempt, { outcome: 'unknown', code: 'INTERNAL' });
+    throw error;
+  }
+}

@@ -12,6 +12,7 @@ export type SendError =
   | StorageError
   | DuplicateSendError;
 
+/** `attemptId` is the journal row of an attempt that reached the send step (logged with the message_id). */
 export type SendResult =
-  | { ok: true; messageId: string; update: ResolvedOrderStatus }
-  | { ok: false; error: SendError; update?: ResolvedOrderStatus };
+  | { ok: true; messageId: string; update: ResolvedOrderStatus; attemptId?: string }
+  | { ok: false; error: SendError; update?: ResolvedOrderStatus; attemptId?: string };

@@ -4,6 +4,7 @@ import type { Logger } from '../logger.ts';
 import type { TaskTracker } from '../services/background-tasks.ts';
 import type { OrderStatusService } from '../services/send-order-status.ts';
 import type { CredentialStore } from '../storage/credential-store.ts';
+import type { UsedButtons } from '../storage/used-buttons.ts';
 import {
   CONFIG_MODAL_CALLBACK,
   RESEND_ACTION,
@@ -30,7 +31,11 @@ export type SlackListenerDeps = {
   orderStatus: Pick<OrderStatusService, 'sendOrderStatus'>;
   credentials: Pick<CredentialStore, 'get' | 'update' | 'delete'>;
   installations: { deleteWorkspace(workspaceId: string): Promise<void> };
+  /** A workspace's send records (journal, claims, used buttons), deleted when it uninstalls the app. */
+  records: { deleteWorkspace(workspaceId: string): Promise<number> };
   sealer: Sealer;
+  /** Makes each Retry / Send again button single-use, across replicas. */
+  usedButtons: Pick<UsedButtons, 'use'>;
   tasks: Pick<TaskTracker, 'run'>;
 };
 
@@ -52,15 +57,15 @@ export function registerListeners(app: App, deps: SlackListenerDeps): void {
   );
   app.view(SEND_MODAL_CALLBACK, createSendModalSubmission(reporter));
   app.view(CONFIG_MODAL_CALLBACK, createConfigModalSubmission({ credentials, logger }));
-  app.action<BlockButtonAction>(
-    RETRY_ACTION,
-    createResendAction({ reporter, sealer, logger }, { force: false }),
-  );
-  app.action<BlockButtonAction>(
-    RESEND_ACTION,
-    createResendAction({ reporter, sealer, logger }, { force: true }),
-  );
-  const uninstalled = createAppUninstalled({ installations: deps.installations, credentials, logger });
+  const buttons = { reporter, sealer, usedButtons: deps.usedButtons, logger, trustedResponseOrigins };
+  app.action<BlockButtonAction>(RETRY_ACTION, createResendAction(buttons, { force: false }));
+  app.action<BlockButtonAction>(RESEND_ACTION, createResendAction(buttons, { force: true }));
+  const uninstalled = createAppUninstalled({
+    installations: deps.installations,
+    credentials,
+    records: deps.records,
+    logger,
+  });
   app.event('app_uninstalled', uninstalled);
   app.event('tokens_revoked', uninstalled);
 }

@@ -81,6 +81,7 @@ export async function sendAndReport(deps: SendReporterDeps, input: SendAndReport
     {
       workspace: input.workspaceId,
       user: input.userId,
+      attemptId: result.attemptId,
       outcome: result.ok ? 'sent' : result.error.name,
       code: result.ok ? 'WA202' : describeError(result.error, SLACK_SURFACE).code,
       messageId: result.ok ? result.messageId : undefined,
@@ -94,7 +95,7 @@ export async function sendAndReport(deps: SendReporterDeps, input: SendAndReport
 /** Outcomes the team should see go in the channel; problems only the asker can act on stay private. */
 export function renderSendResult(
   result: SendResult,
-  input: Pick<SendAndReportInput, 'userId' | 'channelId' | 'request'>,
+  input: Pick<SendAndReportInput, 'workspaceId' | 'userId' | 'channelId' | 'request'>,
   sealer: Sealer,
 ): { message: SlackMessage; visibility: 'in_channel' | 'ephemeral' } {
   const update = result.update ?? input.request;
@@ -104,7 +105,9 @@ export function renderSendResult(
     return { visibility: 'in_channel', message: buildSendResultMessage({ userId, update, outcome }) };
   }
   const { error } = result;
-  const resendable = result.update && encodeActionPayload(result.update, input.channelId, sealer);
+  const resendable =
+    result.update &&
+    encodeActionPayload(result.update, input.channelId, sealer, { workspaceId: input.workspaceId });
   if (error instanceof DuplicateSendError) {
     const outcome = { ok: false as const, duplicate: error.previous, resendPayload: resendable ?? '' };
     return { visibility: 'ephemeral', message: buildSendResultMessage({ userId, update, outcome }) };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import type { OrderStatusRequest } from '../domain/order-status.ts';
 import { validateOrderStatus } from '../domain/order-status.ts';
-import type { Sealer } from '../domain/sealer.ts';
+import type { SealBinding, Sealer } from '../domain/sealer.ts';
 import type { Database } from './database.ts';
 
 /**
@@ -55,8 +55,8 @@ export type ResultLine = {
   code: string | null;
 };
 
-// A row's customer number is sealed: numbers are never stored readable. Bound to its job.
-const purposeOf = (jobId: string) => `bulk-row:${jobId}`;
+// A row's customer number is sealed: numbers are never stored readable. Bound to its job and workspace.
+const bindingOf = (jobId: string, workspaceId: string) => ({ purpose: `bulk-row-${jobId}`, workspaceId });
 
 const JobRowSchema = v.object({
   id: v.string(),
@@ -104,7 +104,9 @@ export function createBulkJobs(db: Database, sealer: Sealer) {
     }): Promise<string> {
       const id = randomUUID();
       const lines = input.rows.map((row) => row.line);
-      const sealed = input.rows.map((row) => sealer.seal(JSON.stringify(row.request), purposeOf(id)));
+      const sealed = input.rows.map((row) =>
+        sealer.seal(JSON.stringify(row.request), bindingOf(id, input.workspaceId)),
+      );
       // One statement: the job and every row appear together or not at all.
       await db.query(
         `WITH job AS (
@@ -163,7 +165,7 @@ export function createBulkJobs(db: Database, sealer: Sealer) {
         workspaceId: row.workspace_id,
         createdBy: row.created_by,
         line: Number(row.line),
-        request: openRequest(sealer, row.job_id, row.request),
+        request: openRequest(sealer, bindingOf(row.job_id, row.workspace_id), row.request),
       }));
     },
 
@@ -248,8 +250,8 @@ export function createBulkJobs(db: Database, sealer: Sealer) {
 
 export type BulkJobs = ReturnType<typeof createBulkJobs>;
 
-function openRequest(sealer: Sealer, jobId: string, sealed: string): OrderStatusRequest | undefined {
-  const text = sealer.open(sealed, purposeOf(jobId));
+function openRequest(sealer: Sealer, binding: SealBinding, sealed: string): OrderStatusRequest | undefined {
+  const text = sealer.open(sealed, binding);
   if (text === undefined) return undefined;
   try {
     const result = validateOrderStatus(JSON.parse(text));

@@ -2,15 +2,13 @@ import {
   createCipheriv,
   createDecipheriv,
   createHash,
-  createHmac,
   createSecretKey,
-  hkdfSync,
   type KeyObject,
   randomBytes,
 } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Sealer } from '../domain/sealer.ts';
+import type { SealBinding, Sealer } from '../domain/sealer.ts';
 import { StorageError } from '../errors/storage-error.ts';
 
 /** A KeyObject, so logging or inspecting a key never prints its bytes. */
@@ -25,11 +23,6 @@ export type Cipher = {
   decrypt(stored: string, aad: string): string;
   /** True when `stored` was not written with the current key (and should be rewritten). */
   needsReencrypt(stored: string): boolean;
-  /**
-   * A keyed hash (HMAC-SHA-256 under a subkey of the current key): equal inputs match without the
-   * input being readable, e.g. a customer number inside a duplicate-guard key.
-   */
-  fingerprint(text: string): string;
 };
 
 const VERSION = 'v1';
@@ -78,11 +71,8 @@ export function parseEncryptionKeys(spec: string): EncryptionKeys {
 export function createCipher(keys: EncryptionKeys): Cipher {
   const [current] = keys;
   const byId = new Map(keys.map((key) => [key.id, key.key]));
-  // A separate subkey, so a fingerprint never reuses the encryption key itself. Made a KeyObject once:
-  // createHmac re-imports a raw Buffer key on every call (about 5x slower per fingerprint on Node 24).
-  const fingerprintKey = createSecretKey(
-    Buffer.from(hkdfSync('sha256', current.key.export(), Buffer.alloc(0), 'orderstatus fingerprint v1', 32)),
-  );
+  // No keyed hash here: one under a subkey of the current key would change with every rotation.
+  // keyed-hash.ts keeps a key of its own, sealed with this cipher.
   return {
     currentKeyId: current.id,
     encrypt(plaintext, aad) {
@@ -119,19 +109,26 @@ export function createCipher(keys: EncryptionKeys): Cipher {
     needsReencrypt(stored) {
       return parseStored(stored)?.keyId !== current.id;
     },
-    fingerprint(text) {
-      return createHmac('sha256', fingerprintKey).update(text, 'utf8').digest('base64url');
-    },
   };
 }
 
-/** A Sealer on the storage cipher: ENCRYPTION_KEY, old keys still readable during a rotation. */
+/**
+ * A Sealer on the storage cipher: ENCRYPTION_KEY, old keys still readable during a rotation. The AAD
+ * names the purpose and the workspace, and starts with `sealed:`, which no stored record's AAD does.
+ */
 export function createSealer(cipher: Pick<Cipher, 'encrypt' | 'decrypt'>): Sealer {
+  const aadOf = ({ purpose, workspaceId }: SealBinding) => {
+    // Neither may contain the separator, or two bindings could share an AAD.
+    if (purpose.includes(':') || workspaceId.includes(':') || workspaceId === '') {
+      throw new TypeError('A seal binding needs a purpose and a workspace id without ":"');
+    }
+    return `sealed:${purpose}:${workspaceId}`;
+  };
   return {
-    seal: (text, purpose) => cipher.encrypt(text, purpose),
-    open(sealed, purpose) {
+    seal: (text, binding) => cipher.encrypt(text, aadOf(binding)),
+    open(sealed, binding) {
       try {
-        return cipher.decrypt(sealed, purpose);
+        return cipher.decrypt(sealed, aadOf(binding));
       } catch {
         return undefined;
       }

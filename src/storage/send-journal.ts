@@ -4,7 +4,7 @@ import { maskPhoneNumber } from '../domain/mask-phone.ts';
 import type { ResolvedOrderStatus } from '../domain/order-update.ts';
 import type { PreviousSend } from '../errors/duplicate-send-error.ts';
 import type { Database } from './database.ts';
-import type { Cipher } from './encryption.ts';
+import type { KeyedHash } from './keyed-hash.ts';
 
 /** The duplicate guard's window: the same update within it is not sent again without a deliberate resend. */
 export const DUPLICATE_WINDOW_SECONDS = 600;
@@ -18,11 +18,14 @@ export type BeginAttempt = {
   channelId?: string | undefined;
   source: 'slack' | 'cli';
   update: ResolvedOrderStatus;
-  /** A deliberate resend: takes the claim even while another attempt holds it. */
+  /**
+   * A deliberate resend: goes ahead while another attempt holds the claim, without touching it; the
+   * claim becomes this attempt's only once it is sent (or may have been).
+   */
   force: boolean;
 };
 
-export type Attempt = { attemptId: string; dedupeKey: string };
+export type Attempt = { attemptId: string; dedupeKey: string; forced: boolean };
 
 export type AttemptOutcome =
   | { outcome: 'sent'; messageId: string }
@@ -63,9 +66,10 @@ export type JournalRow = {
  * claim and the journal row are one INSERT … SELECT statement, so across processes sharing the
  * database exactly one attempt per key wins, and no claim exists without its journal row.
  */
-export function createSendJournal(db: Database, cipher: Pick<Cipher, 'fingerprint'>) {
+export function createSendJournal(db: Database, keyedHash: KeyedHash) {
+  // Keyed, so the claims table never holds a customer number, and stable across key rotations.
   const dedupeKeyOf = (workspaceId: string, update: ResolvedOrderStatus) =>
-    cipher.fingerprint([workspaceId, update.to, update.referenceId, update.status].join('\n'));
+    keyedHash('duplicate-guard', [workspaceId, update.to, update.referenceId, update.status].join('\n'));
 
   async function insertRow(
     attemptId: string,
@@ -102,15 +106,19 @@ export function createSendJournal(db: Database, cipher: Pick<Cipher, 'fingerprin
       );
       return true;
     }
+    // The claim is taken when free or expired. A forced attempt is journaled even when it is not: it
+    // must not release (on failure) a claim that a delivered send holds. A data-modifying CTE runs
+    // whether or not the main statement reads it.
     const rows = await db.query(
       `WITH claim AS (
          INSERT INTO send_claims (dedupe_key, attempt_id, claimed_at) VALUES ($15, $1, now())
          ON CONFLICT (dedupe_key) DO UPDATE SET attempt_id = EXCLUDED.attempt_id, claimed_at = now()
-           WHERE $12::boolean OR send_claims.claimed_at < now() - make_interval(secs => $16)
+           WHERE send_claims.claimed_at < now() - make_interval(secs => $16)
          RETURNING attempt_id
        )
        INSERT INTO send_journal ${columns}
-       SELECT $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12::boolean,$13,$14::text, NULL FROM claim
+       SELECT $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12::boolean,$13,$14::text, NULL
+        WHERE $12::boolean OR EXISTS (SELECT 1 FROM claim)
        RETURNING id`,
       [...values, extra.claimKey, DUPLICATE_WINDOW_SECONDS],
     );
@@ -154,7 +162,7 @@ export function createSendJournal(db: Database, cipher: Pick<Cipher, 'fingerprin
       for (let round = 0; round < 3; round++) {
         const attemptId = randomUUID();
         if (await insertRow(attemptId, input, 'in_flight', { claimKey: dedupeKey })) {
-          return { ok: true, attempt: { attemptId, dedupeKey } };
+          return { ok: true, attempt: { attemptId, dedupeKey, forced: input.force } };
         }
         const holder = await readClaimHolder(dedupeKey);
         if (holder) {
@@ -165,7 +173,11 @@ export function createSendJournal(db: Database, cipher: Pick<Cipher, 'fingerprin
       throw new Error('The duplicate guard could not settle a claim after 3 rounds');
     },
 
-    /** Records how the attempt ended; a definite rejection frees the key (the customer got nothing). */
+    /**
+     * Records how the attempt ended. A definite rejection frees the key if this attempt holds it (the
+     * customer got nothing from it); a forced attempt that was sent, or may have been, takes the key
+     * over and starts a new window.
+     */
     async complete(attempt: Attempt, result: AttemptOutcome): Promise<void> {
       if (result.outcome === 'failed') {
         await db.query(
@@ -177,15 +189,38 @@ export function createSendJournal(db: Database, cipher: Pick<Cipher, 'fingerprin
         );
         return;
       }
+      const update = `UPDATE send_journal SET outcome = $2, message_id = $3, error_code = $4, completed_at = now()
+         WHERE id = $1 RETURNING id`;
+      const values = [
+        attempt.attemptId,
+        result.outcome,
+        result.outcome === 'sent' ? result.messageId : null,
+        result.outcome === 'unknown' ? result.code : null,
+      ];
+      if (!attempt.forced) {
+        await db.query(update, values);
+        return;
+      }
       await db.query(
-        `UPDATE send_journal SET outcome = $2, message_id = $3, error_code = $4, completed_at = now() WHERE id = $1`,
-        [
-          attempt.attemptId,
-          result.outcome,
-          result.outcome === 'sent' ? result.messageId : null,
-          result.outcome === 'unknown' ? result.code : null,
-        ],
+        `WITH done AS (${update})
+         INSERT INTO send_claims (dedupe_key, attempt_id, claimed_at) SELECT $5, id, now() FROM done
+         ON CONFLICT (dedupe_key) DO UPDATE SET attempt_id = EXCLUDED.attempt_id, claimed_at = now()`,
+        [...values, attempt.dedupeKey],
       );
+    },
+
+    /**
+     * Attempts whose outcome was never written, long after any send could have lasted (the process
+     * or the database went away mid-send): each may have reached the customer. The newest `limit` ids.
+     */
+    async findStuckInFlight(limit = 20): Promise<{ count: number; attemptIds: string[] }> {
+      const rows = await db.query<{ id: string; total: number | string }>(
+        `SELECT id, count(*) OVER () AS total FROM send_journal
+          WHERE outcome = 'in_flight' AND created_at < now() - make_interval(secs => $1)
+          ORDER BY created_at DESC LIMIT $2`,
+        [STALE_IN_FLIGHT_SECONDS, limit],
+      );
+      return { count: Number(rows[0]?.total ?? 0), attemptIds: rows.map((row) => row.id) };
     },
 
     /** The newest attempts of one workspace (never another's). */

@@ -109,6 +109,25 @@ describe.each(await storageModes())('Slack flows on the %s', (_name, storage) =>
     expect(t.kaleyra.requests).toHaveLength(0);
   });
 
+  it('sends nothing with a hidden direction override in the description, and says which character and where', async () => {
+    const sent = command(t, '+919876543210 395001 shipped Refund \u202Efdp.exe');
+    expect((await sent.post()).status).toBe(200);
+    const open = await t.slack.waitFor((s) => s.callsTo('views.open')[0]);
+    const json = textOf(open.body.view);
+    expect(json).toContain('U+202E');
+    expect(json).toContain('character 8');
+    // And a modal submission with one in the reference is answered on the field.
+    const submitted = await sendSubmission({
+      to: '+919876543210',
+      referenceId: 'ORD\u200B1',
+      status: 'shipped',
+    }).post();
+    const errors = (submitted.json as { errors?: Record<string, string> }).errors ?? {};
+    expect(errors[SEND_FIELDS.referenceId.blockId]).toContain('U+200B');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(t.kaleyra.requests).toHaveLength(0);
+  });
+
   it('opens the modal with nothing typed', async () => {
     const sent = command(t, '');
     await sent.post();

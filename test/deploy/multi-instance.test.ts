@@ -5,6 +5,7 @@ import { type FakeSlack, startFakeSlack } from '../support/fake-slack.ts';
 import { probeTestDatabase } from '../support/postgres.ts';
 import { type ServerProcess, startServerProcess } from '../support/server-process.ts';
 import { postToApp, slashCommandBody } from '../support/slack-request.ts';
+import { maxInSlidingSecond } from '../support/sliding-window.ts';
 import { TEST_ENCRYPTION_KEY, uniqueTeamId } from '../support/start-app.ts';
 
 const pgUrl = await probeTestDatabase();
@@ -123,7 +124,7 @@ describe.skipIf(!pgUrl)('two server processes on one Postgres', () => {
 });
 
 describe.skipIf(!pgUrl)('the per-number send budget across two server processes', () => {
-  it('keeps 24 sends split over two processes at or under KALEYRA_RATE_LIMIT=5 per second, none lost', async () => {
+  it('keeps 24 sends split over two processes within KALEYRA_RATE_LIMIT=5 in any sliding second (+1), none lost', async () => {
     const slack = await startFakeSlack();
     const kaleyra = await startFakeKaleyra();
     const arrivals: number[] = [];
@@ -171,7 +172,12 @@ describe.skipIf(!pgUrl)('the per-number send budget across two server processes'
       const perSecond = new Map<number, number>();
       for (const at of arrivals)
         perSecond.set(Math.floor(at / 1000), (perSecond.get(Math.floor(at / 1000)) ?? 0) + 1);
-      expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(5);
+      // What the limit promises, as Kaleyra sees it: no window of one second (ends included, the +1
+      // of millisecond clocks) holds more than 5 + 1. A calendar-second count was the wrong measure:
+      // it let 2 × 5 through across a boundary, and was itself flaky.
+      if (process.env.RATE_DEBUG)
+        console.log(`two processes at 5/s: sliding max ${maxInSlidingSecond(arrivals)}`);
+      expect(maxInSlidingSecond(arrivals)).toBeLessThanOrEqual(6);
       expect(perSecond.size).toBeGreaterThanOrEqual(5); // 24 at 5/s needs at least five seconds
     } finally {
       await Promise.all(servers.map((server) => server.stop()));

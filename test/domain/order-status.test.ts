@@ -93,6 +93,60 @@ describe('OrderStatusSchema', () => {
     }
   });
 
+  it.each([
+    ['+9109876543210', '+919876543210'],
+    ['+91 098765 43210', '+919876543210'],
+    ['+44 07911 123456', '+447911123456'],
+    ['+39 06 6982 1234', '+390669821234'],
+  ])('stores %s in its canonical E.164 form %s (a trunk 0 is not part of the number)', (to, expected) => {
+    const result = validateOrderStatus({ ...valid, to });
+    expect(result.ok && result.value.to).toBe(expected);
+  });
+
+  it.each([
+    ['LEFT-TO-RIGHT MARK', '\u200E'],
+    ['RIGHT-TO-LEFT MARK', '\u200F'],
+    ['LEFT-TO-RIGHT EMBEDDING', '\u202A'],
+    ['RIGHT-TO-LEFT EMBEDDING', '\u202B'],
+    ['POP DIRECTIONAL FORMATTING', '\u202C'],
+    ['LEFT-TO-RIGHT OVERRIDE', '\u202D'],
+    ['RIGHT-TO-LEFT OVERRIDE', '\u202E'],
+    ['LEFT-TO-RIGHT ISOLATE', '\u2066'],
+    ['RIGHT-TO-LEFT ISOLATE', '\u2067'],
+    ['FIRST STRONG ISOLATE', '\u2068'],
+    ['POP DIRECTIONAL ISOLATE', '\u2069'],
+    ['ZERO WIDTH SPACE', '\u200B'],
+    ['WORD JOINER', '\u2060'],
+    ['ZERO WIDTH NO-BREAK SPACE', '\uFEFF'],
+  ])('rejects the invisible %s in a description and a reference, naming it and where', (name, char) => {
+    const code = `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+    const description = validateOrderStatus({ ...valid, description: `Refund ${char}fdp.exe` });
+    expect(description.ok).toBe(false);
+    if (!description.ok) {
+      expect(description.issues.description).toContain(code);
+      expect(description.issues.description).toContain(name);
+      expect(description.issues.description).toContain('character 8');
+    }
+    // At either end too, where trimming would otherwise hide it.
+    for (const referenceId of [`ORD${char}1`, `${char}395001`, `395001${char}`]) {
+      const reference = validateOrderStatus({ ...valid, referenceId });
+      expect(reference.ok).toBe(false);
+      if (!reference.ok) {
+        expect(reference.issues.referenceId).toContain(code);
+        expect(reference.issues.referenceId).toContain(
+          `character ${Array.from(referenceId).indexOf(char) + 1}`,
+        );
+      }
+    }
+  });
+
+  it('keeps the zero-width joiner and non-joiner that Indic scripts, Persian and emoji need', () => {
+    for (const description of ['क्\u200Dष आया', 'می\u200Cخواهم', 'Family 👨\u200D👩\u200D👧 order']) {
+      const result = validateOrderStatus({ ...valid, description });
+      expect(result.ok && result.value.description).toBe(description);
+    }
+  });
+
   it('limits the template name to 512 characters of Meta’s alphabet', () => {
     expect(validateOrderStatus({ ...valid, templateName: 'a'.repeat(512) }).ok).toBe(true);
     expect(validateOrderStatus({ ...valid, templateName: 'a'.repeat(513) }).ok).toBe(false);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { validateOrderStatus } from '../../src/domain/order-status.ts';
+import { findInvisibleCharacter, validateOrderStatus } from '../../src/domain/order-status.ts';
 import { parseOrderStatusCommand, parseSlashCommand } from '../../src/domain/parse-command.ts';
 import {
   EXAMPLE_COUNTRIES,
@@ -140,7 +140,12 @@ describe('parseOrderStatusCommand (properties)', () => {
   it('keeps injection-like descriptions verbatim as text (they are data, not markup)', () => {
     const injected = fc
       .array(
-        fc.constantFrom(...HOSTILE_FRAGMENTS.filter((f) => f.isWellFormed() && !SPACE_OR_CONTROL.test(f))),
+        // Invisible format characters (U+202E…) are refused, not kept: see the next property.
+        fc.constantFrom(
+          ...HOSTILE_FRAGMENTS.filter(
+            (f) => f.isWellFormed() && !SPACE_OR_CONTROL.test(f) && !findInvisibleCharacter(f),
+          ),
+        ),
         {
           minLength: 1,
           maxLength: 6,
@@ -157,6 +162,31 @@ describe('parseOrderStatusCommand (properties)', () => {
         });
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('invisible format characters (properties)', () => {
+  it('refuses a description or reference carrying one anywhere, naming it and its position', () => {
+    const invisible = fc.constantFrom(...HOSTILE_FRAGMENTS.filter((f) => findInvisibleCharacter(f)));
+    fc.assert(
+      fc.property(validDescription, invisible, fc.nat(), (text, char, at) => {
+        const chars = Array.from(text.trim() === '' ? 'x' : text.trim());
+        const index = at % (chars.length + 1);
+        chars.splice(index, 0, char);
+        const description = chars.join('');
+        const found = findInvisibleCharacter(description);
+        expect(found?.position).toBe(Array.from(description).findIndex((c) => findInvisibleCharacter(c)) + 1);
+        const result = validateOrderStatus({
+          to: '+919876543210',
+          referenceId: '395001',
+          status: 'shipped',
+          description,
+        });
+        expect(result.ok).toBe(false);
+        if (!result.ok) expect(result.issues.description).toContain(`${found?.code}`);
+      }),
+      { numRuns: RUNS },
     );
   });
 });

@@ -15,8 +15,8 @@ import {
   useTestApp,
   waitUntil,
 } from '../support/app-driver.ts';
-import { acceptedAs } from '../support/fake-kaleyra.ts';
-import { startTestApp, type TestApp, uniqueTeamId } from '../support/start-app.ts';
+import { acceptedAs, KALEYRA_RESPONSES } from '../support/fake-kaleyra.ts';
+import { startTestApp, TEST_ENCRYPTION_KEY, type TestApp, uniqueTeamId } from '../support/start-app.ts';
 
 const pgUrl = await testDatabaseUrl();
 
@@ -64,6 +64,83 @@ describe.each(await storageModes())('Duplicate guard on the %s', (_name, storage
     ]);
     expect(rows[1]?.duplicate_of).toBe(rows[0]?.id);
     expect(rows[0]?.message_id).toBe(messageId);
+  });
+
+  /** A one-liner whose update already went out: the DUPLICATE answer and its "Send again anyway" value. */
+  async function refusedWithResend(line: string): Promise<string> {
+    const again = command(t, line, { userId: 'UOTHER' });
+    await again.post();
+    const refused = await outcomeOf(t, again);
+    expect(textOf(refused.body)).toContain('DUPLICATE');
+    const value = buttonValue(refused.body, RESEND_ACTION);
+    expect(value).toBeDefined();
+    return value ?? '';
+  }
+
+  it('a "Send again anyway" that Kaleyra rejects leaves the delivered update guarded', async () => {
+    const first = command(t, '+919876543210 DUP-FORCE-FAIL shipped');
+    await first.post();
+    expect(textOf((await outcomeOf(t, first)).body)).toContain('message_id');
+    const resend = await refusedWithResend('+919876543210 DUP-FORCE-FAIL shipped');
+
+    t.kaleyra.respondWith({ status: 400, body: KALEYRA_RESPONSES.wa400.body });
+    const click = clickButton(t, { userId: 'UOTHER', actionId: RESEND_ACTION, value: resend });
+    await click.post();
+    expect(textOf((await outcomeOf(t, click)).body)).toContain('WA400');
+    t.kaleyra.respondWith({ status: 202, body: KALEYRA_RESPONSES.wa202.body });
+
+    // The customer has the first message: an ordinary one-liner is still refused.
+    const third = command(t, '+919876543210 DUP-FORCE-FAIL shipped', { userId: 'UTHIRD' });
+    await third.post();
+    expect(textOf((await outcomeOf(t, third)).body)).toContain('DUPLICATE');
+    expect(t.kaleyra.requests).toHaveLength(2);
+    const rows = (await t.server.services.journal.list(t.team)).reverse();
+    expect(rows.map((row) => [row.outcome, row.forced])).toEqual([
+      ['sent', false],
+      ['duplicate', false],
+      ['failed', true],
+      ['duplicate', false],
+    ]);
+    expect(rows[3]?.duplicate_of).toBe(rows[0]?.id);
+  });
+
+  it('a "Send again anyway" that goes out takes the guard over: the next refusal names its message_id', async () => {
+    const first = command(t, '+919876543210 DUP-FORCE-OK shipped');
+    await first.post();
+    await outcomeOf(t, first);
+    const resend = await refusedWithResend('+919876543210 DUP-FORCE-OK shipped');
+    t.kaleyra.respondWith(() => acceptedAs('AFORCEDSECOND00001'));
+    const click = clickButton(t, { userId: 'UOTHER', actionId: RESEND_ACTION, value: resend });
+    await click.post();
+    expect(textOf((await outcomeOf(t, click)).body)).toContain('AFORCEDSECOND00001');
+    const third = command(t, '+919876543210 DUP-FORCE-OK shipped', { userId: 'UTHIRD' });
+    await third.post();
+    const refused = textOf((await outcomeOf(t, third)).body);
+    expect(refused).toContain('DUPLICATE');
+    expect(refused).toContain('AFORCEDSECOND00001');
+    expect(refused).toContain('sent by <@UOTHER>');
+    expect(t.kaleyra.requests).toHaveLength(2);
+  });
+
+  it('knows +9109876543210 is +919876543210: refused as a duplicate, and only the canonical form is sent and stored', async () => {
+    const first = command(t, '+919876543210 DUP-CANON shipped');
+    await first.post();
+    expect(textOf((await outcomeOf(t, first)).body)).toContain('message_id');
+    for (const spelling of ['+9109876543210', '+91 0 98765 43210']) {
+      const again = command(t, `${spelling} DUP-CANON shipped`, { userId: 'UOTHER' });
+      await again.post();
+      expect(textOf((await outcomeOf(t, again)).body)).toContain('DUPLICATE');
+    }
+    expect(t.kaleyra.requests).toHaveLength(1);
+    // A first send typed with the trunk 0 goes out in canonical form.
+    const typed = command(t, '+9109876543210 DUP-CANON-2 shipped');
+    await typed.post();
+    expect(textOf((await outcomeOf(t, typed)).body)).toContain('message_id');
+    const sentTo = t.kaleyra.requests.map(
+      (r) => (r.body as { messaging_object?: { to?: string } }).messaging_object?.to,
+    );
+    expect(sentTo).toEqual(['+919876543210', '+919876543210']);
+    expect(countOutcomes(await t.server.services.journal.list(t.team))).toEqual({ sent: 2, duplicate: 2 });
   });
 
   it('20 identical one-liners at once reach Kaleyra exactly once', async () => {
@@ -131,3 +208,50 @@ describe.skipIf(!pgUrl)('Duplicate guard across two app instances on one Postgre
     expect(countOutcomes(await a.server.services.journal.list(team))).toEqual({ sent: 5, duplicate: 5 });
   });
 });
+
+describe.skipIf(!pgUrl)(
+  'Duplicate guard while ENCRYPTION_KEY rotates (replicas on different key lists)',
+  () => {
+    const NEW_KEY = Buffer.alloc(32, 9).toString('base64');
+    let before: TestApp;
+    let during: TestApp;
+    let team: string;
+
+    beforeAll(async () => {
+      if (!pgUrl) return;
+      // A replica still on the old key, then one restarted with the new key listed first.
+      before = await startTestApp({ kind: 'postgres', url: pgUrl }, { ENCRYPTION_KEY: TEST_ENCRYPTION_KEY });
+      during = await startTestApp(
+        { kind: 'postgres', url: pgUrl },
+        { ENCRYPTION_KEY: `new:${NEW_KEY},${TEST_ENCRYPTION_KEY}` },
+      );
+    });
+    afterAll(async () => {
+      await Promise.all([before?.close(), during?.close()]);
+    });
+    beforeEach(async () => {
+      team = uniqueTeamId();
+      for (const app of [before, during]) {
+        app.slack.clear();
+        app.kaleyra.reset();
+      }
+      await before.server.services.credentials.set(team, SETTINGS, 'UADMIN');
+    });
+
+    it('each sees the claims the other took', async () => {
+      for (const [first, second, reference] of [
+        [before, during, 'ROT-1'],
+        [during, before, 'ROT-2'],
+      ] as const) {
+        const line = `+919876543210 ${reference} shipped`;
+        const sent = command(first, line, { teamId: team });
+        await sent.post();
+        expect(textOf((await outcomeOf(first, sent)).body)).toContain('message_id');
+        const repeated = command(second, line, { teamId: team, userId: 'UOTHER' });
+        await repeated.post();
+        expect(textOf((await outcomeOf(second, repeated)).body)).toContain('DUPLICATE');
+      }
+      expect(before.kaleyra.requests.length + during.kaleyra.requests.length).toBe(2);
+    });
+  },
+);

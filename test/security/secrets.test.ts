@@ -301,6 +301,27 @@ describe('logger scrubbing (src/logger.ts)', () => {
     expectNoneOf(out, forbidden, 'the log');
   });
 
+  it('scrubs a raw Slack payload logged as text (Socket Mode at debug), even when cut short', () => {
+    const { logger, output } = capture();
+    const state = {
+      orderstatus_config_sid: { sid: { type: 'plain_text_input', value: 'HXINVISIBLESID0IN' } },
+      orderstatus_config_api_key: { api_key: { type: 'plain_text_input', value: KEY } },
+    };
+    const envelope = JSON.stringify({ envelope_id: 'e1', payload: { view: { state: { values: state } } } });
+    logger.debug(`Received a message on the WebSocket: ${envelope}`);
+    logger.debug(`Calling ack() - data: ${envelope} (done)`);
+    // Cut mid-way (a log line limit, a partial frame): no JSON to parse, the label still redacts.
+    logger.debug(
+      `Unable to parse an incoming WebSocket message: ${envelope.slice(0, envelope.indexOf(KEY) + 4)}`,
+    );
+    logger.debug(`header api-key: "${KEY}" and {"authorization":{"scheme":"Bearer","token":"${KEY}"}}`);
+    const out = output();
+    expect(out).toContain('HXINVISIBLESID0IN');
+    expect(out).toContain('orderstatus_config_api_key');
+    expectNoneOf(out, forbidden, 'the log');
+    expect(out).not.toContain(KEY.slice(0, 8));
+  });
+
   it('keeps ordinary fields readable', () => {
     const { logger, output } = capture();
     const at = new Date('2030-01-02T03:04:05.000Z');

@@ -139,7 +139,7 @@ describe.each(await storageModes())('tenant isolation on the %s', (_name, storag
     });
   }
 
-  it("a Retry clicked in B with a button value made for A's update sends with B's credentials", async () => {
+  it("a Retry clicked in B with a button value made for A's update is refused: nothing sent, B's agent told why", async () => {
     // A's send fails with a retryable WA500, so its outcome carries a Retry button.
     t.kaleyra.respondWith({ status: 500, body: KALEYRA_RESPONSES.wa500.body });
     const responseUrlA = t.slack.responseUrl('team-a');
@@ -163,16 +163,34 @@ describe.each(await storageModes())('tenant isolation on the %s', (_name, storag
     expectAccount(t.kaleyra.requests[0], ACCOUNT_A, teamA);
 
     t.kaleyra.respondWith({ status: 202, body: KALEYRA_RESPONSES.wa202.body });
-    await post(retryInB(value ?? '', { responseUrl: t.slack.responseUrl('team-b-click') }));
-    await waitForKaleyra(2);
-    expectAccount(t.kaleyra.requests[1], ACCOUNT_B, teamB);
-    expect(madeWith(t.kaleyra.requests[1]).ref2).toBe('CTEAMBCHANNEL');
+    // Sealed for workspace A: in B it does not open, so A's customer is not sent B's message.
+    const responseUrlB = t.slack.responseUrl('team-b-click');
+    await post(retryInB(value ?? '', { responseUrl: responseUrlB }));
+    const told = await t.slack.waitFor((s) =>
+      s.responseUrlPosts.find((p) => p.path === new URL(responseUrlB).pathname),
+    );
+    expect(JSON.stringify(told.body)).toContain('BUTTON_NOT_VALID_HERE');
+    expect(JSON.stringify(told.body)).toContain('another workspace');
+    await waitForKaleyra(1);
 
     const journalA = await t.server.services.journal.list(teamA);
     const journalB = await t.server.services.journal.list(teamB);
     expect(journalA.map((row) => row.outcome)).toEqual(['failed']);
-    expect(journalB.map((row) => row.outcome)).toEqual(['sent']);
-    expect(journalB[0]).toMatchObject({ workspace_id: teamB, actor: 'UAGENTB', reference_id: 'ISO-RETRY' });
+    expect(journalB).toEqual([]);
+
+    // In A, where it was made, the same button works.
+    await post(
+      blockActionsBody({
+        teamId: teamA,
+        userId: 'UAGENTA',
+        channelId: 'CTEAMACHANNEL',
+        actionId: RETRY_ACTION,
+        value: value ?? '',
+        responseUrl: t.slack.responseUrl('team-a-click'),
+      }),
+    );
+    await waitForKaleyra(2);
+    expectAccount(t.kaleyra.requests[1], ACCOUNT_A, teamA);
   });
 
   it('a button value that was not made by this app is ignored, whatever it claims', async () => {

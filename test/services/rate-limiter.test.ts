@@ -14,9 +14,12 @@ import type { AttemptOutcome } from '../../src/storage/send-journal.ts';
 import { SETTINGS, storageModes, testDatabaseUrl, useTestApp } from '../support/app-driver.ts';
 import { type FakeKaleyra, startFakeKaleyra } from '../support/fake-kaleyra.ts';
 import { postToApp, slashCommandBody } from '../support/slack-request.ts';
+import { maxInSlidingSecond, maxInWindow } from '../support/sliding-window.ts';
 import { SIGNING_SECRET } from '../support/start-app.ts';
 
 const pgUrl = await testDatabaseUrl();
+/** How much an arrival at the fake Kaleyra may lag its release in one busy test process. */
+const ARRIVAL_JITTER_MS = 25;
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
 /** A bucket no other test (or worker on the shared database) uses. */
@@ -74,26 +77,59 @@ describe.each(stores)('the shared send-rate budget on the %s', (_name, open) => 
       await startOfNextSecond();
       const started = Date.now();
       const resolvedAt: number[] = [];
+      const slots: number[] = [];
       await Promise.all(
         Array.from({ length: 35 }, (_, i) =>
-          (i % 2 === 0 ? first : second).acquire(bucket).then(() => resolvedAt.push(Date.now())),
+          (i % 2 === 0 ? first : second).acquire(bucket).then((slot) => {
+            resolvedAt.push(Date.now());
+            slots.push(slot.at);
+          }),
         ),
       );
       const elapsed = Date.now() - started;
 
       expect(resolvedAt).toHaveLength(35); // nothing dropped
-      const rows = await pair.a.query<{ second: string; used: number }>(
-        'SELECT second, used FROM send_rate WHERE bucket = $1 ORDER BY second',
-        [bucket],
-      );
-      expect(rows.reduce((sum, row) => sum + row.used, 0)).toBe(35);
-      for (const row of rows) expect(row.used).toBeLessThanOrEqual(10);
+      // The slots as the database handed them out, on its clock: one interval apart, so at most 10
+      // in any calendar second of that clock.
+      const perDatabaseSecond = countPerSecond(slots);
+      expect([...perDatabaseSecond.values()].reduce((sum, used) => sum + used, 0)).toBe(35);
+      for (const used of perDatabaseSecond.values()) expect(used).toBeLessThanOrEqual(10);
+      const sorted = [...slots].sort((a, b) => a - b);
+      for (const [i, at] of sorted.entries())
+        if (i > 0) expect(at - (sorted[i - 1] ?? 0)).toBeGreaterThan(99.9);
       // 35 at 10 a second spans at least four calendar seconds: three full waits.
-      expect(rows.length).toBeGreaterThanOrEqual(4);
-      expect(Number(rows.at(-1)?.second) - Number(rows[0]?.second)).toBeGreaterThanOrEqual(3);
+      expect(perDatabaseSecond.size).toBeGreaterThanOrEqual(4);
+      const seconds = [...perDatabaseSecond.keys()];
+      expect(Math.max(...seconds) - Math.min(...seconds)).toBeGreaterThanOrEqual(3);
       expect(elapsed).toBeGreaterThan(2900);
-      // Seen from here (same host, same clock) too: at most 10 resolved in any calendar second.
-      expect(Math.max(...countPerSecond(resolvedAt).values())).toBeLessThanOrEqual(10);
+      // Seen from here (same host, same clock) too: what the limit promises, a sliding second, +1.
+      expect(maxInSlidingSecond(resolvedAt)).toBeLessThanOrEqual(11);
+    },
+    20_000,
+  );
+
+  it.skipIf(!open)(
+    'never lets more than the limit (+1) out in any sliding second: 60 queued at 20/s over two instances, from late in a second',
+    async () => {
+      const bucket = uniqueBucket();
+      const first = createSendRateLimiter({ limitPerSecond: 20, db: pair.a });
+      const second = createSendRateLimiter({ limitPerSecond: 20, db: pair.b });
+      // 850 ms into a second: a calendar-second window lets a full second's worth out here and
+      // another at the next boundary, 150 ms later.
+      await new Promise((resolve) => setTimeout(resolve, 1850 - (Date.now() % 1000)));
+      const released: number[] = [];
+      await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          (i % 2 === 0 ? first : second).acquire(bucket).then(() => released.push(Date.now())),
+        ),
+      );
+      expect(released).toHaveLength(60); // nothing dropped
+      const most = maxInSlidingSecond(released);
+      if (process.env.RATE_DEBUG) console.log(`${_name}: at most ${most} of 60 in a sliding second at 20/s`);
+      expect(most).toBeLessThanOrEqual(21);
+      // And no slower than the limit allows: 60 at 20/s is about three seconds, not much more.
+      expect(Math.max(...released) - Math.min(...released)).toBeGreaterThan(2800);
+      expect(Math.max(...released) - Math.min(...released)).toBeLessThan(6000);
     },
     20_000,
   );
@@ -120,18 +156,14 @@ describe('the in-process send-rate budget', () => {
     expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
-  it('hands out slots only before the cut-off of a second', async () => {
-    let clock = 5_950; // 950 ms into second 5
-    const limiter = createSendRateLimiter({ limitPerSecond: 10, cutoffMs: 900, now: () => clock });
-    let done = false;
-    const acquired = limiter.acquire('+15550002').then(() => {
-      done = true;
-    });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(done).toBe(false);
-    clock = 6_001;
-    await acquired;
-    expect(done).toBe(true);
+  it('spaces a burst one interval apart instead of letting it out at once', async () => {
+    const limiter = createSendRateLimiter({ limitPerSecond: 10 });
+    const started = Date.now();
+    const slots = await Promise.all(Array.from({ length: 5 }, () => limiter.acquire('+15550002')));
+    const gaps = slots.slice(1).map((slot, i) => slot.at - (slots[i]?.at ?? 0));
+    for (const gap of gaps) expect(gap).toBeCloseTo(100, 6);
+    // The first goes at once, the fifth four intervals later.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(395);
   });
 
   it('refuses nonsense limits', () => {
@@ -178,11 +210,10 @@ describe('when the shared budget cannot be reached', () => {
       credentials: { get: async () => credentials },
       kaleyra: createKaleyraClient({ baseUrlOverride: kaleyra.url, timeoutMs: 2000 }),
       journal: {
-        begin: async () => ({ ok: true, attempt: { attemptId: 'a1', dedupeKey: 'k1' } }),
-        complete: async (_attempt, outcome) => void completed.push(outcome),
+        begin: async () => ({ ok: true, attempt: { attemptId: 'a1', dedupeKey: 'k1', forced: false } }),
       },
+      recorder: { record: async (_attempt, outcome) => void completed.push(outcome) },
       limiter: createSendRateLimiter({ limitPerSecond: 10, db: down }),
-      onJournalError: () => undefined,
     });
     const result = await service.sendOrderStatus({
       workspaceId: 'T1',
@@ -250,8 +281,16 @@ describe.each(await storageModes())('a burst through the app on the %s', (_name,
     const references = t.kaleyra.requests.map((r) => JSON.stringify(r.body).match(/BURST-\d+/)?.[0]);
     expect(new Set(references).size).toBe(total);
     const perSecond = countPerSecond(arrivals);
-    if (process.env.RATE_DEBUG) console.log([...perSecond], arrivals.map((a) => a % 1000).join(' '));
-    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(80);
+    if (process.env.RATE_DEBUG)
+      console.log(
+        `${_name}: per calendar second ${[...perSecond.values()]}, sliding max ${maxInSlidingSecond(arrivals)}`,
+      );
+    // The promise (no sliding second over 80, +1 at its ends) is asserted exactly on the database's
+    // slots in the limiter tests above. Seen from Kaleyra's side of loopback, sends 12.5 ms apart
+    // arrive with a few ms of jitter from a busy event loop: allowed for by a window 25 ms short.
+    // (A calendar-second count is the wrong measure: the fixed window it came from let 160 through
+    // in one sliding second.)
+    expect(maxInWindow(arrivals, 1000 - ARRIVAL_JITTER_MS)).toBeLessThanOrEqual(81);
     expect(perSecond.size).toBeGreaterThanOrEqual(3); // 200 at 80/s cannot fit in two seconds
   }, 40_000);
 });

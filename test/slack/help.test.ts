@@ -24,6 +24,10 @@ describe('buildHelpMessage', () => {
     expect(json).toContain('/orderstatus config');
   });
 
+  it('says order references are case-sensitive', () => {
+    expect(json).toMatch(/case-sensitive/);
+  });
+
   it('keeps every section within Slack’s 3000 characters', () => {
     for (const block of message.blocks) {
       if (block.type === 'section') expect(block.text?.text.length ?? 0).toBeLessThanOrEqual(3000);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResolvedOrderStatus } from '../../src/domain/order-update.ts';
 import { type Database, openDatabase } from '../../src/storage/database.ts';
 import { createCipher, parseEncryptionKeys } from '../../src/storage/encryption.ts';
+import { loadKeyedHash } from '../../src/storage/keyed-hash.ts';
 import { migrate } from '../../src/storage/migrations.ts';
 import {
   type BeginAttempt,
@@ -71,7 +72,7 @@ describe.each(stores)('the send journal on the %s', (_name, open) => {
   beforeAll(async () => {
     if (!open) return;
     opened = await open();
-    journal = createSendJournal(opened.db, cipher);
+    journal = createSendJournal(opened.db, await loadKeyedHash(opened.db, cipher, 'keyed-hash-journal-test'));
   });
   afterAll(async () => {
     await opened?.close();
@@ -144,6 +145,59 @@ describe.each(stores)('the send journal on the %s', (_name, open) => {
     const rows = await journal.list(team);
     expect(rows.find((row) => row.forced)?.outcome).toBe('in_flight');
   });
+
+  it.skipIf(!open)(
+    'a forced attempt that fails leaves the claim of the send it tried to repeat',
+    async () => {
+      const team = uniqueTeamId();
+      const first = await journal.begin(attempt(team));
+      if (!first.ok) throw new Error('refused');
+      await journal.complete(first.attempt, { outcome: 'sent', messageId: 'MID1' });
+      const forced = await journal.begin(attempt(team, { force: true, actor: 'UFORCE' }));
+      if (!forced.ok) throw new Error('forced attempt refused');
+      // While the forced attempt is in flight, the guard still names the delivered send.
+      const during = await journal.begin(attempt(team, { actor: 'UDURING' }));
+      expect(during.ok).toBe(false);
+      if (!during.ok) expect(during.previous).toMatchObject({ state: 'sent', messageId: 'MID1' });
+      await journal.complete(forced.attempt, { outcome: 'failed', code: 'WA400' });
+      const after = await journal.begin(attempt(team, { actor: 'UAFTER' }));
+      expect(after.ok).toBe(false);
+      if (!after.ok) expect(after.previous).toMatchObject({ state: 'sent', by: 'UAGENT', messageId: 'MID1' });
+    },
+  );
+
+  it.skipIf(!open)(
+    'a forced attempt that is sent (or may have been) takes the claim over with a new window',
+    async () => {
+      for (const ending of [
+        { outcome: 'sent', messageId: 'MID2' },
+        { outcome: 'unknown', code: 'TIMEOUT' },
+      ] as const) {
+        const team = uniqueTeamId();
+        const first = await journal.begin(attempt(team));
+        if (!first.ok) throw new Error('refused');
+        await journal.complete(first.attempt, { outcome: 'sent', messageId: 'MID1' });
+        // The first send's window is nearly over.
+        await opened.db.query(
+          'UPDATE send_claims SET claimed_at = now() - make_interval(secs => $2) WHERE attempt_id = $1',
+          [first.attempt.attemptId, DUPLICATE_WINDOW_SECONDS - 5],
+        );
+        const forced = await journal.begin(attempt(team, { force: true, actor: 'UFORCE' }));
+        if (!forced.ok) throw new Error('forced attempt refused');
+        await journal.complete(forced.attempt, ending);
+        const claims = await opened.db.query<{ attempt_id: string; age: number }>(
+          'SELECT attempt_id, extract(epoch FROM now() - claimed_at)::float8 AS age FROM send_claims WHERE attempt_id IN ($1, $2)',
+          [first.attempt.attemptId, forced.attempt.attemptId],
+        );
+        expect(claims).toHaveLength(1);
+        expect(claims[0]?.attempt_id).toBe(forced.attempt.attemptId);
+        expect(Number(claims[0]?.age)).toBeLessThan(5);
+        const after = await journal.begin(attempt(team, { actor: 'UAFTER' }));
+        expect(after.ok).toBe(false);
+        if (!after.ok) expect(after.previous.by).toBe('UFORCE');
+      }
+    },
+  );
 
   it.skipIf(!open)('treats a claim older than the window as expired', async () => {
     const team = uniqueTeamId();

@@ -8,7 +8,12 @@ import {
 } from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/mobile/examples';
 import { expect } from 'vitest';
-import { ORDER_STATUSES, type OrderStatus, type OrderStatusRequest } from '../../src/domain/order-status.ts';
+import {
+  findInvisibleCharacter,
+  ORDER_STATUSES,
+  type OrderStatus,
+  type OrderStatusRequest,
+} from '../../src/domain/order-status.ts';
 import type { WorkspaceSettings } from '../../src/domain/workspace-settings.ts';
 
 /** Shared fast-check generators and the "Kaleyra would take this" checks for the property tests. */
@@ -206,7 +211,13 @@ export const validDescription = fc
     maxLength: 60,
   })
   .map((text) => text.slice(0, 120))
-  .filter((text) => !CONTROL.test(text) && text.isWellFormed() && text.trim().length <= 120);
+  .filter(
+    (text) =>
+      !CONTROL.test(text) &&
+      text.isWellFormed() &&
+      text.trim().length <= 120 &&
+      !findInvisibleCharacter(text),
+  );
 
 export const validTemplateName = fc.string({
   unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789_'),

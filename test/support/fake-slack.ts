@@ -20,6 +20,8 @@ export type SlackUserFlags = {
   is_owner?: boolean;
   is_primary_owner?: boolean;
   team_id?: string;
+  /** An Enterprise Grid member: users.info then carries `enterprise_user` with these org-level roles. */
+  enterprise?: { id: string; is_admin?: boolean; is_owner?: boolean; is_primary_owner?: boolean };
 };
 
 export type FakeSlack = {
@@ -127,6 +129,19 @@ export async function startFakeSlack(): Promise<FakeSlack> {
           is_primary_owner: flags.is_primary_owner ?? false,
           is_bot: false,
           deleted: false,
+          ...(flags.enterprise
+            ? {
+                enterprise_user: {
+                  id,
+                  enterprise_id: flags.enterprise.id,
+                  enterprise_name: 'Fake Grid',
+                  is_admin: flags.enterprise.is_admin ?? false,
+                  is_owner: flags.enterprise.is_owner ?? false,
+                  is_primary_owner: flags.enterprise.is_primary_owner ?? false,
+                  teams: [flags.team_id ?? 'T1'],
+                },
+              }
+            : {}),
         },
       };
     },

@@ -33,7 +33,7 @@ export function buildHelpMessage(): SlackMessage {
           type: 'mrkdwn',
           text:
             '*Customer number:* the WhatsApp number with + and the country code, e.g. `+919876543210`.\n' +
-            '*Order reference:* up to 35 letters, digits, `_`, `-` or `.`\n' +
+            '*Order reference:* up to 35 letters, digits, `_`, `-` or `.`; case-sensitive, as WhatsApp treats it (`ab-1` and `AB-1` are different orders).\n' +
             '*Description:* optional, the rest of the line (quotes allowed), up to 120 characters.',
         },
       },

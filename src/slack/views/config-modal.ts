@@ -8,6 +8,7 @@ import {
   type WorkspaceCredentials,
   type WorkspaceSettingsField,
 } from '../../domain/workspace-settings.ts';
+import type { SettingsScope } from '../admin.ts';
 import { CONFIG_FIELDS, CONFIG_MODAL_CALLBACK, type ConfigModalField } from '../ids.ts';
 import { formatActor, formatSlackDate, type SlackMessage } from '../messages/mrkdwn.ts';
 import {
@@ -44,6 +45,13 @@ const FIELD_LABELS: Record<ConfigModalField, string> = {
 export type ConfigModalInput = {
   /** The saved settings, when there are some: prefill everything except the API key. */
   current?: WorkspaceCredentials;
+  /** Whose settings these are: the workspace's, or an org-wide install's (every workspace of the org). */
+  scope?: SettingsScope;
+};
+
+const SCOPE_WORDS: Record<SettingsScope, string> = {
+  workspace: 'in this workspace',
+  org: 'in every workspace of this Enterprise Grid org',
 };
 
 /**
@@ -52,6 +60,7 @@ export type ConfigModalInput = {
  */
 export function buildConfigModal(input: ConfigModalInput = {}): ModalView {
   const { current } = input;
+  const where = SCOPE_WORDS[input.scope ?? 'workspace'];
   const blocks: KnownBlock[] = [];
 
   blocks.push({
@@ -60,8 +69,8 @@ export function buildConfigModal(input: ConfigModalInput = {}): ModalView {
       {
         type: 'mrkdwn',
         text: current
-          ? `These settings are used for every \`/orderstatus\` send in this workspace. Last changed by ${formatActor(current.updatedBy)} ${formatSlackDate(current.updatedAt)}.`
-          : 'These settings are used for every `/orderstatus` send in this workspace. Find the SID and API key in Kaleyra under Developers → API keys.',
+          ? `These settings are used for every \`/orderstatus\` send ${where}. Last changed by ${formatActor(current.updatedBy)} ${formatSlackDate(current.updatedAt)}.`
+          : `These settings are used for every \`/orderstatus\` send ${where}. Find the SID and API key in Kaleyra under Developers → API keys.`,
       },
     ],
   });
@@ -123,10 +132,12 @@ export function buildConfigModalErrors(
   return buildFieldErrors(CONFIG_FIELDS, issues);
 }
 
-/** Answer to `/orderstatus config` from someone who is not a workspace admin or owner. */
-export function buildNotAdminMessage(): SlackMessage {
+/** Answer to `/orderstatus config` from someone who may not change these settings. */
+export function buildNotAdminMessage(scope: SettingsScope = 'workspace'): SlackMessage {
   const text =
-    'Only workspace admins and owners can change the Kaleyra settings. Ask one of them to run `/orderstatus config`.';
+    scope === 'org'
+      ? 'These Kaleyra settings belong to the whole Enterprise Grid org (orderstatus is installed org-wide), so only org admins and owners can change them; a workspace admin cannot. Ask an org admin or owner to run `/orderstatus config`.'
+      : 'Only workspace admins and owners can change the Kaleyra settings. Ask one of them to run `/orderstatus config`.';
   return {
     text,
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:lock: ${text}` } }],

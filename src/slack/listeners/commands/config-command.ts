@@ -1,7 +1,7 @@
 import { describeError } from '../../../describe/describe-error.ts';
 import { StorageError } from '../../../errors/storage-error.ts';
 import type { CredentialStore } from '../../../storage/credential-store.ts';
-import { isWorkspaceAdmin } from '../../admin.ts';
+import { canChangeSettings, settingsScopeOf } from '../../admin.ts';
 import { SLASH_COMMAND } from '../../ids.ts';
 import { buildErrorNotice } from '../../messages/notices.ts';
 import { SLACK_SURFACE } from '../../messages/slack-surface.ts';
@@ -9,18 +9,22 @@ import { buildConfigModal, buildNotAdminMessage } from '../../views/config-modal
 import { type ModalDeps, openModalOrTell } from './open-modal.ts';
 import type { SubcommandHandlers } from './orderstatus-command.ts';
 
-/** `/orderstatus config`: the settings modal, for workspace admins and owners only (checked server-side). */
+/**
+ * `/orderstatus config`: the settings modal, for workspace admins and owners only (org admins and
+ * owners for an org-wide install), checked server-side.
+ */
 export function createConfigCommand(
   deps: ModalDeps & { credentials: Pick<CredentialStore, 'get'> },
 ): SubcommandHandlers['config'] {
   return async (args, _parsed, workspaceId) => {
-    const { ack, respond, client, command } = args;
+    const { ack, respond, client, command, context } = args;
     await ack();
+    const scope = settingsScopeOf(context);
     let admin: boolean;
     let current: Awaited<ReturnType<CredentialStore['get']>>;
     try {
       [admin, current] = await Promise.all([
-        isWorkspaceAdmin(client, command.user_id),
+        canChangeSettings(client, command.user_id, scope),
         deps.credentials.get(workspaceId),
       ]);
     } catch (error) {
@@ -39,10 +43,10 @@ export function createConfigCommand(
       return;
     }
     if (!admin) {
-      await respond({ response_type: 'ephemeral', ...buildNotAdminMessage() });
+      await respond({ response_type: 'ephemeral', ...buildNotAdminMessage(scope) });
       return;
     }
-    const view = buildConfigModal(current ? { current } : {});
+    const view = buildConfigModal(current ? { current, scope } : { scope });
     await openModalOrTell(deps, args, { what: 'the settings', again: `${SLASH_COMMAND} config` }, view);
   };
 }

@@ -6,19 +6,28 @@ import { workspaceOf } from '../../workspace-of.ts';
 type Args = SlackEventMiddlewareArgs<'app_uninstalled' | 'tokens_revoked'> & AllMiddlewareArgs;
 
 /**
- * Uninstalling removes the workspace's tokens and its Kaleyra credentials: nothing of a workspace
- * that left stays usable. A token revocation only removes the tokens.
+ * Uninstalling removes the workspace's tokens, its Kaleyra credentials and its send records (journal,
+ * claims, used buttons): nothing of a workspace that left stays usable, or stays behind. A token
+ * revocation only removes the tokens.
  */
 export function createAppUninstalled(deps: {
   installations: { deleteWorkspace(workspaceId: string): Promise<void> };
   credentials: Pick<CredentialStore, 'delete'>;
+  records: { deleteWorkspace(workspaceId: string): Promise<number> };
   logger: Logger;
 }) {
   return async ({ event, context }: Args) => {
     const workspaceId = workspaceOf(context);
     if (!workspaceId) return;
     await deps.installations.deleteWorkspace(workspaceId);
-    if (event.type === 'app_uninstalled') await deps.credentials.delete(workspaceId);
-    deps.logger.info({ workspace: workspaceId, event: event.type }, 'removed the workspace’s stored data');
+    let journalRows = 0;
+    if (event.type === 'app_uninstalled') {
+      await deps.credentials.delete(workspaceId);
+      journalRows = await deps.records.deleteWorkspace(workspaceId);
+    }
+    deps.logger.info(
+      { workspace: workspaceId, event: event.type, journalRows },
+      'removed the workspace’s stored data',
+    );
   };
 }

@@ -5,7 +5,7 @@ import { NotConfiguredError } from '../../../errors/not-configured-error.ts';
 import { StorageError } from '../../../errors/storage-error.ts';
 import type { Logger } from '../../../logger.ts';
 import type { CredentialStore } from '../../../storage/credential-store.ts';
-import { isWorkspaceAdmin } from '../../admin.ts';
+import { canChangeSettings, settingsScopeOf } from '../../admin.ts';
 import { CONFIG_FIELDS, readConfigModalValues } from '../../ids.ts';
 import { buildErrorNotice, buildSettingsSavedMessage } from '../../messages/notices.ts';
 import { SLACK_SURFACE } from '../../messages/slack-surface.ts';
@@ -26,12 +26,14 @@ export function createConfigModalSubmission(deps: {
     const workspaceId = workspaceOf(context);
     if (!workspaceId) return ack();
     const userId = body.user.id;
-    const admin = await isWorkspaceAdmin(client, userId).catch((error: unknown) => {
+    // Repeated on submit: a form an admin opened may be submitted by someone else.
+    const scope = settingsScopeOf(context);
+    const admin = await canChangeSettings(client, userId, scope).catch((error: unknown) => {
       deps.logger.warn({ err: error }, 'could not check whether the user is an admin');
       return false;
     });
     if (!admin)
-      return ack({ response_action: 'update', view: buildNoticeView(TITLE, buildNotAdminMessage()) });
+      return ack({ response_action: 'update', view: buildNoticeView(TITLE, buildNotAdminMessage(scope)) });
 
     const result = validateSettingsChanges(readConfigModalValues(view));
     if (!result.ok) return ack(buildConfigModalErrors(result.issues));

@@ -1,0 +1,105 @@
+import type { Database } from './database.ts';
+import { DUPLICATE_WINDOW_SECONDS } from './send-journal.ts';
+
+/** Rows deleted per statement: each one short, so sends waiting for a connection barely notice. */
+export const PRUNE_BATCH_SIZE = 500;
+/** Idle send-rate rows older than this are dropped (the budget needs only the last few seconds). */
+const IDLE_RATE_SECONDS = 24 * 60 * 60;
+
+export type PruneResult = {
+  journalRows: number;
+  claims: number;
+  usedButtons: number;
+  rateRows: number;
+  batches: number;
+};
+
+export type RetentionOptions = {
+  retentionDays: number;
+  batchSize?: number;
+  /** Pause between batches, in ms, leaving the connections to sends. Default 20. */
+  pauseMs?: number;
+  /** Checked between batches: a stopping process does not start another one. */
+  stopped?: () => boolean;
+};
+
+/**
+ * Deletes what the service no longer needs, oldest data first, one small batch at a time:
+ * journal rows older than the retention (they hold references and descriptions), duplicate claims
+ * past their window (they guard nothing any more), nonces of buttons that have expired (an expired
+ * button is refused anyway), and send-rate rows of idle business numbers.
+ */
+export async function pruneExpired(db: Database, options: RetentionOptions): Promise<PruneResult> {
+  const limit = options.batchSize ?? PRUNE_BATCH_SIZE;
+  const result: PruneResult = { journalRows: 0, claims: 0, usedButtons: 0, rateRows: 0, batches: 0 };
+  const steps: Array<[keyof Omit<PruneResult, 'batches'>, string, unknown[]]> = [
+    [
+      'journalRows',
+      `DELETE FROM send_journal WHERE id IN (
+         SELECT id FROM send_journal WHERE created_at < now() - make_interval(days => $1) LIMIT $2)`,
+      [options.retentionDays],
+    ],
+    [
+      'claims',
+      `DELETE FROM send_claims WHERE dedupe_key IN (
+         SELECT dedupe_key FROM send_claims WHERE claimed_at < now() - make_interval(secs => $1) LIMIT $2)`,
+      [DUPLICATE_WINDOW_SECONDS],
+    ],
+    [
+      'usedButtons',
+      `DELETE FROM used_buttons WHERE nonce IN (
+         SELECT nonce FROM used_buttons WHERE expires_at < now() LIMIT $1)`,
+      [],
+    ],
+    [
+      'rateRows',
+      `DELETE FROM send_pace WHERE bucket IN (
+         SELECT bucket FROM send_pace WHERE next_at < extract(epoch FROM now()) - $1 LIMIT $2)`,
+      [IDLE_RATE_SECONDS],
+    ],
+    [
+      // The fixed-window budget of the previous release (kept for its replicas during an upgrade).
+      'rateRows',
+      `DELETE FROM send_rate WHERE (bucket, second) IN (
+         SELECT bucket, second FROM send_rate WHERE second < extract(epoch FROM now()) - $1 LIMIT $2)`,
+      [60],
+    ],
+  ];
+  for (const [field, sql, params] of steps) {
+    for (;;) {
+      if (options.stopped?.()) return result;
+      const deleted = await db.query(`${sql} RETURNING 1`, [...params, limit]);
+      result[field] += deleted.length;
+      result.batches += 1;
+      if (deleted.length < limit) break;
+      await new Promise((resolve) => setTimeout(resolve, options.pauseMs ?? 20));
+    }
+  }
+  return result;
+}
+
+/**
+ * Everything a workspace left in the send records, for an uninstall: its journal rows, the claims
+ * they held and its used buttons. Returns how many journal rows went.
+ */
+export async function deleteWorkspaceRecords(db: Database, workspaceId: string): Promise<number> {
+  let journalRows = 0;
+  for (;;) {
+    // Claims and rows in one statement, so no claim is left pointing at a row that is gone.
+    const rows = await db.query(
+      `WITH gone AS (
+         DELETE FROM send_journal WHERE id IN (
+           SELECT id FROM send_journal WHERE workspace_id = $1 LIMIT $2)
+         RETURNING id
+       ), claims AS (
+         DELETE FROM send_claims WHERE attempt_id IN (SELECT id FROM gone)
+       )
+       SELECT id FROM gone`,
+      [workspaceId, PRUNE_BATCH_SIZE],
+    );
+    journalRows += rows.length;
+    if (rows.length < PRUNE_BATCH_SIZE) break;
+  }
+  await db.query('DELETE FROM used_buttons WHERE workspace_id = $1', [workspaceId]);
+  return journalRows;
+}
