@@ -2,7 +2,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTemplatesClient } from '../../src/kaleyra/templates-client.ts';
 import { type FakeKaleyra, KALEYRA_RESPONSES, startFakeKaleyra } from '../support/fake-kaleyra.ts';
 
-const ACCOUNT = { sid: 'HXIN1234567890IN', apiKey: 'Atemplateskey00000000000000000009', pod: 'in' as const, wabaId: '120000000000000' };
+const ACCOUNT = {
+  sid: 'HXIN1234567890IN',
+  apiKey: 'Atemplateskey00000000000000000009',
+  pod: 'in' as const,
+  wabaId: '120000000000000',
+};
 
 /** Meta's template objects as Kaleyra's "Get Templates" passes them on (fields Kaleyra documents). */
 const ANSWER = {
