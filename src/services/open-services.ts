@@ -2,9 +2,11 @@ import type { Config } from '../config.ts';
 import { ConfigError } from '../config.ts';
 import { createKaleyraClient } from '../kaleyra/client.ts';
 import type { Logger } from '../logger.ts';
+import { createCallbackCredentialsStore } from '../storage/callback-credentials-store.ts';
 import { createCachedCredentialStore } from '../storage/credential-cache.ts';
 import { createCredentialStore } from '../storage/credential-store.ts';
 import { type Database, openDatabase } from '../storage/database.ts';
+import { createDeliveryJournal } from '../storage/delivery-journal.ts';
 import {
   createCipher,
   createSealer,
@@ -14,8 +16,12 @@ import {
 import { createInstallationStore } from '../storage/installation-store.ts';
 import { createKeyvStore } from '../storage/keyv-store.ts';
 import { migrate, readSchemaVersion, SCHEMA_VERSION } from '../storage/migrations.ts';
+import { createOrderHistoryStore } from '../storage/order-history-store.ts';
 import { createSendJournal } from '../storage/send-journal.ts';
 import { createTaskTracker } from './background-tasks.ts';
+import { createCallbackCredentials } from './callback-credentials.ts';
+import { createDeliveryStatusService } from './delivery-status.ts';
+import { createOrderHistory } from './order-history.ts';
 import { createSendRateLimiter } from './rate-limiter.ts';
 import { createOrderStatusService } from './send-order-status.ts';
 
@@ -59,6 +65,9 @@ export async function openServices(
   // Other instances' credential changes are seen within the cache's TTL (10 s); this one's at once.
   const credentials = createCachedCredentialStore(createCredentialStore(keyv, cipher));
   const journal = createSendJournal(db, cipher);
+  // Domain-separated by purpose: a hash made for one purpose never matches another's.
+  const keyedHash = (purpose: string, text: string): string => cipher.fingerprint(`${purpose}\u0000${text}`);
+  const deliveryJournal = createDeliveryJournal(db);
   const installationStore = createInstallationStore(keyv, cipher);
   const kaleyra = createKaleyraClient({
     ...(config.kaleyraBaseUrl ? { baseUrlOverride: config.kaleyraBaseUrl } : {}),
@@ -71,6 +80,7 @@ export async function openServices(
     limiter: createSendRateLimiter({ limitPerSecond: config.kaleyraRateLimit, db }),
     onJournalError: (error, attemptId) =>
       logger.error({ err: error, attemptId }, 'could not record the outcome of a send in the journal'),
+    keyedHash,
   });
   const tasks = createTaskTracker((error) => logger.error({ err: error }, 'background task failed'));
 
@@ -78,6 +88,8 @@ export async function openServices(
     /** The database itself, for health checks and tests; everything else goes through the stores. */
     db,
     databaseMode: db.mode,
+    /** PUBLIC_URL, for the callback URL the CLI prints. */
+    publicUrl: config.publicUrl,
     currentKeyId: cipher.currentKeyId,
     /** Seals what must leave the service readable only by us (Slack button values). */
     sealer: createSealer(cipher),
@@ -86,6 +98,16 @@ export async function openServices(
     installationStore,
     orderStatus,
     tasks,
+    keyedHash,
+    /** Where each attempt's delivery state and Slack message are kept. */
+    deliveryJournal,
+    deliveryStatus: createDeliveryStatusService({ journal: deliveryJournal }),
+    callbackCredentials: createCallbackCredentials({
+      store: createCallbackCredentialsStore(db),
+      keyedHash,
+      onNoteError: (error) => storageLogger.warn({ err: error }, 'could not note the last callback'),
+    }),
+    orderHistory: createOrderHistory({ store: createOrderHistoryStore(db), keyedHash }),
     ping: () => db.ping(),
     migrate: () => migrate(db),
     async close() {

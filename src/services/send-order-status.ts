@@ -1,3 +1,4 @@
+import { HASH_PURPOSES, type KeyedHash } from '../domain/keyed-hash.ts';
 import type { OrderStatusRequest } from '../domain/order-status.ts';
 import type { Actor, ResolvedOrderStatus } from '../domain/order-update.ts';
 import type { WorkspaceCredentials } from '../domain/workspace-settings.ts';
@@ -19,6 +20,8 @@ export type OrderStatusServiceDeps = {
   limiter: Pick<SendRateLimiter, 'acquire'>;
   /** Told when an outcome could not be written to the journal (the send itself already happened). */
   onJournalError: (error: unknown, attemptId: string) => void;
+  /** Hashes the customer number into the journal, so history can find it by number. */
+  keyedHash?: KeyedHash;
 };
 
 export type SendOrderStatusInput = {
@@ -76,6 +79,7 @@ export function createOrderStatusService(deps: OrderStatusServiceDeps) {
         source: actor.kind,
         update,
         force: force === true,
+        customerHash: deps.keyedHash?.(HASH_PURPOSES.customerNumber, update.to),
       });
     } catch (error) {
       if (error instanceof StorageError) return { ok: false, error, update };
@@ -91,10 +95,11 @@ export function createOrderStatusService(deps: OrderStatusServiceDeps) {
       }
     };
 
+    // ref2 names the journal attempt, so a status callback finds it even without a known message id.
     const payload = buildOrderStatusPayload(update, {
       ref: workspaceId,
       ref1: actor.kind === 'slack' ? actor.userId : 'cli',
-      ...(actor.kind === 'slack' ? { ref2: actor.channelId } : {}),
+      ref2: attempt.attemptId,
     });
     try {
       await deps.limiter.acquire(credentials.businessNumber);
@@ -107,7 +112,7 @@ export function createOrderStatusService(deps: OrderStatusServiceDeps) {
     try {
       const { messageId } = await deps.kaleyra.sendOrderStatus(credentials, payload);
       await record({ outcome: 'sent', messageId });
-      return { ok: true, messageId, update };
+      return { ok: true, messageId, update, attemptId: attempt.attemptId };
     } catch (error) {
       if (error instanceof KaleyraError) {
         await record(

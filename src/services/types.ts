@@ -13,5 +13,6 @@ export type SendError =
   | DuplicateSendError;
 
 export type SendResult =
-  | { ok: true; messageId: string; update: ResolvedOrderStatus }
+  /** `attemptId` is the journal's: where the delivery state of this message will be kept. */
+  | { ok: true; messageId: string; update: ResolvedOrderStatus; attemptId: string }
   | { ok: false; error: SendError; update?: ResolvedOrderStatus };

@@ -20,6 +20,8 @@ export type BeginAttempt = {
   update: ResolvedOrderStatus;
   /** A deliberate resend: takes the claim even while another attempt holds it. */
   force: boolean;
+  /** The customer number's keyed hash, so history can find the attempt by number (never the number itself). */
+  customerHash?: string | undefined;
 };
 
 export type Attempt = { attemptId: string; dedupeKey: string };
@@ -92,25 +94,26 @@ export function createSendJournal(db: Database, cipher: Pick<Cipher, 'fingerprin
       input.force,
       outcome,
       extra.duplicateOf ?? null,
+      input.customerHash ?? null,
     ];
     const columns = `(id, workspace_id, actor, channel_id, source, customer_masked, reference_id, status, description,
-      template_name, language_code, forced, outcome, duplicate_of, completed_at)`;
+      template_name, language_code, forced, outcome, duplicate_of, customer_hash, completed_at)`;
     if (!extra.claimKey) {
       await db.query(
-        `INSERT INTO send_journal ${columns} VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14, now())`,
+        `INSERT INTO send_journal ${columns} VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15, now())`,
         values,
       );
       return true;
     }
     const rows = await db.query(
       `WITH claim AS (
-         INSERT INTO send_claims (dedupe_key, attempt_id, claimed_at) VALUES ($15, $1, now())
+         INSERT INTO send_claims (dedupe_key, attempt_id, claimed_at) VALUES ($16, $1, now())
          ON CONFLICT (dedupe_key) DO UPDATE SET attempt_id = EXCLUDED.attempt_id, claimed_at = now()
-           WHERE $12::boolean OR send_claims.claimed_at < now() - make_interval(secs => $16)
+           WHERE $12::boolean OR send_claims.claimed_at < now() - make_interval(secs => $17)
          RETURNING attempt_id
        )
        INSERT INTO send_journal ${columns}
-       SELECT $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12::boolean,$13,$14::text, NULL FROM claim
+       SELECT $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12::boolean,$13,$14::text,$15::text, NULL FROM claim
        RETURNING id`,
       [...values, extra.claimKey, DUPLICATE_WINDOW_SECONDS],
     );

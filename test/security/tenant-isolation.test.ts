@@ -152,8 +152,9 @@ describe.each(await storageModes())('tenant isolation on the %s', (_name, storag
         responseUrl: responseUrlA,
       }),
     );
+    // The failure is posted in A's channel for everyone, Retry button included.
     const outcomeA = await t.slack.waitFor((s) =>
-      s.responseUrlPosts.find((p) => p.path === new URL(responseUrlA).pathname),
+      s.callsTo('chat.postMessage').find((c) => c.body.channel === 'CTEAMACHANNEL'),
     );
     const value = buttonValue(outcomeA.body, RETRY_ACTION);
     expect(value).toBeDefined();
@@ -166,10 +167,10 @@ describe.each(await storageModes())('tenant isolation on the %s', (_name, storag
     await post(retryInB(value ?? '', { responseUrl: t.slack.responseUrl('team-b-click') }));
     await waitForKaleyra(2);
     expectAccount(t.kaleyra.requests[1], ACCOUNT_B, teamB);
-    expect(madeWith(t.kaleyra.requests[1]).ref2).toBe('CTEAMBCHANNEL');
-
     const journalA = await t.server.services.journal.list(teamA);
     const journalB = await t.server.services.journal.list(teamB);
+    expect(madeWith(t.kaleyra.requests[1]).ref2).toBe(journalB[0]?.id);
+    expect(journalB[0]?.channel_id).toBe('CTEAMBCHANNEL');
     expect(journalA.map((row) => row.outcome)).toEqual(['failed']);
     expect(journalB.map((row) => row.outcome)).toEqual(['sent']);
     expect(journalB[0]).toMatchObject({ workspace_id: teamB, actor: 'UAGENTB', reference_id: 'ISO-RETRY' });
@@ -266,7 +267,7 @@ describe.each(await storageModes())('tenant isolation on the %s', (_name, storag
     }
     await waitForKaleyra(5);
     const { journal } = t.server.services;
-    await t.slack.waitFor(() => t.slack.responseUrlPosts.length >= 5);
+    await t.slack.waitFor(() => t.slack.callsTo('chat.postMessage').length >= 5);
     const rowsA = await journal.list(teamA);
     const rowsB = await journal.list(teamB);
     expect(rowsA.map((row) => row.reference_id).sort()).toEqual(['LIST-A1', 'LIST-A2']);

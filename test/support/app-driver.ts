@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { CONFIG_FIELDS, CONFIG_MODAL_CALLBACK } from '../../src/slack/ids.ts';
-import type { ResponseUrlPost } from './fake-slack.ts';
+import type { ResponseUrlPost, SlackApiCall } from './fake-slack.ts';
 import { probeTestDatabase } from './postgres.ts';
 import {
   type AppResponse,
@@ -112,13 +112,27 @@ export type SentCommand = {
   responseUrl: string;
   /** The response_url's path, as the fake records it. */
   path: string;
+  /** The channel it came from, where an outcome for everyone is posted with chat.postMessage. */
+  channelId: string;
+  /** The order reference the line names, when it names one: the channel outcome mentions it. */
+  reference: string | undefined;
+  /** How many Web API calls the fake had seen when this was made: its outcome comes after them. */
+  callsBefore: number;
   post(): Promise<AppResponse>;
 };
 
-function sentTo(app: AppTarget, responseUrl: string, body: string): SentCommand {
+function sentTo(
+  app: AppTarget,
+  responseUrl: string,
+  body: string,
+  where: { channelId: string; reference?: string | undefined },
+): SentCommand {
   return {
     responseUrl,
     path: new URL(responseUrl).pathname,
+    channelId: where.channelId,
+    reference: where.reference,
+    callsBefore: app.slack.calls.length,
     post: () => postToApp(app.url, body, { signingSecret: SIGNING_SECRET }),
   };
 }
@@ -144,14 +158,15 @@ export function command(
   options: { teamId?: string; userId?: string; channelId?: string } = {},
 ): SentCommand {
   const responseUrl = uniqueResponseUrl(app, 'cmd');
+  const channelId = options.channelId ?? 'CORDERS';
   const body = slashCommandBody({
     text,
     teamId: teamOf(app, options.teamId),
     userId: options.userId ?? 'UAGENT',
-    channelId: options.channelId ?? 'CORDERS',
+    channelId,
     responseUrl,
   });
-  return sentTo(app, responseUrl, body);
+  return sentTo(app, responseUrl, body, { channelId, reference: text.trim().split(/\s+/)[1] });
 }
 
 /** A signed click on a result button (Retry, Send again anyway). */
@@ -160,15 +175,16 @@ export function clickButton(
   options: { teamId?: string; actionId: string; value: string; userId?: string; channelId?: string },
 ): SentCommand {
   const responseUrl = uniqueResponseUrl(app, 'click');
+  const channelId = options.channelId ?? 'CORDERS';
   const body = blockActionsBody({
     teamId: teamOf(app, options.teamId),
     userId: options.userId ?? 'UAGENT',
-    channelId: options.channelId ?? 'CORDERS',
+    channelId,
     actionId: options.actionId,
     value: options.value,
     responseUrl,
   });
-  return sentTo(app, responseUrl, body);
+  return sentTo(app, responseUrl, body, { channelId });
 }
 
 /** A `view_submission` of the settings modal (`/orderstatus config`) with these values. */
@@ -185,15 +201,75 @@ export function postsTo(app: Pick<TestApp, 'slack'>, sent: Pick<SentCommand, 'pa
   return app.slack.responseUrlPosts.filter((post) => post.path === sent.path);
 }
 
-/** Waits for the first POST to this command's response_url (the outcome of a one-liner). */
+/** An outcome as the agent got it: through the command's response_url, or posted in the channel. */
+export type Outcome = ResponseUrlPost & {
+  via: 'response_url' | 'channel';
+  /** For a channel post: where it is, so a test can read it again after the app edits it. */
+  channel?: string;
+  ts?: string;
+};
+
+/**
+ * Waits for the outcome of a command: the first POST to its response_url (what only the asker sees,
+ * and outcomes in channels the app cannot post in), or the app's chat.postMessage in the command's
+ * channel that names its reference (outcomes for everyone, posted so that they can be edited later).
+ */
 export function outcomeOf(
   app: Pick<TestApp, 'slack'>,
-  sent: Pick<SentCommand, 'path'>,
+  sent: Pick<SentCommand, 'path'> & Partial<SentCommand>,
   timeoutMs = 5000,
-): Promise<ResponseUrlPost> {
-  return app.slack.waitFor(
-    (slack) => slack.responseUrlPosts.find((post) => post.path === sent.path),
-    timeoutMs,
+): Promise<Outcome> {
+  return app.slack.waitFor((slack) => findOutcome(slack, sent), timeoutMs);
+}
+
+/** The outcome of a command if it has arrived (see outcomeOf), without waiting. */
+export function findOutcome(
+  slack: TestApp['slack'],
+  sent: Pick<SentCommand, 'path'> & Partial<SentCommand>,
+): Outcome | undefined {
+  const post = slack.responseUrlPosts.find((p) => p.path === sent.path);
+  if (post) return { ...post, via: 'response_url' };
+  const call = channelPostFor(slack, sent);
+  if (!call) return undefined;
+  const answer = call.response as { channel?: unknown; ts?: unknown } | undefined;
+  return {
+    path: sent.path,
+    body: call.body,
+    headers: call.headers,
+    via: 'channel',
+    channel: typeof answer?.channel === 'string' ? answer.channel : String(call.body.channel),
+    ...(typeof answer?.ts === 'string' ? { ts: answer.ts } : {}),
+  };
+}
+
+/** Outcomes posted in `channelId` (chat.postMessage, not thread replies) that name `text`. */
+export function channelOutcomesNaming(
+  slack: TestApp['slack'],
+  channelId: string,
+  text: string,
+): SlackApiCall[] {
+  return slack
+    .callsTo('chat.postMessage')
+    .filter(
+      (call) =>
+        call.body.channel === channelId &&
+        call.body.thread_ts === undefined &&
+        (call.response as { ok?: unknown } | undefined)?.ok === true &&
+        JSON.stringify(call.body).includes(text),
+    );
+}
+
+/** The app's (non-thread) chat.postMessage in the command's channel after it was made, naming its reference. */
+function channelPostFor(slack: TestApp['slack'], sent: Partial<SentCommand>): SlackApiCall | undefined {
+  if (sent.channelId === undefined) return undefined;
+  const calls = slack.calls.slice(sent.callsBefore ?? 0);
+  return calls.find(
+    (call) =>
+      call.method === 'chat.postMessage' &&
+      (call.response as { ok?: unknown } | undefined)?.ok === true &&
+      call.body.channel === sent.channelId &&
+      call.body.thread_ts === undefined &&
+      (sent.reference === undefined || JSON.stringify(call.body).includes(sent.reference)),
   );
 }
 

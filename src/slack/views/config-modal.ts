@@ -10,6 +10,7 @@ import {
 } from '../../domain/workspace-settings.ts';
 import { CONFIG_FIELDS, CONFIG_MODAL_CALLBACK, type ConfigModalField } from '../ids.ts';
 import { formatActor, formatSlackDate, type SlackMessage } from '../messages/mrkdwn.ts';
+import { buildCallbackSettingsBlocks, type CallbackSettings } from './callback-settings.ts';
 import {
   buildFieldErrors,
   buildSelectInput,
@@ -44,6 +45,8 @@ const FIELD_LABELS: Record<ConfigModalField, string> = {
 export type ConfigModalInput = {
   /** The saved settings, when there are some: prefill everything except the API key. */
   current?: WorkspaceCredentials;
+  /** Kaleyra's status callbacks for this workspace: shown under the settings. */
+  callbacks?: CallbackSettings;
 };
 
 /**
@@ -105,6 +108,7 @@ export function buildConfigModal(input: ConfigModalInput = {}): ModalView {
       optional: true,
     }),
   );
+  if (input.callbacks) blocks.push(...buildCallbackSettingsBlocks(input.callbacks));
 
   return {
     type: 'modal',
