@@ -28,7 +28,9 @@ const WORDS: Readonly<Record<string, DeliveryState>> = {
 
 /** Kaleyra's status word as a state (`not-sent` → `not_sent`); undefined for a word we do not know. */
 export function readDeliveryStatus(word: string): DeliveryState | undefined {
-  return WORDS[word.trim().toLowerCase()];
+  const key = word.trim().toLowerCase();
+  // Own keys only: `constructor` or `__proto__` from a callback is an unknown word, not a state.
+  return Object.hasOwn(WORDS, key) ? WORDS[key] : undefined;
 }
 
 /** The customer did not get it. */

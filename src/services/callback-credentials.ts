@@ -24,7 +24,8 @@ export type CallbackCredentialsDeps = {
   now?: () => number;
 };
 
-type CachedLogin = { found: StoredCallbackCredentials | undefined; expires: number };
+type StoredLogin = StoredCallbackCredentials | undefined;
+type CachedLogin = { found: StoredLogin; expires: number };
 
 /**
  * Each workspace's HTTP Basic login for Kaleyra's callbacks: a random public username and a random
@@ -34,13 +35,14 @@ type CachedLogin = { found: StoredCallbackCredentials | undefined; expires: numb
 export function createCallbackCredentials(deps: CallbackCredentialsDeps) {
   const now = deps.now ?? Date.now;
   const logins = new Map<string, CachedLogin>();
-  const pending = new Map<string, Promise<StoredCallbackCredentials | undefined>>();
+  const pending = new Map<string, Promise<StoredLogin>>();
   const noted = new Map<string, number>();
   const hashSecret = (password: string) => deps.keyedHash(HASH_PURPOSES.callbackSecret, password);
 
-  async function lookUp(username: string): Promise<StoredCallbackCredentials | undefined> {
+  /** The stored login, from memory when read less than CALLBACK_LOGIN_CACHE_MS ago (`fresh`: just read). */
+  async function lookUp(username: string, reread = false): Promise<{ found: StoredLogin; fresh: boolean }> {
     const cached = logins.get(username);
-    if (cached && cached.expires > now()) return cached.found;
+    if (!reread && cached && cached.expires > now()) return { found: cached.found, fresh: false };
     let read = pending.get(username);
     if (!read) {
       read = deps.store.findByUsername(username).finally(() => pending.delete(username));
@@ -49,10 +51,17 @@ export function createCallbackCredentials(deps: CallbackCredentialsDeps) {
       logins.delete(username);
       logins.set(username, { found, expires: now() + CALLBACK_LOGIN_CACHE_MS });
       if (logins.size > MAX_CACHED_LOGINS) logins.delete(logins.keys().next().value as string);
-      return found;
+      return { found, fresh: true };
     }
-    return read;
+    return { found: await read, fresh: true };
   }
+
+  const matches = (found: StoredLogin, password: string): boolean => {
+    // Hashed whether or not the username exists, so the answer takes as long either way.
+    const given = Buffer.from(hashSecret(password), 'base64url');
+    const expected = Buffer.from(found?.secretHash ?? '', 'base64url');
+    return found !== undefined && expected.length === given.length && timingSafeEqual(expected, given);
+  };
 
   return {
     /** A new secret (and, the first time, a username); the password is returned this once and never stored. */
@@ -68,14 +77,18 @@ export function createCallbackCredentials(deps: CallbackCredentialsDeps) {
       return deps.store.show(workspaceId);
     },
 
-    /** The workspace these credentials belong to, or undefined. Rejects only when storage fails. */
+    /**
+     * The workspace these credentials belong to, or undefined; rejects only when storage fails. A
+     * password that does not match a remembered login is checked against the database again, so a
+     * password rotated on another replica works here at once; the old one works for at most
+     * CALLBACK_LOGIN_CACHE_MS more.
+     */
     async verify(username: string, password: string): Promise<string | undefined> {
-      const found = await lookUp(username);
-      // Hashed whether or not the username exists, so the answer takes as long either way.
-      const given = Buffer.from(hashSecret(password), 'base64url');
-      const expected = Buffer.from(found?.secretHash ?? '', 'base64url');
-      const match = expected.length === given.length && timingSafeEqual(expected, given);
-      return match && found ? found.workspaceId : undefined;
+      let { found, fresh } = await lookUp(username);
+      if (!matches(found, password) && !fresh && found !== undefined) {
+        ({ found } = await lookUp(username, true));
+      }
+      return found && matches(found, password) ? found.workspaceId : undefined;
     },
 
     /** Notes that a callback arrived; at most one write per workspace per interval, never awaited by callers. */

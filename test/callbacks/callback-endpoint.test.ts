@@ -184,8 +184,13 @@ describe.each(await storageModes())('POST and GET /kaleyra/callbacks on the %s',
     const sent = await sendUpdate(t, 'CB-WORD', 'ACBWORD000000001');
     expect((await report(t, login, sent, 'delivered')).status).toBe(200);
     expect((await report(t, login, sent, 'deleted')).status).toBe(200);
+    expect((await report(t, login, sent, 'constructor')).status).toBe(200);
     expect((await report(t, login, sent, 'delivered')).status).toBe(200);
-    expect((await eventsOf(t, sent.attemptId)).map((e) => e.status).sort()).toEqual(['deleted', 'delivered']);
+    expect((await eventsOf(t, sent.attemptId)).map((e) => e.status).sort()).toEqual([
+      'constructor',
+      'deleted',
+      'delivered',
+    ]);
     const record = await readRecord(t, sent.attemptId);
     expect(record?.delivery_state).toBe('delivered');
     expect(record?.delivery_version).toBe(1);

@@ -114,7 +114,10 @@ export function buildDeliveryFailureMessage(input: DeliveryFailureInput): SlackM
       elements: [{ type: 'mrkdwn', text: `message_id: \`${id}\` · error: \`${code}\`${when}` }],
     },
   ];
-  return { text: `:x: Not delivered — ${code}: ${failure.summary} ${failure.nextStep}`, blocks };
+  return {
+    text: `:x: Not delivered — ${code}: ${describeUpdate(update)}. ${failure.summary} ${failure.nextStep}`,
+    blocks,
+  };
 }
 
 /**
