@@ -154,12 +154,16 @@ export function createDeliveryJournal(db: Database) {
       return rows[0];
     },
 
-    /** The Slack message now shows `version` (never moved back by a slower, older edit). */
-    async markShown(attemptId: string, version: number): Promise<void> {
-      await db.query('UPDATE send_journal SET slack_version = GREATEST(slack_version, $2) WHERE id = $1', [
-        attemptId,
-        version,
-      ]);
+    /**
+     * The Slack message now shows `version` (never moved back by a slower, older edit). Returns the
+     * attempt's delivery version now: higher when a status came in while the edit was being made.
+     */
+    async markShown(attemptId: string, version: number): Promise<number | undefined> {
+      const rows = await db.query<{ delivery_version: number }>(
+        'UPDATE send_journal SET slack_version = GREATEST(slack_version, $2) WHERE id = $1 RETURNING delivery_version',
+        [attemptId, version],
+      );
+      return rows[0] === undefined ? undefined : Number(rows[0].delivery_version);
     },
 
     /** The message can no longer be edited (deleted, or Slack refuses): later notices go by DM. */

@@ -8,12 +8,16 @@ import type { SlackMessage } from '../messages/mrkdwn.ts';
 import { slackErrorCode } from '../slack-error-code.ts';
 import { failureInputOf, renderOutcome, updateOf } from './render-outcome.ts';
 import type { SlackCaller } from './slack-calls.ts';
+import { createSlots } from './slots.ts';
 
 /** Edits for one message are gathered this long, so a burst of statuses becomes one edit. */
 export const COALESCE_MS = 1_000;
 /** After Slack failed (an outage), the message is brought up to date again this much later, a few times. */
 export const RETRY_AFTER_MS = 15_000;
 const MAX_RETRIES = 4;
+// Messages brought up to date at once: background work must not take every database connection
+// from the callbacks Kaleyra is waiting on.
+const MAX_SYNCS = 4;
 // An outcome still being posted after this long never will be (the process went away): treat it as lost.
 const POSTING_GIVE_UP_MS = 120_000;
 // Slack's answers when a message can no longer be edited.
@@ -47,6 +51,7 @@ export function createDeliveryNotifier(deps: DeliveryNotifierDeps) {
   const coalesceMs = deps.coalesceMs ?? COALESCE_MS;
   const pending = new Map<string, Pending>();
   const retries = new Map<string, number>();
+  const syncs = createSlots(MAX_SYNCS);
 
   /** Brings the attempt's Slack message (and notices) up to date within about `coalesceMs`. */
   function refresh(attemptId: string): void {
@@ -62,9 +67,11 @@ export function createDeliveryNotifier(deps: DeliveryNotifierDeps) {
         do {
           created.again = false;
           await new Promise((resolve) => setTimeout(resolve, coalesceMs));
-          created.running = true;
-          await syncSafely(attemptId);
-          created.running = false;
+          await syncs.run(async () => {
+            created.running = true;
+            await syncSafely(attemptId);
+            created.running = false;
+          });
         } while (created.again);
       } finally {
         pending.delete(attemptId);
@@ -98,17 +105,15 @@ export function createDeliveryNotifier(deps: DeliveryNotifierDeps) {
     for (let round = 0; round < 3; round++) {
       const record = await deps.journal.read(attemptId);
       if (!record?.delivery_state || postingNow(record)) return;
-      const edited = await edit(record);
+      const versionNow = await edit(record);
       await notify(record);
-      if (!edited) return;
-      const after = await deps.journal.read(attemptId);
-      if (!after || after.delivery_version <= record.delivery_version) return;
+      if (versionNow === undefined || versionNow <= record.delivery_version) return;
     }
   }
 
-  /** True when an edit was made. */
-  async function edit(record: DeliveryRecord): Promise<boolean> {
-    if (!editable(record) || record.slack_version >= record.delivery_version) return false;
+  /** Edits the message when it is behind; returns the attempt's delivery version after the edit, if made. */
+  async function edit(record: DeliveryRecord): Promise<number | undefined> {
+    if (!editable(record) || record.slack_version >= record.delivery_version) return undefined;
     const message = renderOutcome(record);
     try {
       const done = await deps.slack.call(record.workspace_id, (token) =>
@@ -120,7 +125,7 @@ export function createDeliveryNotifier(deps: DeliveryNotifierDeps) {
           blocks: message.blocks,
         }),
       );
-      if (!done) return false;
+      if (!done) return undefined;
     } catch (error) {
       if (!GONE.has(slackErrorCode(error))) throw error;
       logger.info(
@@ -129,10 +134,9 @@ export function createDeliveryNotifier(deps: DeliveryNotifierDeps) {
       );
       await deps.journal.markSlackGone(record.id);
       record.slack_path = 'gone';
-      return false;
+      return undefined;
     }
-    await deps.journal.markShown(record.id, record.delivery_version);
-    return true;
+    return deps.journal.markShown(record.id, record.delivery_version);
   }
 
   async function notify(record: DeliveryRecord): Promise<void> {

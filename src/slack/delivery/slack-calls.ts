@@ -1,4 +1,5 @@
 import type { Logger } from '../../logger.ts';
+import { createSlots } from './slots.ts';
 
 /** A Web API call with the workspace's bot token. */
 export type SlackCall<T> = (token: string) => Promise<T>;
@@ -28,21 +29,7 @@ export function createSlackCaller(options: SlackCallerOptions) {
   const maxWaits = options.maxRateLimitWaits ?? 5;
   const pausedUntil = new Map<string, number>();
   const tokens = new Map<string, { token: string | undefined; expires: number }>();
-  let active = 0;
-  const waiting: Array<() => void> = [];
-
-  const acquire = async () => {
-    if (active < maxConcurrent) {
-      active += 1;
-      return;
-    }
-    await new Promise<void>((resolve) => waiting.push(resolve));
-  };
-  const release = () => {
-    const next = waiting.shift();
-    if (next) next();
-    else active -= 1;
-  };
+  const slots = createSlots(maxConcurrent);
 
   async function tokenFor(workspaceId: string): Promise<string | undefined> {
     const cached = tokens.get(workspaceId);
@@ -67,7 +54,7 @@ export function createSlackCaller(options: SlackCallerOptions) {
       if (!token) return undefined;
       for (let waits = 0; ; waits++) {
         await waitOutPause(workspaceId);
-        await acquire();
+        await slots.acquire();
         try {
           return await call(token);
         } catch (error) {
@@ -77,7 +64,7 @@ export function createSlackCaller(options: SlackCallerOptions) {
           pausedUntil.set(workspaceId, Math.max(pausedUntil.get(workspaceId) ?? 0, now() + seconds * 1000));
           options.logger.info({ workspace: workspaceId, retryAfter: seconds }, 'Slack asked to slow down');
         } finally {
-          release();
+          slots.release();
         }
       }
     },
