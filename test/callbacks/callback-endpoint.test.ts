@@ -1,4 +1,3 @@
-import { request } from 'node:http';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { storageModes, useTestApp, waitUntil } from '../support/app-driver.ts';
 import { eventsOf, readRecord, report, sendUpdate } from '../support/delivery-driver.ts';
@@ -8,6 +7,7 @@ import {
   getCallback,
   type Login,
   postCallback,
+  rawPost,
 } from '../support/kaleyra-callbacks.ts';
 import { uniqueTeamId } from '../support/start-app.ts';
 
@@ -230,35 +230,3 @@ describe.each(await storageModes())('POST and GET /kaleyra/callbacks on the %s',
     expect(Date.now() - shown.getTime()).toBeLessThan(10_000);
   });
 });
-
-/** A POST whose body the client controls byte by byte: a declared length, or a chunked stream of `chunked` bytes. */
-function rawPost(
-  baseUrl: string,
-  login: Login,
-  shape: { declared: number; send: number } | { chunked: number },
-): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const auth = `Basic ${Buffer.from(`${login.username}:${login.password}`).toString('base64')}`;
-    const headers: Record<string, string> = { authorization: auth, 'content-type': 'application/json' };
-    if ('declared' in shape) headers['content-length'] = String(shape.declared);
-    const req = request(new URL('/kaleyra/callbacks', baseUrl), { method: 'POST', headers }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', reject);
-    if ('declared' in shape) {
-      req.write(' '.repeat(shape.send));
-      return;
-    }
-    const chunk = Buffer.alloc(64 * 1024, 0x20);
-    let written = 0;
-    const pump = () => {
-      while (written < shape.chunked) {
-        written += chunk.length;
-        if (!req.write(chunk)) return req.once('drain', pump);
-      }
-      req.end();
-    };
-    pump();
-  });
-}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { CONFIG_FIELDS, CONFIG_MODAL_CALLBACK } from '../../src/slack/ids.ts';
-import type { ResponseUrlPost, SlackApiCall } from './fake-slack.ts';
+import type { ResponseUrlPost } from './fake-slack.ts';
 import { probeTestDatabase } from './postgres.ts';
 import {
   type AppResponse,
@@ -13,6 +13,8 @@ import {
 import { SIGNING_SECRET, type StorageMode, startTestApp, type TestApp, uniqueTeamId } from './start-app.ts';
 
 /** Driving the real app (see start-app.ts) the way Slack and a workspace's agents do. */
+
+export { channelOutcomesNaming, findOutcome, type Outcome, outcomeOf } from './outcomes.ts';
 
 export const API_KEY = 'Akeyforthetests00000000000000003';
 export const SETTINGS = {
@@ -199,78 +201,6 @@ export function configSubmissionBody(teamId: string, userId: string, values: Rec
 /** Every POST the app made to this command's response_url so far. */
 export function postsTo(app: Pick<TestApp, 'slack'>, sent: Pick<SentCommand, 'path'>): ResponseUrlPost[] {
   return app.slack.responseUrlPosts.filter((post) => post.path === sent.path);
-}
-
-/** An outcome as the agent got it: through the command's response_url, or posted in the channel. */
-export type Outcome = ResponseUrlPost & {
-  via: 'response_url' | 'channel';
-  /** For a channel post: where it is, so a test can read it again after the app edits it. */
-  channel?: string;
-  ts?: string;
-};
-
-/**
- * Waits for the outcome of a command: the first POST to its response_url (what only the asker sees,
- * and outcomes in channels the app cannot post in), or the app's chat.postMessage in the command's
- * channel that names its reference (outcomes for everyone, posted so that they can be edited later).
- */
-export function outcomeOf(
-  app: Pick<TestApp, 'slack'>,
-  sent: Pick<SentCommand, 'path'> & Partial<SentCommand>,
-  timeoutMs = 5000,
-): Promise<Outcome> {
-  return app.slack.waitFor((slack) => findOutcome(slack, sent), timeoutMs);
-}
-
-/** The outcome of a command if it has arrived (see outcomeOf), without waiting. */
-export function findOutcome(
-  slack: TestApp['slack'],
-  sent: Pick<SentCommand, 'path'> & Partial<SentCommand>,
-): Outcome | undefined {
-  const post = slack.responseUrlPosts.find((p) => p.path === sent.path);
-  if (post) return { ...post, via: 'response_url' };
-  const call = channelPostFor(slack, sent);
-  if (!call) return undefined;
-  const answer = call.response as { channel?: unknown; ts?: unknown } | undefined;
-  return {
-    path: sent.path,
-    body: call.body,
-    headers: call.headers,
-    via: 'channel',
-    channel: typeof answer?.channel === 'string' ? answer.channel : String(call.body.channel),
-    ...(typeof answer?.ts === 'string' ? { ts: answer.ts } : {}),
-  };
-}
-
-/** Outcomes posted in `channelId` (chat.postMessage, not thread replies) that name `text`. */
-export function channelOutcomesNaming(
-  slack: TestApp['slack'],
-  channelId: string,
-  text: string,
-): SlackApiCall[] {
-  return slack
-    .callsTo('chat.postMessage')
-    .filter(
-      (call) =>
-        call.body.channel === channelId &&
-        call.body.thread_ts === undefined &&
-        (call.response as { ok?: unknown } | undefined)?.ok === true &&
-        JSON.stringify(call.body).includes(text),
-    );
-}
-
-/** The app's (non-thread) chat.postMessage in the command's channel after it was made, naming its reference. */
-function channelPostFor(slack: TestApp['slack'], sent: Partial<SentCommand>): SlackApiCall | undefined {
-  if (sent.channelId === undefined) return undefined;
-  const calls = slack.calls.slice(sent.callsBefore ?? 0);
-  return calls.find(
-    (call) =>
-      call.method === 'chat.postMessage' &&
-      (call.response as { ok?: unknown } | undefined)?.ok === true &&
-      call.body.channel === sent.channelId &&
-      call.body.thread_ts === undefined &&
-      (sent.reference === undefined || JSON.stringify(call.body).includes(sent.reference)),
-  );
 }
 
 /** The value of the button with `actionId` in a message body, if there is one. */

@@ -1,3 +1,5 @@
+import { request } from 'node:http';
+
 /**
  * Kaleyra's status callbacks as the shared document (kaleyra-whatsapp-status-callbacks.md) shows them:
  * the JSON below is the document's, verbatim, with only its made-up values replaced by the test's.
@@ -97,4 +99,36 @@ export async function getCallback(baseUrl: string, query: string, login?: Login)
   });
   const text = await response.text();
   return { status: response.status, text, ms: performance.now() - started, headers: response.headers };
+}
+
+/** A POST whose body the client controls byte by byte: a declared length, or a chunked stream of `chunked` bytes. */
+export function rawPost(
+  baseUrl: string,
+  login: Login,
+  shape: { declared: number; send: number } | { chunked: number },
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const auth = `Basic ${Buffer.from(`${login.username}:${login.password}`).toString('base64')}`;
+    const headers: Record<string, string> = { authorization: auth, 'content-type': 'application/json' };
+    if ('declared' in shape) headers['content-length'] = String(shape.declared);
+    const req = request(new URL('/kaleyra/callbacks', baseUrl), { method: 'POST', headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    if ('declared' in shape) {
+      req.write(' '.repeat(shape.send));
+      return;
+    }
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let written = 0;
+    const pump = () => {
+      while (written < shape.chunked) {
+        written += chunk.length;
+        if (!req.write(chunk)) return req.once('drain', pump);
+      }
+      req.end();
+    };
+    pump();
+  });
 }
