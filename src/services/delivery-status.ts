@@ -6,6 +6,14 @@ const ID_MAX = 255;
 const WORD_MAX = 40;
 const ERROR_TEXT_MAX = 500;
 const IDS_MAX = 6;
+// Control characters (terminal escapes included) have no place in an id, a status or Meta's words.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]+/g;
+
+/** Text from a callback as it may be stored and shown: no control characters, at most `max` long. */
+function clean(text: string, max: number): string {
+  return text.replace(CONTROL, ' ').trim().slice(0, max);
+}
 
 export type RecordedReports = {
   /** Reports that matched an attempt of the workspace. */
@@ -28,11 +36,12 @@ export function createDeliveryStatusService(deps: DeliveryStatusDeps) {
           workspaceId,
           messageIds: [...new Set(report.messageIds.map((id) => id.slice(0, ID_MAX)))].slice(0, IDS_MAX),
           attemptId: report.ref2?.slice(0, ID_MAX),
-          status: report.status.slice(0, WORD_MAX),
+          status: clean(report.status, WORD_MAX),
           state: readDeliveryStatus(report.status),
           at: report.at,
-          errorCode: report.error?.code?.slice(0, WORD_MAX),
-          errorText: report.error?.title?.slice(0, ERROR_TEXT_MAX),
+          errorCode: report.error?.code === undefined ? undefined : clean(report.error.code, WORD_MAX),
+          errorText:
+            report.error?.title === undefined ? undefined : clean(report.error.title, ERROR_TEXT_MAX),
         });
         if (applied.attemptId === undefined) {
           result.unknown += 1;

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { storageModes, textOf, useTestApp, waitUntil } from '../support/app-driver.ts';
 import { messageOf, messageSays, readRecord, report, sendUpdate } from '../support/delivery-driver.ts';
 import type { SlackApiCall } from '../support/fake-slack.ts';
-import type { Login } from '../support/kaleyra-callbacks.ts';
+import { callbackPayload, type Login, postCallback } from '../support/kaleyra-callbacks.ts';
 
 const settle = (ms = 1800) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -85,6 +85,29 @@ describe.each(await storageModes())(
       await settle();
       expect(t.slack.repliesTo(sent.channel ?? '', sent.ts ?? '')).toHaveLength(2);
       expect(textOf(messageOf(t, sent))).toContain('*Delivered');
+    });
+
+    it('shows an unmapped code with Kaleyra’s own words, made inert: nothing in a callback is rendered unescaped', async () => {
+      const sent = await sendUpdate(t, 'DS-9', 'ADS90000000000001');
+      const body = JSON.parse(
+        callbackPayload({
+          status: 'failed',
+          messageId: sent.messageId,
+          errorCode: 135000,
+        }),
+      );
+      const [status] = body.meta_object.value.statuses;
+      status.errors[0].code = '135000<!channel>';
+      status.errors[0].title = '<!channel> *gone* <https://evil.example|click>\u001b[31m';
+      const answer = await postCallback(t.url, JSON.stringify(body), login);
+      expect(answer.status).toBe(200);
+      const failed = await messageSays(t, sent, 'Not delivered');
+      const shown = textOf(failed);
+      expect(shown).toContain('Not delivered — 135000channel');
+      expect(shown).toContain('&lt;!channel&gt; *gone* &lt;https://evil.example|click&gt;');
+      expect(shown).not.toContain('<!channel>');
+      expect(shown).not.toContain('<https://evil');
+      expect(shown).not.toContain('\\u001b');
     });
 
     it('Kaleyra’s not-sent turns the message into a failure named NOT_SENT', async () => {
