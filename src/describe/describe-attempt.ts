@@ -1,6 +1,5 @@
 import type { DeliveryState } from '../domain/delivery-state.ts';
 import { describeDeliveryFailure } from './describe-delivery-failure.ts';
-import type { ErrorDescription } from './error-description.ts';
 import type { Surface } from './surface.ts';
 
 /** What the journal knows about how one attempt ended and what WhatsApp said about it since. */
@@ -58,13 +57,3 @@ export function describeAttemptState(facts: AttemptFacts, surface: Surface): str
 /** Said when a number finds nothing: the hash that finds numbers exists only for newer sends. */
 export const OLDER_SENDS_BY_REFERENCE_ONLY =
   'Updates sent before this version of orderstatus are found by order reference only.';
-
-/** History could not be read (the database is unreachable): nothing about any send is implied. */
-export function describeHistoryUnavailable(): ErrorDescription {
-  return {
-    code: 'STORAGE_UNAVAILABLE',
-    summary: 'orderstatus cannot reach its database right now, so the history cannot be shown.',
-    nextStep: 'Try again in a minute; if it keeps failing, tell whoever runs orderstatus.',
-    retryable: true,
-  };
-}

@@ -1,5 +1,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { describeUnavailable } from '../../../describe/describe-unavailable.ts';
 import { callbackUrl } from '../../../domain/callback-url.ts';
+import { StorageError } from '../../../errors/storage-error.ts';
 import type { Logger } from '../../../logger.ts';
 import type { CallbackCredentials } from '../../../services/callback-credentials.ts';
 import { isWorkspaceAdmin } from '../../admin.ts';
@@ -38,7 +40,20 @@ export function createNewCallbackPasswordAction(deps: {
       await client.views.push({ trigger_id: triggerId, view: buildCallbackPasswordRefusedView(NOT_ADMIN) });
       return;
     }
-    const login = await deps.callbackCredentials.rotate(workspaceId, userId);
+    let login: Awaited<ReturnType<CallbackCredentials['rotate']>>;
+    try {
+      login = await deps.callbackCredentials.rotate(workspaceId, userId);
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+      const { summary, nextStep } = describeUnavailable(
+        'no new password was made (the current one still works)',
+      );
+      await client.views.push({
+        trigger_id: triggerId,
+        view: buildCallbackPasswordRefusedView(`${summary} ${nextStep}`),
+      });
+      return;
+    }
     deps.logger.info({ workspace: workspaceId, user: userId }, 'Kaleyra callback password rotated');
     try {
       await client.views.push({

@@ -1,4 +1,4 @@
-import { describeHistoryUnavailable } from '../../../describe/describe-attempt.ts';
+import { describeUnavailable } from '../../../describe/describe-unavailable.ts';
 import { StorageError } from '../../../errors/storage-error.ts';
 import type { OrderHistory } from '../../../services/order-history.ts';
 import { buildHistoryMessage, SLACK_HISTORY_LIMIT } from '../../messages/history.ts';
@@ -20,7 +20,10 @@ export function createHistoryCommand(deps: {
       await respond({ response_type: 'ephemeral', ...buildHistoryMessage(query.query, page) });
     } catch (error) {
       if (!(error instanceof StorageError)) throw error;
-      await respond({ response_type: 'ephemeral', ...buildErrorNotice(describeHistoryUnavailable()) });
+      await respond({
+        response_type: 'ephemeral',
+        ...buildErrorNotice(describeUnavailable('the history cannot be shown')),
+      });
     }
   };
 }
