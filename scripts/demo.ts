@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: the whole Slack flow offline. Starts the real server (embedded database in a temp
  * folder) with local stand-ins for Slack and Kaleyra, stores demo credentials with the real CLI, then
- * plays a one-liner, a modal open + submission, and a failing send, printing what the agent would see.
+ * plays a one-liner, a modal open + submission, a failing send, a duplicate, then Kaleyra's status
+ * callbacks (Delivered, Read, a failure with 131026) and the order's history, printing what the agent sees.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,9 +10,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SEND_FIELDS, SEND_MODAL_CALLBACK } from '../src/slack/ids.ts';
-import { KALEYRA_RESPONSES, startFakeKaleyra } from '../test/support/fake-kaleyra.ts';
-import { startFakeSlack } from '../test/support/fake-slack.ts';
+import { acceptedWithFreshId, KALEYRA_RESPONSES, startFakeKaleyra } from '../test/support/fake-kaleyra.ts';
+import { type FakeSlack, startFakeSlack } from '../test/support/fake-slack.ts';
 import { postToApp, slashCommandBody, viewState, viewSubmissionBody } from '../test/support/slack-request.ts';
+import { showDelivery } from './demo-delivery.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SIGNING_SECRET = 'demo-signing-secret';
@@ -89,6 +91,7 @@ async function main() {
     KALEYRA_BASE_URL: kaleyra.url,
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
   };
   const url = `http://127.0.0.1:${port}`;
   const node = process.execPath;
@@ -135,15 +138,22 @@ async function main() {
         }),
         { signingSecret: SIGNING_SECRET },
       );
-    const postedTo = (id: string) =>
-      slack.waitFor((s) => s.responseUrlPosts.find((p) => p.path.endsWith(`/${id}`)), 20_000);
+    // What only the agent sees comes through the command's response_url; outcomes for everyone are
+    // posted in the channel (so the app can edit them as WhatsApp reports delivery).
+    const postedTo = (id: string, reference?: string) =>
+      slack.waitFor(
+        (s) =>
+          s.responseUrlPosts.find((p) => p.path.endsWith(`/${id}`)) ??
+          (reference ? channelPostNaming(s, reference) : undefined),
+        20_000,
+      );
 
     heading('1. One-liner: /orderstatus +919876543210 395001 shipped Your parcel left our warehouse');
     const t1 = Date.now();
     const ack = await command('+919876543210 395001 shipped Your parcel left our warehouse', 'one-liner');
     process.stdout.write(`  ack: HTTP ${ack.status} in ${Date.now() - t1} ms (only the agent sees it):\n`);
     process.stdout.write(`${renderBlocks(ack.json)}\n`);
-    const outcome = await postedTo('one-liner');
+    const outcome = await postedTo('one-liner', '395001');
     process.stdout.write(`  ${bold('#orders channel')} (${Date.now() - t1} ms after the command):\n`);
     process.stdout.write(`${renderBlocks(outcome.body)}\n`);
     process.stdout.write(`  ${bold('Kaleyra received')}: POST ${kaleyra.requests[0]?.path}\n`);
@@ -175,13 +185,13 @@ async function main() {
       { signingSecret: SIGNING_SECRET },
     );
     process.stdout.write(`  submission ack: HTTP ${submitted.status} (modal closes)\n`);
-    const modalOutcome = await postedTo('modal');
+    const modalOutcome = await postedTo('modal', '395002');
     process.stdout.write(`  ${bold('#orders channel')}:\n${renderBlocks(modalOutcome.body)}\n`);
 
     heading('3. A failing send: Kaleyra answers RBC001 (wrong SID or API key)');
     kaleyra.respondWith({ status: KALEYRA_RESPONSES.rbc001.status, body: KALEYRA_RESPONSES.rbc001.body });
     await command('+919876543210 395003 canceled', 'failure');
-    const failure = await postedTo('failure');
+    const failure = await postedTo('failure', '395003');
     process.stdout.write(`  ${bold('#orders channel')}:\n${renderBlocks(failure.body)}\n`);
 
     heading('4. The same update again: the duplicate guard stops it');
@@ -192,9 +202,26 @@ async function main() {
     process.stdout.write(`  ${bold('only the agent sees')}:\n${renderBlocks(duplicate.body)}\n`);
     process.stdout.write(`  Kaleyra requests for it: ${kaleyra.requests.length - before}\n`);
 
+    kaleyra.respondWith(() => acceptedWithFreshId());
+    const cliOut = async (args: string[]) => (await run(node, ['src/cli.ts', ...args], env)).out;
+    await showDelivery(url, slack, TEAM, {
+      heading,
+      say: (line) => process.stdout.write(`${line.replace(/^/gm, '  ')}\n`),
+      render: renderBlocks,
+      cli: cliOut,
+      oneLiner: async (text, reference) => {
+        await command(text, `demo-${reference}`);
+        return slack.waitFor((s) => channelPostNaming(s, reference), 20_000);
+      },
+      ask: async (text) => {
+        await command(text, 'asked');
+        return (await postedTo('asked')).body;
+      },
+    });
+
     heading('Done');
     process.stdout.write(
-      `  Kaleyra received ${kaleyra.requests.length} sends; Slack received ${slack.calls.length} Web API calls and ${slack.responseUrlPosts.length} channel posts.\n`,
+      `  Kaleyra received ${kaleyra.requests.length} sends; Slack received ${slack.calls.length} Web API calls (posts, edits, thread replies) and ${slack.responseUrlPosts.length} response_url posts.\n`,
     );
   } finally {
     server.kill('SIGTERM');
@@ -208,3 +235,15 @@ main().catch((error: unknown) => {
   process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });
+
+/** The outcome the app posted in the channel for order `reference` (not a thread reply). */
+function channelPostNaming(slack: FakeSlack, reference: string) {
+  return slack
+    .callsTo('chat.postMessage')
+    .find(
+      (call) =>
+        call.body.thread_ts === undefined &&
+        (call.response as { ok?: boolean } | undefined)?.ok === true &&
+        JSON.stringify(call.body).includes(`\`${reference}\``),
+    );
+}

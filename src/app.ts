@@ -1,3 +1,4 @@
+import { createCallbackRoute } from './callbacks/callback-route.ts';
 import type { ServerConfig } from './config.ts';
 import type { Route } from './http/router.ts';
 import type { Logger } from './logger.ts';
@@ -25,7 +26,20 @@ export function buildApp({ config, logger, services }: AppDeps): BuiltApp {
     usedButtons: services.usedButtons,
     records: { deleteWorkspace: services.deleteWorkspaceRecords },
     tasks: services.tasks,
+    deliveryJournal: services.deliveryJournal,
+    orderHistory: services.orderHistory,
+    callbackCredentials: services.callbackCredentials,
+    publicUrl: config.publicUrl,
   });
-  const routes: Route[] = [...slack.routes];
+  const callbacks = createCallbackRoute({
+    credentials: services.callbackCredentials,
+    deliveryStatus: services.deliveryStatus,
+    // Slack hears about it only after Kaleyra has its answer.
+    onChanged: (_workspaceId, attemptIds) => {
+      for (const attemptId of attemptIds) slack.notifier.refresh(attemptId);
+    },
+    logger: logger.child({ component: 'callbacks' }),
+  });
+  const routes: Route[] = [...slack.routes, callbacks];
   return { routes, slack };
 }

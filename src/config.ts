@@ -38,6 +38,8 @@ export type Config = {
   kaleyraRateLimit: number;
   /** Journal rows (and used buttons, expired claims) older than this many days are deleted. */
   journalRetentionDays: number;
+  /** The app's public base URL (no trailing slash), for the callback URL shown to admins. */
+  publicUrl?: string;
 };
 
 export type ServerConfig = Config & { slack: SlackConfig };
@@ -110,6 +112,15 @@ const EnvSchema = v.object({
   SLACK_STATE_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,
   SLACK_API_URL: url('SLACK_API_URL'),
+  PUBLIC_URL: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.url('PUBLIC_URL must be the app’s public base URL, such as https://orderstatus.example.com'),
+      v.regex(/^https?:\/\//, 'PUBLIC_URL must start with https:// (or http:// for local work)'),
+      v.transform((value) => value.replace(/\/+$/, '')),
+    ),
+  ),
 });
 
 type ParsedEnv = v.InferOutput<typeof EnvSchema>;
@@ -148,6 +159,7 @@ function buildConfig(env: ParsedEnv): Config {
     journalRetentionDays: env.JOURNAL_RETENTION_DAYS,
   };
   if (env.KALEYRA_BASE_URL) config.kaleyraBaseUrl = env.KALEYRA_BASE_URL.replace(/\/+$/, '');
+  if (env.PUBLIC_URL) config.publicUrl = env.PUBLIC_URL;
   return config;
 }
 

@@ -125,7 +125,8 @@ describe.each(modes)('the CLI on the %s', (_name, storageEnv) => {
       reference_id: 'A-1',
       order: { status: 'canceled', description: 'Refunded' },
     });
-    expect(body.extra_info).toEqual({ ref: team, ref1: 'cli', wa_source: 'api' });
+    // ref2 names the journal attempt, so status callbacks find it.
+    expect(body.extra_info).toEqual({ ref: team, ref1: 'cli', ref2: expect.any(String), wa_source: 'api' });
   });
 
   it('reads the API key from stdin with --api-key -', async () => {

@@ -12,6 +12,9 @@ import type { FakesDone, FakesReady, FakesRequest } from './fakes.ts';
 
 type Settle = Extract<FakesRequest, { op: 'settle' }>;
 
+// An outcome for everyone is posted in the channel and names its order: "… for order `REF` …".
+const ORDER_IN_TEXT = /for order `([^`]+)`/;
+
 async function serveFakes(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('fakes-worker.ts runs as a worker thread of the bench');
@@ -24,6 +27,8 @@ async function serveFakes(): Promise<void> {
     if (request.op === 'delay') {
       kaleyra.respondWith(() => acceptedWithFreshId(request.delayMs));
       reply({});
+    } else if (request.op === 'edits') {
+      reply({ edits: [...countBy(referencesOf(slack, 'chat.update'), request.prefix)] });
     } else if (request.op === 'close') {
       void Promise.all([slack.close(), kaleyra.close()]).then(() => reply({}));
     } else {
@@ -43,6 +48,7 @@ async function settle(slack: FakeSlack, kaleyra: FakeKaleyra, request: Settle) {
   const deadline = Date.now() + request.timeoutMs;
   const answered = new Set<string>();
   let cursor = 0;
+  let callCursor = 0;
   let finishedAt = Number.NaN;
   for (;;) {
     // Only the posts that arrived since the last look are read.
@@ -50,6 +56,10 @@ async function settle(slack: FakeSlack, kaleyra: FakeKaleyra, request: Settle) {
       const post = slack.responseUrlPosts[cursor];
       const id = post ? responseIdOf(post) : '';
       if (id.startsWith(request.prefix)) answered.add(id);
+    }
+    for (; callCursor < slack.calls.length; callCursor++) {
+      const id = referenceOf(slack.calls[callCursor], 'chat.postMessage');
+      if (id?.startsWith(request.prefix)) answered.add(id);
     }
     if (answered.size >= request.n) {
       finishedAt = wallClock();
@@ -60,8 +70,21 @@ async function settle(slack: FakeSlack, kaleyra: FakeKaleyra, request: Settle) {
   }
   await sleep(300);
   const sends = countBy(kaleyra.requests.map(referenceIdOf), request.prefix);
-  const answers = countBy(slack.responseUrlPosts.map(responseIdOf), request.prefix);
+  const answers = countBy(
+    [...slack.responseUrlPosts.map(responseIdOf), ...referencesOf(slack, 'chat.postMessage')],
+    request.prefix,
+  );
   return { finishedAt, sends: [...sends], answers: [...answers] };
+}
+
+/** The order a Web API call of `method` is about (an outcome posted in the channel, or its edit). */
+function referenceOf(call: FakeSlack['calls'][number] | undefined, method: string): string | undefined {
+  if (call?.method !== method || call.body.thread_ts !== undefined) return undefined;
+  return ORDER_IN_TEXT.exec(String(call.body.text))?.[1];
+}
+
+function referencesOf(slack: FakeSlack, method: string): (string | undefined)[] {
+  return slack.calls.map((call) => referenceOf(call, method));
 }
 
 /** How many times each id starting with `prefix` occurs. */

@@ -17,6 +17,8 @@ export type Fakes = {
    * (or `timeoutMs`), then 300 ms more so a late duplicate is counted too.
    */
   settle(prefix: string, n: number, timeoutMs: number): Promise<Settled>;
+  /** chat.update calls so far per order reference starting with `prefix` (the delivery-state edits). */
+  edits(prefix: string): Promise<Map<string, number>>;
   close(): Promise<void>;
 };
 
@@ -30,6 +32,7 @@ export type Settled = { finishedAt: number; sends: Map<string, number>; answers:
 export type FakesRequest =
   | { id: number; op: 'delay'; delayMs: number }
   | { id: number; op: 'settle'; prefix: string; n: number; timeoutMs: number }
+  | { id: number; op: 'edits'; prefix: string }
   | { id: number; op: 'close' };
 export type FakesReady = { op: 'ready'; slackUrl: string; kaleyraUrl: string; slackOrigin: string };
 export type FakesDone = {
@@ -38,6 +41,7 @@ export type FakesDone = {
   finishedAt?: number;
   sends?: [string, number][];
   answers?: [string, number][];
+  edits?: [string, number][];
 };
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
@@ -76,6 +80,9 @@ export async function startFakes(): Promise<Fakes> {
         sends: new Map(reply.sends),
         answers: new Map(reply.answers),
       };
+    },
+    async edits(prefix) {
+      return new Map((await ask({ op: 'edits', prefix })).edits);
     },
     async close() {
       await ask({ op: 'close' });

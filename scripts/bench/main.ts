@@ -12,6 +12,8 @@
  *   - a baseline: bare POSTs straight to the same fake Kaleyra at the same concurrency;
  *   - ack latency while Kaleyra takes 5 s to answer each send (a smaller N);
  *   - lost and duplicate sends and outcomes; the server's peak RSS (VmHWM) and CPU time per command;
+ *   - N Kaleyra status callbacks at concurrency C (sent, delivered, read for ceil(N/3) sends, shuffled):
+ *     answer latency, every state applied exactly once, Slack edits per message (callbacks.ts);
  *   - cold start (spawn → /healthz 200) on Postgres and on the embedded database (fresh and existing).
  * Prints one table and appends a dated row to BENCHMARKS.md (unless --no-record) (report.ts).
  * --verbose adds ack latency by tenth of every burst; --cpu-prof-dir writes a V8 CPU profile of every
@@ -20,6 +22,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { measureCallbacks } from './callbacks.ts';
 import { type BenchContext, type BenchOptions, fmt, log } from './context.ts';
 import { startFakes } from './fakes.ts';
 import {
@@ -38,6 +41,7 @@ const MEASUREMENTS: { [K in keyof Results]: Measurement<K> } = {
   defaultLimit: measureDefaultLimit,
   liftedLimit: measureLiftedLimit,
   baseline: measureBaseline,
+  callbacks: measureCallbacks,
   embedded: measureEmbeddedColdStarts,
 };
 

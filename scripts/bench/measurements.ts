@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ServerProcess } from '../../test/support/server-process.ts';
+import type { CallbackResults } from './callbacks.ts';
 import { type BenchContext, fmt, log } from './context.ts';
 import { type BurstResult, bareKaleyraThroughput, burst } from './load.ts';
 import {
@@ -36,6 +37,8 @@ export type Results = {
   liftedLimit: PostgresServerRun;
   /** Requests/s of bare POSTs to the fake Kaleyra. */
   baseline: number;
+  /** N Kaleyra status callbacks at concurrency C (callbacks.ts). */
+  callbacks: CallbackResults;
   /** Spawn → /healthz 200 on a new and on an existing DATA_DIR (ms), and the first server's RSS then (MB). */
   embedded: { fresh: number; existing: number; idleRss: number };
 };

@@ -1,6 +1,7 @@
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { callbackSummary } from './callbacks.ts';
 import { type BenchOptions, fmt, log } from './context.ts';
 import type { AckStats, BurstResult } from './load.ts';
 import { DEFAULT_LIMIT, type Results, WARM_UP_N } from './measurements.ts';
@@ -82,6 +83,26 @@ export function printTable(report: Report): void {
     ['cold start, Postgres (worst of 2)', `${fmt(f.coldPg)} ms`, '≤ 1500 ms'],
     ['cold start, embedded fresh / existing', `${f.embedded} ms`, '≤ 1500 ms'],
     ['embedded server RSS just after start', `${fmt(r.embedded.idleRss, 1)} MB`, ''],
+    [
+      `status callbacks (N=${r.callbacks.callbacks}): p50 / p99 / max`,
+      `${fmt(r.callbacks.ack.p50, 1)} / ${fmt(r.callbacks.ack.p99, 1)} / ${fmt(r.callbacks.ack.max, 1)} ms`,
+      'p99 < 100 ms, all 2xx',
+    ],
+    [
+      'callbacks failed / state errors',
+      `${r.callbacks.ack.failed} / ${r.callbacks.stateErrors}`,
+      '0 / 0 (each applied exactly once)',
+    ],
+    [
+      'Slack edits for the callbacks (messages; most per message)',
+      `${r.callbacks.edits} (${r.callbacks.sends}; ${r.callbacks.maxEditsPerMessage})`,
+      'coalesced: ≤ 3 per message',
+    ],
+    [
+      'Slack showed every final state after the last callback',
+      `${fmt(r.callbacks.settleMs)} ms`,
+      'a few seconds',
+    ],
   ];
   const widths = [0, 1].map((i) => Math.max(...rows.map((row) => row[i]?.length ?? 0)));
   log('');
@@ -117,6 +138,7 @@ export async function record(report: Report): Promise<void> {
     `${fmt(f.peakRss, 1)}${f.flags ? ` (flags ${f.flags})` : ''}`,
     fmt(f.coldPg),
     f.embedded,
+    callbackSummary(r.callbacks),
   ];
   await appendFile(file, `| ${cells.join(' | ')} |\n`);
   log(`appended a row to ${path.relative(process.cwd(), file) || file}`);
@@ -150,10 +172,11 @@ back), so on a saturated machine ack latency ≈ C / commands acknowledged per s
 | RSS | the server's peak resident memory (VmHWM, MB), worst of the two Postgres servers; "flags" names any V8 flag given |
 | cold pg | spawn → \`/healthz\` 200 on Postgres (ms, worst of the two starts) |
 | cold emb | the same on the embedded database: a new DATA_DIR / the same DATA_DIR again (ms) |
+| callbacks | N Kaleyra status callbacks (sent, delivered, read for ceil(N/3) sends, shuffled) at concurrency C: answer p50 / p99 / max; non-2xx answers; attempts whose events, state or times differ from what was sent; chat.update calls for the messages (most for one); how long after the last answer Slack showed every final state |
 
 Targets: ack p99 ≤ 50 ms at C=50, and never above 1 s while Kaleyra takes 5 s; throughput ≥ 0.5 × baseline;
-zero lost, zero duplicate; RSS ≤ 200 MB; cold start ≤ 1.5 s.
+zero lost, zero duplicate; RSS ≤ 200 MB; cold start ≤ 1.5 s; callbacks p99 < 100 ms, all 2xx, no state error.
 
-| date | machine | N, C (slow N) | ack default | ack lifted | ack slow | ack cold | tput default | tput lifted | baseline | ratio | lost / dup | CPU/cmd | RSS | cold pg | cold emb fresh / existing |
-|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
+| date | machine | N, C (slow N) | ack default | ack lifted | ack slow | ack cold | tput default | tput lifted | baseline | ratio | lost / dup | CPU/cmd | RSS | cold pg | cold emb fresh / existing | callbacks |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 `;

@@ -5,9 +5,11 @@ import { ValidationError } from '../errors/validation-error.ts';
 import { createLogger } from '../logger.ts';
 import { openServices, type Services } from '../services/open-services.ts';
 import { SCHEMA_VERSION } from '../storage/migrations.ts';
+import { callbacksCommand } from './callbacks-command.ts';
 import { cliSurface } from './cli-surface.ts';
 import type { CliCommand, CliWork, Io } from './command.ts';
 import { credentialsCommand } from './credentials-command.ts';
+import { historyCommand } from './history-command.ts';
 import { sendCommand } from './send-command.ts';
 import { type CliOptions, OPTIONS, USAGE, UsageError } from './usage.ts';
 
@@ -26,6 +28,8 @@ const COMMANDS: Record<string, CliCommand> = {
   credentials: credentialsCommand,
   send: sendCommand,
   migrate: migrateCommand,
+  callbacks: callbacksCommand,
+  history: historyCommand,
 };
 
 type Env = Readonly<Record<string, string | undefined>>;

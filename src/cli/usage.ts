@@ -8,6 +8,9 @@ Commands:
   credentials reencrypt                                     re-encrypt every API key with the current ENCRYPTION_KEY
   send --team T --to +1… --ref R --status S [--description D] [--template NAME] [--language CODE] [--force]
                                                             prints the message_id; exit 0 only when Kaleyra accepted it
+  callbacks rotate --team T                                 a new Kaleyra callback password: prints url, username, password (once)
+  callbacks show --team T                                   callback url, username, when the last callback arrived
+  history --team T (--ref R | --to +91…)                    every update sent for an order or to a customer, newest first
   migrate                                                   create or upgrade the database schema
   serve                                                     start the Slack app server (same as npm start)
 

@@ -1,4 +1,5 @@
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
+import { type HistoryQueryResult, readHistoryQuery } from './history-query.ts';
 import {
   type FieldIssues,
   LIMITS,
@@ -23,6 +24,8 @@ export type SlashCommand =
   | { kind: 'help' }
   | { kind: 'config' }
   | { kind: 'send'; request: OrderStatusRequest }
+  /** `history <reference or +number>`: the updates sent for an order or to a customer. */
+  | { kind: 'history'; query: HistoryQueryResult }
   /** Nothing, or an incomplete/invalid line: open the modal prefilled with what was read. */
   | { kind: 'modal'; fields: CommandFields; issues: FieldIssues };
 
@@ -139,6 +142,8 @@ export function parseSlashCommand(text: string): SlashCommand {
     return { kind: 'help' };
   if (keyword === 'config' || keyword === 'settings' || keyword === 'setup') return { kind: 'config' };
   if (input === '') return { kind: 'modal', fields: {}, issues: {} };
+  const history = /^history(?:\s+([\s\S]*))?$/i.exec(input);
+  if (history) return { kind: 'history', query: readHistoryQuery(history[1] ?? '') };
   const parsed = parseOrderStatusCommand(input);
   if (parsed.ok) return { kind: 'send', request: parsed.request };
   return { kind: 'modal', fields: parsed.fields, issues: parsed.issues };

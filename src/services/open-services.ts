@@ -2,9 +2,11 @@ import type { Config } from '../config.ts';
 import { ConfigError } from '../config.ts';
 import { createKaleyraClient } from '../kaleyra/client.ts';
 import type { Logger } from '../logger.ts';
+import { createCallbackCredentialsStore } from '../storage/callback-credentials-store.ts';
 import { createCachedCredentialStore } from '../storage/credential-cache.ts';
 import { createCredentialStore } from '../storage/credential-store.ts';
 import { type Database, openDatabase } from '../storage/database.ts';
+import { createDeliveryJournal } from '../storage/delivery-journal.ts';
 import {
   createCipher,
   createSealer,
@@ -15,10 +17,14 @@ import { createInstallationStore } from '../storage/installation-store.ts';
 import { type KeyedHash, loadKeyedHash, resealKeyedHashKey } from '../storage/keyed-hash.ts';
 import { createKeyvStore } from '../storage/keyv-store.ts';
 import { migrate, readSchemaVersion, SCHEMA_VERSION } from '../storage/migrations.ts';
+import { createOrderHistoryStore } from '../storage/order-history-store.ts';
 import { deleteWorkspaceRecords } from '../storage/retention.ts';
 import { createSendJournal } from '../storage/send-journal.ts';
 import { createUsedButtons } from '../storage/used-buttons.ts';
 import { createTaskTracker } from './background-tasks.ts';
+import { createCallbackCredentials } from './callback-credentials.ts';
+import { createDeliveryStatusService } from './delivery-status.ts';
+import { createOrderHistory } from './order-history.ts';
 import { createOutcomeRecorder } from './outcome-recorder.ts';
 import { createSendRateLimiter } from './rate-limiter.ts';
 import { createRetentionJob } from './retention-job.ts';
@@ -66,6 +72,7 @@ export async function openServices(
   // Other instances' credential changes are seen within the cache's TTL (10 s); this one's at once.
   const credentials = createCachedCredentialStore(createCredentialStore(keyv, cipher));
   const journal = createSendJournal(db, keyedHash);
+  const deliveryJournal = createDeliveryJournal(db);
   const installationStore = createInstallationStore(keyv, cipher);
   const kaleyra = createKaleyraClient({
     ...(config.kaleyraBaseUrl ? { baseUrlOverride: config.kaleyraBaseUrl } : {}),
@@ -81,6 +88,7 @@ export async function openServices(
     journal,
     recorder,
     limiter: createSendRateLimiter({ limitPerSecond: config.kaleyraRateLimit, db }),
+    keyedHash,
   });
   const tasks = createTaskTracker((error) => logger.error({ err: error }, 'background task failed'));
   const retention = createRetentionJob({ db, retentionDays: config.journalRetentionDays, logger });
@@ -89,6 +97,8 @@ export async function openServices(
     /** The database itself, for health checks and tests; everything else goes through the stores. */
     db,
     databaseMode: db.mode,
+    /** PUBLIC_URL, for the callback URL the CLI prints. */
+    publicUrl: config.publicUrl,
     currentKeyId: cipher.currentKeyId,
     /** Seals what must leave the service readable only by us (Slack button values). */
     sealer: createSealer(cipher),
@@ -107,6 +117,15 @@ export async function openServices(
     installationStore,
     orderStatus,
     tasks,
+    /** Where each attempt's delivery state and Slack message are kept. */
+    deliveryJournal,
+    deliveryStatus: createDeliveryStatusService({ journal: deliveryJournal }),
+    callbackCredentials: createCallbackCredentials({
+      store: createCallbackCredentialsStore(db),
+      keyedHash,
+      onNoteError: (error) => storageLogger.warn({ err: error }, 'could not note the last callback'),
+    }),
+    orderHistory: createOrderHistory({ store: createOrderHistoryStore(db), keyedHash }),
     ping: () => db.ping(),
     migrate: () => migrate(db),
     /** Outcomes not yet written get one last try (and are logged by id) before the database closes. */

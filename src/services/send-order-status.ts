@@ -1,3 +1,4 @@
+import { HASH_PURPOSES, type KeyedHash } from '../domain/keyed-hash.ts';
 import type { OrderStatusRequest } from '../domain/order-status.ts';
 import type { Actor, ResolvedOrderStatus } from '../domain/order-update.ts';
 import type { WorkspaceCredentials } from '../domain/workspace-settings.ts';
@@ -20,6 +21,8 @@ export type OrderStatusServiceDeps = {
   recorder: Pick<OutcomeRecorder, 'record'>;
   /** The shared per-business-number send budget; waited on after the claim, before the POST. */
   limiter: Pick<SendRateLimiter, 'acquire'>;
+  /** Hashes the customer number into the journal, so history can find it by number. */
+  keyedHash: KeyedHash;
 };
 
 export type SendOrderStatusInput = {
@@ -99,6 +102,7 @@ async function beginAttempt(
       source: actor.kind,
       update,
       force: force === true,
+      customerHash: deps.keyedHash(HASH_PURPOSES.customerNumber, update.to),
     });
   } catch (error) {
     if (error instanceof StorageError) return { ok: false, result: { ok: false, error, update } };
@@ -123,7 +127,8 @@ async function sendAttempt(
   const payload = buildOrderStatusPayload(update, {
     ref: workspaceId,
     ref1: actor.kind === 'slack' ? actor.userId : 'cli',
-    ...(actor.kind === 'slack' ? { ref2: actor.channelId } : {}),
+    // ref2 names the journal attempt, so a status callback finds it even without a known message id.
+    ref2: attemptId,
   });
   try {
     await deps.limiter.acquire(credentials.businessNumber);

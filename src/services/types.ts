@@ -14,5 +14,6 @@ export type SendError =
 
 /** `attemptId` is the journal row of an attempt that reached the send step (logged with the message_id). */
 export type SendResult =
-  | { ok: true; messageId: string; update: ResolvedOrderStatus; attemptId?: string }
+  /** `attemptId` is the journal's: where the delivery state of this message will be kept. */
+  | { ok: true; messageId: string; update: ResolvedOrderStatus; attemptId: string }
   | { ok: false; error: SendError; update?: ResolvedOrderStatus; attemptId?: string };

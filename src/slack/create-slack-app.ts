@@ -1,7 +1,18 @@
-import { App, type Authorize, type InstallationStore, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import {
+  App,
+  type Authorize,
+  type InstallationStore,
+  type Receiver,
+  SocketModeReceiver,
+  webApi,
+} from '@slack/bolt';
 import type { SlackConfig } from '../config.ts';
 import type { Route } from '../http/router.ts';
+import type { DeliveryJournal } from '../storage/delivery-journal.ts';
 import { toBoltLogger } from './bolt-logger.ts';
+import { createChannelMemory } from './channel-memory.ts';
+import { createDeliveryNotifier, type DeliveryNotifier } from './delivery/delivery-notifier.ts';
+import { createSlackCaller } from './delivery/slack-calls.ts';
 import { createOAuth } from './oauth.ts';
 import { createSlackReceiver } from './receiver.ts';
 import { registerListeners, type SlackListenerDeps } from './register-listeners.ts';
@@ -27,13 +38,20 @@ export type SlackApp = {
   routes: Route[];
   /** The Socket Mode connection to start and stop, when configured. */
   socketMode: Pick<Receiver, 'start' | 'stop'> | undefined;
+  /** Brings an attempt's outcome message up to date with its delivery state (after a callback). */
+  notifier: Pick<DeliveryNotifier, 'refresh'>;
+};
+
+export type SlackAppDeps = SlackListenerDeps & {
+  installationStore: InstallationStore;
+  deliveryJournal: Pick<
+    DeliveryJournal,
+    'recordSlackMessage' | 'read' | 'markShown' | 'markSlackGone' | 'claimNotice'
+  >;
 };
 
 /** The Bolt app: its transport (our HTTP receiver or Socket Mode), its authorization, its listeners. */
-export function createSlackApp(
-  slack: SlackConfig,
-  deps: SlackListenerDeps & { installationStore: InstallationStore },
-): SlackApp {
+export function createSlackApp(slack: SlackConfig, deps: SlackAppDeps): SlackApp {
   const { logger } = deps;
   const boltLogger = toBoltLogger(logger);
   const routes: Route[] = [];
@@ -87,6 +105,38 @@ export function createSlackApp(
     // The one place an unexpected listener error is logged.
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
-  registerListeners(app, deps);
-  return { app, routes, socketMode };
+  const notifier = createDeliveryNotifier({
+    journal: deps.deliveryJournal,
+    // Its own client: background edits must not wait out a 429 inside the client, the notifier does.
+    client: new webApi.WebClient(undefined, {
+      slackApiUrl: slack.apiUrl,
+      logger: boltLogger,
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
+      timeout: 10_000,
+    }),
+    slack: createSlackCaller({ tokenFor: tokenLookup(slack, authorize), logger }),
+    tasks: deps.tasks,
+    logger,
+  });
+  registerListeners(app, { ...deps, notifier, channels: createChannelMemory() });
+  return { app, routes, socketMode, notifier };
+}
+
+/** A workspace's bot token outside any request: the one token, or the workspace's installation's. */
+function tokenLookup(slack: SlackConfig, authorize: Authorize<boolean>) {
+  return async (workspaceId: string): Promise<string | undefined> => {
+    if (slack.auth.mode === 'single') return slack.auth.botToken;
+    const enterprise = workspaceId.startsWith('E');
+    try {
+      const found = await authorize({
+        teamId: enterprise ? undefined : workspaceId,
+        enterpriseId: enterprise ? workspaceId : undefined,
+        isEnterpriseInstall: enterprise,
+      });
+      return found.botToken;
+    } catch {
+      return undefined;
+    }
+  };
 }

@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from '../logger.ts';
+import type { ChannelMemory } from './channel-memory.ts';
 import type { SlackMessage } from './messages/mrkdwn.ts';
 import { slackErrorCode } from './slack-error-code.ts';
 
@@ -9,6 +10,8 @@ export type Delivery = {
   logger: Logger;
   /** Origins a response_url may point at (Slack's hooks host, and the configured API host for local fakes). */
   trustedResponseOrigins: readonly string[];
+  /** Channels this process found it cannot post in, so the next outcome there goes straight to the response_url. */
+  channels?: ChannelMemory | undefined;
 };
 
 export type DeliveryTarget = {
@@ -19,68 +22,113 @@ export type DeliveryTarget = {
   visibility: 'in_channel' | 'ephemeral';
 };
 
-const RESPONSE_URL_TIMEOUT_MS = 5000;
+export type DeliveryPath = 'response_url' | 'channel' | 'dm';
 
 /**
- * Delivers a message by the first path that works: the command's response_url (any channel, member
- * or not), then the Web API in the channel, then a DM to the person. Returns the path used, or
- * undefined when every path failed (logged, never thrown: the send itself already happened).
+ * Where a message went. A Web API post has a `ts`, so the app can still edit it hours later; a
+ * response_url post or an ephemeral message cannot be.
+ */
+export type Delivered =
+  | { path: 'response_url' | 'ephemeral' }
+  | { path: 'channel' | 'dm'; channel: string; ts: string };
+
+/** The message, or the message for the path it takes (a response_url post cannot be edited later). */
+export type MessageFor = SlackMessage | ((path: DeliveryPath) => SlackMessage);
+
+const RESPONSE_URL_TIMEOUT_MS = 5000;
+// Slack's answers when the bot may not post in a conversation (a private channel or a DM it is not in).
+const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
+
+/**
+ * Delivers a message by the first path that works, and says where it went (undefined when every path
+ * failed: logged, never thrown, since the send itself already happened).
+ * - In the channel for all to see: `chat.postMessage` first, because only a message with a `ts` can
+ *   be edited as WhatsApp reports delivery (a response_url replaces its message for 30 minutes and 5
+ *   times at most); then the command's response_url (it reaches private channels and DMs the bot is
+ *   not in); then a DM to the person.
+ * - Only for the asker: the response_url, then `chat.postEphemeral`, then a DM.
  */
 export async function deliverMessage(
   delivery: Delivery,
   target: DeliveryTarget,
-  message: SlackMessage,
-): Promise<'response_url' | 'channel' | 'dm' | undefined> {
-  const { client, logger } = delivery;
-  const attempts: Array<[path: 'response_url' | 'channel' | 'dm', run: () => Promise<void>]> = [];
-
-  if (target.responseUrl && isTrusted(target.responseUrl, delivery.trustedResponseOrigins)) {
-    const url = target.responseUrl;
-    attempts.push(['response_url', () => postToResponseUrl(url, target.visibility, message)]);
-  }
-  if (target.channelId) {
-    const channel = target.channelId;
-    attempts.push([
-      'channel',
-      async () => {
-        if (target.visibility === 'in_channel') {
-          await client.chat.postMessage({
-            channel,
-            text: message.text,
-            blocks: message.blocks,
-            unfurl_links: false,
-          });
-        } else {
-          await client.chat.postEphemeral({
-            channel,
-            user: target.userId,
-            text: message.text,
-            blocks: message.blocks,
-          });
-        }
-      },
-    ]);
-  }
-  attempts.push([
-    'dm',
-    async () => {
-      await client.chat.postMessage({ channel: target.userId, text: message.text, blocks: message.blocks });
-    },
-  ]);
-
-  for (const [path, run] of attempts) {
+  message: MessageFor,
+): Promise<Delivered | undefined> {
+  const { logger } = delivery;
+  const render = (path: DeliveryPath) => (typeof message === 'function' ? message(path) : message);
+  for (const [path, run] of attemptsFor(delivery, target, render)) {
     try {
-      await run();
-      return path;
+      return await run();
     } catch (error) {
-      logger.warn(
-        { path, reason: slackErrorCode(error) },
-        'could not deliver a message this way; trying the next',
-      );
+      const reason = slackErrorCode(error);
+      if (path === 'channel' && target.channelId && CANNOT_POST.has(reason)) {
+        delivery.channels?.cannotPost(target.channelId);
+      }
+      logger.warn({ path, reason }, 'could not deliver a message this way; trying the next');
     }
   }
-  logger.error({ text: message.text }, 'message could not be delivered to Slack by any path');
+  logger.error({ text: render('channel').text }, 'message could not be delivered to Slack by any path');
   return undefined;
+}
+
+type Attempt = [path: DeliveryPath, run: () => Promise<Delivered>];
+
+function attemptsFor(
+  delivery: Delivery,
+  target: DeliveryTarget,
+  render: (path: DeliveryPath) => SlackMessage,
+): Attempt[] {
+  const { client } = delivery;
+  const responseUrl =
+    target.responseUrl && isTrusted(target.responseUrl, delivery.trustedResponseOrigins)
+      ? target.responseUrl
+      : undefined;
+  const viaResponseUrl: Attempt | undefined = responseUrl
+    ? [
+        'response_url',
+        async () => {
+          await postToResponseUrl(responseUrl, target.visibility, render('response_url'));
+          return { path: 'response_url' };
+        },
+      ]
+    : undefined;
+  const { channelId } = target;
+  let inChannel: Attempt | undefined;
+  if (channelId && target.visibility === 'in_channel') {
+    inChannel = ['channel', () => post(client, channelId, 'channel', render('channel'))];
+  } else if (channelId) {
+    inChannel = [
+      'channel',
+      async () => {
+        const { text, blocks } = render('channel');
+        await client.chat.postEphemeral({ channel: channelId, user: target.userId, text, blocks });
+        return { path: 'ephemeral' };
+      },
+    ];
+  }
+  const dm: Attempt = ['dm', () => post(client, target.userId, 'dm', render('dm'))];
+
+  const channelFirst =
+    target.visibility === 'in_channel' && !(channelId && delivery.channels?.isKnownClosed(channelId));
+  const ordered = channelFirst ? [inChannel, viaResponseUrl, dm] : [viaResponseUrl, inChannel, dm];
+  return ordered.filter((attempt): attempt is Attempt => attempt !== undefined);
+}
+
+async function post(
+  client: webApi.WebClient,
+  channel: string,
+  path: 'channel' | 'dm',
+  message: SlackMessage,
+): Promise<Delivered> {
+  const posted = await client.chat.postMessage({
+    channel,
+    text: message.text,
+    blocks: message.blocks,
+    unfurl_links: false,
+  });
+  // A DM to a user id answers with the DM channel's id: edits need that one.
+  const where = typeof posted.channel === 'string' && posted.channel !== '' ? posted.channel : channel;
+  if (typeof posted.ts !== 'string' || posted.ts === '') throw new Error('chat.postMessage answered no ts');
+  return { path, channel: where, ts: posted.ts };
 }
 
 async function postToResponseUrl(

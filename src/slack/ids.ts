@@ -15,6 +15,10 @@ export const RETRY_ACTION = 'orderstatus_retry';
 
 export const RESULT_ACTIONS_BLOCK = 'orderstatus_result_actions';
 
+/** Button in the settings modal: a new Kaleyra callback password, shown once to the admin who clicked. */
+export const CALLBACK_PASSWORD_ACTION = 'orderstatus_callback_password';
+export const CALLBACK_PASSWORD_VIEW = 'orderstatus_callback_password_view';
+
 /** Where a field lives in a view: `state.values[blockId][actionId]`. */
 export type FieldIds = { readonly blockId: string; readonly actionId: string };
 

@@ -2,20 +2,28 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import type { Sealer } from '../domain/sealer.ts';
 import type { Logger } from '../logger.ts';
 import type { TaskTracker } from '../services/background-tasks.ts';
+import type { CallbackCredentials } from '../services/callback-credentials.ts';
+import type { OrderHistory } from '../services/order-history.ts';
 import type { OrderStatusService } from '../services/send-order-status.ts';
 import type { CredentialStore } from '../storage/credential-store.ts';
+import type { DeliveryJournal } from '../storage/delivery-journal.ts';
 import type { UsedButtons } from '../storage/used-buttons.ts';
+import type { ChannelMemory } from './channel-memory.ts';
+import type { DeliveryNotifier } from './delivery/delivery-notifier.ts';
 import {
+  CALLBACK_PASSWORD_ACTION,
   CONFIG_MODAL_CALLBACK,
   RESEND_ACTION,
   RETRY_ACTION,
   SEND_MODAL_CALLBACK,
   SLASH_COMMAND,
 } from './ids.ts';
+import { createNewCallbackPasswordAction } from './listeners/actions/new-callback-password.ts';
 import { createResendAction } from './listeners/actions/send-again.ts';
 import { createConfigCommand } from './listeners/commands/config-command.ts';
 import { createFormCommand } from './listeners/commands/form-command.ts';
 import { helpCommand } from './listeners/commands/help-command.ts';
+import { createHistoryCommand } from './listeners/commands/history-command.ts';
 import { createOrderStatusCommand } from './listeners/commands/orderstatus-command.ts';
 import { createSendCommand } from './listeners/commands/send-command.ts';
 import { createAppUninstalled } from './listeners/events/app-uninstalled.ts';
@@ -37,11 +45,19 @@ export type SlackListenerDeps = {
   /** Makes each Retry / Send again button single-use, across replicas. */
   usedButtons: Pick<UsedButtons, 'use'>;
   tasks: Pick<TaskTracker, 'run'>;
+  deliveryJournal: Pick<DeliveryJournal, 'recordSlackMessage'>;
+  orderHistory: Pick<OrderHistory, 'list'>;
+  callbackCredentials: Pick<CallbackCredentials, 'show' | 'rotate'>;
+  /** PUBLIC_URL, for the callback URL shown to admins. */
+  publicUrl: string | undefined;
 };
 
+/** What the Slack app adds for its listeners: the delivery notifier and the channels it cannot post in. */
+export type SlackAppParts = { notifier: Pick<DeliveryNotifier, 'refresh'>; channels: ChannelMemory };
+
 /** The one place listeners are registered: one line per listener, each given only what it uses. */
-export function registerListeners(app: App, deps: SlackListenerDeps): void {
-  const { logger, credentials, sealer } = deps;
+export function registerListeners(app: App, deps: SlackListenerDeps & SlackAppParts): void {
+  const { logger, credentials, sealer, callbackCredentials, publicUrl } = deps;
   const trustedResponseOrigins = ['https://hooks.slack.com', new URL(deps.apiUrl).origin];
   const reporter = createSendReporter({ ...deps, trustedResponseOrigins });
   const modals = { logger, trustedResponseOrigins, credentials };
@@ -52,7 +68,8 @@ export function registerListeners(app: App, deps: SlackListenerDeps): void {
       help: helpCommand,
       send: createSendCommand(reporter),
       modal: createFormCommand(modals),
-      config: createConfigCommand(modals),
+      config: createConfigCommand({ ...modals, callbackCredentials, publicUrl }),
+      history: createHistoryCommand({ orderHistory: deps.orderHistory }),
     }),
   );
   app.view(SEND_MODAL_CALLBACK, createSendModalSubmission(reporter));
@@ -60,6 +77,10 @@ export function registerListeners(app: App, deps: SlackListenerDeps): void {
   const buttons = { reporter, sealer, usedButtons: deps.usedButtons, logger, trustedResponseOrigins };
   app.action<BlockButtonAction>(RETRY_ACTION, createResendAction(buttons, { force: false }));
   app.action<BlockButtonAction>(RESEND_ACTION, createResendAction(buttons, { force: true }));
+  app.action<BlockButtonAction>(
+    CALLBACK_PASSWORD_ACTION,
+    createNewCallbackPasswordAction({ callbackCredentials, publicUrl, logger }),
+  );
   const uninstalled = createAppUninstalled({
     installations: deps.installations,
     credentials,

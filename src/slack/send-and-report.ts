@@ -9,8 +9,12 @@ import type { Logger } from '../logger.ts';
 import type { TaskTracker } from '../services/background-tasks.ts';
 import type { OrderStatusService } from '../services/send-order-status.ts';
 import type { SendResult } from '../services/types.ts';
+import type { DeliveryJournal, SlackLocation } from '../storage/delivery-journal.ts';
 import { encodeActionPayload } from './action-payload.ts';
-import { type Delivery, deliverMessage } from './deliver-message.ts';
+import type { ChannelMemory } from './channel-memory.ts';
+import { type Delivered, type Delivery, type DeliveryPath, deliverMessage } from './deliver-message.ts';
+import type { DeliveryNotifier } from './delivery/delivery-notifier.ts';
+import type { DeliveryView } from './messages/delivery-status.ts';
 import type { SlackMessage } from './messages/mrkdwn.ts';
 import { buildErrorNotice } from './messages/notices.ts';
 import { buildSendResultMessage } from './messages/send-result.ts';
@@ -24,6 +28,10 @@ export type SendReporterDeps = {
   sealer: Sealer;
   /** Sends run after the ack; SIGTERM waits for them. */
   tasks: Pick<TaskTracker, 'run'>;
+  /** Where each sent update's outcome message went, so its delivery state can be shown in it later. */
+  deliveryJournal: Pick<DeliveryJournal, 'recordSlackMessage'>;
+  notifier: Pick<DeliveryNotifier, 'refresh'>;
+  channels?: ChannelMemory;
 };
 
 export type SendAndReportInput = {
@@ -58,6 +66,7 @@ export async function sendAndReport(deps: SendReporterDeps, input: SendAndReport
     client: input.client,
     logger: deps.logger,
     trustedResponseOrigins: deps.trustedResponseOrigins,
+    channels: deps.channels,
   };
   const target = { userId: input.userId, channelId: input.channelId, responseUrl: input.responseUrl };
   let result: SendResult;
@@ -75,8 +84,12 @@ export async function sendAndReport(deps: SendReporterDeps, input: SendAndReport
     await deliverMessage(delivery, { ...target, visibility: 'ephemeral' }, message);
     throw error;
   }
-  const { message, visibility } = renderSendResult(result, input, deps.sealer);
-  const path = await deliverMessage(delivery, { ...target, visibility }, message);
+  // Only a message the app can edit later waits for WhatsApp's word; a response_url post says where to look.
+  const messageFor = (path: DeliveryPath) =>
+    renderSendResult(result, input, deps.sealer, deliveryViewFor(path, input)).message;
+  const { visibility } = renderSendResult(result, input, deps.sealer);
+  const delivered = await deliverMessage(delivery, { ...target, visibility }, messageFor);
+  if (result.ok) await recordWhereItWent(deps, result.attemptId, delivered);
   deps.logger.info(
     {
       workspace: input.workspaceId,
@@ -85,11 +98,38 @@ export async function sendAndReport(deps: SendReporterDeps, input: SendAndReport
       outcome: result.ok ? 'sent' : result.error.name,
       code: result.ok ? 'WA202' : describeError(result.error, SLACK_SURFACE).code,
       messageId: result.ok ? result.messageId : undefined,
-      postedVia: path ?? 'nowhere',
+      postedVia: delivered?.path ?? 'nowhere',
     },
     'order status send finished',
   );
   return result;
+}
+
+function deliveryViewFor(path: DeliveryPath, input: SendAndReportInput): DeliveryView {
+  return path === 'response_url'
+    ? { state: 'untracked', referenceId: input.request.referenceId }
+    : { state: 'awaiting' };
+}
+
+/**
+ * Notes in the journal where the outcome went. A status callback that came while it was being posted
+ * found nowhere to show itself, so the message is brought up to date now.
+ */
+async function recordWhereItWent(
+  deps: SendReporterDeps,
+  attemptId: string,
+  delivered: Delivered | undefined,
+): Promise<void> {
+  const location: SlackLocation =
+    delivered?.path === 'channel' || delivered?.path === 'dm'
+      ? delivered
+      : { path: delivered ? 'response_url' : 'none' };
+  try {
+    const record = await deps.deliveryJournal.recordSlackMessage(attemptId, location);
+    if (record?.delivery_state) deps.notifier.refresh(attemptId);
+  } catch (error) {
+    deps.logger.warn({ err: error, attemptId }, 'could not note where the outcome message went');
+  }
 }
 
 /** Outcomes the team should see go in the channel; problems only the asker can act on stay private. */
@@ -97,11 +137,12 @@ export function renderSendResult(
   result: SendResult,
   input: Pick<SendAndReportInput, 'workspaceId' | 'userId' | 'channelId' | 'request'>,
   sealer: Sealer,
+  delivery?: DeliveryView,
 ): { message: SlackMessage; visibility: 'in_channel' | 'ephemeral' } {
   const update = result.update ?? input.request;
   const { userId } = input;
   if (result.ok) {
-    const outcome = { ok: true as const, messageId: result.messageId };
+    const outcome = { ok: true as const, messageId: result.messageId, ...(delivery ? { delivery } : {}) };
     return { visibility: 'in_channel', message: buildSendResultMessage({ userId, update, outcome }) };
   }
   const { error } = result;

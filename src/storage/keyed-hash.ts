@@ -1,14 +1,11 @@
 import { createHmac, createSecretKey, randomBytes } from 'node:crypto';
 import * as v from 'valibot';
+import type { KeyedHash } from '../domain/keyed-hash.ts';
 import { StorageError } from '../errors/storage-error.ts';
 import type { Database } from './database.ts';
 import type { Cipher } from './encryption.ts';
 
-/**
- * HMAC-SHA-256 of `text` for one `purpose` (`duplicate-guard`, `customer-number`…): equal inputs
- * match without the input being readable, and a hash made for one purpose never matches another's.
- */
-export type KeyedHash = (purpose: string, text: string) => string;
+export type { KeyedHash } from '../domain/keyed-hash.ts';
 
 /** The row in `sealed_keys` that holds the keyed-hash key. */
 export const KEYED_HASH_KEY_NAME = 'keyed-hash';

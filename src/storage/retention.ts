@@ -8,6 +8,7 @@ const IDLE_RATE_SECONDS = 24 * 60 * 60;
 
 export type PruneResult = {
   journalRows: number;
+  bulkJobs: number;
   claims: number;
   usedButtons: number;
   rateRows: number;
@@ -31,12 +32,26 @@ export type RetentionOptions = {
  */
 export async function pruneExpired(db: Database, options: RetentionOptions): Promise<PruneResult> {
   const limit = options.batchSize ?? PRUNE_BATCH_SIZE;
-  const result: PruneResult = { journalRows: 0, claims: 0, usedButtons: 0, rateRows: 0, batches: 0 };
+  const result: PruneResult = {
+    journalRows: 0,
+    bulkJobs: 0,
+    claims: 0,
+    usedButtons: 0,
+    rateRows: 0,
+    batches: 0,
+  };
   const steps: Array<[keyof Omit<PruneResult, 'batches'>, string, unknown[]]> = [
     [
       'journalRows',
       `DELETE FROM send_journal WHERE id IN (
          SELECT id FROM send_journal WHERE created_at < now() - make_interval(days => $1) LIMIT $2)`,
+      [options.retentionDays],
+    ],
+    [
+      // Bulk jobs (their rows go with them) once they are as old as the journal they wrote to.
+      'bulkJobs',
+      `DELETE FROM bulk_jobs WHERE id IN (
+         SELECT id FROM bulk_jobs WHERE created_at < now() - make_interval(days => $1) LIMIT $2)`,
       [options.retentionDays],
     ],
     [
@@ -79,8 +94,9 @@ export async function pruneExpired(db: Database, options: RetentionOptions): Pro
 }
 
 /**
- * Everything a workspace left in the send records, for an uninstall: its journal rows, the claims
- * they held and its used buttons. Returns how many journal rows went.
+ * Everything a workspace left in the send records, for an uninstall: its journal rows (their delivery
+ * events go with them), the claims they held, its used buttons, its callback login and its bulk jobs.
+ * Returns how many journal rows went.
  */
 export async function deleteWorkspaceRecords(db: Database, workspaceId: string): Promise<number> {
   let journalRows = 0;
@@ -101,5 +117,7 @@ export async function deleteWorkspaceRecords(db: Database, workspaceId: string):
     if (rows.length < PRUNE_BATCH_SIZE) break;
   }
   await db.query('DELETE FROM used_buttons WHERE workspace_id = $1', [workspaceId]);
+  await db.query('DELETE FROM callback_credentials WHERE workspace_id = $1', [workspaceId]);
+  await db.query('DELETE FROM bulk_jobs WHERE workspace_id = $1', [workspaceId]);
   return journalRows;
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
+import { HASH_PURPOSES, type KeyedHash } from '../domain/keyed-hash.ts';
 import { maskPhoneNumber } from '../domain/mask-phone.ts';
 import type { ResolvedOrderStatus } from '../domain/order-update.ts';
 import type { PreviousSend } from '../errors/duplicate-send-error.ts';
 import type { Database } from './database.ts';
-import type { KeyedHash } from './keyed-hash.ts';
 
 /** The duplicate guard's window: the same update within it is not sent again without a deliberate resend. */
 export const DUPLICATE_WINDOW_SECONDS = 600;
@@ -23,6 +23,8 @@ export type BeginAttempt = {
    * claim becomes this attempt's only once it is sent (or may have been).
    */
   force: boolean;
+  /** The customer number's keyed hash, so history can find the attempt by number (never the number itself). */
+  customerHash?: string | undefined;
 };
 
 export type Attempt = { attemptId: string; dedupeKey: string; forced: boolean };
@@ -69,7 +71,10 @@ export type JournalRow = {
 export function createSendJournal(db: Database, keyedHash: KeyedHash) {
   // Keyed, so the claims table never holds a customer number, and stable across key rotations.
   const dedupeKeyOf = (workspaceId: string, update: ResolvedOrderStatus) =>
-    keyedHash('duplicate-guard', [workspaceId, update.to, update.referenceId, update.status].join('\n'));
+    keyedHash(
+      HASH_PURPOSES.duplicateGuard,
+      [workspaceId, update.to, update.referenceId, update.status].join('\n'),
+    );
 
   async function insertRow(
     attemptId: string,
@@ -96,12 +101,13 @@ export function createSendJournal(db: Database, keyedHash: KeyedHash) {
       input.force,
       outcome,
       extra.duplicateOf ?? null,
+      input.customerHash ?? null,
     ];
     const columns = `(id, workspace_id, actor, channel_id, source, customer_masked, reference_id, status, description,
-      template_name, language_code, forced, outcome, duplicate_of, completed_at)`;
+      template_name, language_code, forced, outcome, duplicate_of, customer_hash, completed_at)`;
     if (!extra.claimKey) {
       await db.query(
-        `INSERT INTO send_journal ${columns} VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14, now())`,
+        `INSERT INTO send_journal ${columns} VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15, now())`,
         values,
       );
       return true;
@@ -111,13 +117,13 @@ export function createSendJournal(db: Database, keyedHash: KeyedHash) {
     // whether or not the main statement reads it.
     const rows = await db.query(
       `WITH claim AS (
-         INSERT INTO send_claims (dedupe_key, attempt_id, claimed_at) VALUES ($15, $1, now())
+         INSERT INTO send_claims (dedupe_key, attempt_id, claimed_at) VALUES ($16, $1, now())
          ON CONFLICT (dedupe_key) DO UPDATE SET attempt_id = EXCLUDED.attempt_id, claimed_at = now()
-           WHERE send_claims.claimed_at < now() - make_interval(secs => $16)
+           WHERE send_claims.claimed_at < now() - make_interval(secs => $17)
          RETURNING attempt_id
        )
        INSERT INTO send_journal ${columns}
-       SELECT $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12::boolean,$13,$14::text, NULL
+       SELECT $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12::boolean,$13,$14::text,$15::text, NULL
         WHERE $12::boolean OR EXISTS (SELECT 1 FROM claim)
        RETURNING id`,
       [...values, extra.claimKey, DUPLICATE_WINDOW_SECONDS],

@@ -26,10 +26,12 @@ describe.each(await storageModes())('Slack flows on the %s', (_name, storage) =>
     expect(Date.now() - started).toBeLessThan(1000);
     expect(response.text).toContain('Sending');
 
+    // In the channel with chat.postMessage, so that its delivery state can be edited in later.
     const posted = await outcomeOf(t, sent);
-    const body = posted.body as JsonRecord;
-    expect(body.response_type).toBe('in_channel');
+    expect(posted.via).toBe('channel');
+    expect(posted.channel).toBe('CORDERS');
     expect(t.kaleyra.requests).toHaveLength(1);
+    const [attempt] = await t.server.services.journal.list(t.team);
     const request = t.kaleyra.requests[0];
     expect(request?.path).toBe(`/v2/${SETTINGS.sid}/whatsapp/+919876500000/messages`);
     expect(request?.headers['api-key']).toBe(API_KEY);
@@ -58,7 +60,8 @@ describe.each(await storageModes())('Slack flows on the %s', (_name, storage) =>
           ],
         },
       },
-      extra_info: { ref: t.team, ref1: 'UAGENT', ref2: 'CORDERS', wa_source: 'api' },
+      // ref2 names the journal attempt, so a status callback finds it; the channel stays in the journal.
+      extra_info: { ref: t.team, ref1: 'UAGENT', ref2: attempt?.id, wa_source: 'api' },
     });
     const messageId = (t.kaleyra.requests.length && (posted.body as JsonRecord).text) as string;
     expect(messageId).toMatch(/message_id/);
@@ -149,6 +152,9 @@ describe.each(await storageModes())('Slack flows on the %s', (_name, storage) =>
     });
     return {
       path: new URL(responseUrl).pathname,
+      channelId: 'CPRIVATE',
+      reference: values.referenceId,
+      callsBefore: t.slack.calls.length,
       post: () => postToApp(t.url, body, { signingSecret: SIGNING_SECRET }),
     };
   }
@@ -172,7 +178,9 @@ describe.each(await storageModes())('Slack flows on the %s', (_name, storage) =>
     expect(textOf(posted.body)).toContain('message_id');
     expect(t.kaleyra.requests).toHaveLength(1);
     const sent = t.kaleyra.requests[0]?.body as { extra_info: JsonRecord };
-    expect(sent.extra_info).toMatchObject({ ref: t.team, ref1: 'UAGENT', ref2: 'CPRIVATE' });
+    const [attempt] = await t.server.services.journal.list(t.team);
+    expect(sent.extra_info).toMatchObject({ ref: t.team, ref1: 'UAGENT', ref2: attempt?.id });
+    expect(attempt?.channel_id).toBe('CPRIVATE');
   });
 
   it('tells only the agent when the workspace is not configured, and sends nothing', async () => {

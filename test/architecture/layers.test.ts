@@ -12,7 +12,7 @@ const LAYERS: ReadonlyArray<{ rank: number; groups: Record<string, readonly stri
   { rank: 1, groups: { kaleyra: ['kaleyra/'], storage: ['storage/'], http: ['http/'] } },
   { rank: 2, groups: { services: ['services/'] } },
   { rank: 3, groups: { describe: ['describe/'] } },
-  { rank: 4, groups: { slack: ['slack/'], cli: ['cli/'] } },
+  { rank: 4, groups: { slack: ['slack/'], cli: ['cli/'], callbacks: ['callbacks/'] } },
   { rank: 5, groups: { app: ['app.ts'] } },
   { rank: 6, groups: { entry: ['server.ts', 'cli.ts'] } },
 ];

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { configSubmissionBody, SETTINGS } from '../support/app-driver.ts';
+import { channelOutcomesNaming, configSubmissionBody, SETTINGS } from '../support/app-driver.ts';
 import { type FakeKaleyra, KALEYRA_RESPONSES, startFakeKaleyra } from '../support/fake-kaleyra.ts';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.ts';
 import { probeTestDatabase } from '../support/postgres.ts';
@@ -60,8 +60,14 @@ describe.skipIf(!pgUrl)('two server processes on one Postgres', () => {
       { signingSecret: SECRET },
     );
   }
-  const postedTo = (id: string) =>
-    slack.waitFor((s) => s.responseUrlPosts.find((p) => p.path.endsWith(`/${id}`)), 20_000);
+  /** The outcome of the command with response_url `id` about `reference`: to the asker, or in the channel. */
+  const postedTo = (id: string, reference: string) =>
+    slack.waitFor(
+      (s) =>
+        s.responseUrlPosts.find((p) => p.path.endsWith(`/${id}`)) ??
+        channelOutcomesNaming(s, 'C1', reference)[0],
+      20_000,
+    );
 
   async function configureThrough(server: ServerProcess, sid: string) {
     slack.setUser('UADMIN', { is_admin: true });
@@ -83,7 +89,7 @@ describe.skipIf(!pgUrl)('two server processes on one Postgres', () => {
   it('uses on one instance the credentials an admin saved through the other', async () => {
     await configureThrough(a, 'HXINSAVEDONA00IN');
     await command(b, '+919876543210 395001 shipped', 'cross');
-    expect(JSON.stringify((await postedTo('cross')).body)).toContain('message_id');
+    expect(JSON.stringify((await postedTo('cross', '395001')).body)).toContain('message_id');
     expect(kaleyra.requests).toHaveLength(1);
     expect(kaleyra.requests[0]?.path).toContain('/HXINSAVEDONA00IN/');
   });
@@ -94,10 +100,18 @@ describe.skipIf(!pgUrl)('two server processes on one Postgres', () => {
       command(a, '+919876543210 777001 shipped', 'dup-a'),
       command(b, '+919876543210 777001 shipped', 'dup-b'),
     ]);
-    const [onA, onB] = await Promise.all([postedTo('dup-a'), postedTo('dup-b')]);
+    // One is sent and posted in the channel; the other is refused to its asker.
+    const refused = await slack.waitFor(
+      (s) => s.responseUrlPosts.find((p) => /\/dup-[ab]$/.test(p.path)),
+      20_000,
+    );
+    const posted = await slack.waitFor((s) => channelOutcomesNaming(s, 'C1', '777001')[0], 20_000);
     expect(kaleyra.requests).toHaveLength(1);
-    const texts = [JSON.stringify(onA.body), JSON.stringify(onB.body)];
-    expect(texts.filter((text) => text.includes('DUPLICATE'))).toHaveLength(1);
+    expect(JSON.stringify(refused.body)).toContain('DUPLICATE');
+    expect(JSON.stringify(posted.body)).not.toContain('DUPLICATE');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(slack.responseUrlPosts.filter((p) => /\/dup-[ab]$/.test(p.path))).toHaveLength(1);
+    expect(channelOutcomesNaming(slack, 'C1', '777001')).toHaveLength(1);
   });
 
   it('loses nothing when one instance is stopped with SIGTERM mid-send while the other keeps serving', async () => {
@@ -110,8 +124,8 @@ describe.skipIf(!pgUrl)('two server processes on one Postgres', () => {
     const other = await command(b, '+919876543210 888002 shipped', 'drain-b');
     expect(other.status).toBe(200);
     expect(await exit).toBe(0);
-    expect(JSON.stringify((await postedTo('drain-a')).body)).toContain('message_id');
-    expect(JSON.stringify((await postedTo('drain-b')).body)).toContain('message_id');
+    expect(JSON.stringify((await postedTo('drain-a', '888001')).body)).toContain('message_id');
+    expect(JSON.stringify((await postedTo('drain-b', '888002')).body)).toContain('message_id');
     expect(kaleyra.requests).toHaveLength(2);
     // The stopped instance refuses new work instead of half-doing it.
     expect(
@@ -164,10 +178,11 @@ describe.skipIf(!pgUrl)('the per-number send budget across two server processes'
         ),
       );
       const posts = await slack.waitFor((s) => {
-        const ours = s.responseUrlPosts.filter((p) => p.path.includes('/rate-'));
+        const ours = channelOutcomesNaming(s, 'C1', 'RATE-');
         return ours.length >= total && ours;
       }, 20_000);
-      expect(new Set(posts.map((p) => p.path)).size).toBe(total);
+      const answered = posts.map((p) => JSON.stringify(p.body).match(/RATE-\d+/)?.[0]);
+      expect(new Set(answered).size).toBe(total);
       expect(kaleyra.requests).toHaveLength(total);
       const perSecond = new Map<number, number>();
       for (const at of arrivals)

@@ -192,11 +192,11 @@ describe('invisible format characters (properties)', () => {
 });
 
 describe('parseSlashCommand (properties)', () => {
-  it('never throws and always answers one of the four kinds', () => {
+  it('never throws and always answers one of the five kinds', () => {
     fc.assert(
       fc.property(fc.oneof(mixedLine, hostileText), (text) => {
         const command = parseSlashCommand(text);
-        expect(['help', 'config', 'send', 'modal']).toContain(command.kind);
+        expect(['help', 'config', 'send', 'modal', 'history']).toContain(command.kind);
         if (command.kind === 'send') {
           expectKaleyraAcceptable(command.request);
           expect(parseOrderStatusCommand(text.trim())).toEqual({ ok: true, request: command.request });

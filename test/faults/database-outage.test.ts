@@ -116,7 +116,7 @@ describe.skipIf(!pgUrl)('Postgres outage (through a TCP proxy that is cut and re
     const after = command(t, '+919876543210 DB-2 shipped', { teamId: team });
     await after.post();
     const sent = await outcomeOf(t, after);
-    expect((sent.body as JsonRecord).response_type).toBe('in_channel');
+    expect(sent.via).toBe('channel');
     expect(textOf(sent.body)).toContain('message_id');
     expect(t.kaleyra.requests).toHaveLength(2);
 

@@ -154,14 +154,19 @@ describe.each(await storageModes())('Duplicate guard on the %s', (_name, storage
     );
     const acks = await Promise.all(commands.map((c) => c.post()));
     expect(acks.map((ack) => ack.status)).toEqual(Array(20).fill(200));
-    await waitUntil(() => commands.every((c) => postsTo(t, c).length > 0), 15_000, 'all 20 outcomes');
+    // 19 refusals to their askers (response_url), one outcome posted in the channel for everyone.
+    const inChannel = () => t.slack.callsTo('chat.postMessage').filter((c) => c.body.channel === 'CORDERS');
+    await waitUntil(
+      () => commands.filter((c) => postsTo(t, c).length > 0).length === 19 && inChannel().length === 1,
+      15_000,
+      'all 20 outcomes',
+    );
 
     expect(t.kaleyra.requests).toHaveLength(1);
-    const texts = commands.map((c) => textOf(postsTo(t, c)[0]?.body));
-    expect(
-      texts.filter((text) => text.includes('ACONCURRENT0000001') && !text.includes('DUPLICATE')),
-    ).toHaveLength(1);
+    const texts = commands.flatMap((c) => postsTo(t, c)).map((post) => textOf(post.body));
     expect(texts.filter((text) => text.includes('DUPLICATE'))).toHaveLength(19);
+    expect(textOf(inChannel()[0]?.body)).toContain('ACONCURRENT0000001');
+    expect(textOf(inChannel()[0]?.body)).not.toContain('DUPLICATE');
     expect(countOutcomes(await t.server.services.journal.list(t.team))).toEqual({ sent: 1, duplicate: 19 });
   });
 });

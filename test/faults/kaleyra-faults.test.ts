@@ -60,7 +60,7 @@ describe('Kaleyra faults (embedded store)', () => {
     expect(first.ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
     expect(first.text).toContain('TIMEOUT');
     expect(first.text).toMatch(/may (still )?have received/);
-    expect(first.body.response_type).toBe('in_channel');
+    expect(first.posted.via).toBe('channel');
     expect(t.kaleyra.requests).toHaveLength(1);
 
     await expectOnlyRow({ outcome: 'unknown', error_code: 'TIMEOUT', message_id: null });
@@ -126,7 +126,7 @@ describe('Kaleyra faults (embedded store)', () => {
     t.kaleyra.respondWith({ status, body });
     const first = await send();
     expect(first.text).toContain('WA500');
-    expect(first.body.response_type).toBe('in_channel');
+    expect(first.posted.via).toBe('channel');
     const retry = buttonValue(first.body, RETRY_ACTION);
     expect(retry).toBeDefined();
     expect(retry).not.toContain(SETTINGS.apiKey);
@@ -140,17 +140,17 @@ describe('Kaleyra faults (embedded store)', () => {
     const retried = await outcomeOf(t, click);
     expect(textOf(retried.body)).toContain('message_id');
     expect(t.kaleyra.requests).toHaveLength(1);
+    const retryRow = (await journal()).find((row) => row.outcome === 'sent');
     expect(t.kaleyra.requests[0]?.body).toMatchObject({
-      extra_info: {
-        ref: t.team,
-        ref1: 'UAGENT',
-        ref2: 'CORDERS',
-      },
+      extra_info: { ref: t.team, ref1: 'UAGENT', ref2: retryRow?.id },
     });
+    expect(retryRow?.channel_id).toBe('CORDERS');
     // Exactly one more: nothing else arrives afterwards.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(t.kaleyra.requests).toHaveLength(1);
-    expect(postsTo(t, click)).toHaveLength(1);
+    const posts = t.slack.callsTo('chat.postMessage').filter((c) => c.body.channel === 'CORDERS');
+    expect(posts.filter((c) => textOf(c.body).includes('message_id: `A'))).toHaveLength(1);
+    expect(postsTo(t, click)).toHaveLength(0);
 
     const rows = await journal();
     expect(rows).toHaveLength(2);

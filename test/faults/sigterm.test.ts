@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { API_KEY, command, healthz, SETTINGS, textOf, waitUntil } from '../support/app-driver.ts';
+import {
+  API_KEY,
+  command,
+  findOutcome,
+  healthz,
+  SETTINGS,
+  textOf,
+  waitUntil,
+} from '../support/app-driver.ts';
 import { acceptedAs, type FakeKaleyra, startFakeKaleyra } from '../support/fake-kaleyra.ts';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.ts';
 import { findFreePort } from '../support/server-process.ts';
@@ -110,6 +118,7 @@ describe('SIGTERM drains the real server process (node src/server.ts)', () => {
     const oneLiner = (ref: string) => {
       const sent = command({ slack, url: base, team }, `+919876543210 ${ref} shipped`);
       return {
+        sent,
         path: sent.path,
         /** The HTTP status, or 0 when nothing accepted the connection. */
         post: () =>
@@ -162,10 +171,10 @@ describe('SIGTERM drains the real server process (node src/server.ts)', () => {
     // It waited for Kaleyra's answer rather than dropping the send.
     expect((exit?.at ?? 0) - requestAt).toBeGreaterThanOrEqual(KALEYRA_DELAY_MS - 200);
 
-    const outcome = slack.responseUrlPosts.find((post) => post.path === inFlight.path);
+    const outcome = findOutcome(slack, inFlight.sent);
     expect(outcome, server.text()).toBeDefined();
     expect(textOf(outcome?.body)).toContain(MESSAGE_ID);
-    expect(slack.responseUrlPosts.filter((post) => post.path === late.path)).toEqual([]);
+    expect(findOutcome(slack, late.sent)).toBeUndefined();
     expect(kaleyra.requests).toHaveLength(1);
 
     const logs = server.text();
@@ -192,7 +201,7 @@ describe('SIGTERM drains the real server process (node src/server.ts)', () => {
 
     const exit = await exitWithin(server, 25_000);
     expect(exit, server.text()).toMatchObject({ code: 0, signal: null });
-    const outcome = slack.responseUrlPosts.find((post) => post.path === inFlight.path);
+    const outcome = findOutcome(slack, inFlight.sent);
     expect(textOf(outcome?.body), server.text()).toContain(MESSAGE_ID);
     expect(server.text()).toContain('already shutting down');
   }, 60_000);

@@ -42,20 +42,32 @@ describe('Slack faults: the outcome still reaches the agent (embedded store)', (
     t.slack.callsTo('chat.postMessage').filter((c) => c.body.channel === channel);
   const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
-  it('response_url answering 404: the outcome goes to the channel with chat.postMessage', async () => {
-    const sent = command(t, '+919876543210 SF-1 shipped');
-    t.slack.failResponseUrl(sent.responseUrl, 404);
-    expect((await sent.post()).status).toBe(200);
+  it.each([
+    ['not_in_channel', 'CPRIVATEA'],
+    ['channel_not_found', 'CPRIVATEB'],
+  ])(
+    'chat.postMessage answering %s (a conversation the app is not in): the outcome goes through the response_url, and the next one goes there first',
+    async (error, channel) => {
+      postMessage = (call) => (call.body.channel === channel ? { ok: false, error } : posted(call));
+      const first = command(t, '+919876543210 SF-1 shipped', { channelId: channel });
+      expect((await first.post()).status).toBe(200);
 
-    const call = await t.slack.waitFor(() => postsIn('CORDERS')[0]);
-    expect(String(call.body.text)).toContain(MESSAGE_ID);
-    await settle();
-    expect(t.slack.rejectedResponseUrlPosts.map((p) => p.path)).toEqual([sent.path]);
-    expect(t.slack.responseUrlPosts).toEqual([]);
-    expect(postsIn('CORDERS')).toHaveLength(1);
-    expect(postsIn('UAGENT')).toHaveLength(0);
-    expect(t.kaleyra.requests).toHaveLength(1);
-  });
+      const outcome = await outcomeOf(t, first);
+      expect(outcome.via).toBe('response_url');
+      expect((outcome.body as JsonRecord).response_type).toBe('in_channel');
+      expect(textOf(outcome.body)).toContain(MESSAGE_ID);
+      // It cannot be edited as WhatsApp reports delivery, and says where to look instead.
+      expect(textOf(outcome.body)).toContain('/orderstatus history SF-1');
+      expect(postsIn(channel)).toHaveLength(1);
+
+      const second = command(t, '+919876543210 SF-1b shipped', { channelId: channel });
+      await second.post();
+      expect((await outcomeOf(t, second)).via).toBe('response_url');
+      expect(postsIn(channel)).toHaveLength(1);
+      expect(postsIn('UAGENT')).toHaveLength(0);
+      expect(t.kaleyra.requests).toHaveLength(2);
+    },
+  );
 
   it('an ephemeral outcome with a dead response_url goes by chat.postEphemeral, to the asker only', async () => {
     const sent = command(t, '+919876543210 SF-2 shipped', { teamId: uniqueTeamId() });

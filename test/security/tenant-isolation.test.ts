@@ -152,8 +152,9 @@ describe.each(await storageModes())('tenant isolation on the %s', (_name, storag
         responseUrl: responseUrlA,
       }),
     );
+    // The failure is posted in A's channel for everyone, Retry button included.
     const outcomeA = await t.slack.waitFor((s) =>
-      s.responseUrlPosts.find((p) => p.path === new URL(responseUrlA).pathname),
+      s.callsTo('chat.postMessage').find((c) => c.body.channel === 'CTEAMACHANNEL'),
     );
     const value = buttonValue(outcomeA.body, RETRY_ACTION);
     expect(value).toBeDefined();
@@ -191,6 +192,10 @@ describe.each(await storageModes())('tenant isolation on the %s', (_name, storag
     );
     await waitForKaleyra(2);
     expectAccount(t.kaleyra.requests[1], ACCOUNT_A, teamA);
+    // The send names its journal attempt (ref2), which stays in A's journal.
+    const retried = await t.server.services.journal.list(teamA);
+    expect(madeWith(t.kaleyra.requests[1]).ref2).toBe(retried[0]?.id);
+    expect(retried[0]?.channel_id).toBe('CTEAMACHANNEL');
   });
 
   it('a button value that was not made by this app is ignored, whatever it claims', async () => {
@@ -284,7 +289,7 @@ describe.each(await storageModes())('tenant isolation on the %s', (_name, storag
     }
     await waitForKaleyra(5);
     const { journal } = t.server.services;
-    await t.slack.waitFor(() => t.slack.responseUrlPosts.length >= 5);
+    await t.slack.waitFor(() => t.slack.callsTo('chat.postMessage').length >= 5);
     const rowsA = await journal.list(teamA);
     const rowsB = await journal.list(teamB);
     expect(rowsA.map((row) => row.reference_id).sort()).toEqual(['LIST-A1', 'LIST-A2']);

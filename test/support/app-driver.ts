@@ -14,6 +14,8 @@ import { SIGNING_SECRET, type StorageMode, startTestApp, type TestApp, uniqueTea
 
 /** Driving the real app (see start-app.ts) the way Slack and a workspace's agents do. */
 
+export { channelOutcomesNaming, findOutcome, type Outcome, outcomeOf } from './outcomes.ts';
+
 export const API_KEY = 'Akeyforthetests00000000000000003';
 export const SETTINGS = {
   sid: 'HXIN1234567890IN',
@@ -112,13 +114,27 @@ export type SentCommand = {
   responseUrl: string;
   /** The response_url's path, as the fake records it. */
   path: string;
+  /** The channel it came from, where an outcome for everyone is posted with chat.postMessage. */
+  channelId: string;
+  /** The order reference the line names, when it names one: the channel outcome mentions it. */
+  reference: string | undefined;
+  /** How many Web API calls the fake had seen when this was made: its outcome comes after them. */
+  callsBefore: number;
   post(): Promise<AppResponse>;
 };
 
-function sentTo(app: AppTarget, responseUrl: string, body: string): SentCommand {
+function sentTo(
+  app: AppTarget,
+  responseUrl: string,
+  body: string,
+  where: { channelId: string; reference?: string | undefined },
+): SentCommand {
   return {
     responseUrl,
     path: new URL(responseUrl).pathname,
+    channelId: where.channelId,
+    reference: where.reference,
+    callsBefore: app.slack.calls.length,
     post: () => postToApp(app.url, body, { signingSecret: SIGNING_SECRET }),
   };
 }
@@ -144,14 +160,15 @@ export function command(
   options: { teamId?: string; userId?: string; channelId?: string } = {},
 ): SentCommand {
   const responseUrl = uniqueResponseUrl(app, 'cmd');
+  const channelId = options.channelId ?? 'CORDERS';
   const body = slashCommandBody({
     text,
     teamId: teamOf(app, options.teamId),
     userId: options.userId ?? 'UAGENT',
-    channelId: options.channelId ?? 'CORDERS',
+    channelId,
     responseUrl,
   });
-  return sentTo(app, responseUrl, body);
+  return sentTo(app, responseUrl, body, { channelId, reference: text.trim().split(/\s+/)[1] });
 }
 
 /** A signed click on a result button (Retry, Send again anyway). */
@@ -160,15 +177,16 @@ export function clickButton(
   options: { teamId?: string; actionId: string; value: string; userId?: string; channelId?: string },
 ): SentCommand {
   const responseUrl = uniqueResponseUrl(app, 'click');
+  const channelId = options.channelId ?? 'CORDERS';
   const body = blockActionsBody({
     teamId: teamOf(app, options.teamId),
     userId: options.userId ?? 'UAGENT',
-    channelId: options.channelId ?? 'CORDERS',
+    channelId,
     actionId: options.actionId,
     value: options.value,
     responseUrl,
   });
-  return sentTo(app, responseUrl, body);
+  return sentTo(app, responseUrl, body, { channelId });
 }
 
 /** A `view_submission` of the settings modal (`/orderstatus config`) with these values. */
@@ -183,18 +201,6 @@ export function configSubmissionBody(teamId: string, userId: string, values: Rec
 /** Every POST the app made to this command's response_url so far. */
 export function postsTo(app: Pick<TestApp, 'slack'>, sent: Pick<SentCommand, 'path'>): ResponseUrlPost[] {
   return app.slack.responseUrlPosts.filter((post) => post.path === sent.path);
-}
-
-/** Waits for the first POST to this command's response_url (the outcome of a one-liner). */
-export function outcomeOf(
-  app: Pick<TestApp, 'slack'>,
-  sent: Pick<SentCommand, 'path'>,
-  timeoutMs = 5000,
-): Promise<ResponseUrlPost> {
-  return app.slack.waitFor(
-    (slack) => slack.responseUrlPosts.find((post) => post.path === sent.path),
-    timeoutMs,
-  );
 }
 
 /** The value of the button with `actionId` in a message body, if there is one. */

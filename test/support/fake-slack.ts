@@ -8,9 +8,23 @@ export type SlackApiCall = {
   headers: IncomingHttpHeaders;
   /** The bearer token the call carried (header, or a `token` field), if any. */
   token: string | undefined;
+  /** What the fake answered (set once it has). */
+  response?: unknown;
 };
 
 export type ResponseUrlPost = { path: string; body: unknown; headers: IncomingHttpHeaders };
+
+/** A message as it reads now in the fake workspace (after any chat.update), with its thread replies. */
+export type PostedMessage = {
+  channel: string;
+  ts: string;
+  text: unknown;
+  blocks: unknown;
+  /** Set on a thread reply: the ts of the message it answers. */
+  threadTs?: string;
+  /** How many times chat.update changed it. */
+  edits: number;
+};
 
 /** A canned answer, or a function of the call (may be async, e.g. to answer slowly). */
 export type SlackApiResponder = Record<string, unknown> | ((call: SlackApiCall) => unknown);
@@ -46,9 +60,15 @@ export type FakeSlack = {
     response: SlackApiResponder,
     options?: { status?: number; headers?: Record<string, string> },
   ): void;
+  /** `method` answers like Slack again (undoes setResponse). */
+  restoreResponse(method: string): void;
   /** users.info answers these flags for `userId` (default: not an admin, not an owner). */
   setUser(userId: string, flags: SlackUserFlags): void;
   callsTo(method: string): SlackApiCall[];
+  /** The message at `channel`/`ts` as it reads now, if the app posted it (a DM's channel is `D` + the user id). */
+  messageAt(channel: string, ts: string): PostedMessage | undefined;
+  /** Replies in the thread under `channel`/`ts`, oldest first. */
+  repliesTo(channel: string, ts: string): PostedMessage[];
   /** Forgets recorded calls and posts (responses and users stay as set). */
   clear(): void;
   /** Polls until `predicate` returns something truthy and returns it; rejects after `timeoutMs`. */
@@ -82,6 +102,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const responseUrlPosts: ResponseUrlPost[] = [];
   const rejectedResponseUrlPosts: ResponseUrlPost[] = [];
   const failingResponseUrls = new Map<string, number>();
+  const messages = new Map<string, PostedMessage>();
+  const key = (channel: string, ts: string) => `${channel}/${ts}`;
   let tsCounter = 0;
   const nextTs = (): string => {
     tsCounter += 1;
@@ -105,14 +127,28 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     'views.publish': (call) => ({ ok: true, view: viewAnswer(call) }),
     'chat.postMessage': (call) => {
       const ts = nextTs();
-      return { ok: true, channel: call.body.channel, ts, message: { text: call.body.text, ts } };
+      // Like Slack, a post to a user id lands in (and answers with) that user's DM channel.
+      const asked = String(call.body.channel ?? '');
+      const channel = /^[UW]/.test(asked) ? `D${asked}` : asked;
+      const message: PostedMessage = {
+        channel,
+        ts,
+        text: call.body.text,
+        blocks: call.body.blocks,
+        edits: 0,
+      };
+      if (typeof call.body.thread_ts === 'string') message.threadTs = call.body.thread_ts;
+      messages.set(key(channel, ts), message);
+      return { ok: true, channel, ts, message: { text: call.body.text, ts } };
     },
-    'chat.update': (call) => ({
-      ok: true,
-      channel: call.body.channel,
-      ts: call.body.ts,
-      text: call.body.text,
-    }),
+    'chat.update': (call) => {
+      const found = messages.get(key(String(call.body.channel), String(call.body.ts)));
+      if (!found) return { ok: false, error: 'message_not_found' };
+      found.text = call.body.text;
+      found.blocks = call.body.blocks;
+      found.edits += 1;
+      return { ok: true, channel: call.body.channel, ts: call.body.ts, text: call.body.text };
+    },
     'chat.postEphemeral': () => ({ ok: true, message_ts: nextTs() }),
     'users.info': (call) => {
       const id = typeof call.body.user === 'string' ? call.body.user : '';
@@ -202,11 +238,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     if (override) {
       const answer =
         typeof override.responder === 'function' ? await override.responder(call) : override.responder;
+      call.response = answer;
       sendJson(res, override.status, answer, override.headers);
       return;
     }
     const fallback = defaults[method];
-    sendJson(res, 200, fallback ? fallback(call) : { ok: false, error: 'unknown_method' });
+    call.response = fallback ? fallback(call) : { ok: false, error: 'unknown_method' };
+    sendJson(res, 200, call.response);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -238,12 +276,19 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         headers: options.headers ?? {},
       });
     },
+    restoreResponse(method) {
+      overrides.delete(method);
+    },
     setUser(userId, flags) {
       users.set(userId, flags);
     },
     callsTo: (method) => calls.filter((call) => call.method === method),
+    messageAt: (channel, ts) => messages.get(key(channel, ts)),
+    repliesTo: (channel, ts) =>
+      [...messages.values()].filter((message) => message.channel === channel && message.threadTs === ts),
     clear() {
       calls.length = 0;
+      messages.clear();
       responseUrlPosts.length = 0;
       rejectedResponseUrlPosts.length = 0;
     },

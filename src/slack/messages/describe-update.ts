@@ -16,6 +16,8 @@ export type SendResultUpdate =
       description?: string | undefined;
       templateName?: string | undefined;
       languageCode?: string | undefined;
+      /** The customer as the journal keeps them (already masked), when the full number is not at hand. */
+      customerMasked?: string | undefined;
     };
 
 const DESCRIPTION_SHOWN_MAX = 500;
@@ -26,6 +28,9 @@ export function describeUpdate(update: SendResultUpdate): string {
   parts.push(update.status ? `*${statusLabel(update.status)}*` : 'an order-status update');
   if (update.referenceId) parts.push(`for order \`${escapeCode(truncate(update.referenceId, 60))}\``);
   if (update.to) parts.push(`to ${maskPhoneNumber(update.to)}`);
+  else if ('customerMasked' in update && update.customerMasked) {
+    parts.push(`to ${escapeMrkdwn(truncate(update.customerMasked, 40))}`);
+  }
   return parts.join(' ');
 }
 

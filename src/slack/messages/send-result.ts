@@ -4,6 +4,7 @@ import type { ErrorDescription } from '../../describe/error-description.ts';
 import { maskPhoneNumber } from '../../domain/mask-phone.ts';
 import type { PreviousSend } from '../../errors/duplicate-send-error.ts';
 import { RESEND_ACTION, RESULT_ACTIONS_BLOCK, RETRY_ACTION } from '../ids.ts';
+import { buildDeliveryBlock, type DeliveryView, deliveryWord } from './delivery-status.ts';
 import { describeUpdate, type SendResultUpdate, withDescription } from './describe-update.ts';
 import {
   escapeCode,
@@ -18,7 +19,8 @@ import { SLACK_SURFACE } from './slack-surface.ts';
 export type { SendResultUpdate } from './describe-update.ts';
 
 export type SendOutcome =
-  | { ok: true; messageId: string }
+  /** `delivery`: what WhatsApp has said so far, shown under the outcome (none: nothing is said). */
+  | { ok: true; messageId: string; delivery?: DeliveryView }
   /** `retryPayload` (≤ 2000 characters) becomes the Retry button's value when the error is retryable. */
   | { ok: false; error: ErrorDescription; retryPayload?: string }
   /** `resendPayload` (≤ 2000 characters) becomes the "Send again anyway" button's value. */
@@ -40,12 +42,12 @@ const ID_MAX = 100;
  */
 export function buildSendResultMessage(input: SendResultInput): SlackMessage {
   const { outcome } = input;
-  if (outcome.ok) return buildSuccess(input, outcome.messageId);
+  if (outcome.ok) return buildSuccess(input, outcome.messageId, outcome.delivery);
   if ('duplicate' in outcome) return buildDuplicate(input, outcome.duplicate, outcome.resendPayload);
   return buildFailure(input, outcome.error, outcome.retryPayload);
 }
 
-function buildSuccess(input: SendResultInput, messageId: string): SlackMessage {
+function buildSuccess(input: SendResultInput, messageId: string, delivery?: DeliveryView): SlackMessage {
   const { update } = input;
   const id = escapeCode(truncate(messageId, ID_MAX));
   const line = `${formatActor(input.userId)} sent ${describeUpdate(update)}`;
@@ -56,8 +58,9 @@ function buildSuccess(input: SendResultInput, messageId: string): SlackMessage {
     type: 'context',
     elements: [{ type: 'mrkdwn', text: contextLine(update, `message_id: \`${id}\``) }],
   });
+  if (delivery) blocks.push(buildDeliveryBlock(delivery));
   return {
-    text: `:white_check_mark: ${line} (message_id: ${id})`,
+    text: `:white_check_mark: ${line} (message_id: ${id})${delivery ? ` — ${deliveryWord(delivery)}` : ''}`,
     blocks,
   };
 }

@@ -11,6 +11,7 @@ import {
 import type { SettingsScope } from '../admin.ts';
 import { CONFIG_FIELDS, CONFIG_MODAL_CALLBACK, type ConfigModalField } from '../ids.ts';
 import { formatActor, formatSlackDate, type SlackMessage } from '../messages/mrkdwn.ts';
+import { buildCallbackSettingsBlocks, type CallbackSettings } from './callback-settings.ts';
 import {
   buildFieldErrors,
   buildSelectInput,
@@ -47,6 +48,8 @@ export type ConfigModalInput = {
   current?: WorkspaceCredentials;
   /** Whose settings these are: the workspace's, or an org-wide install's (every workspace of the org). */
   scope?: SettingsScope;
+  /** Kaleyra's status callbacks for this workspace: shown under the settings. */
+  callbacks?: CallbackSettings;
 };
 
 const SCOPE_WORDS: Record<SettingsScope, string> = {
@@ -114,6 +117,7 @@ export function buildConfigModal(input: ConfigModalInput = {}): ModalView {
       optional: true,
     }),
   );
+  if (input.callbacks) blocks.push(...buildCallbackSettingsBlocks(input.callbacks));
 
   return {
     type: 'modal',

@@ -1,5 +1,7 @@
 import { describeError } from '../../../describe/describe-error.ts';
+import { callbackUrl } from '../../../domain/callback-url.ts';
 import { StorageError } from '../../../errors/storage-error.ts';
+import type { CallbackCredentials } from '../../../services/callback-credentials.ts';
 import type { CredentialStore } from '../../../storage/credential-store.ts';
 import { canChangeSettings, settingsScopeOf } from '../../admin.ts';
 import { SLASH_COMMAND } from '../../ids.ts';
@@ -14,7 +16,11 @@ import type { SubcommandHandlers } from './orderstatus-command.ts';
  * owners for an org-wide install), checked server-side.
  */
 export function createConfigCommand(
-  deps: ModalDeps & { credentials: Pick<CredentialStore, 'get'> },
+  deps: ModalDeps & {
+    credentials: Pick<CredentialStore, 'get'>;
+    callbackCredentials: Pick<CallbackCredentials, 'show'>;
+    publicUrl: string | undefined;
+  },
 ): SubcommandHandlers['config'] {
   return async (args, _parsed, workspaceId) => {
     const { ack, respond, client, command, context } = args;
@@ -22,10 +28,12 @@ export function createConfigCommand(
     const scope = settingsScopeOf(context);
     let admin: boolean;
     let current: Awaited<ReturnType<CredentialStore['get']>>;
+    let callbacks: Awaited<ReturnType<CallbackCredentials['show']>>;
     try {
-      [admin, current] = await Promise.all([
+      [admin, current, callbacks] = await Promise.all([
         canChangeSettings(client, command.user_id, scope),
         deps.credentials.get(workspaceId),
+        deps.callbackCredentials.show(workspaceId),
       ]);
     } catch (error) {
       if (error instanceof StorageError) {
@@ -46,7 +54,16 @@ export function createConfigCommand(
       await respond({ response_type: 'ephemeral', ...buildNotAdminMessage(scope) });
       return;
     }
-    const view = buildConfigModal(current ? { current, scope } : { scope });
+    const view = buildConfigModal({
+      scope,
+      ...(current ? { current } : {}),
+      callbacks: {
+        url: callbackUrl(deps.publicUrl),
+        username: callbacks?.username,
+        lastCallbackAt: callbacks?.lastCallbackAt?.toISOString(),
+        publicUrlSet: deps.publicUrl !== undefined,
+      },
+    });
     await openModalOrTell(deps, args, { what: 'the settings', again: `${SLASH_COMMAND} config` }, view);
   };
 }

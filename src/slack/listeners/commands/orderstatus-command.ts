@@ -33,6 +33,8 @@ export function createOrderStatusCommand(handlers: SubcommandHandlers) {
         return handlers.send(args, parsed, workspaceId);
       case 'modal':
         return handlers.modal(args, parsed, workspaceId);
+      case 'history':
+        return handlers.history(args, parsed, workspaceId);
     }
   };
 }

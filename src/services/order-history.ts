@@ -1,0 +1,20 @@
+import type { HistoryQuery } from '../domain/history-query.ts';
+import { HASH_PURPOSES, type KeyedHash } from '../domain/keyed-hash.ts';
+import type { HistoryPage, OrderHistoryStore } from '../storage/order-history-store.ts';
+
+export type OrderHistoryDeps = { store: Pick<OrderHistoryStore, 'list'>; keyedHash: KeyedHash };
+
+/** Order history for one workspace: by order reference, or by customer number through its keyed hash. */
+export function createOrderHistory(deps: OrderHistoryDeps) {
+  return {
+    list(workspaceId: string, query: HistoryQuery, limit: number): Promise<HistoryPage> {
+      const filter =
+        query.by === 'reference'
+          ? { referenceId: query.referenceId }
+          : { customerHash: deps.keyedHash(HASH_PURPOSES.customerNumber, query.to) };
+      return deps.store.list(workspaceId, filter, limit);
+    },
+  };
+}
+
+export type OrderHistory = ReturnType<typeof createOrderHistory>;

@@ -1,0 +1,192 @@
+import { DELIVERY_RANK, type DeliveryState } from '../domain/delivery-state.ts';
+import type { Database } from './database.ts';
+
+/** One status callback, ready to apply: which attempt it may be about, and what it says. */
+export type DeliveryUpdate = {
+  workspaceId: string;
+  /** Kaleyra's and WhatsApp's ids from the callback; the attempt whose message_id is one of them. */
+  messageIds: readonly string[];
+  /** The journal attempt id our send put in `ref2`, tried when no id matches. */
+  attemptId?: string | undefined;
+  /** The word as received; recorded even when it is not a state we know. */
+  status: string;
+  /** The state it means, or undefined for an unknown word (recorded, changes nothing). */
+  state: DeliveryState | undefined;
+  at: Date | undefined;
+  errorCode?: string | undefined;
+  errorText?: string | undefined;
+};
+
+export type DeliveryApplied = {
+  /** The attempt it matched in the workspace, if any. */
+  attemptId: string | undefined;
+  /** False when this exact status was already recorded for the attempt (a repeated callback). */
+  recorded: boolean;
+  /** The attempt's new delivery version when what the agent sees changed, else undefined. */
+  version: number | undefined;
+};
+
+/** Where the outcome message of an attempt went: a message the app can edit, or not. */
+export type SlackLocation =
+  | { path: 'channel' | 'dm'; channel: string; ts: string }
+  | { path: 'response_url' | 'none' };
+
+/** An attempt as the Slack side needs it to show its delivery state. */
+export type DeliveryRecord = {
+  id: string;
+  workspace_id: string;
+  actor: string;
+  source: string;
+  customer_masked: string;
+  reference_id: string;
+  status: string;
+  description: string | null;
+  template_name: string;
+  language_code: string;
+  message_id: string | null;
+  created_at: Date;
+  delivery_state: DeliveryState | null;
+  delivery_version: number;
+  whatsapp_sent_at: Date | null;
+  delivered_at: Date | null;
+  read_at: Date | null;
+  delivery_failed_at: Date | null;
+  delivery_error_code: string | null;
+  delivery_error_text: string | null;
+  slack_path: 'channel' | 'dm' | 'response_url' | 'none' | 'gone' | null;
+  slack_channel: string | null;
+  slack_ts: string | null;
+  slack_version: number;
+  notice_state: 'failure' | 'correction' | null;
+};
+
+// One statement (no transaction spans statements on the embedded database): find the attempt in the
+// workspace, record the event once (its key makes a repeat insert nothing), and move the state only
+// upward. Concurrent callbacks for one attempt queue on its row and re-check the WHERE on the newest
+// version, so each change is applied exactly once whichever replica receives it.
+const APPLY = `
+WITH target AS (
+  SELECT id FROM send_journal
+   WHERE workspace_id = $1 AND (message_id = ANY($2::text[]) OR id = $3::text)
+   ORDER BY (message_id = ANY($2::text[])) DESC NULLS LAST
+   LIMIT 1
+), event AS (
+  INSERT INTO delivery_events (attempt_id, status, error_code, error_text, occurred_at)
+  SELECT id, $4, $5, $6, $7::timestamptz FROM target
+  ON CONFLICT DO NOTHING
+  RETURNING attempt_id
+), changed AS (
+  UPDATE send_journal j SET
+    whatsapp_sent_at = CASE WHEN $9 = 'sent' THEN COALESCE(j.whatsapp_sent_at, $10) ELSE j.whatsapp_sent_at END,
+    delivered_at = CASE WHEN $9 = 'delivered' THEN COALESCE(j.delivered_at, $10) ELSE j.delivered_at END,
+    read_at = CASE WHEN $9 = 'read' THEN COALESCE(j.read_at, $10) ELSE j.read_at END,
+    delivery_failed_at = CASE WHEN $8 > j.delivery_rank AND $9 IN ('failed', 'not_sent') THEN $10 ELSE j.delivery_failed_at END,
+    delivery_error_code = CASE WHEN $8 > j.delivery_rank AND $9 IN ('failed', 'not_sent') THEN NULLIF($5, '') ELSE j.delivery_error_code END,
+    delivery_error_text = CASE WHEN $8 > j.delivery_rank AND $9 IN ('failed', 'not_sent') THEN $6 ELSE j.delivery_error_text END,
+    delivery_state = CASE WHEN $8 > j.delivery_rank THEN $9 ELSE j.delivery_state END,
+    delivery_rank = GREATEST(j.delivery_rank, $8),
+    delivery_version = j.delivery_version + 1
+  FROM event
+  WHERE j.id = event.attempt_id
+    AND ($8 > j.delivery_rank
+      OR ($9 = 'sent' AND j.whatsapp_sent_at IS NULL)
+      OR ($9 = 'delivered' AND j.delivered_at IS NULL)
+      OR ($9 = 'read' AND j.read_at IS NULL))
+  RETURNING j.delivery_version
+)
+SELECT (SELECT id FROM target) AS attempt_id,
+       EXISTS (SELECT 1 FROM event) AS recorded,
+       (SELECT delivery_version FROM changed) AS version`;
+
+const RECORD_COLUMNS = `id, workspace_id, actor, source, customer_masked, reference_id, status, description,
+  template_name, language_code, message_id, created_at, delivery_state, delivery_version, whatsapp_sent_at,
+  delivered_at, read_at, delivery_failed_at, delivery_error_code, delivery_error_text, slack_path,
+  slack_channel, slack_ts, slack_version, notice_state`;
+
+/** The delivery side of the send journal: status callbacks in, what Slack shows out. */
+export function createDeliveryJournal(db: Database) {
+  return {
+    /** Applies one status callback to the workspace's attempt it names (never another workspace's). */
+    async apply(update: DeliveryUpdate): Promise<DeliveryApplied> {
+      const at = update.at ?? new Date();
+      const rows = await db.query<{ attempt_id: string | null; recorded: boolean; version: number | null }>(
+        APPLY,
+        [
+          update.workspaceId,
+          [...update.messageIds],
+          update.attemptId ?? null,
+          update.status,
+          update.errorCode ?? '',
+          update.errorText ?? null,
+          update.at ?? null,
+          update.state ? DELIVERY_RANK[update.state] : 0,
+          update.state ?? null,
+          at,
+        ],
+      );
+      const row = rows[0];
+      return {
+        attemptId: row?.attempt_id ?? undefined,
+        recorded: row?.recorded === true,
+        version: row?.version === null || row?.version === undefined ? undefined : Number(row.version),
+      };
+    },
+
+    async read(attemptId: string): Promise<DeliveryRecord | undefined> {
+      const rows = await db.query<DeliveryRecord>(
+        `SELECT ${RECORD_COLUMNS} FROM send_journal WHERE id = $1`,
+        [attemptId],
+      );
+      return rows[0];
+    },
+
+    /** Where the attempt's outcome message went; returns the attempt as it is now. */
+    async recordSlackMessage(
+      attemptId: string,
+      location: SlackLocation,
+    ): Promise<DeliveryRecord | undefined> {
+      const editable = location.path === 'channel' || location.path === 'dm';
+      const rows = await db.query<DeliveryRecord>(
+        `UPDATE send_journal SET slack_path = $2, slack_channel = $3, slack_ts = $4 WHERE id = $1
+         RETURNING ${RECORD_COLUMNS}`,
+        [attemptId, location.path, editable ? location.channel : null, editable ? location.ts : null],
+      );
+      return rows[0];
+    },
+
+    /**
+     * The Slack message now shows `version` (never moved back by a slower, older edit). Returns the
+     * attempt's delivery version now: higher when a status came in while the edit was being made.
+     */
+    async markShown(attemptId: string, version: number): Promise<number | undefined> {
+      const rows = await db.query<{ delivery_version: number }>(
+        'UPDATE send_journal SET slack_version = GREATEST(slack_version, $2) WHERE id = $1 RETURNING delivery_version',
+        [attemptId, version],
+      );
+      return rows[0] === undefined ? undefined : Number(rows[0].delivery_version);
+    },
+
+    /** The message can no longer be edited (deleted, or Slack refuses): later notices go by DM. */
+    async markSlackGone(attemptId: string): Promise<void> {
+      await db.query(`UPDATE send_journal SET slack_path = 'gone' WHERE id = $1`, [attemptId]);
+    },
+
+    /**
+     * Takes the right to post a notice (the failure, or its correction) once across every replica:
+     * true for exactly one caller that finds the notice state at `from`. The reverse move gives it back.
+     */
+    async claimNotice(
+      attemptId: string,
+      from: DeliveryRecord['notice_state'],
+      to: DeliveryRecord['notice_state'],
+    ): Promise<boolean> {
+      const rows = await db.query(
+        'UPDATE send_journal SET notice_state = $3 WHERE id = $1 AND notice_state IS NOT DISTINCT FROM $2 RETURNING id',
+        [attemptId, from, to],
+      );
+      return rows.length === 1;
+    },
+  };
+}
+
+export type DeliveryJournal = ReturnType<typeof createDeliveryJournal>;
