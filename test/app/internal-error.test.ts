@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { command, outcomeOf, SETTINGS, textOf, useTestApp } from '../support/app-driver.ts';
+import { command, outcomeOf, SETTINGS, textOf, useTestApp, waitUntil } from '../support/app-driver.ts';
 
 const t = useTestApp({ kind: 'embedded' });
 
@@ -16,7 +16,8 @@ it('tells the agent when something inside the app fails, instead of going quiet'
   expect((posted.body as { response_type?: string }).response_type).toBe('ephemeral');
   expect(textOf(posted.body)).toContain('INTERNAL');
   expect(t.kaleyra.requests).toHaveLength(0);
-  expect(t.logs.join('\n')).toContain('background task failed');
+  // Logged once the task ends, which is after the agent's message has gone out.
+  await waitUntil(() => t.logs.join('\n').includes('background task failed'), 5000, 'the failure logged');
   const [row] = await t.server.services.journal.list(t.team);
   expect(row?.outcome).toBe('unknown');
 });

@@ -74,7 +74,12 @@ describe.skipIf(!pgUrl)('a send Kaleyra accepted while the database was away', (
     );
     expect(failed).toMatchObject({ messageId: 'ALOSTOUTCOME000001', outcome: 'sent' });
     expect(failed.attemptId).toEqual(expect.any(String));
-    const finished = parsedLogs(t).find((line) => line.msg === 'order status send finished');
+    // Logged once the outcome has been delivered (after trying to note where it was posted).
+    const finished = await waitUntil(
+      () => parsedLogs(t).find((line) => line.msg === 'order status send finished'),
+      10_000,
+      'the send logged',
+    );
     expect(finished).toMatchObject({ attemptId: failed.attemptId, messageId: 'ALOSTOUTCOME000001' });
 
     // Down for a few seconds; nobody sends anything more; the row is completed when it returns.

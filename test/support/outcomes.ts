@@ -74,3 +74,26 @@ function channelPostFor(slack: FakeSlack, sent: Partial<SentCommand>): SlackApiC
       (sent.reference === undefined || JSON.stringify(call.body).includes(sent.reference)),
   );
 }
+
+/**
+ * Every answer a request got so far, as text: what came back through its response_url (private
+ * answers), then what the app posted in its channel after it (outcomes for everyone). For requests
+ * that can be answered more than once, such as a button clicked again or replayed.
+ */
+export function answersSoFar(
+  slack: FakeSlack,
+  sent: Pick<SentCommand, 'path' | 'channelId' | 'callsBefore'>,
+) {
+  const private_ = slack.responseUrlPosts.filter((post) => post.path === sent.path).map((post) => post.body);
+  const public_ = slack.calls
+    .slice(sent.callsBefore)
+    .filter(
+      (call) =>
+        call.method === 'chat.postMessage' &&
+        call.body.channel === sent.channelId &&
+        call.body.thread_ts === undefined &&
+        (call.response as { ok?: unknown } | undefined)?.ok === true,
+    )
+    .map((call) => call.body);
+  return [...private_, ...public_].map((body) => JSON.stringify(body));
+}
