@@ -1,0 +1,145 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * The service's Prometheus metrics, one registry per process (no module-level default registry, so
+ * tests and the CLI each get their own). No label ever identifies a customer, an agent, a workspace or
+ * a secret: labels are kinds, outcomes and codes, and codes outside the known sets are counted as
+ * `other`, so a misbehaving peer cannot grow the number of series.
+ */
+export type Metrics = ReturnType<typeof createMetrics>;
+
+const SECONDS_FAST = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+const SECONDS_SLOW = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60];
+
+/** Codes a label may carry as they are: Kaleyra's documented ones and ours; anything else is `other`. */
+export const KNOWN_SEND_CODES = new Set([
+  'WA202',
+  'RBC001',
+  'WA401',
+  'WA400',
+  'WA500',
+  'E110',
+  'WA-401',
+  'WAV2101',
+  'TIMEOUT',
+  'NETWORK',
+  'BAD_RESPONSE',
+  'NOT_CONFIGURED',
+  'INVALID_INPUT',
+  'STORAGE_UNAVAILABLE',
+  'CREDENTIALS_UNREADABLE',
+  'DUPLICATE',
+  'RATE_LIMIT_UNAVAILABLE',
+  'INTERNAL',
+]);
+
+/** A label value from an open set, bounded: known values as they are, the rest `other`. */
+export function boundedLabel(value: string | number | undefined, known: ReadonlySet<string>): string {
+  const text = value === undefined ? 'none' : String(value);
+  return known.has(text) ? text : 'other';
+}
+
+/** What a `pg` pool reports about itself. */
+export type PoolFigures = { totalCount: number; idleCount: number; waitingCount: number };
+
+export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  let pool: PoolFigures | undefined;
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    commands: new Counter({
+      name: 'orderstatus_commands_total',
+      help: 'Slack requests handled, by kind (send, form, help, config, history, bulk, shortcut, home, workflow, button).',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
+    sends: new Counter({
+      name: 'orderstatus_sends_total',
+      help: "Send attempts by outcome (sent, failed, unknown, duplicate, refused) and Kaleyra's or our code.",
+      labelNames: ['outcome', 'code'] as const,
+      registers,
+    }),
+    duplicatesStopped: new Counter({
+      name: 'orderstatus_duplicates_stopped_total',
+      help: 'Updates the duplicate guard did not send again.',
+      registers,
+    }),
+    deliveryStates: new Counter({
+      name: 'orderstatus_delivery_states_total',
+      help: 'Delivery states applied from Kaleyra status callbacks (sent, delivered, read, failed, not-sent).',
+      labelNames: ['state'] as const,
+      registers,
+    }),
+    whatsappErrors: new Counter({
+      name: 'orderstatus_whatsapp_errors_total',
+      help: "WhatsApp (Meta) error codes of failed deliveries; codes outside the documented table are 'other'.",
+      labelNames: ['code'] as const,
+      registers,
+    }),
+    callbackRequests: new Counter({
+      name: 'orderstatus_callback_requests_total',
+      help: 'Kaleyra status callbacks by result (ok, unauthorized, bad_request, too_large, unknown_id, unavailable).',
+      labelNames: ['result'] as const,
+      registers,
+    }),
+    bulkRows: new Counter({
+      name: 'orderstatus_bulk_rows_total',
+      help: 'Bulk CSV rows by outcome (sent, already_sent, failed, unknown, canceled).',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    slackApiErrors: new Counter({
+      name: 'orderstatus_slack_api_errors_total',
+      help: "Slack Web API calls that failed, by method and Slack's error code (or http_<status>, network).",
+      labelNames: ['method', 'code'] as const,
+      registers,
+    }),
+    ackSeconds: new Histogram({
+      name: 'orderstatus_ack_seconds',
+      help: 'From a Slack request arriving to its acknowledgement.',
+      buckets: SECONDS_FAST,
+      registers,
+    }),
+    kaleyraSeconds: new Histogram({
+      name: 'orderstatus_kaleyra_request_seconds',
+      help: "Kaleyra's answer time for one send (the POST), whatever the answer.",
+      buckets: SECONDS_SLOW,
+      registers,
+    }),
+    endToEndSeconds: new Histogram({
+      name: 'orderstatus_send_end_to_end_seconds',
+      help: 'From the send starting (after the ack) to its outcome being posted in Slack.',
+      buckets: SECONDS_SLOW,
+      registers,
+    }),
+    rateLimitWaitSeconds: new Histogram({
+      name: 'orderstatus_rate_limit_wait_seconds',
+      help: "Time a send waited for its business number's rate budget.",
+      buckets: [0, 0.0125, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    databasePool: new Gauge({
+      name: 'orderstatus_database_pool_connections',
+      help: 'Database pool connections: total, idle, and clients waiting for one.',
+      labelNames: ['state'] as const,
+      registers,
+      // Read on every scrape: the gauge follows the pool without a timer of its own.
+      collect() {
+        if (!pool) return;
+        this.set({ state: 'total' }, pool.totalCount);
+        this.set({ state: 'idle' }, pool.idleCount);
+        this.set({ state: 'waiting' }, pool.waitingCount);
+      },
+    }),
+    /** The pool the database gauge reports. */
+    watchPool(figures: PoolFigures): void {
+      pool = figures;
+    },
+    /** Seconds since `started` (from performance.now()), for a histogram's observe(). */
+    secondsSince(started: number): number {
+      return (performance.now() - started) / 1000;
+    },
+  };
+}
