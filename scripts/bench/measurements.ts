@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ServerProcess } from '../../test/support/server-process.ts';
 import { type BenchContext, fmt, log } from './context.ts';
+import type { FirstHour } from './first-hour.ts';
 import { type BurstResult, bareKaleyraThroughput, burst } from './load.ts';
 import {
   configureWorkspace,
@@ -38,6 +39,8 @@ export type Results = {
   baseline: number;
   /** Spawn → /healthz 200 on a new and on an existing DATA_DIR (ms), and the first server's RSS then (MB). */
   embedded: { fresh: number; existing: number; idleRss: number };
+  /** CLI calls, server starts and the demo on the embedded store (first-hour.ts). */
+  firstHour: FirstHour;
 };
 
 export type Measurement<K extends keyof Results> = (ctx: BenchContext) => Promise<Results[K]>;
