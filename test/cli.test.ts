@@ -190,6 +190,60 @@ describe.each(modes)('the CLI on the %s', (_name, storageEnv) => {
   });
 });
 
+describe('the API key on the command line (issue #10 item 8)', () => {
+  const literal = (dataDir: string) =>
+    runCli(
+      [
+        'credentials',
+        'set',
+        '--team',
+        'TLITERAL1',
+        '--sid',
+        'HXIN1234567890IN',
+        '--api-key',
+        API_KEY,
+        '--pod',
+        'in',
+        '--business-number',
+        '+919876500000',
+      ],
+      { DATA_DIR: dataDir },
+    );
+
+  it('refuses a literal key (it would sit in ps and the shell history) with a one-line hint', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-cli-'));
+    try {
+      const set = await literal(dataDir);
+      expect(set.code).toBe(2);
+      expect(set.stderr.trim().split('\n')).toHaveLength(1);
+      expect(set.stderr).toContain('--api-key -');
+      expect(set.stderr).toContain('KALEYRA_API_KEY');
+      expect(set.stderr).not.toContain(API_KEY);
+      const show = await runCli(['credentials', 'show', '--team', 'TLITERAL1'], { DATA_DIR: dataDir });
+      expect(show.code).toBe(1);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes the key from KALEYRA_API_KEY when --api-key is left out', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-cli-'));
+    try {
+      const args = ['credentials', 'set', '--team', 'TENVKEY01', '--sid', 'HXIN1234567890IN', '--pod', 'in'];
+      const set = await runCli([...args, '--business-number', '+919876500000'], {
+        DATA_DIR: dataDir,
+        KALEYRA_API_KEY: API_KEY,
+      });
+      expect(set.stderr).toBe('');
+      expect(set.code).toBe(0);
+      expect(set.stdout).toContain('Ac••••00x7');
+      expect(set.stdout).not.toContain(API_KEY);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the CLI configuration', () => {
   it('stops with one line when DATABASE_URL is set without ENCRYPTION_KEY', async () => {
     const run = await runCli(['credentials', 'show', '--team', 'T1'], {
