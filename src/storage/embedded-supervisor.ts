@@ -84,7 +84,11 @@ function runWorker(
       resolve({
         async stop() {
           send({ type: 'stop' });
-          const timedOut = await Promise.race([exited.then(() => false), sleep(STOP_TIMEOUT_MS, true)]);
+          // Unreferenced: a pending timer must not keep a finished CLI process alive.
+          const timedOut = await Promise.race([
+            exited.then(() => false),
+            sleep(STOP_TIMEOUT_MS, true, { ref: false }),
+          ]);
           if (timedOut) await worker.terminate();
         },
       });

@@ -70,7 +70,7 @@ try {
     await frontEnd.close();
     await pglite.close();
     await rm(input.socketPath, { force: true });
-    port.close();
+    process.exit(0); // ends this thread only; PGlite leaves handles that would keep it alive
   });
   post({ type: 'ready' });
 } catch (error) {
