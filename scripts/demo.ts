@@ -12,6 +12,7 @@ import { SEND_FIELDS, SEND_MODAL_CALLBACK } from '../src/slack/ids.ts';
 import { KALEYRA_RESPONSES, startFakeKaleyra } from '../test/support/fake-kaleyra.ts';
 import { startFakeSlack } from '../test/support/fake-slack.ts';
 import { postToApp, slashCommandBody, viewState, viewSubmissionBody } from '../test/support/slack-request.ts';
+import { renderMrkdwn } from './demo-render.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SIGNING_SECRET = 'demo-signing-secret';
@@ -26,14 +27,14 @@ function heading(title: string) {
 /** Block Kit as the agent reads it, roughly: section and context texts, buttons in brackets. */
 function renderBlocks(message: unknown): string {
   const { blocks, text } = (message ?? {}) as { blocks?: Array<Record<string, unknown>>; text?: string };
-  if (!Array.isArray(blocks) || blocks.length === 0) return `  ${text ?? ''}`;
+  if (!Array.isArray(blocks) || blocks.length === 0) return `  ${renderMrkdwn(text ?? '')}`;
   const lines: string[] = [];
   for (const block of blocks) {
     const t = block.text as { text?: string } | undefined;
-    if (t?.text) lines.push(t.text);
+    if (t?.text) lines.push(renderMrkdwn(t.text));
     if (Array.isArray(block.elements)) {
       for (const element of block.elements as Array<Record<string, unknown>>) {
-        if (typeof element.text === 'string') lines.push(dim(element.text));
+        if (typeof element.text === 'string') lines.push(dim(renderMrkdwn(element.text)));
         else if (element.type === 'button') lines.push(`[ ${(element.text as { text: string }).text} ]`);
       }
     }
@@ -45,9 +46,11 @@ function run(
   command: string,
   args: string[],
   env: NodeJS.ProcessEnv,
+  stdin: string,
 ): Promise<{ code: number; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.end(stdin);
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
@@ -112,13 +115,14 @@ async function main() {
         '--sid',
         'HXIN1234567890IN',
         '--api-key',
-        'Ademo0000000000000000000000000003',
+        '-',
         '--pod',
         'in',
         '--business-number',
         '+919876500000',
       ],
       env,
+      'Ademo0000000000000000000000000003\n', // on stdin: a key never goes on a command line
     );
     process.stdout.write(cli.out.replace(/^/gm, '  '));
     if (cli.code !== 0) throw new Error('storing the demo credentials failed');
