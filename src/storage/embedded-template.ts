@@ -23,12 +23,15 @@ const PGLITE_ROOT = path.resolve(
   '..',
 );
 
+/** Where templates are cached: node_modules/.cache/orderstatus. */
+export const TEMPLATE_CACHE = path.resolve(PGLITE_ROOT, '..', '..', '.cache', 'orderstatus');
+
 /** The cached template for the installed PGlite, e.g. node_modules/.cache/orderstatus/pglite-0.5.14. */
-export async function templatePath(): Promise<string> {
+export async function templatePath(cache = TEMPLATE_CACHE): Promise<string> {
   const { version } = JSON.parse(await readFile(path.join(PGLITE_ROOT, 'package.json'), 'utf8')) as {
     version: string;
   };
-  return path.resolve(PGLITE_ROOT, '..', '..', '.cache', 'orderstatus', `pglite-${version}`);
+  return path.join(cache, `pglite-${version}`);
 }
 
 const isDatabase = (folder: string) => existsSync(path.join(folder, 'PG_VERSION'));
@@ -39,9 +42,13 @@ const isDatabase = (folder: string) => existsSync(path.join(folder, 'PG_VERSION'
  * Runs on the database's own thread: the copy is synchronous (fs.cp's async walk of its ~1000 files
  * took 3-6 times as long here).
  */
-export async function prepareDataFolder(pgdata: string, logger: StorageLogger): Promise<void> {
+export async function prepareDataFolder(
+  pgdata: string,
+  logger: StorageLogger,
+  cache = TEMPLATE_CACHE,
+): Promise<void> {
   if (existsSync(pgdata)) return; // a database, or a folder PGlite will initialise in place
-  const template = await ensureTemplate(logger);
+  const template = await ensureTemplate(logger, cache);
   const partial = `${pgdata}.new-${process.pid}`;
   await rm(partial, { recursive: true, force: true });
   if (template) {
@@ -56,8 +63,11 @@ export async function prepareDataFolder(pgdata: string, logger: StorageLogger): 
 }
 
 /** The template's folder, built now if it is missing; undefined when the cache cannot be written. */
-export async function ensureTemplate(logger: StorageLogger): Promise<string | undefined> {
-  const template = await templatePath();
+export async function ensureTemplate(
+  logger: StorageLogger,
+  cache = TEMPLATE_CACHE,
+): Promise<string | undefined> {
+  const template = await templatePath(cache);
   if (isDatabase(template)) return template;
   const partial = `${template}.build-${process.pid}`;
   try {
