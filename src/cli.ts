@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { runCli } from './cli/run-cli.ts';
+import { enableCompileCache } from 'node:module';
 import { isMain } from './is-main.ts';
+import { COMPILE_CACHE_DIR } from './storage/embedded-template.ts';
 
 if (isMain(import.meta.url)) {
+  // Before the CLI's modules load (dynamically, below), so that they come from the cache too.
+  enableCompileCache(COMPILE_CACHE_DIR);
+  const { runCli } = await import('./cli/run-cli.ts');
   const io = {
     out: (line: string) => process.stdout.write(`${line}\n`),
     err: (line: string) => process.stderr.write(`${line}\n`),

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { prepareDataFolder, TEMPLATE_CACHE, templatePath } from '../../src/storage/embedded-template.ts';
+import { prepareDataFolder, CACHE_DIR, templatePath } from '../../src/storage/embedded-template.ts';
 import { recordingLogger, useCleanups } from './database-fixtures.ts';
 
 const { tempDir } = useCleanups();
@@ -14,7 +14,7 @@ describe('a new embedded data folder', () => {
     await prepareDataFolder(pgdata, logger);
     expect(existsSync(path.join(await templatePath(), 'PG_VERSION'))).toBe(true);
     expect(existsSync(path.join(pgdata, 'PG_VERSION'))).toBe(true);
-    expect(TEMPLATE_CACHE).toMatch(/node_modules\/\.cache\/orderstatus$/);
+    expect(CACHE_DIR).toMatch(/node_modules\/\.cache\/orderstatus$/);
   });
 
   it('is initialised in place, in a child process, when the template cache cannot be written', async () => {
