@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { prepareDataFolder, CACHE_DIR, templatePath } from '../../src/storage/embedded-template.ts';
+import { CACHE_DIR, prepareDataFolder, templatePath } from '../../src/storage/embedded-template.ts';
 import { recordingLogger, useCleanups } from './database-fixtures.ts';
 
 const { tempDir } = useCleanups();
