@@ -132,8 +132,8 @@ async function serveEmbedded(files: DataDirFiles, options: EmbeddedOptions): Pro
   }
 }
 
-// The embedded database holds a few rows per workspace: 16 MB of buffers (not 128) saves ~60 MB of RSS.
-const POSTGRESQL_CONF = ['shared_buffers=16MB'];
+// The embedded database holds a few rows per workspace: 8 MB of buffers (not 128) saves ~70 MB of RSS.
+const POSTGRESQL_CONF = ['shared_buffers=8MB'];
 
 const FRONT_END = {
   // Well inside the pool's 5 s query timeout, so a statement queued behind a stuck holder still runs.
