@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmod, mkdir, stat } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config.ts';
 import { openDatabase } from '../../src/storage/database.ts';
+import { startServerProcess } from '../support/server-process.ts';
 import { recordingLogger, useCleanups } from './database-fixtures.ts';
 
 /**
@@ -115,6 +116,30 @@ describe('the embedded database socket', () => {
     const exited = new Promise((resolve) => owner.child.once('exit', resolve));
     owner.child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+
+  it('keeps the server answering /healthz (database up) and its signals after 7a 00 00 00 04', async () => {
+    const dataDir = await tempDir();
+    const server = await startServerProcess({
+      SLACK_SIGNING_SECRET: 'secret',
+      SLACK_BOT_TOKEN: 'xoxb-hardening',
+      DATA_DIR: dataDir,
+    });
+    defer(async () => {
+      if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    });
+    // Where the server announces its database (a socket now; a loopback port before).
+    const announced = JSON.parse(await readFile(path.join(dataDir, 'server.json'), 'utf8'));
+    const where = announced.socket
+      ? encodeURIComponent(path.dirname(announced.socket))
+      : `127.0.0.1:${announced.port}`;
+    const bad = await connectRaw(`postgres://postgres@${where}/postgres`);
+    bad.socket.write(Buffer.from([0x7a, 0x00, 0x00, 0x00, 0x04]));
+    await bad.closed;
+    const health = await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(5_000) });
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', database: 'up' });
+    expect(await server.stop()).toBe(0);
   });
 
   it('cuts off a client idle inside an open transaction, rolls it back, and serves the others', async () => {
