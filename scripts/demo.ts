@@ -130,6 +130,8 @@ async function main() {
   heading('Starting the server (embedded database, stand-ins for Slack and Kaleyra)');
   const started = Date.now();
   const server = spawn(node, ['src/server.ts'], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Whatever ends the demo (a crash, `npm run demo | head` closing the pipe), the server goes with it.
+  process.once('exit', () => server.kill('SIGKILL'));
   try {
     await waitForHealth(url, server);
     process.stdout.write(`  server ready on ${url} in ${Date.now() - started} ms; data in ${dataDir}\n`);

@@ -226,7 +226,7 @@ ${FIRST_HOUR_TABLE_HEAD} CLI new folder | CLI existing | CLI send | CLI beside s
 
 const HEADER = `# Benchmarks
 
-Appended by \`npm run bench\` (scripts/bench/; flags \`--n --c --slow-n --verbose --no-record --cpu-prof-dir
+Appended by \`npm run bench\` (scripts/bench/; flags \`--n --c --slow-n --only --verbose --no-record --cpu-prof-dir
 --node-arg\`, described at the top of scripts/bench/main.ts), one row per run. The server is built as \`npm start\` builds it and runs as
 a child process on Postgres (LOG_LEVEL=info, one JSON line per send); the fake Slack API and fake Kaleyra
 (test/support) run in a worker thread of the bench process, beside the load generator, all on loopback on
