@@ -1,4 +1,20 @@
 import type { Socket } from 'node:net';
+import {
+  CANCEL_REQUEST,
+  CANONICAL_STARTUP,
+  EXTENDED,
+  errorResponse,
+  GSSENC_REQUEST,
+  isParameterList,
+  MAX_STARTUP_BYTES,
+  PROTOCOL_3,
+  ROLLBACK_MESSAGE,
+  SIMPLE_QUERY,
+  SSL_REQUEST,
+  SYNC,
+  SYNC_MESSAGE,
+  TERMINATE,
+} from './embedded-wire.ts';
 
 /**
  * The one Postgres session of the embedded database (PGlite), as the front end uses it. `exec` takes one
@@ -27,18 +43,6 @@ export type FrontEndOptions = {
   /** The backend failed: PGlite is unusable and the front end has stopped serving. */
   onBackendFailure(error: unknown): void;
 };
-
-// Frontend message types PGlite handles safely (checked one by one: an unknown type sends PGlite into an
-// endless loop, which is what 7a 00 00 00 04 did). Copy and function-call messages are not needed here.
-const SIMPLE_QUERY = 0x51; // Q
-const SYNC = 0x53; // S
-const TERMINATE = 0x58; // X
-const EXTENDED = new Set([0x50, 0x42, 0x44, 0x45, 0x43, 0x48]); // P B D E C H
-const PROTOCOL_3 = 196_608;
-const SSL_REQUEST = 80_877_103;
-const GSSENC_REQUEST = 80_877_104;
-const CANCEL_REQUEST = 80_877_102;
-const MAX_STARTUP_BYTES = 10_000;
 
 type Connection = {
   socket: Socket;
@@ -263,40 +267,3 @@ const LIMITS: Record<
     code: '25P03',
   }),
 };
-
-/** key\0value\0 … \0, and nothing else. */
-function isParameterList(body: Buffer): boolean {
-  if (body.length === 0 || body[body.length - 1] !== 0) return false;
-  const parts = body
-    .subarray(0, body.length - 1)
-    .toString('latin1')
-    .split('\0');
-  // The list ends with \0 (split leaves a trailing ''), and holds pairs.
-  return parts.at(-1) === '' && (parts.length - 1) % 2 === 0;
-}
-
-function startupPacket(parameters: Record<string, string>): Uint8Array {
-  const body = Buffer.from(`${Object.entries(parameters).flat().join('\0')}\0\0`, 'latin1');
-  const packet = Buffer.alloc(8 + body.length);
-  packet.writeInt32BE(packet.length, 0);
-  packet.writeInt32BE(PROTOCOL_3, 4);
-  body.copy(packet, 8);
-  return new Uint8Array(packet);
-}
-
-function message(type: string, body: Buffer): Uint8Array {
-  const out = Buffer.alloc(5 + body.length);
-  out.write(type, 0, 'latin1');
-  out.writeInt32BE(4 + body.length, 1);
-  body.copy(out, 5);
-  return new Uint8Array(out);
-}
-
-function errorResponse(code: string, text: string): Uint8Array {
-  const fields = ['SFATAL', 'VFATAL', `C${code}`, `M${text}`].map((f) => `${f}\0`).join('');
-  return message('E', Buffer.from(`${fields}\0`, 'utf8'));
-}
-
-const CANONICAL_STARTUP = startupPacket({ user: 'postgres', database: 'postgres' });
-const SYNC_MESSAGE = message('S', Buffer.alloc(0));
-const ROLLBACK_MESSAGE = message('Q', Buffer.from('ROLLBACK\0', 'latin1'));
