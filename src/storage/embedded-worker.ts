@@ -21,11 +21,10 @@ export type WorkerInput = {
 export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
-  | { type: 'failed'; message: string }
-  | { type: 'pong' };
+  | { type: 'failed'; message: string };
 
 /** Owner → worker. */
-export type OwnerMessage = { type: 'ping' } | { type: 'stop' };
+export type OwnerMessage = { type: 'stop' };
 
 const port = parentPort;
 if (!port) throw new Error('embedded-worker.ts runs as a worker thread of embedded-database.ts');
@@ -67,7 +66,6 @@ try {
   await chmod(input.socketPath, 0o600);
 
   port.on('message', async (message: OwnerMessage) => {
-    if (message.type === 'ping') post({ type: 'pong' });
     if (message.type !== 'stop') return;
     server.close();
     await frontEnd.close();
