@@ -7,7 +7,9 @@
 FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# --ignore-scripts: the postinstall prepares the embedded database's template from src/, not copied yet
+# (and unused here); the image's own Node 24 builds, so the `node` package needs no install script either.
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
@@ -18,9 +20,10 @@ ENV NODE_ENV=production PORT=3000
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --omit=dev leaves out TypeScript, vitest and the `node` devDependency: the image's own Node 24 runs the app.
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
-# Embedded mode (no DATABASE_URL) keeps its database in ./data: writable by the app user only.
+# Embedded mode (no DATABASE_URL) keeps its database in ./data: writable by the app user only (a data
+# folder others can read is refused). Without the template cache, its first start runs initdb (a few seconds).
 # Mount a volume there to keep it; with DATABASE_URL nothing is written to the image's file system.
 RUN mkdir -p /app/data && chown node:node /app/data && chmod 700 /app/data
 # The `node` user (uid 1000) comes with the official image.

@@ -1,8 +1,9 @@
 /**
- * `npm run demo`: the whole Slack flow offline. Starts the real server (embedded database in a temp
- * folder) with local stand-ins for Slack and Kaleyra, stores demo credentials with the real CLI, then
- * plays a one-liner, a modal open + submission, a failing send, a duplicate, then Kaleyra's status
- * callbacks (Delivered, Read, a failure with 131026) and the order's history, printing what the agent sees.
+ * `npm run demo`: the whole Slack flow offline. Stores demo credentials with the real CLI (which creates
+ * the embedded database in a temp folder), starts the real server on it with local stand-ins for Slack
+ * and Kaleyra, then plays a one-liner, a modal open + submission, a failing send, a duplicate, then
+ * Kaleyra's status callbacks (Delivered, Read, a failure with 131026) and the order's history, printing
+ * what the agent would read.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -10,10 +11,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SEND_FIELDS, SEND_MODAL_CALLBACK } from '../src/slack/ids.ts';
+import { COMPILE_CACHE_DIR } from '../src/storage/embedded-template.ts';
 import { acceptedWithFreshId, KALEYRA_RESPONSES, startFakeKaleyra } from '../test/support/fake-kaleyra.ts';
 import { type FakeSlack, startFakeSlack } from '../test/support/fake-slack.ts';
 import { postToApp, slashCommandBody, viewState, viewSubmissionBody } from '../test/support/slack-request.ts';
 import { showDelivery } from './demo-delivery.ts';
+import { renderMrkdwn } from './demo-render.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SIGNING_SECRET = 'demo-signing-secret';
@@ -28,14 +31,14 @@ function heading(title: string) {
 /** Block Kit as the agent reads it, roughly: section and context texts, buttons in brackets. */
 function renderBlocks(message: unknown): string {
   const { blocks, text } = (message ?? {}) as { blocks?: Array<Record<string, unknown>>; text?: string };
-  if (!Array.isArray(blocks) || blocks.length === 0) return `  ${text ?? ''}`;
+  if (!Array.isArray(blocks) || blocks.length === 0) return `  ${renderMrkdwn(text ?? '')}`;
   const lines: string[] = [];
   for (const block of blocks) {
     const t = block.text as { text?: string } | undefined;
-    if (t?.text) lines.push(t.text);
+    if (t?.text) lines.push(renderMrkdwn(t.text));
     if (Array.isArray(block.elements)) {
       for (const element of block.elements as Array<Record<string, unknown>>) {
-        if (typeof element.text === 'string') lines.push(dim(element.text));
+        if (typeof element.text === 'string') lines.push(dim(renderMrkdwn(element.text)));
         else if (element.type === 'button') lines.push(`[ ${(element.text as { text: string }).text} ]`);
       }
     }
@@ -47,9 +50,11 @@ function run(
   command: string,
   args: string[],
   env: NodeJS.ProcessEnv,
+  stdin: string,
 ): Promise<{ code: number; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.end(stdin);
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
@@ -92,39 +97,47 @@ async function main() {
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
     PUBLIC_URL: `http://127.0.0.1:${port}`,
+    // Their TypeScript entry points come from the compile cache too: no type stripper loaded (~20 MB each).
+    NODE_COMPILE_CACHE: COMPILE_CACHE_DIR,
   };
   const url = `http://127.0.0.1:${port}`;
   const node = process.execPath;
 
+  // The CLI first, on the new folder (it creates the embedded database), then the server on it: the
+  // two never run at once, which keeps the demo's memory down (a CLI beside a running server works too,
+  // through the server's socket: README, CLI).
+  heading('An admin stores the workspace’s Kaleyra credentials (CLI; it creates the embedded database)');
+  const cli = await run(
+    node,
+    [
+      'src/cli.ts',
+      'credentials',
+      'set',
+      '--team',
+      TEAM,
+      '--sid',
+      'HXIN1234567890IN',
+      '--api-key',
+      '-',
+      '--pod',
+      'in',
+      '--business-number',
+      '+919876500000',
+    ],
+    env,
+    'Ademo0000000000000000000000000003\n', // on stdin: a key never goes on a command line
+  );
+  process.stdout.write(`${cli.out.trimEnd().replace(/^/gm, '  ')}\n`);
+  if (cli.code !== 0) throw new Error('storing the demo credentials failed');
+
   heading('Starting the server (embedded database, stand-ins for Slack and Kaleyra)');
   const started = Date.now();
   const server = spawn(node, ['src/server.ts'], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Whatever ends the demo (a crash, `npm run demo | head` closing the pipe), the server goes with it.
+  process.once('exit', () => server.kill('SIGKILL'));
   try {
     await waitForHealth(url, server);
     process.stdout.write(`  server ready on ${url} in ${Date.now() - started} ms; data in ${dataDir}\n`);
-
-    heading('An admin stores the workspace’s Kaleyra credentials (CLI, through the running server)');
-    const cli = await run(
-      node,
-      [
-        'src/cli.ts',
-        'credentials',
-        'set',
-        '--team',
-        TEAM,
-        '--sid',
-        'HXIN1234567890IN',
-        '--api-key',
-        'Ademo0000000000000000000000000003',
-        '--pod',
-        'in',
-        '--business-number',
-        '+919876500000',
-      ],
-      env,
-    );
-    process.stdout.write(cli.out.replace(/^/gm, '  '));
-    if (cli.code !== 0) throw new Error('storing the demo credentials failed');
 
     const command = (text: string, id: string) =>
       postToApp(
@@ -203,7 +216,7 @@ async function main() {
     process.stdout.write(`  Kaleyra requests for it: ${kaleyra.requests.length - before}\n`);
 
     kaleyra.respondWith(() => acceptedWithFreshId());
-    const cliOut = async (args: string[]) => (await run(node, ['src/cli.ts', ...args], env)).out;
+    const cliOut = async (args: string[]) => (await run(node, ['src/cli.ts', ...args], env, '')).out;
     await showDelivery(url, slack, TEAM, {
       heading,
       say: (line) => process.stdout.write(`${line.replace(/^/gm, '  ')}\n`),

@@ -1,12 +1,28 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { runCli } from './cli/run-cli.ts';
+import { enableCompileCache } from 'node:module';
 import { isMain } from './is-main.ts';
+import { COMPILE_CACHE_DIR } from './storage/embedded-template.ts';
 
 if (isMain(import.meta.url)) {
+  // Before the CLI's modules load (dynamically, below), so that they come from the cache too.
+  enableCompileCache(COMPILE_CACHE_DIR);
+  const { runCli } = await import('./cli/run-cli.ts');
+  // `orderstatus doctor | head`: the reader left, which is no failure of ours (Node would throw EPIPE).
+  // The command still finishes (and closes the database) as if its output had been read.
+  const gone = new Set<NodeJS.WritableStream>();
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      gone.add(stream);
+    });
+  }
+  const write = (stream: NodeJS.WriteStream, line: string) => {
+    if (!gone.has(stream)) stream.write(`${line}\n`);
+  };
   const io = {
-    out: (line: string) => process.stdout.write(`${line}\n`),
-    err: (line: string) => process.stderr.write(`${line}\n`),
+    out: (line: string) => write(process.stdout, line),
+    err: (line: string) => write(process.stderr, line),
     readStdin: () => readFileSync(0, 'utf8'),
   };
   // The server's modules load only for `serve`: every other command starts without them.

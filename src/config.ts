@@ -1,9 +1,19 @@
 import path from 'node:path';
 import * as v from 'valibot';
 
-/** A missing or malformed setting; its message is the one line the operator reads. */
+/**
+ * Missing or malformed settings, every one found at once: each problem is one line the operator reads,
+ * naming the variable (or folder) and what it must be.
+ */
 export class ConfigError extends Error {
   override name = 'ConfigError' as const;
+  readonly problems: readonly string[];
+
+  constructor(problems: string | readonly string[]) {
+    const list = typeof problems === 'string' ? [problems] : problems;
+    super(list.join('; '));
+    this.problems = list;
+  }
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -121,32 +131,51 @@ const EnvSchema = v.object({
       v.transform((value) => value.replace(/\/+$/, '')),
     ),
   ),
+  // The CLI's alternative to `credentials set --api-key -` (never a command-line argument).
+  KALEYRA_API_KEY: optionalText,
 });
 
 type ParsedEnv = v.InferOutput<typeof EnvSchema>;
+/** The variables that are set: empty strings count as unset (`FOO=` in a .env file means "not configured"). */
+type Present = Readonly<Record<string, string>>;
 
-function parseEnv(env: Env): ParsedEnv {
-  // Empty strings count as unset: `FOO=` in a .env file means "not configured".
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+function presentOf(env: Env): Present {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
+    ),
   );
+}
+
+/** One line per malformed variable (its first issue), each naming the variable once. */
+function schemaProblems(present: Present): string[] {
   const result = v.safeParse(EnvSchema, present);
-  if (!result.success) {
-    const issue = result.issues[0];
-    const key = issue?.path?.[0]?.key;
-    throw new ConfigError(
-      `${typeof key === 'string' ? `${key}: ` : ''}${issue?.message ?? 'invalid environment'}`,
-    );
+  if (result.success) return [];
+  const byKey = new Map<string, string>();
+  for (const issue of result.issues) {
+    const key = String(issue.path?.[0]?.key ?? 'environment');
+    if (!byKey.has(key))
+      byKey.set(key, issue.message.startsWith(key) ? issue.message : `${key}: ${issue.message}`);
   }
-  return result.output;
+  return [...byKey.values()];
+}
+
+function storageProblems(present: Present): string[] {
+  return present.DATABASE_URL && !present.ENCRYPTION_KEY?.trim()
+    ? [
+        'ENCRYPTION_KEY is required with DATABASE_URL: set it to 32 random bytes in base64 (openssl rand -base64 32)',
+      ]
+    : [];
+}
+
+/** Every problem at once, or the parsed environment. */
+function parseEnv(present: Present, more: string[] = []): ParsedEnv {
+  const problems = [...schemaProblems(present), ...storageProblems(present), ...more];
+  if (problems.length > 0) throw new ConfigError(problems);
+  return v.parse(EnvSchema, present);
 }
 
 function buildConfig(env: ParsedEnv): Config {
-  if (env.DATABASE_URL && !env.ENCRYPTION_KEY) {
-    throw new ConfigError(
-      'ENCRYPTION_KEY is required with DATABASE_URL: set it to 32 random bytes in base64 (openssl rand -base64 32)',
-    );
-  }
   const storage: StorageConfig = { dataDir: path.resolve(env.DATA_DIR) };
   if (env.DATABASE_URL) storage.databaseUrl = env.DATABASE_URL;
   if (env.ENCRYPTION_KEY) storage.encryptionKey = env.ENCRYPTION_KEY;
@@ -165,62 +194,89 @@ function buildConfig(env: ParsedEnv): Config {
 
 /** Settings the CLI needs: storage and Kaleyra, no Slack. */
 export function loadConfig(env: Env = process.env): Config {
-  return buildConfig(parseEnv(env));
+  return buildConfig(parseEnv(presentOf(env)));
 }
 
-/** Settings the server needs; contradictory or missing Slack settings stop start-up with one line. */
-export function loadServerConfig(env: Env = process.env): ServerConfig {
-  const parsed = parseEnv(env);
-  const config = buildConfig(parsed);
-  const oauthKeys = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
-  const oauthSet = oauthKeys.filter((key) => parsed[key] !== undefined);
+/** KALEYRA_API_KEY, the CLI's way to take an API key from the environment (undefined when unset). */
+export function kaleyraApiKeyOf(env: Env): string | undefined {
+  return env.KALEYRA_API_KEY?.trim() || undefined;
+}
 
-  let auth: SlackAuth;
-  if (oauthSet.length > 0) {
-    if (parsed.SLACK_BOT_TOKEN) {
-      throw new ConfigError(
-        'Set either SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET (OAuth), not both',
-      );
-    }
-    const missing = oauthKeys.filter((key) => parsed[key] === undefined);
-    if (missing.length > 0) throw new ConfigError(`OAuth mode needs ${missing.join(' and ')} too`);
-    auth = {
-      mode: 'oauth',
-      clientId: parsed.SLACK_CLIENT_ID as string,
-      clientSecret: parsed.SLACK_CLIENT_SECRET as string,
-      stateSecret: parsed.SLACK_STATE_SECRET as string,
-    };
-  } else if (parsed.SLACK_BOT_TOKEN) {
-    if (!/^xoxb-/.test(parsed.SLACK_BOT_TOKEN)) {
-      throw new ConfigError('SLACK_BOT_TOKEN must be a bot token starting with xoxb-');
-    }
-    auth = { mode: 'single', botToken: parsed.SLACK_BOT_TOKEN };
-  } else {
-    throw new ConfigError(
+/** Settings the server needs; every missing or contradictory setting is reported at once. */
+export function loadServerConfig(env: Env = process.env): ServerConfig {
+  const present = presentOf(env);
+  const parsed = parseEnv(present, slackProblems(present));
+  const apiUrl = parsed.SLACK_API_URL ?? 'https://slack.com/api/';
+  return {
+    ...buildConfig(parsed),
+    slack: {
+      auth: slackAuth(parsed),
+      transport: slackTransport(parsed),
+      apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
+    },
+  };
+}
+
+const OAUTH_KEYS = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
+
+/** What is missing or contradictory among the Slack variables (names only: never a value, they are secrets). */
+function slackProblems(present: Present): string[] {
+  const has = (key: string) => (present[key]?.trim() ?? '') !== '';
+  const botToken = present.SLACK_BOT_TOKEN?.trim();
+  const appToken = present.SLACK_APP_TOKEN?.trim();
+  const oauthSet = OAUTH_KEYS.filter(has);
+  const problems: string[] = [];
+  if (oauthSet.length > 0 && botToken) {
+    problems.push(
+      'Set either SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET (OAuth), not both',
+    );
+  } else if (oauthSet.length > 0 && oauthSet.length < OAUTH_KEYS.length) {
+    const missing = OAUTH_KEYS.filter((key) => !has(key));
+    problems.push(`OAuth mode needs ${missing.join(' and ')} too`);
+  } else if (oauthSet.length === 0 && !botToken) {
+    problems.push(
       'Set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET (OAuth install)',
     );
   }
-
-  let transport: SlackConfig['transport'];
-  if (parsed.SLACK_APP_TOKEN) {
-    if (auth.mode === 'oauth') {
-      throw new ConfigError(
+  if (botToken && !/^xoxb-/.test(botToken))
+    problems.push('SLACK_BOT_TOKEN must be a bot token starting with xoxb-');
+  if (appToken) {
+    if (oauthSet.length > 0) {
+      problems.push(
         'Socket Mode (SLACK_APP_TOKEN) is for one workspace: use it with SLACK_BOT_TOKEN, not the OAuth variables',
       );
     }
-    if (!/^xapp-/.test(parsed.SLACK_APP_TOKEN)) {
-      throw new ConfigError('SLACK_APP_TOKEN must be an app-level token starting with xapp-');
-    }
-    transport = { kind: 'socket', appToken: parsed.SLACK_APP_TOKEN };
-    if (parsed.SLACK_SIGNING_SECRET) transport.signingSecret = parsed.SLACK_SIGNING_SECRET;
-  } else if (parsed.SLACK_SIGNING_SECRET) {
-    transport = { kind: 'http', signingSecret: parsed.SLACK_SIGNING_SECRET };
-  } else {
-    throw new ConfigError(
+    if (!/^xapp-/.test(appToken))
+      problems.push('SLACK_APP_TOKEN must be an app-level token starting with xapp-');
+  } else if (!has('SLACK_SIGNING_SECRET')) {
+    problems.push(
       'SLACK_SIGNING_SECRET is required (Slack app → Basic Information → Signing Secret), or SLACK_APP_TOKEN for Socket Mode',
     );
   }
+  return problems;
+}
 
-  const apiUrl = parsed.SLACK_API_URL ?? 'https://slack.com/api/';
-  return { ...config, slack: { auth, transport, apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` } };
+// Only called once slackProblems found nothing, so each branch has what it needs.
+function slackAuth(parsed: ParsedEnv): SlackAuth {
+  const { SLACK_BOT_TOKEN, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET } = parsed;
+  if (SLACK_CLIENT_ID && SLACK_CLIENT_SECRET && SLACK_STATE_SECRET) {
+    return {
+      mode: 'oauth',
+      clientId: SLACK_CLIENT_ID,
+      clientSecret: SLACK_CLIENT_SECRET,
+      stateSecret: SLACK_STATE_SECRET,
+    };
+  }
+  return { mode: 'single', botToken: SLACK_BOT_TOKEN ?? '' };
+}
+
+function slackTransport(parsed: ParsedEnv): SlackConfig['transport'] {
+  if (parsed.SLACK_APP_TOKEN) {
+    return {
+      kind: 'socket',
+      appToken: parsed.SLACK_APP_TOKEN,
+      ...(parsed.SLACK_SIGNING_SECRET ? { signingSecret: parsed.SLACK_SIGNING_SECRET } : {}),
+    };
+  }
+  return { kind: 'http', signingSecret: parsed.SLACK_SIGNING_SECRET ?? '' };
 }

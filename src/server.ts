@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type BuiltApp, buildApp } from './app.ts';
-import { ConfigError, loadServerConfig, type ServerConfig } from './config.ts';
+import { loadServerConfig, type ServerConfig } from './config.ts';
+import { describeStartFailure } from './describe/describe-start-failure.ts';
 import { createHealth, HEALTH_PATH, type Health } from './http/health.ts';
 import { answer, createRouter, pathOf, type Router } from './http/router.ts';
 import { isMain } from './is-main.ts';
@@ -177,10 +178,8 @@ function collectSecrets(config: ServerConfig): Set<string> {
 
 if (isMain(import.meta.url)) {
   startServer(process.env, { handleSignals: true }).catch((error: unknown) => {
-    // One clear line for the operator; no stack for configuration mistakes.
-    const message =
-      error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error);
-    process.stderr.write(`orderstatus: cannot start: ${message}\n`);
+    // Clear lines for the operator (every configuration problem at once); no stack for setup mistakes.
+    for (const line of describeStartFailure(error)) process.stderr.write(`${line}\n`);
     process.exit(1);
   });
 }

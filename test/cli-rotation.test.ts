@@ -8,11 +8,12 @@ const root = path.resolve(import.meta.dirname, '..');
 const OLD = Buffer.alloc(32, 1).toString('base64');
 const NEW = Buffer.alloc(32, 2).toString('base64');
 
-function cli(args: string[], env: Record<string, string>) {
+function cli(args: string[], env: Record<string, string>, input = '') {
   const run = spawnSync(process.execPath, ['src/cli.ts', ...args], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', ...env },
     encoding: 'utf8',
+    input,
   });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
@@ -29,13 +30,14 @@ it('rotates ENCRYPTION_KEY: list the new key first, reencrypt, then drop the old
         '--sid',
         'HXIN1234567890IN',
         '--api-key',
-        'Arotation0000000000000000000000001',
+        '-',
         '--pod',
         'in',
         '--business-number',
         '+919876500000',
       ],
       { DATA_DIR: dataDir, ENCRYPTION_KEY: OLD },
+      'Arotation0000000000000000000000001\n',
     );
     expect(set.code, set.stderr).toBe(0);
 

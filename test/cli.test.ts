@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { closedPort } from './storage/database-fixtures.ts';
 import { type FakeKaleyra, KALEYRA_RESPONSES, startFakeKaleyra } from './support/fake-kaleyra.ts';
 import { probeTestDatabase } from './support/postgres.ts';
 import { TEST_ENCRYPTION_KEY, uniqueTeamId } from './support/start-app.ts';
@@ -74,15 +76,17 @@ describe.each(modes)('the CLI on the %s', (_name, storageEnv) => {
     '--sid',
     'HXIN1234567890IN',
     '--api-key',
-    API_KEY,
+    '-',
     '--pod',
     'in',
     '--business-number',
     '+919876500000',
   ];
+  /** `credentials set` for the test's team, the key on stdin. */
+  const configure = () => runCli(setArgs(), env, `${API_KEY}\n`);
 
   it('stores credentials, shows them masked, sends, and prints the message_id', async () => {
-    const set = await runCli(setArgs(), env);
+    const set = await configure();
     expect(set.stderr).toBe('');
     expect(set.code).toBe(0);
     expect(set.stdout).not.toContain(API_KEY);
@@ -129,21 +133,12 @@ describe.each(modes)('the CLI on the %s', (_name, storageEnv) => {
     expect(body.extra_info).toEqual({ ref: team, ref1: 'cli', ref2: expect.any(String), wa_source: 'api' });
   });
 
-  it('reads the API key from stdin with --api-key -', async () => {
-    const args = setArgs();
-    args[args.indexOf(API_KEY)] = '-';
-    const set = await runCli(args, env, `${API_KEY}\n`);
-    expect(set.code).toBe(0);
-    const show = await runCli(['credentials', 'show', '--team', team], env);
-    expect(show.stdout).toContain('Ac••••00x7');
-  });
-
   it.each([
     ['rbc001', 'RBC001'],
     ['wa401', 'WA401'],
     ['e110', 'E110'],
   ] as const)('prints the mapped %s failure on one line and exits 1', async (key, code) => {
-    await runCli(setArgs(), env);
+    await configure();
     kaleyra.respondWith({ status: KALEYRA_RESPONSES[key].status, body: KALEYRA_RESPONSES[key].body });
     const send = await runCli(
       ['send', '--team', team, '--to', '+919876543210', '--ref', 'R1', '--status', 'shipped'],
@@ -157,7 +152,7 @@ describe.each(modes)('the CLI on the %s', (_name, storageEnv) => {
   });
 
   it('refuses invalid input before any send, naming the flag', async () => {
-    await runCli(setArgs(), env);
+    await configure();
     const send = await runCli(
       ['send', '--team', team, '--to', '98765', '--ref', 'R'.repeat(36), '--status', 'lost'],
       env,
@@ -176,7 +171,10 @@ describe.each(modes)('the CLI on the %s', (_name, storageEnv) => {
     );
     expect(send.code).toBe(1);
     expect(send.stderr).toContain('NOT_CONFIGURED');
-    await runCli(setArgs(), env);
+    expect(send.stderr).toContain(`Workspace ${team} has no Kaleyra credentials`);
+    expect(send.stderr).toContain(`orderstatus credentials set --team ${team}`);
+    expect(send.stderr).not.toContain('/orderstatus config');
+    await configure();
     const deleted = await runCli(['credentials', 'delete', '--team', team], env);
     expect(deleted.code).toBe(0);
     const show = await runCli(['credentials', 'show', '--team', team], env);
@@ -188,6 +186,121 @@ describe.each(modes)('the CLI on the %s', (_name, storageEnv) => {
     const run = await runCli(['send', '--team'], env);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('Usage: orderstatus');
+  });
+});
+
+describe('the API key on the command line (issue #10 item 8)', () => {
+  const literal = (dataDir: string) =>
+    runCli(
+      [
+        'credentials',
+        'set',
+        '--team',
+        'TLITERAL1',
+        '--sid',
+        'HXIN1234567890IN',
+        '--api-key',
+        API_KEY,
+        '--pod',
+        'in',
+        '--business-number',
+        '+919876500000',
+      ],
+      { DATA_DIR: dataDir },
+    );
+
+  it('refuses a literal key (it would sit in ps and the shell history) with a one-line hint', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-cli-'));
+    try {
+      const set = await literal(dataDir);
+      expect(set.code).toBe(2);
+      expect(set.stderr.trim().split('\n')).toHaveLength(1);
+      expect(set.stderr).toContain('--api-key -');
+      expect(set.stderr).toContain('KALEYRA_API_KEY');
+      expect(set.stderr).not.toContain(API_KEY);
+      const show = await runCli(['credentials', 'show', '--team', 'TLITERAL1'], { DATA_DIR: dataDir });
+      expect(show.code).toBe(1);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes the key from KALEYRA_API_KEY when --api-key is left out', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-cli-'));
+    try {
+      const args = ['credentials', 'set', '--team', 'TENVKEY01', '--sid', 'HXIN1234567890IN', '--pod', 'in'];
+      const set = await runCli([...args, '--business-number', '+919876500000'], {
+        DATA_DIR: dataDir,
+        KALEYRA_API_KEY: API_KEY,
+      });
+      expect(set.stderr).toBe('');
+      expect(set.code).toBe(0);
+      expect(set.stdout).toContain('Ac••••00x7');
+      expect(set.stdout).not.toContain(API_KEY);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the CLI’s answers to mistakes (issue #12)', () => {
+  let scratch: string;
+  beforeAll(async () => {
+    scratch = await mkdtemp(path.join(tmpdir(), 'orderstatus-cli-'));
+  });
+  afterAll(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+  const firstLine = (run: Run) => run.stderr.split('\n')[0];
+
+  it('answers a usage mistake before any storage is opened', async () => {
+    const dataDir = path.join(scratch, 'never-created');
+    const run = await runCli(['send', '--team'], { DATA_DIR: dataDir });
+    expect(run.code).toBe(2);
+    expect(firstLine(run)).toBe('error: --team needs a value');
+    expect(run.stderr).toContain('Usage: orderstatus send');
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('says that an unknown subcommand is unknown', async () => {
+    const run = await runCli(['credentials', 'list'], { DATA_DIR: path.join(scratch, 'never-created') });
+    expect(run.code).toBe(2);
+    expect(firstLine(run)).toBe(
+      'error: unknown subcommand credentials list (there are set, show, delete, reencrypt)',
+    );
+  });
+
+  it('reports an unknown option in its own words', async () => {
+    const run = await runCli(['send', '--bogus', '--team', 'T1'], {});
+    expect(run.code).toBe(2);
+    expect(firstLine(run)).toBe('error: unknown option --bogus');
+  });
+
+  it('tells a database outage as the operator needs it, without saying that nothing was sent', async () => {
+    const run = await runCli(['credentials', 'show', '--team', 'T1'], {
+      DATA_DIR: scratch,
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${await closedPort()}/none`,
+      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'error [STORAGE_UNAVAILABLE]: orderstatus cannot reach its database right now.',
+    );
+    expect(run.stderr).toContain('ECONNREFUSED');
+    expect(run.stderr).toContain('DATABASE_URL');
+    expect(run.stderr).not.toContain('nothing was sent');
+  });
+
+  it('lists every configuration problem at once, each naming its variable once', async () => {
+    const run = await runCli(['serve'], { DATA_DIR: scratch, PORT: 'abc', LOG_LEVEL: 'loud' });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      'orderstatus: cannot start:',
+      '  PORT must be a number between 1 and 65535',
+      '  LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+      '  Set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET (OAuth install)',
+      '  SLACK_SIGNING_SECRET is required (Slack app → Basic Information → Signing Secret), or SLACK_APP_TOKEN for Socket Mode',
+    ]);
   });
 });
 

@@ -14,7 +14,7 @@ describe('PUBLIC_URL', () => {
   it('stops start-up with one line when it is not an http(s) URL', () => {
     for (const value of ['orders.example.com', 'ftp://orders.example.com']) {
       expect(() => loadConfig({ PUBLIC_URL: value })).toThrow(ConfigError);
-      expect(() => loadConfig({ PUBLIC_URL: value })).toThrow(/^PUBLIC_URL: /);
+      expect(() => loadConfig({ PUBLIC_URL: value })).toThrow(/^PUBLIC_URL must /);
     }
   });
 });

@@ -74,6 +74,24 @@ describe('configuration', () => {
     expect(text).not.toContain('\n');
   });
 
+  it('lists every missing or malformed variable at once, each naming the variable once', () => {
+    let error: unknown;
+    try {
+      loadServerConfig({ PORT: 'abc', LOG_LEVEL: 'loud', DATABASE_URL: 'postgres://db/x' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toEqual([
+      'PORT must be a number between 1 and 65535',
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+      'ENCRYPTION_KEY is required with DATABASE_URL: set it to 32 random bytes in base64 (openssl rand -base64 32)',
+      'Set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET (OAuth install)',
+      'SLACK_SIGNING_SECRET is required (Slack app → Basic Information → Signing Secret), or SLACK_APP_TOKEN for Socket Mode',
+    ]);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadServerConfig({ ...single, DATABASE_URL: '', PORT: '' }).port).toBe(3000);
   });

@@ -16,6 +16,8 @@ export type BenchOptions = {
   /** Flags for the server's node. */
   nodeArgs: readonly string[];
   databaseUrl: string;
+  /** The measurements to run (keys of measurements.ts's Results), all by default. */
+  only: readonly string[];
 };
 
 /** What every measurement is given. */

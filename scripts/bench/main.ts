@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --n 1000 --c 50 --slow-n 200 --verbose --no-record --cpu-prof-dir DIR --node-arg=--flag]`
+ * `npm run bench [-- --n 1000 --c 50 --slow-n 200 --only KEYS --verbose --no-record --cpu-prof-dir DIR --node-arg=--flag]`
  *
  * A benchmark, not a test. Builds the server the way `npm start` does (tsc, into node_modules/.cache) and
  * runs it as a child process (test/support/server-process.ts) on Postgres (TEST_DATABASE_URL or
@@ -14,8 +14,13 @@
  *   - lost and duplicate sends and outcomes; the server's peak RSS (VmHWM) and CPU time per command;
  *   - N Kaleyra status callbacks at concurrency C (sent, delivered, read for ceil(N/3) sends, shuffled):
  *     answer latency, every state applied exactly once, Slack edits per message (callbacks.ts);
- *   - cold start (spawn → /healthz 200) on Postgres and on the embedded database (fresh and existing).
- * Prints one table and appends a dated row to BENCHMARKS.md (unless --no-record) (report.ts).
+ *   - cold start (spawn → /healthz 200) on Postgres and on the embedded database (fresh and existing);
+ *   - the first hour (first-hour.ts): CLI calls on the embedded store (a usage mistake, the first call on a
+ *     new DATA_DIR, calls on an existing one, beside a running server), the same call on Postgres, server
+ *     starts on a new and an existing DATA_DIR (time, peak and held memory), and `npm run demo`.
+ * --only runs a comma-separated subset of MEASUREMENTS' keys (e.g. `--only firstHour`).
+ * Prints one table and appends dated rows to BENCHMARKS.md (unless --no-record) (report.ts): the load
+ * table's row when its measurements all ran, the first-hour table's row when that one did.
  * --verbose adds ack latency by tenth of every burst; --cpu-prof-dir writes a V8 CPU profile of every
  * server started; --node-arg passes a flag to its node (repeatable; replaces production's flags).
  */
@@ -25,6 +30,7 @@ import { parseArgs } from 'node:util';
 import { measureCallbacks } from './callbacks.ts';
 import { type BenchContext, type BenchOptions, fmt, log } from './context.ts';
 import { startFakes } from './fakes.ts';
+import { measureFirstHour } from './first-hour.ts';
 import {
   type Measurement,
   measureBaseline,
@@ -43,7 +49,9 @@ const MEASUREMENTS: { [K in keyof Results]: Measurement<K> } = {
   baseline: measureBaseline,
   callbacks: measureCallbacks,
   embedded: measureEmbeddedColdStarts,
+  firstHour: measureFirstHour,
 };
+const MEASUREMENT_KEYS = Object.keys(MEASUREMENTS) as Array<keyof Results>;
 
 function readOptions(): BenchOptions {
   const { values: flags } = parseArgs({
@@ -55,6 +63,7 @@ function readOptions(): BenchOptions {
       'node-arg': { type: 'string', multiple: true },
       'no-record': { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
+      only: { type: 'string' },
     },
   });
   return {
@@ -65,9 +74,18 @@ function readOptions(): BenchOptions {
     record: !flags['no-record'],
     cpuProfDir: flags['cpu-prof-dir'],
     nodeArgs: flags['node-arg'] ?? PRODUCTION_NODE_ARGS,
+    only: flags.only === undefined ? MEASUREMENT_KEYS : measurementKeys(flags.only),
     databaseUrl:
       process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
   };
+}
+
+function measurementKeys(list: string): Array<keyof Results> {
+  const keys = list.split(',').map((key) => key.trim());
+  const unknown = keys.filter((key) => !(MEASUREMENT_KEYS as string[]).includes(key));
+  if (unknown.length > 0)
+    throw new Error(`--only takes ${MEASUREMENT_KEYS.join(', ')}; not ${unknown.join(', ')}`);
+  return keys as Array<keyof Results>;
 }
 
 function positive(value: string | undefined, name: string): number {
@@ -76,11 +94,10 @@ function positive(value: string | undefined, name: string): number {
   return n;
 }
 
-async function runMeasurements(ctx: BenchContext): Promise<Results> {
+async function runMeasurements(ctx: BenchContext): Promise<Partial<Results>> {
   const results: Partial<Results> = {};
-  for (const key of Object.keys(MEASUREMENTS) as Array<keyof Results>) await measure(key, ctx, results);
-  // Complete: MEASUREMENTS has every key of Results, and each was measured above.
-  return results as Results;
+  for (const key of MEASUREMENT_KEYS) if (ctx.options.only.includes(key)) await measure(key, ctx, results);
+  return results;
 }
 
 async function measure<K extends keyof Results>(key: K, ctx: BenchContext, results: Partial<Results>) {
@@ -103,7 +120,7 @@ async function main(options: BenchOptions): Promise<void> {
     const report = { options, load, results };
     printTable(report);
     log(`(bench took ${fmt((Date.now() - benchStarted) / 1000, 1)} s)`);
-    const warnings = [...results.defaultLimit.warnings, ...results.liftedLimit.warnings];
+    const warnings = [...(results.defaultLimit?.warnings ?? []), ...(results.liftedLimit?.warnings ?? [])];
     if (warnings.length > 0)
       log(`server warnings/errors (first ${warnings.length}):\n  ${warnings.join('\n  ')}`);
     if (options.record) await record(report);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { ServerProcess } from '../../test/support/server-process.ts';
 import type { CallbackResults } from './callbacks.ts';
 import { type BenchContext, fmt, log } from './context.ts';
+import type { FirstHour } from './first-hour.ts';
 import { type BurstResult, bareKaleyraThroughput, burst } from './load.ts';
 import {
   configureWorkspace,
@@ -41,6 +42,8 @@ export type Results = {
   callbacks: CallbackResults;
   /** Spawn → /healthz 200 on a new and on an existing DATA_DIR (ms), and the first server's RSS then (MB). */
   embedded: { fresh: number; existing: number; idleRss: number };
+  /** CLI calls, server starts and the demo on the embedded store (first-hour.ts). */
+  firstHour: FirstHour;
 };
 
 export type Measurement<K extends keyof Results> = (ctx: BenchContext) => Promise<Results[K]>;

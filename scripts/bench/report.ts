@@ -1,22 +1,33 @@
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { callbackSummary } from './callbacks.ts';
 import { type BenchOptions, fmt, log } from './context.ts';
+import type { Cost, FirstHour, ServerStart } from './first-hour.ts';
 import type { AckStats, BurstResult } from './load.ts';
 import { DEFAULT_LIMIT, type Results, WARM_UP_N } from './measurements.ts';
 
-/** A finished run: what was asked, the machine's load when it started, what was measured. */
-export type Report = { options: BenchOptions; load: number; results: Results };
+/** A finished run: what was asked, the machine's load when it started, what was measured (`--only`: a part). */
+export type Report = { options: BenchOptions; load: number; results: Partial<Results> };
+
+/** The measurements behind the load table (the first table of BENCHMARKS.md). */
+type LoadResults = Pick<Results, 'defaultLimit' | 'liftedLimit' | 'baseline' | 'callbacks' | 'embedded'>;
+type LoadReport = { options: BenchOptions; load: number; results: LoadResults };
+
+function loadReport(report: Report): LoadReport | undefined {
+  const { defaultLimit, liftedLimit, baseline, callbacks, embedded } = report.results;
+  if (!defaultLimit || !liftedLimit || baseline === undefined || !callbacks || !embedded) return undefined;
+  return { ...report, results: { defaultLimit, liftedLimit, baseline, callbacks, embedded } };
+}
 
 /** Every burst, warm-ups included. */
-function bursts(r: Results): BurstResult[] {
+function bursts(r: LoadResults): BurstResult[] {
   const { defaultLimit, liftedLimit } = r;
   return [defaultLimit.warmUp, liftedLimit.warmUp, defaultLimit.burst, defaultLimit.slow, liftedLimit.burst];
 }
 
 /** Over every burst, warm-ups included. */
-function totals(r: Results) {
+function totals(r: LoadResults) {
   const all = bursts(r);
   const sum = (pick: (b: BurstResult) => number) => all.reduce((total, b) => total + pick(b), 0);
   return {
@@ -27,7 +38,7 @@ function totals(r: Results) {
 }
 
 /** The worse of the two warm-ups (first commands after a cold start). */
-function coldAck(r: Results): AckStats {
+function coldAck(r: LoadResults): AckStats {
   const { defaultLimit, liftedLimit } = r;
   return liftedLimit.warmUp.ack.p99 > defaultLimit.warmUp.ack.p99
     ? liftedLimit.warmUp.ack
@@ -37,7 +48,7 @@ function coldAck(r: Results): AckStats {
 const ackText = (a: AckStats) => `${fmt(a.p50, 1)} / ${fmt(a.p99, 1)} / ${fmt(a.max, 1)}`;
 
 /** The figures the table and the BENCHMARKS.md row share, worked out once. */
-function figures({ options, results: r }: Report) {
+function figures({ options, results: r }: LoadReport) {
   const atDefault = r.defaultLimit.burst;
   const lifted = r.liftedLimit.burst;
   return {
@@ -54,9 +65,44 @@ function figures({ options, results: r }: Report) {
 }
 
 export function printTable(report: Report): void {
+  const load = loadReport(report);
+  const rows = [
+    ...(load ? loadRows(load) : []),
+    ...(report.results.firstHour ? firstHourRows(report.results.firstHour) : []),
+  ];
+  const widths = [0, 1].map((i) => Math.max(...rows.map((row) => row[i]?.length ?? 0)));
+  log('');
+  log(`${'measure'.padEnd(widths[0] ?? 0)}  ${'value'.padEnd(widths[1] ?? 0)}  target`);
+  for (const [measure, value, target] of rows) {
+    log(`${measure.padEnd(widths[0] ?? 0)}  ${value.padEnd(widths[1] ?? 0)}  ${target}`);
+  }
+}
+
+const costText = (c: Cost | undefined) => (c ? `${fmt(c.ms)} ms / ${fmt(c.peakMb)} MB` : 'n/a');
+const startText = (s: ServerStart) => `${fmt(s.readyMs)} ms / ${fmt(s.peakMb)} MB / ${fmt(s.heldMb)} MB`;
+
+function firstHourRows(h: FirstHour): Array<[string, string, string]> {
+  return [
+    ['CLI usage mistake: time / peak', costText(h.usageMistake), '< 500 ms'],
+    ['CLI first call, new DATA_DIR', costText(h.cliNewFolder), '≤ 2000 ms / ≤ 400 MB'],
+    ['CLI call, existing DATA_DIR', costText(h.cliExisting), '≤ 1200 ms / ≤ 250 MB'],
+    ['CLI send, existing DATA_DIR', costText(h.cliSend), '≤ 1200 ms / ≤ 250 MB'],
+    ['CLI call beside a running server', costText(h.cliBesideServer), '≤ 1200 ms / ≤ 250 MB'],
+    ['CLI call on Postgres', costText(h.cliPostgres), '(comparison)'],
+    ['server, new DATA_DIR: ready / peak / held 1 s later', startText(h.serverNewFolder), '≤ 2000 ms'],
+    ['server, existing DATA_DIR: ready / peak / held', startText(h.serverExistingFolder), ''],
+    [
+      `npm run demo: time / peak of the process tree${h.demo.ok ? '' : ' (FAILED)'}`,
+      costText(h.demo),
+      '≤ 6000 ms / ≤ 400 MB',
+    ],
+  ];
+}
+
+function loadRows(report: LoadReport): Array<[string, string, string]> {
   const f = figures(report);
   const { results: r, options } = report;
-  const rows: Array<[string, string, string]> = [
+  return [
     ['ack p50 / p99 / max, default limit', `${ackText(f.atDefault.ack)} ms`, 'p99 ≤ 50 ms'],
     ['ack p50 / p99 / max, limit lifted', `${ackText(f.lifted.ack)} ms`, 'p99 ≤ 50 ms'],
     [
@@ -104,26 +150,64 @@ export function printTable(report: Report): void {
       'a few seconds',
     ],
   ];
-  const widths = [0, 1].map((i) => Math.max(...rows.map((row) => row[i]?.length ?? 0)));
-  log('');
-  log(`${'measure'.padEnd(widths[0] ?? 0)}  ${'value'.padEnd(widths[1] ?? 0)}  target`);
-  for (const [measure, value, target] of rows) {
-    log(`${measure.padEnd(widths[0] ?? 0)}  ${value.padEnd(widths[1] ?? 0)}  ${target}`);
-  }
 }
 
-/** Appends the run's row to BENCHMARKS.md at the repository root (writing the header first if it is new). */
+/**
+ * Adds the run's rows to BENCHMARKS.md at the repository root (writing its header first if it is new):
+ * the load table's row when those measurements ran, the first-hour table's row when that one did.
+ */
 export async function record(report: Report): Promise<void> {
   const file = path.resolve(import.meta.dirname, '..', '..', 'BENCHMARKS.md');
-  const existing = await readFile(file, 'utf8').catch(() => undefined);
-  if (existing === undefined) await writeFile(file, HEADER);
-  const { options, results: r } = report;
-  const f = figures(report);
+  let text = (await readFile(file, 'utf8').catch(() => undefined)) ?? HEADER;
+  const load = loadReport(report);
+  if (load) text = addRow(text, LOAD_TABLE_HEAD, loadCells(load));
+  if (report.results.firstHour) {
+    if (!text.includes(FIRST_HOUR_TABLE_HEAD)) text = `${text.trimEnd()}\n\n${FIRST_HOUR_SECTION}`;
+    text = addRow(text, FIRST_HOUR_TABLE_HEAD, firstHourCells(report, report.results.firstHour));
+  }
+  await writeFile(file, text);
+  log(`added the run to ${path.relative(process.cwd(), file) || file}`);
+}
+
+/** Inserts `cells` as a new last row of the table whose header line starts with `head`. */
+function addRow(text: string, head: string, cells: string[]): string {
+  const lines = text.split('\n');
+  const start = lines.findIndex((line) => line.startsWith(head));
+  if (start < 0) throw new Error(`BENCHMARKS.md has no table starting with ${head}`);
+  let end = start;
+  while (lines[end + 1]?.startsWith('|')) end++;
+  lines.splice(end + 1, 0, `| ${cells.join(' | ')} |`);
+  return lines.join('\n');
+}
+
+function runStamp(report: Report): string[] {
   const cpus = os.cpus();
   const machine = `${cpus[0]?.model.trim() ?? 'unknown CPU'} × ${cpus.length}, ${fmt(os.totalmem() / 2 ** 30, 1)} GB, Node ${process.version}, load ${fmt(report.load, 2)}`;
-  const cells = [
-    new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-    machine,
+  return [new Date().toISOString().replace(/\.\d+Z$/, 'Z'), machine];
+}
+
+function firstHourCells(report: Report, h: FirstHour): string[] {
+  const c = (x: Cost | undefined) => (x ? `${fmt(x.ms)} / ${fmt(x.peakMb)}` : 'n/a');
+  const s = (x: ServerStart) => `${fmt(x.readyMs)} / ${fmt(x.peakMb)} / ${fmt(x.heldMb)}`;
+  return [
+    ...runStamp(report),
+    c(h.usageMistake),
+    c(h.cliNewFolder),
+    c(h.cliExisting),
+    c(h.cliSend),
+    c(h.cliBesideServer),
+    c(h.cliPostgres),
+    s(h.serverNewFolder),
+    s(h.serverExistingFolder),
+    `${c(h.demo)}${h.demo.ok ? '' : ' (failed)'}`,
+  ];
+}
+
+function loadCells(report: LoadReport): string[] {
+  const { options, results: r } = report;
+  const f = figures(report);
+  return [
+    ...runStamp(report),
     `${options.n}, ${options.c} (${options.slowN})`,
     ackText(f.atDefault.ack),
     ackText(f.lifted.ack),
@@ -140,13 +224,31 @@ export async function record(report: Report): Promise<void> {
     f.embedded,
     callbackSummary(r.callbacks),
   ];
-  await appendFile(file, `| ${cells.join(' | ')} |\n`);
-  log(`appended a row to ${path.relative(process.cwd(), file) || file}`);
 }
+
+const LOAD_TABLE_HEAD = '| date | machine | N, C (slow N) |';
+const FIRST_HOUR_TABLE_HEAD = '| date | machine | usage mistake |';
+
+const FIRST_HOUR_SECTION = `## The first hour (issue #12)
+
+\`npm run bench -- --only firstHour\` (scripts/bench/first-hour.ts). CLI calls are \`node src/cli.ts …\` as
+\`npm run orderstatus\` runs them, on the embedded store, each the median of 3; "new" is a DATA_DIR that does
+not exist yet. Each cell is wall time (spawn → exit, ms) / peak memory of the whole process tree (MB: the
+larger of the highest sum of VmRSS sampled every 10 ms and the highest single VmHWM). Servers are the built
+server (as \`npm start\` runs it) on a new and then the same DATA_DIR: spawn → \`/healthz\` 200 (ms) / peak
+VmHWM (MB) / VmRSS 1 s after ready (MB, what it holds). The demo is \`npm run -s demo\`, npm included.
+
+Targets: usage mistake < 500 ms; CLI on an existing DATA_DIR ≤ 1200 ms and ≤ 250 MB; first call on a new
+one ≤ 2000 ms and ≤ 400 MB; server on a new DATA_DIR ready ≤ 2000 ms without holding initdb's memory; demo ≤ 6000 ms and
+≤ 400 MB.
+
+${FIRST_HOUR_TABLE_HEAD} CLI new folder | CLI existing | CLI send | CLI beside server | CLI Postgres | server new: ready / peak / held | server existing | demo |
+|---|---|---|---|---|---|---|---|---|---|---|
+`;
 
 const HEADER = `# Benchmarks
 
-Appended by \`npm run bench\` (scripts/bench/; flags \`--n --c --slow-n --verbose --no-record --cpu-prof-dir
+Appended by \`npm run bench\` (scripts/bench/; flags \`--n --c --slow-n --only --verbose --no-record --cpu-prof-dir
 --node-arg\`, described at the top of scripts/bench/main.ts), one row per run. The server is built as \`npm start\` builds it and runs as
 a child process on Postgres (LOG_LEVEL=info, one JSON line per send); the fake Slack API and fake Kaleyra
 (test/support) run in a worker thread of the bench process, beside the load generator, all on loopback on

@@ -4,6 +4,7 @@ import { requireOption, UsageError } from './usage.ts';
 
 /** `orderstatus callbacks rotate|show --team T`: the workspace's login for Kaleyra's status callbacks. */
 export const callbacksCommand: CliCommand = {
+  flags: ['team'],
   prepare(values, action, io) {
     const team = requireOption(values, 'team');
     if (action === 'rotate') return rotate(team, io);

@@ -1,7 +1,11 @@
 import type { Surface } from '../describe/surface.ts';
 
-/** Descriptions as a terminal shows them: plain text, the settings step as the command to run. */
-export function cliSurface(team?: string): Surface {
+/**
+ * Descriptions as a terminal shows them: plain text, the settings step as the command to run, and,
+ * since whoever runs the CLI runs orderstatus, the technical cause of a failure of its own setup.
+ */
+export function cliSurface(options: { team?: string | undefined; sends?: boolean } = {}): Surface {
+  const { team } = options;
   return {
     workspace: (workspaceId) => `Workspace ${workspaceId}`,
     adminStep: (action, workspaceId) =>
@@ -10,5 +14,7 @@ export function cliSurface(team?: string): Surface {
     actor: (by) => (by === 'cli' ? 'the CLI' : by),
     literal: (text) => text,
     text: (untrusted) => untrusted,
+    attempt: options.sends === true ? 'send' : 'other',
+    operatorStep: (check, cause) => `${cause.trim().replace(/([^.])$/, '$1.')} ${check}`,
   };
 }

@@ -1,11 +1,19 @@
+import { kaleyraApiKeyOf } from '../config.ts';
 import {
   maskApiKey,
   validateWorkspaceSettings,
   type WorkspaceCredentials,
 } from '../domain/workspace-settings.ts';
 import { ValidationError } from '../errors/validation-error.ts';
-import type { CliCommand, CliWork, Io } from './command.ts';
-import { type CliOptions, renameIssues, requireOption, UsageError } from './usage.ts';
+import type { CliCommand, CliWork, Env, Io } from './command.ts';
+import {
+  type CliOptions,
+  checkOptions,
+  type OptionName,
+  renameIssues,
+  requireOption,
+  UsageError,
+} from './usage.ts';
 
 const SETTINGS_FLAGS: Record<string, string> = {
   sid: '--sid',
@@ -16,15 +24,43 @@ const SETTINGS_FLAGS: Record<string, string> = {
   languageCode: '--language',
 };
 
+const SET_FLAGS: readonly OptionName[] = [
+  'team',
+  'sid',
+  'api-key',
+  'pod',
+  'business-number',
+  'template',
+  'language',
+];
+
+/** The flags of each `credentials` subcommand. */
+const ACTIONS: Record<string, readonly OptionName[]> = {
+  set: SET_FLAGS,
+  show: ['team'],
+  delete: ['team'],
+  reencrypt: [],
+};
+const ACTION_NAMES = Object.keys(ACTIONS).join(', ');
+
 /** `orderstatus credentials set|show|delete|reencrypt`. */
 export const credentialsCommand: CliCommand = {
-  prepare(values, action, io) {
+  flags: SET_FLAGS,
+  prepare(values, action, io, env) {
+    const flags = action === undefined ? undefined : ACTIONS[action];
+    if (!flags) {
+      throw new UsageError(
+        action === undefined
+          ? `credentials needs a subcommand: ${ACTION_NAMES}`
+          : `unknown subcommand credentials ${action} (there are ${ACTION_NAMES})`,
+      );
+    }
+    checkOptions(values, flags, `credentials ${action}`);
     if (action === 'reencrypt') return reencrypt(io);
     const team = requireOption(values, 'team');
     if (action === 'show') return show(team, io);
     if (action === 'delete') return remove(team, io);
-    if (action === 'set') return set(team, values, io);
-    throw new UsageError(`unknown credentials command: ${action ?? '(none)'}`);
+    return set(team, values, io, env);
   },
 };
 
@@ -64,11 +100,33 @@ function remove(team: string, io: Io): CliWork {
   };
 }
 
-function set(team: string, values: CliOptions, io: Io): CliWork {
-  const apiKey = values['api-key'] === '-' ? io.readStdin().trim() : values['api-key'];
+/**
+ * The API key never comes as an argument (it would show in `ps` and stay in the shell history): it is
+ * read from stdin (`--api-key -`) or taken from KALEYRA_API_KEY.
+ */
+function apiKeyOf(values: CliOptions, io: Io, env: Env): string {
+  const flag = values['api-key'];
+  if (flag === '-') return io.readStdin().trim();
+  if (flag !== undefined) {
+    throw new UsageError(
+      'refusing an API key on the command line (it would show in ps and stay in the shell history): give --api-key - to read it from stdin, or leave --api-key out and set KALEYRA_API_KEY',
+      { usage: false },
+    );
+  }
+  const fromEnv = kaleyraApiKeyOf(env);
+  if (fromEnv === undefined) {
+    throw new UsageError(
+      'no API key: pipe it in with --api-key - (printf %s "$KEY" | orderstatus credentials set … --api-key -), or set KALEYRA_API_KEY',
+      { usage: false },
+    );
+  }
+  return fromEnv;
+}
+
+function set(team: string, values: CliOptions, io: Io, env: Env): CliWork {
   const result = validateWorkspaceSettings({
     sid: values.sid ?? '',
-    apiKey: apiKey ?? '',
+    apiKey: apiKeyOf(values, io, env),
     pod: values.pod ?? '',
     businessNumber: values['business-number'] ?? '',
     ...(values.template !== undefined ? { templateName: values.template } : {}),

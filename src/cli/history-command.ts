@@ -12,6 +12,7 @@ export const CLI_HISTORY_LIMIT = 100;
 
 /** `orderstatus history --team T (--ref R | --to +…)`: the same history as Slack, newest first. */
 export const historyCommand: CliCommand = {
+  flags: ['team', 'ref', 'to'],
   prepare(values, _action, io) {
     const team = requireOption(values, 'team');
     if ((values.ref === undefined) === (values.to === undefined)) {
@@ -37,7 +38,7 @@ export const historyCommand: CliCommand = {
 };
 
 function describeEntry(entry: HistoryEntry, team: string): string[] {
-  const surface = cliSurface(team);
+  const surface = cliSurface({ team });
   const by = surface.actor(entry.actor);
   const id = entry.message_id ? `  message_id ${entry.message_id}` : '';
   const forced = entry.forced ? ' (sent again deliberately)' : '';

@@ -1,38 +1,31 @@
-import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
-import { describeError } from '../describe/describe-error.ts';
+import { describeStartFailure } from '../describe/describe-start-failure.ts';
 import { ValidationError } from '../errors/validation-error.ts';
-import { createLogger } from '../logger.ts';
-import { openServices, type Services } from '../services/open-services.ts';
-import { SCHEMA_VERSION } from '../storage/migrations.ts';
+import type { Services } from '../services/open-services.ts';
 import { callbacksCommand } from './callbacks-command.ts';
 import { cliSurface } from './cli-surface.ts';
-import type { CliCommand, CliWork, Io } from './command.ts';
+import type { CliCommand, CliWork, Env, Io } from './command.ts';
 import { credentialsCommand } from './credentials-command.ts';
+import { doctorCommand } from './doctor-command.ts';
 import { historyCommand } from './history-command.ts';
+import { migrateCommand } from './migrate-command.ts';
 import { sendCommand } from './send-command.ts';
-import { type CliOptions, OPTIONS, USAGE, UsageError } from './usage.ts';
+import { type CliOptions, checkOptions, parseCommandLine, USAGE, UsageError, usageOf } from './usage.ts';
 
 export type { Io } from './command.ts';
 
-const migrateCommand: CliCommand = {
-  migrates: true,
-  prepare: (_values, _action, io) => async (services) => {
-    io.out(`database schema is at version ${SCHEMA_VERSION} (${services.databaseMode})`);
-    return 0;
-  },
-};
-
-/** Every command but `serve`, which starts the server instead of opening storage itself. */
+/**
+ * Every command but `serve`, which starts the server instead of opening storage itself. Command modules
+ * stay light (flag checks, validation): storage, Kaleyra and the logger load only once a command runs.
+ */
 const COMMANDS: Record<string, CliCommand> = {
   credentials: credentialsCommand,
   send: sendCommand,
   migrate: migrateCommand,
   callbacks: callbacksCommand,
   history: historyCommand,
+  doctor: doctorCommand,
 };
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /** Starts the Slack app server in this process (`orderstatus serve`); given by the entry point. */
 export type StartServer = (env: Env) => Promise<unknown>;
@@ -46,38 +39,49 @@ export async function runCli(
 ): Promise<number | undefined> {
   let parsed: { values: CliOptions; positionals: string[] };
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseCommandLine(argv);
   } catch (error) {
-    return usageMistake(io, (error as Error).message);
+    // The usage to show after the mistake: the command's own when the line starts with one.
+    const first = argv[0];
+    return reportFailure(
+      io,
+      error,
+      first !== undefined && Object.hasOwn(COMMANDS, first) ? first : undefined,
+    );
   }
   const { values, positionals } = parsed;
   const [name, action] = positionals;
   if (values.help || name === undefined || name === 'help') {
     const asked = values.help === true || name === 'help';
-    (asked ? io.out : io.err)(USAGE);
+    (asked ? io.out : io.err)(asked && name && name !== 'help' ? usageOf(name) : USAGE);
     return asked ? 0 : 2;
   }
   if (name === 'serve') return serve(startServer, env, io);
   const command = COMMANDS[name];
-  if (!command) return usageMistake(io, `unknown command ${name}`);
-  let work: CliWork;
+  if (!command) return reportFailure(io, new UsageError(`unknown command ${name}`), undefined);
+  const surface = { team: values.team, sends: 'sends' in command && command.sends === true };
   try {
-    work = command.prepare(values, action, io);
+    if (command.flags) checkOptions(values, command.flags, name);
+    if ('run' in command) return await command.run(values, action, io, env);
+    const work = command.prepare(values, action, io, env);
+    return await runWithServices(env, work, command.migrates === true);
   } catch (error) {
-    return reportFailure(io, error);
+    return reportFailure(io, error, name, surface);
   }
-  return runWithServices(env, io, work, command.migrates === true);
 }
 
-async function runWithServices(env: Env, io: Io, work: CliWork, migrating: boolean): Promise<number> {
+/** Opens storage (loading it only now: a usage mistake never pays for it), runs the work, closes. */
+async function runWithServices(env: Env, work: CliWork, migrating: boolean): Promise<number> {
+  const config = loadConfig(env);
+  const [{ openServices }, { createLogger }] = await Promise.all([
+    import('../services/open-services.ts'),
+    import('../logger.ts'),
+  ]);
+  const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
   let services: Services | undefined;
   try {
-    const config = loadConfig(env);
-    const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
     services = await openServices(config, logger, { migrate: migrating });
     return await work(services);
-  } catch (error) {
-    return reportFailure(io, error);
   } finally {
     await services?.close();
   }
@@ -87,31 +91,34 @@ async function serve(startServer: StartServer, env: Env, io: Io): Promise<number
   try {
     await startServer(env);
   } catch (error) {
-    io.err(`orderstatus: cannot start: ${(error as Error).message}`);
+    for (const line of describeStartFailure(error)) io.err(line);
     return 1;
   }
   return undefined;
 }
 
-function usageMistake(io: Io, message: string): number {
-  io.err(`error: ${message}`);
-  io.err(USAGE);
-  return 2;
-}
-
 /** The one place a CLI failure becomes what the user reads, and its exit code. */
-function reportFailure(io: Io, error: unknown): number {
-  if (error instanceof UsageError) return usageMistake(io, error.message);
-  if (error instanceof ConfigError) {
+async function reportFailure(
+  io: Io,
+  error: unknown,
+  command: string | undefined,
+  surface: Parameters<typeof cliSurface>[0] = {},
+): Promise<number> {
+  if (error instanceof UsageError) {
     io.err(`error: ${error.message}`);
+    if (error.usage) io.err(usageOf(command));
+    return 2;
+  }
+  if (error instanceof ConfigError) {
+    for (const problem of error.problems) io.err(`error: ${problem}`);
     return 2;
   }
   if (error instanceof ValidationError) {
     for (const [field, message] of Object.entries(error.issues)) io.err(`error: ${field}: ${message}`);
     return 2;
   }
-  const description = describeError(error, cliSurface());
+  const { describeError } = await import('../describe/describe-error.ts');
+  const description = describeError(error, cliSurface(surface));
   io.err(`error [${description.code}]: ${description.summary} ${description.nextStep}`);
-  if (description.code === 'INTERNAL') io.err(String((error as Error)?.message ?? error));
   return 1;
 }

@@ -16,6 +16,8 @@ const SEND_FLAGS: Record<string, string> = {
 
 /** `orderstatus send`: one update; prints the message_id, exit 0 only on WA202. */
 export const sendCommand: CliCommand = {
+  flags: ['team', 'to', 'ref', 'status', 'description', 'template', 'language', 'force'],
+  sends: true,
   prepare(values, _action, io) {
     const team = requireOption(values, 'team');
     const result = validateOrderStatus({
@@ -38,7 +40,7 @@ export const sendCommand: CliCommand = {
         io.out(outcome.messageId);
         return 0;
       }
-      const description = describeError(outcome.error, cliSurface(team));
+      const description = describeError(outcome.error, cliSurface({ team, sends: true }));
       io.err(`error [${description.code}]: ${description.summary} ${description.nextStep}`);
       if (description.code === 'DUPLICATE') io.err('To send it anyway, repeat the command with --force.');
       return 1;

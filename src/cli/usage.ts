@@ -1,8 +1,10 @@
+import { parseArgs } from 'node:util';
+
 export const USAGE = `Usage: orderstatus <command> [options]
 
 Commands:
   credentials set --team T --sid S --api-key - --pod in|sg|eu --business-number +91…
-                  [--template NAME] [--language CODE]      (--api-key - reads the key from stdin)
+                  [--template NAME] [--language CODE]      the key is read from stdin (--api-key -) or KALEYRA_API_KEY
   credentials show --team T                                 SID and masked API key
   credentials delete --team T
   credentials reencrypt                                     re-encrypt every API key with the current ENCRYPTION_KEY
@@ -12,13 +14,23 @@ Commands:
   callbacks show --team T                                   callback url, username, when the last callback arrived
   history --team T (--ref R | --to +91…)                    every update sent for an order or to a customer, newest first
   migrate                                                   create or upgrade the database schema
+  doctor                                                    check the configuration, the database and each workspace
   serve                                                     start the Slack app server (same as npm start)
 
 --team takes the Slack team id (T…), or the enterprise id (E…) for an Enterprise Grid org.`;
 
-/** A usage mistake: printed with the usage text, exit code 2. */
+/**
+ * A usage mistake: exit code 2, with the usage of the command (or all of it) after the message unless
+ * `usage` is false (a mistake whose one line says everything).
+ */
 export class UsageError extends Error {
   override name = 'UsageError' as const;
+  readonly usage: boolean;
+
+  constructor(message: string, options: { usage?: boolean } = {}) {
+    super(message);
+    this.usage = options.usage ?? true;
+  }
 }
 
 /** The CLI's options, one table for every command. */
@@ -38,9 +50,64 @@ export const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+export type OptionName = keyof typeof OPTIONS;
+
 export type CliOptions = Partial<{
-  [K in keyof typeof OPTIONS]: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string;
+  [K in OptionName]: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string;
 }>;
+
+const isOption = (name: string): name is OptionName => Object.hasOwn(OPTIONS, name);
+
+/**
+ * The command line as options and positionals. Node's parser is run leniently and every option checked
+ * here, so a mistake reads as our own one line (`unknown option --bogus`, `--team needs a value`).
+ */
+export function parseCommandLine(argv: readonly string[]): { values: CliOptions; positionals: string[] } {
+  const { values, positionals, tokens } = parseArgs({
+    args: [...argv],
+    options: OPTIONS,
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    if (!isOption(token.name)) throw new UsageError(`unknown option ${token.rawName}`);
+    const takesValue = OPTIONS[token.name].type === 'string';
+    if (
+      takesValue &&
+      (token.value === undefined || (token.inlineValue !== true && token.value.startsWith('--')))
+    ) {
+      throw new UsageError(`${token.rawName} needs a value`);
+    }
+    if (!takesValue && token.value !== undefined) throw new UsageError(`${token.rawName} takes no value`);
+  }
+  return { values: values as CliOptions, positionals };
+}
+
+/** Refuses options the command does not take (`send --sid …`), so a mistyped command does not half-run. */
+export function checkOptions(values: CliOptions, allowed: readonly OptionName[], command: string): void {
+  for (const name of Object.keys(values)) {
+    if (name !== 'help' && !allowed.includes(name as OptionName)) {
+      throw new UsageError(`--${name} is not an option of ${command}`);
+    }
+  }
+}
+
+/** The usage lines of one command (its own lines of USAGE), or the whole usage. */
+export function usageOf(command: string | undefined): string {
+  if (command === undefined) return USAGE;
+  const lines = USAGE.split('\n');
+  const start = lines.findIndex((line) => line.startsWith(`  ${command} `) || line === `  ${command}`);
+  if (start < 0) return USAGE;
+  const own: string[] = [];
+  for (let i = start; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (i > start && !line.startsWith(`  ${command} `) && !line.startsWith('    ')) break;
+    own.push(line);
+  }
+  return `Usage: orderstatus ${command} …\n${own.join('\n')}\n\norderstatus --help lists every command.`;
+}
 
 export function requireOption(values: CliOptions, name: 'team' | 'to' | 'ref' | 'status'): string {
   const value = values[name];

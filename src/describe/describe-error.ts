@@ -8,7 +8,12 @@ import { describeKaleyraError } from './describe-kaleyra-error.ts';
 import type { ErrorDescription } from './error-description.ts';
 import type { Surface } from './surface.ts';
 
-const TELL_OPERATOR = 'if it keeps failing, tell whoever runs orderstatus.';
+// What the storage check tells an operator; an agent is only told to pass the failure on.
+const CHECK_DATABASE =
+  'Check that the database is up and reachable (DATABASE_URL, or the embedded one in DATA_DIR), then try again.';
+
+/** ", so nothing was sent" after a send; nothing after anything else. */
+const nothingSent = (surface: Surface) => (surface.attempt === 'send' ? ', so nothing was sent' : '');
 
 /**
  * The one place that turns a failure into what the agent, admin or CLI user reads. Each edge passes
@@ -19,7 +24,7 @@ export function describeError(error: unknown, surface: Surface): ErrorDescriptio
   if (error instanceof NotConfiguredError) {
     return {
       code: 'NOT_CONFIGURED',
-      summary: `${surface.workspace(error.workspaceId)} has no Kaleyra credentials yet, so nothing was sent.`,
+      summary: `${surface.workspace(error.workspaceId)} has no Kaleyra credentials yet${nothingSent(surface)}.`,
       nextStep: surface.adminStep('enter the Kaleyra SID and API key', error.workspaceId),
       retryable: false,
     };
@@ -44,8 +49,11 @@ export function describeError(error: unknown, surface: Surface): ErrorDescriptio
   if (error instanceof ButtonRefusedError) return describeButtonRefused(error);
   return {
     code: 'INTERNAL',
-    summary: 'Something went wrong inside orderstatus; the update may not have been sent.',
-    nextStep: `Try again; ${TELL_OPERATOR}`,
+    summary: `Something went wrong inside orderstatus${surface.attempt === 'send' ? '; the update may not have been sent' : ''}.`,
+    nextStep: surface.operatorStep(
+      'Try again; if it keeps happening, report it with this message.',
+      error instanceof Error ? error.message : String(error),
+    ),
     retryable: false,
   };
 }
@@ -54,15 +62,15 @@ function describeStorageError(error: StorageError, surface: Surface): ErrorDescr
   if (error.reason === 'unreadable') {
     return {
       code: 'CREDENTIALS_UNREADABLE',
-      summary: 'The saved Kaleyra settings of this workspace cannot be read back, so nothing was sent.',
+      summary: `The saved Kaleyra settings of this workspace cannot be read back${nothingSent(surface)}.`,
       nextStep: `${surface.adminStep('enter them again')} If every workspace is affected, check ENCRYPTION_KEY.`,
       retryable: false,
     };
   }
   return {
     code: 'STORAGE_UNAVAILABLE',
-    summary: 'orderstatus cannot reach its database right now, so nothing was sent.',
-    nextStep: `Try again in a minute; ${TELL_OPERATOR}`,
+    summary: `orderstatus cannot reach its database right now${nothingSent(surface)}.`,
+    nextStep: surface.operatorStep(CHECK_DATABASE, error.message),
     retryable: true,
   };
 }

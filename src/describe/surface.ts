@@ -17,7 +17,21 @@ export type Surface = {
   literal(text: string): string;
   /** Text that came from outside (Kaleyra's own words), made inert for this surface. */
   text(untrusted: string): string;
+  /**
+   * What the reader asked for: a `send` (a failure then says whether the update went out) or `other`
+   * (reading or changing settings, a check: "nothing was sent" would be beside the point).
+   */
+  attempt: 'send' | 'other';
+  /**
+   * The step for a failure only whoever runs orderstatus can fix (its database, its setup): an agent is
+   * told to pass it on; the operator at a terminal gets `cause` (the technical reason) and `check`.
+   */
+  operatorStep(check: string, cause: string): string;
 };
+
+/** For a Surface whose reader cannot fix orderstatus itself (a Slack agent). */
+export const PASS_IT_ON = (): string =>
+  'Try again in a minute; if it keeps failing, tell whoever runs orderstatus.';
 
 /** Plain text with no markup: logs, tests, anything that only needs the words. */
 export const PLAIN_SURFACE: Surface = {
@@ -27,4 +41,6 @@ export const PLAIN_SURFACE: Surface = {
   actor: (by) => (by === 'cli' ? 'the CLI' : by),
   literal: (text) => text,
   text: (untrusted) => untrusted,
+  attempt: 'send',
+  operatorStep: PASS_IT_ON,
 };

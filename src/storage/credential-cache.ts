@@ -100,5 +100,6 @@ export function createCachedCredentialStore(
       writing(workspaceId, () => store.update(workspaceId, changes, updatedBy, at)),
     delete: (workspaceId) => writing(workspaceId, () => store.delete(workspaceId)),
     reencryptAll: () => writing(undefined, () => store.reencryptAll()),
+    workspaceIds: () => store.workspaceIds(),
   };
 }

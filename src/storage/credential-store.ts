@@ -36,6 +36,8 @@ export type CredentialStore = {
    * cannot decrypt are skipped, then named in a StorageError once the others are done.
    */
   reencryptAll(): Promise<number>;
+  /** Every workspace with settings stored (readable or not), sorted: for `orderstatus doctor`. */
+  workspaceIds(): Promise<string[]>;
 };
 
 const KEY_PREFIX = 'credentials:';
@@ -155,6 +157,11 @@ export function createCredentialStore(keyv: Keyv<unknown>, cipher: Cipher): Cred
         );
       }
       return rewritten;
+    },
+
+    async workspaceIds() {
+      const entries = await reach(() => listEntries(keyv, KEY_PREFIX));
+      return entries.map(([workspaceId]) => workspaceId).sort();
     },
   };
 }

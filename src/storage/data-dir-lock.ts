@@ -4,22 +4,23 @@ import * as v from 'valibot';
 import type { StorageLogger } from './pool.ts';
 
 /**
- * One process owns an embedded data directory: it holds `lock` and announces the port it serves the
- * database on in `server.json`. Every other process (a second server, the CLI) connects through it.
+ * One process owns an embedded data directory: it holds `lock` and announces in `server.json` that it
+ * serves the database on the folder's Unix socket. Every other process (a second server, the CLI)
+ * connects through it.
  */
 export type DataDirFiles = { dir: string; lock: string; server: string };
 
 const PidSchema = v.pipe(v.number(), v.integer(), v.minValue(1));
 // `origin` (performance.timeOrigin) tells this process from an earlier one that had the same pid.
 const LockInfoSchema = v.object({ pid: PidSchema, origin: v.number() });
-const ServerInfoSchema = v.object({ pid: PidSchema, port: v.pipe(v.number(), v.integer(), v.minValue(1)) });
+const ServerInfoSchema = v.object({ pid: PidSchema, socket: v.pipe(v.string(), v.nonEmpty()) });
 export type LockInfo = v.InferOutput<typeof LockInfoSchema>;
 type ServerInfo = v.InferOutput<typeof ServerInfoSchema>;
 
 /** Where the lock stands after one attempt to take it. */
 export type DataDirClaim =
   | { state: 'ours' }
-  | { state: 'serving'; owner: LockInfo; port: number }
+  | { state: 'serving'; owner: LockInfo; socket: string }
   /** The owner is still starting (or the lock is half-written): its server.json is not there yet. */
   | { state: 'starting'; owner: LockInfo | undefined };
 
@@ -38,20 +39,21 @@ export async function claimDataDir(files: DataDirFiles, logger: StorageLogger): 
       continue;
     }
     const server = await readJson(files.server, ServerInfoSchema);
-    if (owner && server && server.pid === owner.pid) return { state: 'serving', owner, port: server.port };
+    if (owner && server && server.pid === owner.pid)
+      return { state: 'serving', owner, socket: server.socket };
     return { state: 'starting', owner };
   }
 }
 
-/** Announces the port this process (the lock's owner) serves the database on; appears complete or not at all. */
-export async function announceServer(files: DataDirFiles, port: number): Promise<void> {
-  const info: ServerInfo = { pid: process.pid, port };
+/** Announces the socket this process (the lock's owner) serves the database on; appears complete or not at all. */
+export async function announceServer(files: DataDirFiles, socket: string): Promise<void> {
+  const info: ServerInfo = { pid: process.pid, socket };
   const temp = `${files.server}.${process.pid}.tmp`;
   await writeFile(temp, JSON.stringify(info), { mode: 0o600 });
   await rename(temp, files.server);
 }
 
-/** Withdraws the announcement first (before the server stops), so nobody connects to a closing port. */
+/** Withdraws the announcement first (before the server stops), so nobody connects to a closing socket. */
 export async function withdrawServer(files: DataDirFiles): Promise<void> {
   await rm(files.server, { force: true });
 }

@@ -1,8 +1,8 @@
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import v8 from 'node:v8';
+import { ConfigError } from '../config.ts';
 import { StorageError } from '../errors/storage-error.ts';
 import {
   announceServer,
@@ -13,6 +13,8 @@ import {
   releaseLock,
   withdrawServer,
 } from './data-dir-lock.ts';
+import { startEmbeddedWorker } from './embedded-supervisor.ts';
+import { PGLITE_NODE_FLAGS } from './embedded-template.ts';
 import { type Database, openPool, type StorageLogger } from './pool.ts';
 
 export type EmbeddedOptions = {
@@ -23,34 +25,33 @@ export type EmbeddedOptions = {
 
 const OWNER_STARTUP_WAIT_MS = 20_000;
 const POOL_SIZE = 4;
+// pg's convention: a Unix socket named .s.PGSQL.<port> in the folder given as the host.
+const SOCKET_PORT = 5432;
+// sun_path holds 108 bytes on Linux (104 on macOS and the BSDs), the terminating NUL included.
+const SOCKET_PATH_LIMIT = process.platform === 'linux' ? 107 : 103;
 
 /**
- * The PGlite database in `dataDir`: served over a loopback socket by this process when it can take the
- * directory's lock, otherwise reached through the process that holds it.
+ * The PGlite database in `dataDir`, served on a Unix socket inside that 0700 folder by the process that
+ * holds the folder's lock, and reached through that socket by every other process (the CLI beside a server).
  */
 export async function openEmbeddedDatabase(dataDir: string, options: EmbeddedOptions): Promise<Database> {
   const { logger } = options;
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  if ((await stat(dataDir)).mode & 0o077) {
-    logger.warn(`${dataDir} is open to other users; \`chmod 700\` it (it holds the database and its key).`);
-  }
+  await checkDataDir(dataDir);
   const files = dataDirFiles(dataDir);
   const deadline = Date.now() + OWNER_STARTUP_WAIT_MS;
   for (;;) {
     const claim = await claimDataDir(files, logger);
     if (claim.state === 'ours') return serveEmbedded(files, options);
     if (claim.state === 'serving') {
-      const db = openLoopbackPool(claim.port, options);
+      const db = openSocketPool(dataDir, options);
       if (await db.ping()) {
-        logger.info(
-          `Using the embedded database served by process ${claim.owner.pid} on 127.0.0.1:${claim.port}`,
-        );
+        logger.info(`Using the embedded database served by process ${claim.owner.pid} in ${dataDir}`);
         return db;
       }
       await db.close();
       if (isOwnerAlive(claim.owner)) {
         throw new StorageError(
-          `The embedded database in ${dataDir} is held by process ${claim.owner.pid}, which is running but not answering on 127.0.0.1:${claim.port}; stop that process (or set DATABASE_URL) and try again.`,
+          `The embedded database in ${dataDir} is held by process ${claim.owner.pid}, which is running but not answering on its socket; stop that process (or set DATABASE_URL) and try again.`,
         );
       }
       continue;
@@ -64,43 +65,88 @@ export async function openEmbeddedDatabase(dataDir: string, options: EmbeddedOpt
   }
 }
 
-/** Runs PGlite and its socket server in this process, which holds the data directory's lock. */
+/** The socket's path for `dataDir`; a ConfigError when it would not fit in a Unix socket address. */
+export function socketPathOf(dataDir: string): string {
+  const socketPath = path.join(dataDir, `.s.PGSQL.${SOCKET_PORT}`);
+  const bytes = Buffer.byteLength(socketPath);
+  if (bytes > SOCKET_PATH_LIMIT) {
+    throw new ConfigError(
+      `DATA_DIR ${dataDir} is too long for the embedded database's socket (${socketPath} is ${bytes} bytes; Unix sockets allow ${SOCKET_PATH_LIMIT} bytes): use a shorter DATA_DIR (a symbolic link to this folder works), or set DATABASE_URL`,
+    );
+  }
+  return socketPath;
+}
+
+/**
+ * Creates the folder (0700) or checks it: it holds the database, its socket and the encryption key, so
+ * nobody else may read it. Existing ./data folders and volumes are often 0755: the message says the fix.
+ */
+async function checkDataDir(dataDir: string): Promise<void> {
+  socketPathOf(dataDir);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const mode = (await stat(dataDir)).mode & 0o777;
+  if (mode & 0o077) {
+    throw new ConfigError(
+      `DATA_DIR ${dataDir} can be read by other users (mode ${mode.toString(8).padStart(4, '0')}), and it holds the database and its encryption key: run chmod 700 ${dataDir}`,
+    );
+  }
+}
+
+let wasmFlagsSet = false;
+
+/**
+ * PGlite compiles 9 MB of WebAssembly. V8's optimising tier recompiles it in the background within the
+ * first second, which briefly takes ~500 MB; Liftoff (the baseline compiler) alone keeps a CLI call
+ * under 200 MB and is as fast for the embedded database's few small statements (BENCHMARKS.md). V8
+ * flags are per process and read when a module is compiled, so they are set before the first PGlite.
+ */
+function useBaselineWasmCompiler(): void {
+  if (wasmFlagsSet) return;
+  for (const flag of PGLITE_NODE_FLAGS) v8.setFlagsFromString(flag);
+  wasmFlagsSet = true;
+}
+
+/** Runs PGlite (on its own thread) and its socket in this process, which holds the folder's lock. */
 async function serveEmbedded(files: DataDirFiles, options: EmbeddedOptions): Promise<Database> {
   const { logger } = options;
-  let pglite: PGlite | undefined;
-  let server: PGLiteSocketServer | undefined;
+  let worker: Awaited<ReturnType<typeof startEmbeddedWorker>> | undefined;
   const release = async () => {
     await withdrawServer(files);
-    await server?.stop();
-    await pglite?.close();
+    await worker?.stop();
     await releaseLock(files);
   };
   try {
-    // The embedded database holds a few rows per workspace: 16 MB of buffers (not 128) saves ~60 MB of RSS.
-    pglite = await PGlite.create(path.join(files.dir, 'pglite'), { postgresqlconf: ['shared_buffers=16MB'] });
-    // PGlite has one session, so statements from the pool's connections interleave. That is
-    // acceptable only because storage code uses single-statement atomic SQL, never multi-statement
-    // transactions. Several connections (this pool plus a CLI next to the server) need slots.
-    server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: 32 });
-    server.addEventListener('error', (event) => {
-      const detail = (event as CustomEvent<unknown>).detail;
-      logger.warn(
-        `Embedded database socket error (${detail instanceof Error ? detail.message : 'unknown'}).`,
-      );
-    });
-    await server.start();
-    const port = Number(server.getServerConn().split(':').pop());
-    await announceServer(files, port);
-    logger.info(`Embedded database in ${files.dir} served on 127.0.0.1:${port}`);
-    return openLoopbackPool(port, options, release);
+    const pgdata = path.join(files.dir, 'pglite');
+    useBaselineWasmCompiler();
+    worker = await startEmbeddedWorker(
+      { pgdata, socketPath: socketPathOf(files.dir), postgresqlConf: POSTGRESQL_CONF, frontEnd: FRONT_END },
+      logger,
+    );
+    await announceServer(files, worker.socketPath);
+    logger.info(`Embedded database in ${files.dir} served on ${worker.socketPath}`);
+    return openSocketPool(files.dir, options, release);
   } catch (error) {
     await release().catch(() => undefined);
+    if (error instanceof ConfigError) throw error;
     throw new StorageError(`Could not open the embedded database in ${files.dir}.`, { cause: error });
   }
 }
 
-function openLoopbackPool(port: number, options: EmbeddedOptions, onClose?: () => Promise<void>): Database {
-  return openPool(`postgres://postgres@127.0.0.1:${port}/postgres`, {
+// The embedded database holds a few rows per workspace: 8 MB of buffers (not 128) saves ~70 MB of RSS.
+const POSTGRESQL_CONF = ['shared_buffers=8MB'];
+
+const FRONT_END = {
+  // Well inside the pool's 5 s query timeout, so a statement queued behind a stuck holder still runs.
+  holdTimeoutMs: 2_000,
+  startupTimeoutMs: 5_000,
+  // Longer than the pool keeps an idle connection (30 s), so only a forgotten client is closed.
+  idleTimeoutMs: 300_000,
+  maxConnections: 32,
+  maxMessageBytes: 16 * 1024 * 1024,
+};
+
+function openSocketPool(dataDir: string, options: EmbeddedOptions, onClose?: () => Promise<void>): Database {
+  return openPool(`postgres://postgres@${encodeURIComponent(dataDir)}:${SOCKET_PORT}/postgres`, {
     mode: 'embedded',
     connectionTimeoutMillis: options.connectionTimeoutMillis,
     maxConnections: POOL_SIZE,

@@ -70,7 +70,10 @@ describe('describeDeliveryFailure', () => {
 
   it('reads the same in a terminal, with the CLI’s settings step', () => {
     const slack = describeDeliveryFailure({ state: 'failed', error: { code: '132001' } }, SLACK_SURFACE);
-    const cli = describeDeliveryFailure({ state: 'failed', error: { code: '132001' } }, cliSurface('T1'));
+    const cli = describeDeliveryFailure(
+      { state: 'failed', error: { code: '132001' } },
+      cliSurface({ team: 'T1' }),
+    );
     expect(cli.summary).toBe(slack.summary);
     expect(slack.nextStep).toContain('/orderstatus config');
     expect(cli.nextStep).toContain('orderstatus credentials set --team T1');
@@ -89,7 +92,7 @@ describe('describeAttemptState', () => {
     delivery_error_code: null,
     delivery_error_text: null,
   };
-  const plain = cliSurface('T1');
+  const plain = cliSurface({ team: 'T1' });
 
   it('says what became of each attempt', () => {
     expect(describeAttemptState(facts, plain)).toBe(

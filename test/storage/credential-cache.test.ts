@@ -53,6 +53,9 @@ function fakeStore() {
     async reencryptAll() {
       return rows.size;
     },
+    async workspaceIds() {
+      return [...rows.keys()].sort();
+    },
   };
   return {
     store,

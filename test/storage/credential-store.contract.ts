@@ -120,6 +120,17 @@ export function describeCredentialStoreContract(
       expect(await store.get('TBBB')).toMatchObject({ apiKey: OTHER.apiKey, sid: OTHER.sid });
     });
 
+    it('lists the workspaces that have settings stored', async () => {
+      const listing = createCredentialStore(createKeyvStore(db, { namespace: `${namespace}-list` }), cipher);
+      expect(await listing.workspaceIds()).toEqual([]);
+      await listing.set('TLISTB', SETTINGS, 'U1', NOW);
+      await listing.set('TLISTA', OTHER, 'U1', NOW);
+      expect(await listing.workspaceIds()).toEqual(['TLISTA', 'TLISTB']);
+      await listing.delete('TLISTB');
+      expect(await listing.workspaceIds()).toEqual(['TLISTA']);
+      await removeNamespace(db, `${namespace}-list`);
+    });
+
     it('never stores the API key in plain text (the SID stays readable by design)', async () => {
       await store.set('TATREST', SETTINGS, 'U1');
       const rows = await db.query<{ value: string }>(`SELECT value FROM ${KEYV_TABLE} WHERE key LIKE $1`, [

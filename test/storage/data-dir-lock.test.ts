@@ -21,8 +21,12 @@ describe('data directory lock', () => {
     expect(lock).toEqual({ pid: process.pid, origin: performance.timeOrigin });
 
     expect(await claimDataDir(files, logger)).toEqual({ state: 'starting', owner: lock });
-    await announceServer(files, 5_432);
-    expect(await claimDataDir(files, logger)).toEqual({ state: 'serving', owner: lock, port: 5_432 });
+    await announceServer(files, '/data/.s.PGSQL.5432');
+    expect(await claimDataDir(files, logger)).toEqual({
+      state: 'serving',
+      owner: lock,
+      socket: '/data/.s.PGSQL.5432',
+    });
     await withdrawServer(files);
     expect(await claimDataDir(files, logger)).toEqual({ state: 'starting', owner: lock });
 
@@ -35,7 +39,7 @@ describe('data directory lock', () => {
   it('ignores a server.json announced by a process other than the owner', async () => {
     const files = dataDirFiles(await tempDir());
     await writeFile(files.lock, JSON.stringify({ pid: process.ppid, origin: 1 }));
-    await writeFile(files.server, JSON.stringify({ pid: process.ppid + 1, port: 5_432 }));
+    await writeFile(files.server, JSON.stringify({ pid: process.ppid + 1, socket: '/data/.s.PGSQL.5432' }));
     expect(await claimDataDir(files, recordingLogger())).toEqual({
       state: 'starting',
       owner: { pid: process.ppid, origin: 1 },

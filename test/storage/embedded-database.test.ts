@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StorageError } from '../../src/errors/storage-error.ts';
 import { type Database, openDatabase } from '../../src/storage/database.ts';
-import { closedPort, deadPid, recordingLogger, useCleanups } from './database-fixtures.ts';
+import { deadPid, recordingLogger, useCleanups } from './database-fixtures.ts';
 
 const DATABASE_MODULE = new URL('../../src/storage/database.ts', import.meta.url).href;
 const { open, tempDir } = useCleanups();
@@ -83,7 +83,7 @@ describe('embedded database', () => {
   it('takes over a lock left by a process that is gone', async () => {
     const dataDir = await tempDir();
     await writeFile(path.join(dataDir, 'lock'), JSON.stringify({ pid: await deadPid(), origin: 1 }));
-    await writeFile(path.join(dataDir, 'server.json'), JSON.stringify({ pid: 1, port: 1 }));
+    await writeFile(path.join(dataDir, 'server.json'), JSON.stringify({ pid: 1, socket: '/nowhere' }));
     const logger = recordingLogger();
     const db = await open({ dataDir, logger });
     expect(await db.ping()).toBe(true);
@@ -93,9 +93,9 @@ describe('embedded database', () => {
 
   it('names the live owner that does not answer, in one line', async () => {
     const dataDir = await tempDir();
-    const port = await closedPort();
     await writeFile(path.join(dataDir, 'lock'), JSON.stringify({ pid: process.ppid, origin: 1 }));
-    await writeFile(path.join(dataDir, 'server.json'), JSON.stringify({ pid: process.ppid, port }));
+    const socket = path.join(dataDir, '.s.PGSQL.5432'); // nothing listens there
+    await writeFile(path.join(dataDir, 'server.json'), JSON.stringify({ pid: process.ppid, socket }));
     const error = await openDatabase({ dataDir }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageError);
     expect((error as Error).message).toContain(`held by process ${process.ppid}`);

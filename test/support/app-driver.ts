@@ -32,12 +32,9 @@ export function textOf(body: unknown): string {
   return JSON.stringify(body);
 }
 
-let testDatabase: Promise<string | undefined> | undefined;
-
-/** `probeTestDatabase()` once per test file, so a file says at most once that it skips Postgres. */
+/** The test Postgres URL when the run's global setup reached it. */
 export function testDatabaseUrl(): Promise<string | undefined> {
-  testDatabase ??= probeTestDatabase();
-  return testDatabase;
+  return probeTestDatabase();
 }
 
 export type NamedStorage = [name: string, storage: StorageMode | undefined];

@@ -1,15 +1,31 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { type Database, redactDatabaseUrl } from '../../src/storage/database.ts';
 import { KEYV_TABLE } from '../../src/storage/keyv-store.ts';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The test Postgres URL when it answered the global setup's probe, null when it did not. */
+    testDatabaseUrl: string | null;
+  }
+}
+
 /**
- * The test Postgres URL when it answers. Otherwise, outside CI, prints one line and returns undefined
- * (use `describe.skipIf(!url)`); with CI=true it throws, because a CI run must not pass by skipping.
+ * In a test file: the test Postgres URL when it answered, undefined otherwise (use `describe.skipIf(!url)`).
+ * The global setup probed it once for the whole run (and said once if the Postgres suite is skipped).
  */
-export async function probeTestDatabase(url: string = TEST_DATABASE_URL): Promise<string | undefined> {
+export async function probeTestDatabase(): Promise<string | undefined> {
+  return inject('testDatabaseUrl') ?? undefined;
+}
+
+/**
+ * For the global setup: the test Postgres URL when it answers. Otherwise, outside CI, prints one line
+ * and returns undefined; with CI=true it throws, because a CI run must not pass by skipping.
+ */
+export async function checkTestDatabase(url: string = TEST_DATABASE_URL): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
   client.on('error', () => undefined); // the failed connect() below already reports it
   try {

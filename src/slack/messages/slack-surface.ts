@@ -1,4 +1,4 @@
-import type { Surface } from '../../describe/surface.ts';
+import { PASS_IT_ON, type Surface } from '../../describe/surface.ts';
 import { SLASH_COMMAND } from '../ids.ts';
 import { escapeCode, escapeMrkdwn, formatActor, formatSlackDate, truncate } from './mrkdwn.ts';
 
@@ -13,4 +13,6 @@ export const SLACK_SURFACE: Surface = {
   actor: formatActor,
   literal: (text) => `\`${escapeCode(truncate(text, LITERAL_MAX))}\``,
   text: escapeMrkdwn,
+  attempt: 'send',
+  operatorStep: PASS_IT_ON,
 };
