@@ -1,4 +1,4 @@
-import { type Config, ConfigError, loadConfig, loadServerConfig, type ServerConfig } from '../config.ts';
+import { type Config, ConfigError, loadConfig, loadServerConfig } from '../config.ts';
 import { describeError } from '../describe/describe-error.ts';
 import { StorageError } from '../errors/storage-error.ts';
 import { KaleyraError } from '../kaleyra/kaleyra-error.ts';
@@ -6,7 +6,7 @@ import type { Services } from '../services/open-services.ts';
 import type { LastSend } from '../storage/last-sends.ts';
 import { cliSurface } from './cli-surface.ts';
 import { callbacksCheck } from './doctor-callbacks-check.ts';
-import type { DoctorCheck, DoctorContext, Finding } from './doctor-check.ts';
+import type { DoctorCheck, Finding } from './doctor-check.ts';
 
 export type { DoctorCheck, DoctorContext, Finding } from './doctor-check.ts';
 
