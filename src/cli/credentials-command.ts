@@ -14,6 +14,7 @@ const SETTINGS_FLAGS: Record<string, string> = {
   businessNumber: '--business-number',
   templateName: '--template',
   languageCode: '--language',
+  wabaId: '--waba-id',
 };
 
 /** `orderstatus credentials set|show|delete|reencrypt`. */
@@ -73,6 +74,7 @@ function set(team: string, values: CliOptions, io: Io): CliWork {
     businessNumber: values['business-number'] ?? '',
     ...(values.template !== undefined ? { templateName: values.template } : {}),
     ...(values.language !== undefined ? { languageCode: values.language } : {}),
+    ...(values['waba-id'] !== undefined ? { wabaId: values['waba-id'] } : {}),
   });
   if (!result.ok) throw new ValidationError(renameIssues(result.issues, SETTINGS_FLAGS));
   return async (services) => {
@@ -91,6 +93,7 @@ function describeCredentials(team: string, credentials: WorkspaceCredentials): s
     `pod:             ${credentials.pod}`,
     `business number: ${credentials.businessNumber}`,
     `template:        ${credentials.templateName} (${credentials.languageCode})`,
+    `waba id:         ${credentials.wabaId ?? '(none: agents type the template name)'}`,
     `updated:         ${credentials.updatedAt} by ${credentials.updatedBy}`,
   ];
 }
