@@ -29,6 +29,8 @@ export function buildApp({ config, logger, services }: AppDeps): BuiltApp {
     deliveryJournal: services.deliveryJournal,
     orderHistory: services.orderHistory,
     callbackCredentials: services.callbackCredentials,
+    templateChoices: services.templateChoices,
+    appHome: services.appHome,
     publicUrl: config.publicUrl,
   });
   const callbacks = createCallbackRoute({

@@ -22,6 +22,7 @@ const SETTINGS_FLAGS: Record<string, string> = {
   businessNumber: '--business-number',
   templateName: '--template',
   languageCode: '--language',
+  wabaId: '--waba-id',
 };
 
 const SET_FLAGS: readonly OptionName[] = [
@@ -32,6 +33,7 @@ const SET_FLAGS: readonly OptionName[] = [
   'business-number',
   'template',
   'language',
+  'waba-id',
 ];
 
 /** The flags of each `credentials` subcommand. */
@@ -131,6 +133,7 @@ function set(team: string, values: CliOptions, io: Io, env: Env): CliWork {
     businessNumber: values['business-number'] ?? '',
     ...(values.template !== undefined ? { templateName: values.template } : {}),
     ...(values.language !== undefined ? { languageCode: values.language } : {}),
+    ...(values['waba-id'] !== undefined ? { wabaId: values['waba-id'] } : {}),
   });
   if (!result.ok) throw new ValidationError(renameIssues(result.issues, SETTINGS_FLAGS));
   return async (services) => {
@@ -149,6 +152,7 @@ function describeCredentials(team: string, credentials: WorkspaceCredentials): s
     `pod:             ${credentials.pod}`,
     `business number: ${credentials.businessNumber}`,
     `template:        ${credentials.templateName} (${credentials.languageCode})`,
+    `waba id:         ${credentials.wabaId ?? '(none: agents type the template name)'}`,
     `updated:         ${credentials.updatedAt} by ${credentials.updatedBy}`,
   ];
 }

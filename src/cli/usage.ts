@@ -3,8 +3,10 @@ import { parseArgs } from 'node:util';
 export const USAGE = `Usage: orderstatus <command> [options]
 
 Commands:
-  credentials set --team T --sid S --api-key - --pod in|sg|eu --business-number +91…
-                  [--template NAME] [--language CODE]      the key is read from stdin (--api-key -) or KALEYRA_API_KEY
+  credentials set --team T --sid S --api-key - --pod in|sg|eu|na --business-number +91…
+                  [--template NAME] [--language CODE] [--waba-id ID]
+                                                            the key is read from stdin (--api-key -) or KALEYRA_API_KEY;
+                                                            --waba-id lets agents pick from Kaleyra's approved templates
   credentials show --team T                                 SID and masked API key
   credentials delete --team T
   credentials reencrypt                                     re-encrypt every API key with the current ENCRYPTION_KEY
@@ -42,6 +44,7 @@ export const OPTIONS = {
   'business-number': { type: 'string' },
   template: { type: 'string' },
   language: { type: 'string' },
+  'waba-id': { type: 'string' },
   to: { type: 'string' },
   ref: { type: 'string' },
   status: { type: 'string' },

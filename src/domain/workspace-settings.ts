@@ -2,8 +2,8 @@ import * as v from 'valibot';
 import { firstIssuePerField } from './field-issues.ts';
 import { LanguageCodeSchema, PhoneNumberSchema, TemplateNameSchema } from './order-status.ts';
 
-/** Kaleyra pods; `sg` is served from `api.ap.kaleyra.io`. */
-export const PODS = ['in', 'sg', 'eu'] as const;
+/** Kaleyra pods; `sg` is served from `api.ap.kaleyra.io`, `na` (North America) from `api.na.kaleyra.io`. */
+export const PODS = ['in', 'sg', 'eu', 'na'] as const;
 export type Pod = (typeof PODS)[number];
 
 export const DEFAULT_TEMPLATE_NAME = 'order_status';
@@ -26,7 +26,20 @@ export const ApiKeySchema = v.pipe(
 export const PodSchema = v.pipe(
   v.string('Choose the Kaleyra pod.'),
   v.transform((value) => value.trim().toLowerCase()),
-  v.picklist(PODS, 'The pod is one of in, sg or eu (where your Kaleyra account lives).'),
+  v.picklist(PODS, 'The pod is one of in, sg, eu or na (where your Kaleyra account lives).'),
+);
+
+/**
+ * The WhatsApp Business Account id (Meta's numeric id, e.g. 104996122399160), optional: with it the
+ * send form offers Kaleyra's approved templates to pick from.
+ */
+export const WabaIdSchema = v.pipe(
+  v.string('Enter the WhatsApp Business Account id.'),
+  v.trim(),
+  v.regex(
+    /^\d{6,25}$/,
+    'A WhatsApp Business Account id is 6–25 digits (Meta Business Suite → WhatsApp accounts), e.g. 104996122399160.',
+  ),
 );
 
 export const BusinessNumberSchema = v.pipe(
@@ -43,6 +56,7 @@ export const WorkspaceSettingsSchema = v.object({
   businessNumber: BusinessNumberSchema,
   templateName: v.optional(TemplateNameSchema, DEFAULT_TEMPLATE_NAME),
   languageCode: v.optional(LanguageCodeSchema, DEFAULT_LANGUAGE_CODE),
+  wabaId: v.optional(WabaIdSchema),
 });
 
 export type WorkspaceSettingsInput = v.InferInput<typeof WorkspaceSettingsSchema>;

@@ -5,6 +5,8 @@ const POD_BASE_URLS: Record<Pod, string> = {
   // Kaleyra names the Singapore pod `ap` in its host name.
   sg: 'https://api.ap.kaleyra.io',
   eu: 'https://api.eu.kaleyra.io',
+  // North America, listed in Kaleyra's newer documentation.
+  na: 'https://api.na.kaleyra.io',
 };
 
 /**

@@ -1,5 +1,6 @@
 import ky, { isHTTPError, isNetworkError, isTimeoutError } from 'ky';
 import * as v from 'valibot';
+import { LANGUAGE_CODE_PATTERN, LIMITS, TEMPLATE_NAME_PATTERN } from '../domain/order-status.ts';
 import type { Pod } from '../domain/workspace-settings.ts';
 import { resolveKaleyraBaseUrl } from './pods.ts';
 import { KaleyraFailureSchema } from './response-schema.ts';
@@ -19,11 +20,12 @@ export type TemplateList =
 
 /**
  * One entry of `data`, Meta's template object as Kaleyra passes it on. Kaleyra documents no more than
- * that, so each entry is read on its own and one that does not fit is skipped, not the whole list.
+ * that, so each entry is read on its own and one that does not fit is skipped, not the whole list. A
+ * name or language a send would refuse is skipped too: offering it would only fail later.
  */
 const TemplateEntrySchema = v.looseObject({
-  name: v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(512)),
-  language: v.pipe(v.string(), v.trim(), v.regex(/^[a-z]{2,3}(_[A-Z]{2})?$/)),
+  name: v.pipe(v.string(), v.trim(), v.maxLength(LIMITS.templateName), v.regex(TEMPLATE_NAME_PATTERN)),
+  language: v.pipe(v.string(), v.trim(), v.regex(LANGUAGE_CODE_PATTERN)),
   status: v.pipe(v.string(), v.toUpperCase()),
   category: v.pipe(v.string(), v.toUpperCase()),
 });

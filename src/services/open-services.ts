@@ -1,6 +1,7 @@
 import type { Config } from '../config.ts';
 import { ConfigError } from '../config.ts';
 import { createKaleyraClient } from '../kaleyra/client.ts';
+import { createTemplatesClient } from '../kaleyra/templates-client.ts';
 import type { Logger } from '../logger.ts';
 import { createCallbackCredentialsStore } from '../storage/callback-credentials-store.ts';
 import { createCachedCredentialStore } from '../storage/credential-cache.ts';
@@ -21,6 +22,8 @@ import { createOrderHistoryStore } from '../storage/order-history-store.ts';
 import { deleteWorkspaceRecords } from '../storage/retention.ts';
 import { createSendJournal } from '../storage/send-journal.ts';
 import { createUsedButtons } from '../storage/used-buttons.ts';
+import { createWorkspaceActivity } from '../storage/workspace-activity.ts';
+import { createAppHome } from './app-home.ts';
 import { createTaskTracker } from './background-tasks.ts';
 import { createCallbackCredentials } from './callback-credentials.ts';
 import { createDeliveryStatusService } from './delivery-status.ts';
@@ -29,6 +32,7 @@ import { createOutcomeRecorder } from './outcome-recorder.ts';
 import { createSendRateLimiter } from './rate-limiter.ts';
 import { createRetentionJob } from './retention-job.ts';
 import { createOrderStatusService } from './send-order-status.ts';
+import { createTemplateChoices } from './template-choices.ts';
 
 /**
  * Opens the database and wires everything that uses it. The server and the CLI both start here, so
@@ -92,6 +96,12 @@ export async function openServices(
   });
   const tasks = createTaskTracker((error) => logger.error({ err: error }, 'background task failed'));
   const retention = createRetentionJob({ db, retentionDays: config.journalRetentionDays, logger });
+  const callbackCredentials = createCallbackCredentials({
+    store: createCallbackCredentialsStore(db),
+    keyedHash,
+    onNoteError: (error) => storageLogger.warn({ err: error }, 'could not note the last callback'),
+  });
+  const orderHistory = createOrderHistory({ store: createOrderHistoryStore(db), keyedHash });
 
   return {
     /** The database itself, for health checks and tests; everything else goes through the stores. */
@@ -120,12 +130,19 @@ export async function openServices(
     /** Where each attempt's delivery state and Slack message are kept. */
     deliveryJournal,
     deliveryStatus: createDeliveryStatusService({ journal: deliveryJournal }),
-    callbackCredentials: createCallbackCredentials({
-      store: createCallbackCredentialsStore(db),
-      keyedHash,
-      onNoteError: (error) => storageLogger.warn({ err: error }, 'could not note the last callback'),
+    callbackCredentials,
+    orderHistory,
+    /** What each person's App Home shows, read fresh on every open. */
+    appHome: createAppHome({
+      credentials,
+      orderHistory,
+      callbackCredentials,
+      activity: createWorkspaceActivity(db),
     }),
-    orderHistory: createOrderHistory({ store: createOrderHistoryStore(db), keyedHash }),
+    /** Kaleyra's approved templates per workspace, for the send form's picker (cached a few minutes). */
+    templateChoices: createTemplateChoices({
+      client: createTemplatesClient(config.kaleyraBaseUrl ? { baseUrlOverride: config.kaleyraBaseUrl } : {}),
+    }),
     ping: () => db.ping(),
     migrate: () => migrate(db),
     /** Outcomes not yet written get one last try (and are logged by id) before the database closes. */

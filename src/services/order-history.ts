@@ -4,7 +4,10 @@ import type { HistoryPage, OrderHistoryStore } from '../storage/order-history-st
 
 export type OrderHistoryDeps = { store: Pick<OrderHistoryStore, 'list'>; keyedHash: KeyedHash };
 
-/** Order history for one workspace: by order reference, or by customer number through its keyed hash. */
+/**
+ * Order history for one workspace: by order reference, by customer number through its keyed hash, or
+ * by who sent it.
+ */
 export function createOrderHistory(deps: OrderHistoryDeps) {
   return {
     list(workspaceId: string, query: HistoryQuery, limit: number): Promise<HistoryPage> {
@@ -13,6 +16,11 @@ export function createOrderHistory(deps: OrderHistoryDeps) {
           ? { referenceId: query.referenceId }
           : { customerHash: deps.keyedHash(HASH_PURPOSES.customerNumber, query.to) };
       return deps.store.list(workspaceId, filter, limit);
+    },
+
+    /** What one person sent in the workspace (a Slack user id, or `cli`), newest first. */
+    listSentBy(workspaceId: string, actor: string, limit: number): Promise<HistoryPage> {
+      return deps.store.list(workspaceId, { actor }, limit);
     },
   };
 }

@@ -20,6 +20,8 @@ export type DeliveryTarget = {
   responseUrl?: string | undefined;
   /** `in_channel` for outcomes the team should see; `ephemeral` for what only the asker should. */
   visibility: 'in_channel' | 'ephemeral';
+  /** In the channel, post in this message's thread (a response_url or a DM cannot, and does not). */
+  threadTs?: string | undefined;
 };
 
 export type DeliveryPath = 'response_url' | 'channel' | 'dm';
@@ -30,7 +32,7 @@ export type DeliveryPath = 'response_url' | 'channel' | 'dm';
  */
 export type Delivered =
   | { path: 'response_url' | 'ephemeral' }
-  | { path: 'channel' | 'dm'; channel: string; ts: string };
+  | { path: 'channel' | 'dm'; channel: string; ts: string; threadTs?: string };
 
 /** The message, or the message for the path it takes (a response_url post cannot be edited later). */
 export type MessageFor = SlackMessage | ((path: DeliveryPath) => SlackMessage);
@@ -91,16 +93,17 @@ function attemptsFor(
         },
       ]
     : undefined;
-  const { channelId } = target;
+  const { channelId, threadTs } = target;
+  const thread = threadTs ? { thread_ts: threadTs } : {};
   let inChannel: Attempt | undefined;
   if (channelId && target.visibility === 'in_channel') {
-    inChannel = ['channel', () => post(client, channelId, 'channel', render('channel'))];
+    inChannel = ['channel', () => post(client, channelId, 'channel', render('channel'), threadTs)];
   } else if (channelId) {
     inChannel = [
       'channel',
       async () => {
         const { text, blocks } = render('channel');
-        await client.chat.postEphemeral({ channel: channelId, user: target.userId, text, blocks });
+        await client.chat.postEphemeral({ channel: channelId, user: target.userId, text, blocks, ...thread });
         return { path: 'ephemeral' };
       },
     ];
@@ -118,17 +121,19 @@ async function post(
   channel: string,
   path: 'channel' | 'dm',
   message: SlackMessage,
+  threadTs?: string,
 ): Promise<Delivered> {
   const posted = await client.chat.postMessage({
     channel,
     text: message.text,
     blocks: message.blocks,
     unfurl_links: false,
+    ...(threadTs ? { thread_ts: threadTs } : {}),
   });
   // A DM to a user id answers with the DM channel's id: edits need that one.
   const where = typeof posted.channel === 'string' && posted.channel !== '' ? posted.channel : channel;
   if (typeof posted.ts !== 'string' || posted.ts === '') throw new Error('chat.postMessage answered no ts');
-  return { path, channel: where, ts: posted.ts };
+  return { path, channel: where, ts: posted.ts, ...(threadTs ? { threadTs } : {}) };
 }
 
 async function postToResponseUrl(

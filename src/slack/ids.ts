@@ -1,3 +1,5 @@
+import { decodeTemplateOption } from './template-option.ts';
+
 /**
  * Every callback_id, block_id and action_id the app uses. Listeners and builders both import these,
  * so a renamed id cannot leave a listener waiting for an interaction that never comes.
@@ -19,6 +21,14 @@ export const RESULT_ACTIONS_BLOCK = 'orderstatus_result_actions';
 export const CALLBACK_PASSWORD_ACTION = 'orderstatus_callback_password';
 export const CALLBACK_PASSWORD_VIEW = 'orderstatus_callback_password_view';
 
+/** The message shortcut "Send order status" (slack-manifest.yml declares the same callback_id). */
+export const SEND_FROM_MESSAGE_SHORTCUT = 'orderstatus_send_from_message';
+
+/** App Home buttons: an order's whole history, and (admins only) the settings modal. */
+export const HOME_HISTORY_ACTION = 'orderstatus_home_history';
+export const HOME_SETTINGS_ACTION = 'orderstatus_home_settings';
+export const HISTORY_VIEW = 'orderstatus_history_view';
+
 /** Where a field lives in a view: `state.values[blockId][actionId]`. */
 export type FieldIds = { readonly blockId: string; readonly actionId: string };
 
@@ -39,7 +49,20 @@ export const SEND_FIELDS = {
   languageCode: { blockId: 'orderstatus_language', actionId: 'language_code' },
 } as const satisfies Record<SendModalField, FieldIds>;
 
-export type ConfigModalField = 'sid' | 'apiKey' | 'pod' | 'businessNumber' | 'templateName' | 'languageCode';
+/**
+ * The send modal's template picker (an external_select whose options Kaleyra's list supplies), in
+ * place of the template name and language inputs: one pick sets both.
+ */
+export const TEMPLATE_PICK = { blockId: 'orderstatus_template_pick', actionId: 'template_pick' } as const;
+
+export type ConfigModalField =
+  | 'sid'
+  | 'apiKey'
+  | 'pod'
+  | 'businessNumber'
+  | 'templateName'
+  | 'languageCode'
+  | 'wabaId';
 
 export const CONFIG_FIELDS = {
   sid: { blockId: 'orderstatus_config_sid', actionId: 'sid' },
@@ -48,6 +71,7 @@ export const CONFIG_FIELDS = {
   businessNumber: { blockId: 'orderstatus_config_business_number', actionId: 'business_number' },
   templateName: { blockId: 'orderstatus_config_template', actionId: 'template_name' },
   languageCode: { blockId: 'orderstatus_config_language', actionId: 'language_code' },
+  wabaId: { blockId: 'orderstatus_config_waba_id', actionId: 'waba_id' },
 } as const satisfies Record<ConfigModalField, FieldIds>;
 
 /** What the agent entered in the send modal; a field left blank is absent. */
@@ -60,7 +84,21 @@ export type ConfigModalValues = Partial<Record<ConfigModalField, string>>;
  * Never throws: a missing or malformed state reads as blank fields, which validation then names.
  */
 export function readSendModalValues(view: unknown): SendModalValues {
-  return readFields(view, SEND_FIELDS);
+  const values = readFields(view, SEND_FIELDS);
+  const picked = readTemplatePick(view);
+  if (picked === undefined) return values;
+  // A value that is not one of our options is kept whole as the name, so validation says what is wrong.
+  const pick = decodeTemplateOption(picked) ?? { templateName: picked, languageCode: undefined };
+  values.templateName = pick.templateName;
+  if (pick.languageCode === undefined) delete values.languageCode;
+  else values.languageCode = pick.languageCode;
+  return values;
+}
+
+/** The picked option's value, when the send modal was submitted with the template picker. */
+export function readTemplatePick(view: unknown): string | undefined {
+  const values = ownProperty(ownProperty(view, 'state'), 'values');
+  return readElementValue(ownProperty(ownProperty(values, TEMPLATE_PICK.blockId), TEMPLATE_PICK.actionId));
 }
 
 /** Reads a submitted settings modal (`body.view`); never throws, like readSendModalValues. */

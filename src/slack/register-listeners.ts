@@ -1,10 +1,12 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { Sealer } from '../domain/sealer.ts';
 import type { Logger } from '../logger.ts';
+import type { AppHome } from '../services/app-home.ts';
 import type { TaskTracker } from '../services/background-tasks.ts';
 import type { CallbackCredentials } from '../services/callback-credentials.ts';
 import type { OrderHistory } from '../services/order-history.ts';
 import type { OrderStatusService } from '../services/send-order-status.ts';
+import type { TemplateChoicesService } from '../services/template-choices.ts';
 import type { CredentialStore } from '../storage/credential-store.ts';
 import type { DeliveryJournal } from '../storage/delivery-journal.ts';
 import type { UsedButtons } from '../storage/used-buttons.ts';
@@ -13,11 +15,17 @@ import type { DeliveryNotifier } from './delivery/delivery-notifier.ts';
 import {
   CALLBACK_PASSWORD_ACTION,
   CONFIG_MODAL_CALLBACK,
+  HOME_HISTORY_ACTION,
+  HOME_SETTINGS_ACTION,
   RESEND_ACTION,
   RETRY_ACTION,
+  SEND_FROM_MESSAGE_SHORTCUT,
   SEND_MODAL_CALLBACK,
   SLASH_COMMAND,
+  TEMPLATE_PICK,
 } from './ids.ts';
+import { createHomeHistoryAction } from './listeners/actions/home-history.ts';
+import { createHomeSettingsAction } from './listeners/actions/home-settings.ts';
 import { createNewCallbackPasswordAction } from './listeners/actions/new-callback-password.ts';
 import { createResendAction } from './listeners/actions/send-again.ts';
 import { createConfigCommand } from './listeners/commands/config-command.ts';
@@ -26,7 +34,10 @@ import { helpCommand } from './listeners/commands/help-command.ts';
 import { createHistoryCommand } from './listeners/commands/history-command.ts';
 import { createOrderStatusCommand } from './listeners/commands/orderstatus-command.ts';
 import { createSendCommand } from './listeners/commands/send-command.ts';
+import { createAppHomeOpened } from './listeners/events/app-home-opened.ts';
 import { createAppUninstalled } from './listeners/events/app-uninstalled.ts';
+import { createTemplateOptions } from './listeners/options/template-options.ts';
+import { createSendFromMessageShortcut } from './listeners/shortcuts/send-from-message.ts';
 import { createConfigModalSubmission } from './listeners/views/config-modal-submission.ts';
 import { createSendModalSubmission } from './listeners/views/send-modal-submission.ts';
 import { createSendReporter } from './send-and-report.ts';
@@ -48,6 +59,9 @@ export type SlackListenerDeps = {
   deliveryJournal: Pick<DeliveryJournal, 'recordSlackMessage'>;
   orderHistory: Pick<OrderHistory, 'list'>;
   callbackCredentials: Pick<CallbackCredentials, 'show' | 'rotate'>;
+  /** Kaleyra's approved templates per workspace, for the send form's picker. */
+  templateChoices: Pick<TemplateChoicesService, 'choicesFor' | 'peek'>;
+  appHome: Pick<AppHome, 'load'>;
   /** PUBLIC_URL, for the callback URL shown to admins. */
   publicUrl: string | undefined;
 };
@@ -61,14 +75,16 @@ export function registerListeners(app: App, deps: SlackListenerDeps & SlackAppPa
   const trustedResponseOrigins = ['https://hooks.slack.com', new URL(deps.apiUrl).origin];
   const reporter = createSendReporter({ ...deps, trustedResponseOrigins });
   const modals = { logger, trustedResponseOrigins, credentials };
+  const forms = { ...modals, templates: deps.templateChoices };
+  const settings = { credentials, callbackCredentials, publicUrl, logger };
 
   app.command(
     SLASH_COMMAND,
     createOrderStatusCommand({
       help: helpCommand,
       send: createSendCommand(reporter),
-      modal: createFormCommand(modals),
-      config: createConfigCommand({ ...modals, callbackCredentials, publicUrl }),
+      modal: createFormCommand(forms),
+      config: createConfigCommand({ ...modals, ...settings }),
       history: createHistoryCommand({ orderHistory: deps.orderHistory }),
     }),
   );
@@ -81,6 +97,17 @@ export function registerListeners(app: App, deps: SlackListenerDeps & SlackAppPa
     CALLBACK_PASSWORD_ACTION,
     createNewCallbackPasswordAction({ callbackCredentials, publicUrl, logger }),
   );
+  app.options({ action_id: TEMPLATE_PICK.actionId }, createTemplateOptions({ ...forms, logger }));
+  app.shortcut(
+    { type: 'message_action', callback_id: SEND_FROM_MESSAGE_SHORTCUT },
+    createSendFromMessageShortcut(forms),
+  );
+  app.event('app_home_opened', createAppHomeOpened({ appHome: deps.appHome, publicUrl, logger }));
+  app.action<BlockButtonAction>(
+    HOME_HISTORY_ACTION,
+    createHomeHistoryAction({ orderHistory: deps.orderHistory, logger }),
+  );
+  app.action<BlockButtonAction>(HOME_SETTINGS_ACTION, createHomeSettingsAction(settings));
   const uninstalled = createAppUninstalled({
     installations: deps.installations,
     credentials,

@@ -40,6 +40,8 @@ export type SendAndReportInput = {
   userId: string;
   channelId: string | undefined;
   responseUrl?: string | undefined;
+  /** Post the outcome in this message's thread (the message an agent sent the update from). */
+  threadTs?: string | undefined;
   request: OrderStatusRequest;
   /** A deliberate "send again anyway": skips the duplicate guard. */
   force?: boolean;
@@ -68,7 +70,12 @@ export async function sendAndReport(deps: SendReporterDeps, input: SendAndReport
     trustedResponseOrigins: deps.trustedResponseOrigins,
     channels: deps.channels,
   };
-  const target = { userId: input.userId, channelId: input.channelId, responseUrl: input.responseUrl };
+  const target = {
+    userId: input.userId,
+    channelId: input.channelId,
+    responseUrl: input.responseUrl,
+    threadTs: input.threadTs,
+  };
   let result: SendResult;
   try {
     result = await deps.orderStatus.sendOrderStatus({

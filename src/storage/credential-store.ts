@@ -57,6 +57,7 @@ const StoredCredentialsSchema = v.object({
   businessNumber: v.pipe(v.string(), v.nonEmpty()),
   templateName: v.pipe(v.string(), v.nonEmpty()),
   languageCode: v.pipe(v.string(), v.nonEmpty()),
+  wabaId: v.optional(v.pipe(v.string(), v.nonEmpty())),
   updatedBy: v.string(),
   updatedAt: v.string(),
 });
@@ -96,6 +97,7 @@ export function createCredentialStore(keyv: Keyv<unknown>, cipher: Cipher): Cred
       businessNumber: settings.businessNumber,
       templateName: settings.templateName,
       languageCode: settings.languageCode,
+      ...(settings.wabaId ? { wabaId: settings.wabaId } : {}),
       updatedBy,
       updatedAt: now.toISOString(),
     };

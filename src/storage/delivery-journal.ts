@@ -28,7 +28,8 @@ export type DeliveryApplied = {
 
 /** Where the outcome message of an attempt went: a message the app can edit, or not. */
 export type SlackLocation =
-  | { path: 'channel' | 'dm'; channel: string; ts: string }
+  /** `threadTs`: the message is a reply in that thread, where notices about it go too. */
+  | { path: 'channel' | 'dm'; channel: string; ts: string; threadTs?: string | undefined }
   | { path: 'response_url' | 'none' };
 
 /** An attempt as the Slack side needs it to show its delivery state. */
@@ -56,6 +57,8 @@ export type DeliveryRecord = {
   slack_path: 'channel' | 'dm' | 'response_url' | 'none' | 'gone' | null;
   slack_channel: string | null;
   slack_ts: string | null;
+  /** Set when the outcome is a reply in a thread (sent from a message): notices go to that thread. */
+  slack_thread_ts: string | null;
   slack_version: number;
   notice_state: 'failure' | 'correction' | null;
 };
@@ -101,7 +104,7 @@ SELECT (SELECT id FROM target) AS attempt_id,
 const RECORD_COLUMNS = `id, workspace_id, actor, source, customer_masked, reference_id, status, description,
   template_name, language_code, message_id, created_at, delivery_state, delivery_version, whatsapp_sent_at,
   delivered_at, read_at, delivery_failed_at, delivery_error_code, delivery_error_text, slack_path,
-  slack_channel, slack_ts, slack_version, notice_state`;
+  slack_channel, slack_ts, slack_thread_ts, slack_version, notice_state`;
 
 /** The delivery side of the send journal: status callbacks in, what Slack shows out. */
 export function createDeliveryJournal(db: Database) {
@@ -147,9 +150,16 @@ export function createDeliveryJournal(db: Database) {
     ): Promise<DeliveryRecord | undefined> {
       const editable = location.path === 'channel' || location.path === 'dm';
       const rows = await db.query<DeliveryRecord>(
-        `UPDATE send_journal SET slack_path = $2, slack_channel = $3, slack_ts = $4 WHERE id = $1
+        `UPDATE send_journal SET slack_path = $2, slack_channel = $3, slack_ts = $4, slack_thread_ts = $5
+          WHERE id = $1
          RETURNING ${RECORD_COLUMNS}`,
-        [attemptId, location.path, editable ? location.channel : null, editable ? location.ts : null],
+        [
+          attemptId,
+          location.path,
+          editable ? location.channel : null,
+          editable ? location.ts : null,
+          editable ? (location.threadTs ?? null) : null,
+        ],
       );
       return rows[0];
     },

@@ -24,7 +24,8 @@ export type HistoryEntry = {
   delivery_error_text: string | null;
 };
 
-export type HistoryFilter = { referenceId: string } | { customerHash: string };
+/** One order, one customer (by the keyed hash of the number), or everything one person sent. */
+export type HistoryFilter = { referenceId: string } | { customerHash: string } | { actor: string };
 
 export type HistoryPage = { entries: HistoryEntry[]; more: boolean };
 
@@ -33,7 +34,7 @@ const COLUMNS = `id, created_at, actor, source, customer_masked, reference_id, s
   delivery_failed_at, delivery_error_code, delivery_error_text`;
 
 /**
- * Order history: a workspace's attempts for one order or one customer, newest first. Attempts the
+ * Order history: a workspace's attempts for one order, one customer or one sender, newest first. Attempts the
  * duplicate guard stopped are left out (nothing was sent); rejected and uncertain ones stay in, since
  * "did the customer get it?" is the question. Customer numbers are looked up by their keyed hash.
  */
@@ -43,7 +44,9 @@ export function createOrderHistoryStore(db: Database) {
       const [column, value] =
         'referenceId' in filter
           ? ['reference_id', filter.referenceId]
-          : ['customer_hash', filter.customerHash];
+          : 'actor' in filter
+            ? ['actor', filter.actor]
+            : ['customer_hash', filter.customerHash];
       const rows = await db.query<HistoryEntry>(
         `SELECT ${COLUMNS} FROM send_journal
           WHERE workspace_id = $1 AND ${column} = $2 AND outcome <> 'duplicate'

@@ -5,6 +5,7 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { SEND_FROM_MESSAGE_SHORTCUT } from '../../src/slack/ids.ts';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const manifestPath = path.join(projectRoot, 'slack-manifest.yml');
@@ -34,13 +35,19 @@ const addFormats = addFormatsModule.default;
 type Manifest = {
   display_information: { name: string; description?: string };
   features: {
+    app_home?: {
+      home_tab_enabled?: boolean;
+      messages_tab_enabled?: boolean;
+      messages_tab_read_only_enabled?: boolean;
+    };
     bot_user: { display_name: string; always_online?: boolean };
+    shortcuts?: { name: string; type: 'message' | 'global'; callback_id: string; description: string }[];
     slash_commands: { command: string; url: string; description: string; usage_hint?: string }[];
   };
   oauth_config: { redirect_urls: string[]; scopes: { bot: string[]; user?: string[] } };
   settings: {
     event_subscriptions: { request_url: string; bot_events: string[] };
-    interactivity: { is_enabled: boolean; request_url: string };
+    interactivity: { is_enabled: boolean; request_url: string; message_menu_options_url?: string };
     org_deploy_enabled: boolean;
     socket_mode_enabled: boolean;
     token_rotation_enabled: boolean;
@@ -138,11 +145,30 @@ describe('slack-manifest.yml contents', () => {
     expect(manifest.settings.interactivity).toEqual({
       is_enabled: true,
       request_url: 'https://YOUR-HOST/slack/events',
+      // The template picker's options (block_suggestion) come to the same route.
+      message_menu_options_url: 'https://YOUR-HOST/slack/events',
     });
     expect(manifest.settings.event_subscriptions.request_url).toBe('https://YOUR-HOST/slack/events');
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([
+      'app_home_opened',
       'app_uninstalled',
       'tokens_revoked',
+    ]);
+  });
+
+  it('has the Home tab (Messages tab read-only) and the "Send order status" message shortcut the app listens for', () => {
+    expect(manifest.features.app_home).toEqual({
+      home_tab_enabled: true,
+      messages_tab_enabled: true,
+      messages_tab_read_only_enabled: true,
+    });
+    expect(manifest.features.shortcuts).toEqual([
+      {
+        name: 'Send order status',
+        type: 'message',
+        callback_id: SEND_FROM_MESSAGE_SHORTCUT,
+        description: expect.any(String),
+      },
     ]);
   });
 

@@ -41,7 +41,7 @@ const mixedOrderStatusInput = fc.record(
 
 const validSid = fc.stringMatching(/^[A-Za-z0-9]{4,64}$/);
 const validApiKey = fc.stringMatching(/^[\x21-\x7e]{8,256}$/);
-const typedPod = fc.mixedCase(fc.constantFrom('in', 'sg', 'eu'));
+const typedPod = fc.mixedCase(fc.constantFrom('in', 'sg', 'eu', 'na'));
 
 const mixedSettingsInput = fc.record(
   {
@@ -51,6 +51,7 @@ const mixedSettingsInput = fc.record(
     businessNumber: field(typedNumber.map((n) => n.typed)),
     templateName: field(validTemplateName),
     languageCode: field(validLanguageCode),
+    wabaId: field(fc.stringMatching(/^ ?\d{6,25} ?$/)),
   },
   { requiredKeys: [] },
 );

@@ -349,12 +349,13 @@ describe('Kaleyra base URL', () => {
     ['in', 'https://api.in.kaleyra.io'],
     ['sg', 'https://api.ap.kaleyra.io'],
     ['eu', 'https://api.eu.kaleyra.io'],
+    ['na', 'https://api.na.kaleyra.io'],
   ] as const)('sends a %s workspace to %s', async (pod, base) => {
     expect(await urlFor(pod)).toBe(`${base}/v2/${SID}/whatsapp/+919876543210/messages`);
   });
 
   it('lets KALEYRA_BASE_URL override every pod, path prefix kept and trailing slash ignored', async () => {
-    for (const pod of ['in', 'sg', 'eu'] as const) {
+    for (const pod of ['in', 'sg', 'eu', 'na'] as const) {
       expect(await urlFor(pod, 'http://proxy.local:8080/kaleyra/')).toBe(
         `http://proxy.local:8080/kaleyra/v2/${SID}/whatsapp/+919876543210/messages`,
       );
@@ -469,7 +470,7 @@ describe('sendOrderStatus on ky: budgets, error bodies, odd answers', () => {
       },
     });
     // A pod value this version does not know, read from storage: the URL cannot be parsed.
-    const unknownPod = { ...account, pod: 'na' as Pod };
+    const unknownPod = { ...account, pod: 'xx' as Pod };
     const error = await sendExpectingError(() => kaleyra.sendOrderStatus(unknownPod, payload));
     expect(called).toBe(false);
     expect(error).toMatchObject({ code: 'NETWORK', outcome: 'rejected' });

@@ -52,13 +52,14 @@ describe('buildConfigModal', () => {
     expect((input(view, 'pod').element as StaticSelect).initial_option).toBeUndefined();
   });
 
-  it('offers the three pods with readable labels', () => {
+  it('offers the four pods with readable labels, NA included', () => {
     const select = input(buildConfigModal(), 'pod').element as StaticSelect;
     expect(select.type).toBe('static_select');
     expect(select.options?.map((o) => [o.value, o.text.text])).toEqual([
       ['in', 'India (IN)'],
       ['sg', 'Singapore (SG)'],
       ['eu', 'Europe (EU)'],
+      ['na', 'North America (NA)'],
     ]);
   });
 

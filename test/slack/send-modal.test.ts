@@ -195,6 +195,21 @@ describe('readSendModalMetadata', () => {
       expect(readSendModalMetadata(raw)).toEqual({});
     },
   );
+
+  it('carries the thread of the message the form was opened from, and reads only a Slack ts back', () => {
+    const view = buildSendModal({
+      fields: {},
+      defaults,
+      channelId: 'C42',
+      fromMessage: { threadTs: '1700000100.000200', found: { to: true, referenceId: false } },
+    });
+    expect(readSendModalMetadata(view.private_metadata)).toEqual({
+      channelId: 'C42',
+      threadTs: '1700000100.000200',
+    });
+    expect(JSON.stringify(view.blocks[0])).toContain('Filled in from the message: the customer’s number.');
+    expect(readSendModalMetadata('{"channelId":"C1","threadTs":"<!channel>"}')).toEqual({ channelId: 'C1' });
+  });
 });
 
 describe('buildSendModalErrors', () => {

@@ -254,10 +254,11 @@ export function expectKaleyraAcceptable(request: OrderStatusRequest): void {
 export function expectUsableSettings(settings: WorkspaceSettings): void {
   expect(settings.sid).toMatch(/^[A-Za-z0-9]{4,64}$/);
   expect(settings.apiKey).toMatch(/^[\x21-\x7e]{8,256}$/);
-  expect(['in', 'sg', 'eu']).toContain(settings.pod);
+  expect(['in', 'sg', 'eu', 'na']).toContain(settings.pod);
   expect(settings.businessNumber).toMatch(E164);
   expect(isValidPhoneNumber(settings.businessNumber)).toBe(true);
   expect(settings.templateName.length).toBeLessThanOrEqual(512);
   expect(settings.templateName).toMatch(TEMPLATE);
   expect(settings.languageCode).toMatch(LANGUAGE);
+  if (settings.wabaId !== undefined) expect(settings.wabaId).toMatch(/^\d{6,25}$/);
 }

@@ -162,7 +162,8 @@ export function createDeliveryNotifier(deps: DeliveryNotifierDeps) {
         deps.client.chat.postMessage({
           token,
           channel: where === 'thread' ? (record.slack_channel as string) : record.actor,
-          ...(where === 'thread' ? { thread_ts: record.slack_ts as string } : {}),
+          // A reply's own ts does not start a thread: an outcome posted in a thread is answered in that thread.
+          ...(where === 'thread' ? { thread_ts: record.slack_thread_ts ?? (record.slack_ts as string) } : {}),
           text: posting.text,
           blocks: posting.blocks,
           unfurl_links: false,

@@ -8,6 +8,9 @@ const OTHER_SPELLINGS: Partial<Record<(typeof ORDER_STATUSES)[number], string>> 
   canceled: '`cancelled`',
 };
 
+/** A one-liner that sends an update at once. */
+export const ONE_LINER_EXAMPLE = `${SLASH_COMMAND} +919876543210 395001 shipped Your parcel left our warehouse`;
+
 /** Answer to `/orderstatus help`: the syntax, the statuses and an example. */
 export function buildHelpMessage(): SlackMessage {
   const statuses = ORDER_STATUSES.map((status) => {
@@ -45,7 +48,7 @@ export function buildHelpMessage(): SlackMessage {
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `*Example*\n\`${SLASH_COMMAND} +919876543210 395001 shipped Your parcel left our warehouse\``,
+          text: `*Example*\n\`${ONE_LINER_EXAMPLE}\``,
         },
       },
       {

@@ -45,6 +45,11 @@ export function buildHistoryMessage(query: HistoryQuery, page: HistoryPage): Sla
 }
 
 function entryBlock(entry: HistoryEntry): KnownBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: historyEntryText(entry) } };
+}
+
+/** One attempt as history shows it: when, who, what, its message_id, then its delivery state. */
+export function historyEntryText(entry: HistoryEntry): string {
   const update = {
     customerMasked: entry.customer_masked,
     referenceId: entry.reference_id,
@@ -56,8 +61,5 @@ function entryBlock(entry: HistoryEntry): KnownBlock {
   const forced = entry.forced ? ' (sent again deliberately)' : '';
   const head = `*${when}* · ${formatActor(entry.actor)}${forced}: ${describeUpdate(update)}${id}`;
   const state = describeAttemptState(entry, SLACK_SURFACE);
-  return {
-    type: 'section',
-    text: { type: 'mrkdwn', text: truncate(`${withDescription(head, update)}\n${state}`, 3000) },
-  };
+  return truncate(`${withDescription(head, update)}\n${state}`, 3000);
 }

@@ -28,6 +28,9 @@ export function buildSettingsSavedMessage(
     `*Pod:* ${pod}`,
     `*WhatsApp business number:* ${escapeMrkdwn(truncate(credentials.businessNumber, 32))}`,
     `*Default template:* \`${escapeCode(truncate(credentials.templateName, 100))}\` (language \`${escapeCode(truncate(credentials.languageCode, 16))}\`)`,
+    credentials.wabaId
+      ? `*WhatsApp Business Account:* \`${escapeCode(truncate(credentials.wabaId, 25))}\` (agents pick from Kaleyra’s approved templates)`
+      : '*WhatsApp Business Account:* not set (agents type the template name)',
   ];
   const by = credentials.updatedBy ? ` by ${formatActor(credentials.updatedBy)}` : '';
   return {

@@ -12,9 +12,9 @@ export type CallbackSettings = {
   publicUrlSet: boolean;
 };
 
-/** The callback part of the settings modal: URL, username, last callback, and the new-password button. */
-export function buildCallbackSettingsBlocks(settings: CallbackSettings): KnownBlock[] {
-  const lines = [
+/** What to enter in Kaleyra's callback profile, and when the last callback came (never the password). */
+export function callbackSettingsLines(settings: CallbackSettings): string[] {
+  return [
     '*Delivery status (Kaleyra callbacks)*',
     'In Kaleyra: Callback Profiles → Add New → WhatsApp, message status, POST, with Basic authentication:',
     `*URL:* \`${escapeCode(settings.url)}\``,
@@ -23,6 +23,14 @@ export function buildCallbackSettingsBlocks(settings: CallbackSettings): KnownBl
       : '*Username:* none yet (generate a password to get one)',
     `*Last callback:* ${settings.lastCallbackAt ? formatSlackDate(settings.lastCallbackAt) : 'none received yet'}`,
   ];
+}
+
+/** Shown when PUBLIC_URL is unset, so the URL above holds a placeholder host. */
+export const PLACEHOLDER_HOST_NOTE = 'The host is a placeholder: whoever runs orderstatus sets PUBLIC_URL.';
+
+/** The callback part of the settings modal: URL, username, last callback, and the new-password button. */
+export function buildCallbackSettingsBlocks(settings: CallbackSettings): KnownBlock[] {
+  const lines = callbackSettingsLines(settings);
   const blocks: KnownBlock[] = [
     { type: 'divider' },
     {
@@ -47,9 +55,7 @@ export function buildCallbackSettingsBlocks(settings: CallbackSettings): KnownBl
   if (!settings.publicUrlSet) {
     blocks.push({
       type: 'context',
-      elements: [
-        { type: 'mrkdwn', text: 'The host is a placeholder: whoever runs orderstatus sets PUBLIC_URL.' },
-      ],
+      elements: [{ type: 'mrkdwn', text: PLACEHOLDER_HOST_NOTE }],
     });
   }
   return blocks;

@@ -24,6 +24,7 @@ export const POD_LABELS: Record<Pod, string> = {
   in: 'India (IN)',
   sg: 'Singapore (SG)',
   eu: 'Europe (EU)',
+  na: 'North America (NA)',
 };
 
 export const CONFIG_MODAL_MAX_LENGTHS = {
@@ -32,6 +33,7 @@ export const CONFIG_MODAL_MAX_LENGTHS = {
   businessNumber: 32,
   templateName: 512,
   languageCode: 16,
+  wabaId: 25,
 } as const;
 
 const FIELD_LABELS: Record<ConfigModalField, string> = {
@@ -41,6 +43,7 @@ const FIELD_LABELS: Record<ConfigModalField, string> = {
   businessNumber: 'WhatsApp business number',
   templateName: 'Default template name',
   languageCode: 'Default template language',
+  wabaId: 'WhatsApp Business Account id',
 };
 
 export type ConfigModalInput = {
@@ -116,6 +119,13 @@ export function buildConfigModal(input: ConfigModalInput = {}): ModalView {
       hint: `The template’s WhatsApp language code, e.g. en or en_US. Blank means ${DEFAULT_LANGUAGE_CODE}.`,
       optional: true,
     }),
+    textInput('wabaId', {
+      value: current?.wabaId,
+      maxLength: CONFIG_MODAL_MAX_LENGTHS.wabaId,
+      placeholder: '104996122399160',
+      hint: 'Optional. With it, agents pick the template from Kaleyra’s approved utility templates instead of typing its name. Meta Business Suite → WhatsApp accounts.',
+      optional: true,
+    }),
   );
   if (input.callbacks) blocks.push(...buildCallbackSettingsBlocks(input.callbacks));
 
@@ -162,6 +172,6 @@ function podInput(current: Pod | undefined): InputBlock {
     placeholder: 'Where your Kaleyra account lives',
     choices: PODS.map((pod) => ({ value: pod, label: POD_LABELS[pod] })),
     initial: current,
-    hint: 'The region of your Kaleyra account: api.in, api.ap (Singapore) or api.eu.',
+    hint: 'The region of your Kaleyra account: api.in, api.ap (Singapore), api.eu or api.na.',
   });
 }

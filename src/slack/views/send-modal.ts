@@ -8,7 +8,8 @@ import {
   STATUS_LABELS,
 } from '../../domain/order-status.ts';
 import type { CommandFields } from '../../domain/parse-command.ts';
-import { SEND_FIELDS, SEND_MODAL_CALLBACK } from '../ids.ts';
+import type { OrderTemplate } from '../../kaleyra/templates-client.ts';
+import { SEND_FIELDS, SEND_MODAL_CALLBACK, TEMPLATE_PICK } from '../ids.ts';
 import { escapeCode, escapeMrkdwn, truncate } from '../messages/mrkdwn.ts';
 import {
   buildFieldErrors,
@@ -17,8 +18,11 @@ import {
   type TextInputOptions,
   type ViewErrorsResponse,
 } from './inputs.ts';
+import { buildSendModalMetadata } from './send-modal-metadata.ts';
+import { buildTemplatePickInput } from './template-picker.ts';
 
 export { FIELD_ERROR_MAX } from './inputs.ts';
+export { readSendModalMetadata, type SendModalMetadata } from './send-modal-metadata.ts';
 
 /** Input lengths the modal enforces; Slack rejects a view whose initial_value is longer. */
 export const SEND_MODAL_MAX_LENGTHS = {
@@ -30,7 +34,6 @@ export const SEND_MODAL_MAX_LENGTHS = {
   languageCode: 16,
 } as const;
 
-const PRIVATE_METADATA_MAX = 3000;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: replacing control characters is the point
 const LINE_BREAKS_AND_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 
@@ -54,17 +57,25 @@ export type SendModalInput = {
   responseUrl?: string;
   /** Why the one-liner could not be sent as it was, shown at the top of the modal. */
   issues?: FieldIssues;
+  /**
+   * How the template is chosen: picked from Kaleyra's list (name and language at once), or typed, with
+   * why there is no list when one was looked for. Typed when absent.
+   */
+  template?: TemplateField;
+  /** Opened from a message (the shortcut): the outcome goes in its thread, and the form says what it found. */
+  fromMessage?: { threadTs: string; found: { to: boolean; referenceId: boolean } };
 };
 
-export type SendModalMetadata = { channelId?: string; responseUrl?: string };
+export type TemplateField = { kind: 'pick'; default: OrderTemplate } | { kind: 'type'; why?: string };
+
+const TEMPLATE_HINT = 'The approved WhatsApp order-status template. Leave blank for the workspace default.';
 
 export function buildSendModal(input: SendModalInput): ModalView {
   const { fields, defaults } = input;
   const { to, reference, description, notes } = prefillTyped(fields);
-  const templateName = prefill(defaults.templateName, SEND_MODAL_MAX_LENGTHS.templateName);
-  const languageCode = prefill(defaults.languageCode, SEND_MODAL_MAX_LENGTHS.languageCode);
 
   const blocks: KnownBlock[] = [];
+  if (input.fromMessage) blocks.push(buildFoundContext(input.fromMessage.found));
   const notice = buildIssuesContext(input.issues ?? {}, notes);
   if (notice) blocks.push(notice);
 
@@ -89,20 +100,7 @@ export function buildSendModal(input: SendModalInput): ModalView {
       hint: `Optional. Shown to the customer under the status, up to ${LIMITS.description} characters.`,
       optional: true,
     }),
-    textInput('templateName', {
-      value: templateName.value,
-      maxLength: SEND_MODAL_MAX_LENGTHS.templateName,
-      placeholder: 'order_status',
-      hint: 'The approved WhatsApp order-status template. Leave blank for the workspace default.',
-      optional: true,
-    }),
-    textInput('languageCode', {
-      value: languageCode.value,
-      maxLength: SEND_MODAL_MAX_LENGTHS.languageCode,
-      placeholder: 'en',
-      hint: 'The template’s WhatsApp language code, e.g. en or en_US. Leave blank for the workspace default.',
-      optional: true,
-    }),
+    ...templateInputs(input.template ?? { kind: 'type' }, defaults),
   );
 
   return {
@@ -111,7 +109,11 @@ export function buildSendModal(input: SendModalInput): ModalView {
     title: { type: 'plain_text', text: 'Order status update' },
     submit: { type: 'plain_text', text: 'Send on WhatsApp' },
     close: { type: 'plain_text', text: 'Cancel' },
-    private_metadata: buildSendModalMetadata(input.channelId, input.responseUrl),
+    private_metadata: buildSendModalMetadata({
+      channelId: input.channelId,
+      responseUrl: input.responseUrl,
+      threadTs: input.fromMessage?.threadTs,
+    }),
     blocks,
   };
 }
@@ -140,32 +142,56 @@ function prefillTyped(fields: CommandFields) {
   return { to, reference, description, notes };
 }
 
-/** Field errors for the send modal. */
-export function buildSendModalErrors(issues: FieldIssues): ViewErrorsResponse {
-  return buildFieldErrors(SEND_FIELDS, issues);
+/** The template inputs: the picker, or the name and language typed (with why there is no list). */
+function templateInputs(template: TemplateField, defaults: SendModalInput['defaults']): InputBlock[] {
+  if (template.kind === 'pick') return [buildTemplatePickInput(template.default)];
+  const templateName = prefill(defaults.templateName, SEND_MODAL_MAX_LENGTHS.templateName);
+  const languageCode = prefill(defaults.languageCode, SEND_MODAL_MAX_LENGTHS.languageCode);
+  return [
+    textInput('templateName', {
+      value: templateName.value,
+      maxLength: SEND_MODAL_MAX_LENGTHS.templateName,
+      placeholder: 'order_status',
+      hint: template.why ? `${template.why} ${TEMPLATE_HINT}` : TEMPLATE_HINT,
+      optional: true,
+    }),
+    textInput('languageCode', {
+      value: languageCode.value,
+      maxLength: SEND_MODAL_MAX_LENGTHS.languageCode,
+      placeholder: 'en',
+      hint: 'The template’s WhatsApp language code, e.g. en or en_US. Leave blank for the workspace default.',
+      optional: true,
+    }),
+  ];
 }
 
-/** Reads the send modal's private_metadata; never throws. The workspace is never taken from here. */
-export function readSendModalMetadata(privateMetadata: unknown): SendModalMetadata {
-  if (typeof privateMetadata !== 'string' || privateMetadata === '') return {};
-  try {
-    const parsed: unknown = JSON.parse(privateMetadata);
-    if (typeof parsed !== 'object' || parsed === null || !Object.hasOwn(parsed, 'channelId')) return {};
-    const { channelId, responseUrl } = parsed as { channelId?: unknown; responseUrl?: unknown };
-    const metadata: SendModalMetadata = {};
-    if (typeof channelId === 'string' && channelId !== '') metadata.channelId = channelId;
-    if (typeof responseUrl === 'string' && /^https?:\/\//.test(responseUrl))
-      metadata.responseUrl = responseUrl;
-    return metadata;
-  } catch {
-    return {};
-  }
+/** What the shortcut found in the message, so the agent knows what to check and what to enter. */
+function buildFoundContext(found: { to: boolean; referenceId: boolean }): ContextBlock {
+  const parts = [
+    found.to ? 'the customer’s number' : undefined,
+    found.referenceId ? 'the order reference' : undefined,
+  ].filter((part): part is string => part !== undefined);
+  const text =
+    parts.length > 0
+      ? `:mag: Filled in from the message: ${parts.join(' and ')}. Check ${parts.length > 1 ? 'them' : 'it'} before sending; the outcome is posted in the message’s thread.`
+      : ':mag: No customer number or order reference could be read from the message: enter them. The outcome is posted in the message’s thread.';
+  return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
 }
 
-function buildSendModalMetadata(channelId: string, responseUrl?: string): string {
-  const json = JSON.stringify(responseUrl ? { channelId, responseUrl } : { channelId });
-  // Slack refuses the whole view over 3000 characters; a modal without a channel can still reply by DM.
-  return json.length <= PRIVATE_METADATA_MAX ? json : '{}';
+/**
+ * Field errors for the send modal. Submitted with the picker (`picked`), template and language
+ * errors go under the picker: the two inputs are not in that form.
+ */
+export function buildSendModalErrors(
+  issues: FieldIssues,
+  options: { picked?: boolean } = {},
+): ViewErrorsResponse {
+  if (!options.picked) return buildFieldErrors(SEND_FIELDS, issues);
+  const picker = { ...SEND_FIELDS, templateName: TEMPLATE_PICK, languageCode: TEMPLATE_PICK };
+  const combined = { ...issues };
+  if (issues.languageCode && !issues.templateName) combined.templateName = issues.languageCode;
+  delete combined.languageCode;
+  return buildFieldErrors(picker, combined);
 }
 
 function buildIssuesContext(issues: FieldIssues, notes: readonly string[]): ContextBlock | undefined {

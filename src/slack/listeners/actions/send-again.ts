@@ -66,8 +66,15 @@ export function createResendAction(deps: ResendActionDeps, options: { force: boo
       userId: body.user.id,
       channelId: channelId ?? payload.channelId,
       responseUrl: body.response_url,
+      // A button under an outcome in a thread (sent from a message) answers in that thread too.
+      threadTs: threadOf(body.message),
       request: payload.request,
       force: options.force,
     });
   };
+}
+
+function threadOf(message: Args['body']['message']): string | undefined {
+  const threadTs: unknown = message?.thread_ts;
+  return typeof threadTs === 'string' && threadTs !== '' ? threadTs : undefined;
 }

@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probeTestDatabase } from './support/postgres.ts';
+import { TEST_ENCRYPTION_KEY, uniqueTeamId } from './support/start-app.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+const API_KEY = 'Awabakey000000000000000000000000x7';
+
+type Run = { code: number | null; stdout: string; stderr: string };
+
+function runCli(args: string[], env: Record<string, string>, stdin = ''): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['src/cli.ts', ...args], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+const pgUrl = await probeTestDatabase();
+const modes: Array<[string, ((dataDir: string) => Record<string, string>) | undefined]> = [
+  ['embedded store', (dataDir) => ({ DATA_DIR: dataDir })],
+  [
+    'Postgres',
+    pgUrl
+      ? (dataDir) => ({ DATA_DIR: dataDir, DATABASE_URL: pgUrl, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY })
+      : undefined,
+  ],
+];
+
+describe.each(modes)('credentials set --pod na --waba-id on the %s', (_name, storageEnv) => {
+  let dataDir: string;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    if (!storageEnv) return;
+    dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-cli-waba-'));
+    env = storageEnv(dataDir);
+  });
+  afterAll(async () => {
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const setArgs = (team: string, extra: string[]) => [
+    'credentials',
+    'set',
+    '--team',
+    team,
+    '--sid',
+    'HXIN1234567890IN',
+    // From stdin: the key is never put on a command line.
+    '--api-key',
+    '-',
+    '--business-number',
+    '+919876500000',
+    ...extra,
+  ];
+
+  it.skipIf(!storageEnv)('stores the NA pod and the WABA id, and shows them', async () => {
+    const team = uniqueTeamId();
+    const set = await runCli(setArgs(team, ['--pod', 'NA', '--waba-id', '104996122399160']), env, API_KEY);
+    expect(set.stderr).toBe('');
+    expect(set.code).toBe(0);
+    const show = await runCli(['credentials', 'show', '--team', team], env);
+    expect(show.stdout).toMatch(/^pod: +na$/m);
+    expect(show.stdout).toMatch(/^waba id: +104996122399160$/m);
+  });
+
+  it.skipIf(!storageEnv)(
+    'refuses a malformed WABA id or an unknown pod, naming the flag, exit 2',
+    async () => {
+      const team = uniqueTeamId();
+      const badWaba = await runCli(setArgs(team, ['--pod', 'in', '--waba-id', 'WABA-1']), env, API_KEY);
+      expect(badWaba.code).toBe(2);
+      expect(badWaba.stderr).toContain('--waba-id');
+      const badPod = await runCli(setArgs(team, ['--pod', 'us']), env, API_KEY);
+      expect(badPod.code).toBe(2);
+      expect(badPod.stderr).toContain('in, sg, eu or na');
+      expect((await runCli(['credentials', 'show', '--team', team], env)).code).toBe(1);
+    },
+  );
+});
