@@ -84,6 +84,15 @@ describe.skipIf(!pgUrl)('Postgres outage (through a TCP proxy that is cut and re
     // A send first, so the pool holds idle connections when the link goes.
     await expectSent('+919876543210 DB-1 shipped');
     expect(proxy.openConnections).toBeGreaterThan(0);
+    // The agent sees the outcome before the app has noted where it posted it: wait until the send's
+    // work is done and every pooled connection is idle, so the cut lands on idle clients (whose
+    // errors reach the pool's listener) rather than on that last statement.
+    const { pool } = t.server.services.db;
+    await waitUntil(
+      () => t.server.services.tasks.size === 0 && pool.totalCount > 0 && pool.idleCount === pool.totalCount,
+      5000,
+      'the send finished and the pool idle',
+    );
     const lostBefore = lostConnectionLogs();
 
     proxy.cut();
