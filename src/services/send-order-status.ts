@@ -8,7 +8,7 @@ import { StorageError } from '../errors/storage-error.ts';
 import { buildOrderStatusPayload } from '../kaleyra/build-payload.ts';
 import type { KaleyraClient } from '../kaleyra/client.ts';
 import { KaleyraError } from '../kaleyra/kaleyra-error.ts';
-import type { Attempt, SendJournal } from '../storage/send-journal.ts';
+import type { Attempt, BeginAttempt, SendJournal } from '../storage/send-journal.ts';
 import type { OutcomeRecorder } from './outcome-recorder.ts';
 import type { SendRateLimiter } from './rate-limiter.ts';
 import type { SendResult } from './types.ts';
@@ -32,7 +32,42 @@ export type SendOrderStatusInput = {
   actor: Actor;
   /** A deliberate resend: skip the duplicate guard. */
   force?: boolean;
+  /**
+   * Take the rate slot before claiming and journaling the update (bulk rows), so a process that dies
+   * between the claim and the POST leaves at most the one row in that instant of unknown outcome rather
+   * than every row waiting for its slot. One-liners claim first: a duplicate is answered at once.
+   */
+  paceFirst?: boolean;
 };
+
+/** How the journal and Kaleyra's `ref1` name whoever asked for a send. */
+export function journalActorOf(actor: Actor): {
+  actor: string;
+  channelId: string | undefined;
+  source: BeginAttempt['source'];
+  origin: BeginAttempt['origin'];
+} {
+  switch (actor.kind) {
+    case 'slack':
+      return { actor: actor.userId, channelId: actor.channelId, source: 'slack', origin: undefined };
+    case 'cli':
+      return { actor: 'cli', channelId: undefined, source: 'cli', origin: undefined };
+    case 'bulk':
+      return {
+        actor: actor.userId,
+        channelId: actor.channelId,
+        source: 'bulk',
+        origin: { bulkJobId: actor.jobId, bulkLine: actor.line },
+      };
+    case 'workflow':
+      return {
+        actor: actor.userId ?? 'workflow',
+        channelId: undefined,
+        source: 'workflow',
+        origin: { workflowExecutionId: actor.executionId },
+      };
+  }
+}
 
 /** Fills the template name and language from the workspace defaults when the agent gave none. */
 export function resolveOrderStatus(
@@ -62,6 +97,10 @@ export function createOrderStatusService(deps: OrderStatusServiceDeps) {
     const credentials = await loadCredentials(deps, input.workspaceId);
     if (!credentials.ok) return credentials.result;
     const update = resolveOrderStatus(input.request, credentials.value);
+    if (input.paceFirst) {
+      const paced = await takeRateSlot(deps, credentials.value, update);
+      if (paced) return paced;
+    }
     const attempt = await beginAttempt(deps, input, update);
     if (!attempt.ok) return attempt.result;
     return sendAttempt(deps, input, { credentials: credentials.value, update, attempt: attempt.value });
@@ -97,9 +136,7 @@ async function beginAttempt(
   try {
     begun = await deps.journal.begin({
       workspaceId,
-      actor: actor.kind === 'slack' ? actor.userId : 'cli',
-      channelId: actor.kind === 'slack' ? actor.channelId : undefined,
-      source: actor.kind,
+      ...journalActorOf(actor),
       update,
       force: force === true,
       customerHash: deps.keyedHash(HASH_PURPOSES.customerNumber, update.to),
@@ -113,10 +150,25 @@ async function beginAttempt(
   return { ok: true, value: begun.attempt };
 }
 
-/** Waits for the rate budget, posts once, and records how it ended (retried until written). */
+/** Waits for a rate slot before anything is claimed: undefined once taken, else the result (nothing sent). */
+async function takeRateSlot(
+  deps: OrderStatusServiceDeps,
+  credentials: WorkspaceCredentials,
+  update: ResolvedOrderStatus,
+): Promise<SendResult | undefined> {
+  try {
+    await deps.limiter.acquire(credentials.businessNumber);
+    return undefined;
+  } catch (error) {
+    if (error instanceof StorageError) return { ok: false, error, update };
+    throw error;
+  }
+}
+
+/** Waits for the rate budget (unless taken already), posts once, and records how it ended (retried until written). */
 async function sendAttempt(
   deps: OrderStatusServiceDeps,
-  { workspaceId, actor }: SendOrderStatusInput,
+  { workspaceId, actor, paceFirst }: SendOrderStatusInput,
   {
     credentials,
     update,
@@ -126,12 +178,12 @@ async function sendAttempt(
   const { attemptId } = attempt;
   const payload = buildOrderStatusPayload(update, {
     ref: workspaceId,
-    ref1: actor.kind === 'slack' ? actor.userId : 'cli',
+    ref1: journalActorOf(actor).actor,
     // ref2 names the journal attempt, so a status callback finds it even without a known message id.
     ref2: attemptId,
   });
   try {
-    await deps.limiter.acquire(credentials.businessNumber);
+    if (!paceFirst) await deps.limiter.acquire(credentials.businessNumber);
   } catch (error) {
     // Nothing left: the claim is freed so the update can be sent once the budget is reachable.
     await deps.recorder.record(attempt, { outcome: 'failed', code: 'RATE_LIMIT_UNAVAILABLE' });
