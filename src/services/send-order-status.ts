@@ -32,12 +32,6 @@ export type SendOrderStatusInput = {
   actor: Actor;
   /** A deliberate resend: skip the duplicate guard. */
   force?: boolean;
-  /**
-   * Take the rate slot before claiming and journaling the update (bulk rows), so a process that dies
-   * between the claim and the POST leaves at most the one row in that instant of unknown outcome rather
-   * than every row waiting for its slot. One-liners claim first: a duplicate is answered at once.
-   */
-  paceFirst?: boolean;
 };
 
 /** How the journal and Kaleyra's `ref1` name whoever asked for a send. */
@@ -97,10 +91,6 @@ export function createOrderStatusService(deps: OrderStatusServiceDeps) {
     const credentials = await loadCredentials(deps, input.workspaceId);
     if (!credentials.ok) return credentials.result;
     const update = resolveOrderStatus(input.request, credentials.value);
-    if (input.paceFirst) {
-      const paced = await takeRateSlot(deps, credentials.value, update);
-      if (paced) return paced;
-    }
     const attempt = await beginAttempt(deps, input, update);
     if (!attempt.ok) return attempt.result;
     return sendAttempt(deps, input, { credentials: credentials.value, update, attempt: attempt.value });
@@ -150,25 +140,10 @@ async function beginAttempt(
   return { ok: true, value: begun.attempt };
 }
 
-/** Waits for a rate slot before anything is claimed: undefined once taken, else the result (nothing sent). */
-async function takeRateSlot(
-  deps: OrderStatusServiceDeps,
-  credentials: WorkspaceCredentials,
-  update: ResolvedOrderStatus,
-): Promise<SendResult | undefined> {
-  try {
-    await deps.limiter.acquire(credentials.businessNumber);
-    return undefined;
-  } catch (error) {
-    if (error instanceof StorageError) return { ok: false, error, update };
-    throw error;
-  }
-}
-
-/** Waits for the rate budget (unless taken already), posts once, and records how it ended (retried until written). */
+/** Waits for the rate budget, posts once, and records how it ended (retried until written). */
 async function sendAttempt(
   deps: OrderStatusServiceDeps,
-  { workspaceId, actor, paceFirst }: SendOrderStatusInput,
+  { workspaceId, actor }: SendOrderStatusInput,
   {
     credentials,
     update,
@@ -183,7 +158,7 @@ async function sendAttempt(
     ref2: attemptId,
   });
   try {
-    if (!paceFirst) await deps.limiter.acquire(credentials.businessNumber);
+    await deps.limiter.acquire(credentials.businessNumber);
   } catch (error) {
     // Nothing left: the claim is freed so the update can be sent once the budget is reachable.
     await deps.recorder.record(attempt, { outcome: 'failed', code: 'RATE_LIMIT_UNAVAILABLE' });

@@ -43,8 +43,9 @@ export type LeasedRow = {
   retaken: boolean;
 };
 
+/** How one row ended: its outcome, and the message_id or the error code to show for it. */
 export type RowResult = {
-  outcome: Exclude<BulkOutcome, 'canceled'>;
+  outcome: BulkOutcome;
   messageId?: string | undefined;
   code?: string | undefined;
   attemptId?: string | undefined;
