@@ -1,5 +1,7 @@
 import { parse } from 'csv-parse/sync';
+import * as v from 'valibot';
 import {
+  DescriptionSchema,
   ORDER_STATUSES,
   type OrderStatus,
   type OrderStatusField,
@@ -27,6 +29,18 @@ export type BulkPlan =
 
 type Column = 'to' | 'referenceId' | 'status' | 'description';
 
+/**
+ * The default description for rows that have none, checked once (not once per row): the trimmed text
+ * (undefined when blank), or what is wrong with it.
+ */
+export function readDefaultDescription(
+  text: string | undefined,
+): { ok: true; value: string | undefined } | { ok: false; issue: string } {
+  if (text === undefined) return { ok: true, value: undefined };
+  const result = v.safeParse(DescriptionSchema, text);
+  return result.success ? { ok: true, value: result.output } : { ok: false, issue: result.issues[0].message };
+}
+
 /** Header names each column is known by (lower case, spaces and dashes as underscores). */
 const HEADERS: Record<Column, readonly string[]> = {
   to: ['phone', 'to', 'phone_number', 'customer_number', 'number', 'whatsapp'],
@@ -42,7 +56,10 @@ const REQUIRED: readonly Column[] = ['to', 'referenceId', 'status'];
  * the list of what is wrong. Rows repeating an earlier row's update (same customer, order and status)
  * are reported too. A blank description takes `defaultDescription`.
  */
-export function readBulkCsv(text: string, options: { defaultDescription?: string } = {}): BulkPlan {
+export function readBulkCsv(
+  text: string,
+  options: { defaultDescription?: string | undefined } = {},
+): BulkPlan {
   if (Buffer.byteLength(text, 'utf8') > BULK_LIMITS.bytes) {
     return {
       ok: false,

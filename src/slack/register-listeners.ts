@@ -5,21 +5,29 @@ import type { TaskTracker } from '../services/background-tasks.ts';
 import type { CallbackCredentials } from '../services/callback-credentials.ts';
 import type { OrderHistory } from '../services/order-history.ts';
 import type { OrderStatusService } from '../services/send-order-status.ts';
+import type { BulkJobs } from '../storage/bulk-jobs.ts';
 import type { CredentialStore } from '../storage/credential-store.ts';
 import type { DeliveryJournal } from '../storage/delivery-journal.ts';
 import type { UsedButtons } from '../storage/used-buttons.ts';
+import type { BulkReporter } from './bulk/bulk-reporter.ts';
 import type { ChannelMemory } from './channel-memory.ts';
 import type { DeliveryNotifier } from './delivery/delivery-notifier.ts';
 import {
+  BULK_CANCEL_ACTION,
+  BULK_CONFIRM_CALLBACK,
+  BULK_MODAL_CALLBACK,
   CALLBACK_PASSWORD_ACTION,
   CONFIG_MODAL_CALLBACK,
   RESEND_ACTION,
   RETRY_ACTION,
   SEND_MODAL_CALLBACK,
+  SEND_ORDER_STATUS_FUNCTION,
   SLASH_COMMAND,
 } from './ids.ts';
+import { createBulkCancelAction } from './listeners/actions/bulk-cancel.ts';
 import { createNewCallbackPasswordAction } from './listeners/actions/new-callback-password.ts';
 import { createResendAction } from './listeners/actions/send-again.ts';
+import { createBulkCommand } from './listeners/commands/bulk-command.ts';
 import { createConfigCommand } from './listeners/commands/config-command.ts';
 import { createFormCommand } from './listeners/commands/form-command.ts';
 import { helpCommand } from './listeners/commands/help-command.ts';
@@ -27,6 +35,9 @@ import { createHistoryCommand } from './listeners/commands/history-command.ts';
 import { createOrderStatusCommand } from './listeners/commands/orderstatus-command.ts';
 import { createSendCommand } from './listeners/commands/send-command.ts';
 import { createAppUninstalled } from './listeners/events/app-uninstalled.ts';
+import { createSendOrderStatusStep } from './listeners/functions/send-order-status-step.ts';
+import { createBulkConfirmSubmission } from './listeners/views/bulk-confirm-submission.ts';
+import { createBulkFileSubmission } from './listeners/views/bulk-file-submission.ts';
 import { createConfigModalSubmission } from './listeners/views/config-modal-submission.ts';
 import { createSendModalSubmission } from './listeners/views/send-modal-submission.ts';
 import { createSendReporter } from './send-and-report.ts';
@@ -50,10 +61,19 @@ export type SlackListenerDeps = {
   callbackCredentials: Pick<CallbackCredentials, 'show' | 'rotate'>;
   /** PUBLIC_URL, for the callback URL shown to admins. */
   publicUrl: string | undefined;
+  /** Bulk jobs from a CSV file: drafted, queued, canceled here; sent by every process's bulk worker. */
+  bulkJobs: Pick<BulkJobs, 'createDraft' | 'queue' | 'cancel' | 'get'>;
+  /** A bulk job was just queued: this process's worker looks for it at once. */
+  onBulkQueued: () => void;
 };
 
 /** What the Slack app adds for its listeners: the delivery notifier and the channels it cannot post in. */
-export type SlackAppParts = { notifier: Pick<DeliveryNotifier, 'refresh'>; channels: ChannelMemory };
+export type SlackAppParts = {
+  notifier: Pick<DeliveryNotifier, 'refresh'>;
+  channels: ChannelMemory;
+  /** A bulk job's progress message, summary and result file. */
+  bulk: Pick<BulkReporter, 'post' | 'refresh'>;
+};
 
 /** The one place listeners are registered: one line per listener, each given only what it uses. */
 export function registerListeners(app: App, deps: SlackListenerDeps & SlackAppParts): void {
@@ -70,6 +90,7 @@ export function registerListeners(app: App, deps: SlackListenerDeps & SlackAppPa
       modal: createFormCommand(modals),
       config: createConfigCommand({ ...modals, callbackCredentials, publicUrl }),
       history: createHistoryCommand({ orderHistory: deps.orderHistory }),
+      bulk: createBulkCommand(modals),
     }),
   );
   app.view(SEND_MODAL_CALLBACK, createSendModalSubmission(reporter));
@@ -80,6 +101,35 @@ export function registerListeners(app: App, deps: SlackListenerDeps & SlackAppPa
   app.action<BlockButtonAction>(
     CALLBACK_PASSWORD_ACTION,
     createNewCallbackPasswordAction({ callbackCredentials, publicUrl, logger }),
+  );
+  const { bulkJobs, tasks } = deps;
+  app.view(
+    BULK_MODAL_CALLBACK,
+    createBulkFileSubmission({
+      bulkJobs,
+      credentials,
+      tasks,
+      logger,
+      trustedFileOrigins: ['https://files.slack.com', new URL(deps.apiUrl).origin],
+    }),
+  );
+  app.view(
+    BULK_CONFIRM_CALLBACK,
+    createBulkConfirmSubmission({
+      bulkJobs,
+      reporter: deps.bulk,
+      onQueued: deps.onBulkQueued,
+      tasks,
+      logger,
+    }),
+  );
+  app.action<BlockButtonAction>(
+    BULK_CANCEL_ACTION,
+    createBulkCancelAction({ bulkJobs, reporter: deps.bulk, logger }),
+  );
+  app.function(
+    SEND_ORDER_STATUS_FUNCTION,
+    createSendOrderStatusStep({ orderStatus: deps.orderStatus, tasks, logger }),
   );
   const uninstalled = createAppUninstalled({
     installations: deps.installations,
