@@ -3,6 +3,7 @@ import { validateOrderStatus } from '../domain/order-status.ts';
 import { ValidationError } from '../errors/validation-error.ts';
 import { cliSurface } from './cli-surface.ts';
 import type { CliCommand } from './command.ts';
+import { prepareCsvSend } from './send-csv.ts';
 import { renameIssues, requireOption } from './usage.ts';
 
 const SEND_FLAGS: Record<string, string> = {
@@ -18,6 +19,7 @@ const SEND_FLAGS: Record<string, string> = {
 export const sendCommand: CliCommand = {
   prepare(values, _action, io) {
     const team = requireOption(values, 'team');
+    if (values.csv !== undefined) return prepareCsvSend(team, values, io);
     const result = validateOrderStatus({
       to: requireOption(values, 'to'),
       referenceId: requireOption(values, 'ref'),

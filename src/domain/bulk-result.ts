@@ -35,3 +35,19 @@ export function buildResultCsv(lines: readonly BulkResultLine[]): string {
     { header: true, columns: [...RESULT_COLUMNS] },
   );
 }
+
+/** A dry run's listing: what each row would send, the customer masked. */
+export function buildPlanCsv(
+  rows: ReadonlyArray<{
+    line: number;
+    customer: string;
+    reference: string;
+    status: string;
+    description: string;
+  }>,
+): string {
+  return stringify(
+    rows.map((row) => [row.line, row.customer, row.reference, row.status, row.description]),
+    { header: true, columns: ['line', 'customer', 'reference', 'status', 'description'] },
+  );
+}
