@@ -53,7 +53,7 @@ const stores: Array<[string, string, (() => Promise<Store>) | undefined]> = [
   ],
 ];
 
-describe.each(stores)('a bulk job killed with SIGKILL mid-way, resumed by %s', (_name, who, open) => {
+describe.each(stores)('a bulk job stopped mid-way (SIGKILL, SIGTERM), resumed by %s', (_name, who, open) => {
   let slack: FakeSlack;
   let kaleyra: FakeKaleyra;
   let store: Store;
@@ -71,46 +71,79 @@ describe.each(stores)('a bulk job killed with SIGKILL mid-way, resumed by %s', (
     await store?.close();
   });
 
-  const env = () => ({
+  const env = (extra: Record<string, string> = {}) => ({
     ...store.env,
     DATA_DIR: store.env.DATA_DIR ?? path.join(tmpdir(), 'orderstatus-sigkill-unused'),
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_API_URL: slack.url,
     KALEYRA_BASE_URL: kaleyra.url,
-    // Slow enough that the kill lands mid-job with rows in flight.
+    // Slow enough that the signal lands mid-job with rows in flight.
     KALEYRA_RATE_LIMIT: '30',
+    ...extra,
   });
-  const start = async () => {
-    const server = await startServerProcess(env(), { entry: ENTRY, timeoutMs: 60_000 });
+  const start = async (extra: Record<string, string> = {}) => {
+    const server = await startServerProcess(env(extra), { entry: ENTRY, timeoutMs: 60_000 });
     servers.push(server);
     return server;
   };
 
+  /** A configured workspace, and Kaleyra answering in 300 ms (so rows are in flight when the signal comes). */
+  async function prepare() {
+    const team = uniqueTeamId();
+    const services = await openServices(loadConfig(env()), createLogger({ level: 'silent' }), {
+      migrate: true,
+    });
+    await services.credentials.set(team, SETTINGS, 'UADMIN');
+    await services.close();
+    kaleyra.reset();
+    slack.clear();
+    kaleyra.respondWith((request) => ({
+      status: 202,
+      body: JSON.stringify({ code: 'WA202', data: { message_id: `M-${referenceIdOf(request)}` } }),
+      delayMs: 300,
+    }));
+    return { team, prefix: `K${Math.random().toString(36).slice(2, 6).toUpperCase()}-` };
+  }
+
+  /** Starts a job of ROWS rows through `server`'s Slack flow and waits until a third of them went out. */
+  async function startJob(server: ServerProcess, team: string, prefix: string): Promise<string> {
+    const target = { slack, url: server.url, signingSecret: SIGNING_SECRET };
+    const { viewId } = await submitBulkFile(target, { team, csv: bulkCsv(ROWS, prefix) });
+    const { jobId } = await checkedView(target, viewId);
+    if (!jobId) throw new Error('no confirmation');
+    await confirmBulk(target, { team, jobId });
+    await waitUntil(() => kaleyra.requests.length >= ROWS / 3, 20_000, 'a third of the rows sent');
+    return jobId;
+  }
+
+  function finished(jobId: string, timeoutMs: number) {
+    return waitUntil(
+      () => {
+        const message = progressMessage(slack, jobId);
+        const upload = message && resultUpload(slack, message);
+        return message && upload ? { message, rows: resultRows(upload) } : undefined;
+      },
+      timeoutMs,
+      'the job summary and its result file',
+    );
+  }
+
+  /** The references Kaleyra was sent, each once at most (no duplicate across the processes). */
+  function sentOnce(prefix: string): string[] {
+    const sent = kaleyra.requests
+      .map(referenceIdOf)
+      .filter((ref): ref is string => ref?.startsWith(prefix) === true);
+    expect(new Set(sent).size).toBe(sent.length);
+    return sent;
+  }
+
   it.skipIf(!open)(
     `${who} sends every row the killed one had not, none twice, and reports the job`,
     async () => {
-      const team = uniqueTeamId();
-      const services = await openServices(loadConfig(env()), createLogger({ level: 'silent' }), {
-        migrate: true,
-      });
-      await services.credentials.set(team, SETTINGS, 'UADMIN');
-      await services.close();
-      // Kaleyra takes 300 ms to answer, so rows are in flight when the process dies.
-      kaleyra.respondWith((request) => ({
-        status: 202,
-        body: JSON.stringify({ code: 'WA202', data: { message_id: `M-${referenceIdOf(request)}` } }),
-        delayMs: 300,
-      }));
-
+      const { team, prefix } = await prepare();
       const first = await start();
-      const target = { slack, url: first.url, signingSecret: SIGNING_SECRET };
-      const prefix = `K${Math.random().toString(36).slice(2, 6).toUpperCase()}-`;
-      const { viewId } = await submitBulkFile(target, { team, csv: bulkCsv(ROWS, prefix) });
-      const { jobId } = await checkedView(target, viewId);
-      if (!jobId) throw new Error('no confirmation');
-      await confirmBulk(target, { team, jobId });
-      await waitUntil(() => kaleyra.requests.length >= ROWS / 3, 20_000, 'a third of the rows sent');
+      const jobId = await startJob(first, team, prefix);
 
       first.child.kill('SIGKILL');
       expect(await first.stop()).toBeNull();
@@ -124,22 +157,10 @@ describe.each(stores)('a bulk job killed with SIGKILL mid-way, resumed by %s', (
       expect(freed.length).toBeGreaterThanOrEqual(sentByFirst);
 
       const second = await start();
-      const finished = await waitUntil(
-        () => {
-          const message = progressMessage(slack, jobId);
-          const upload = message && resultUpload(slack, message);
-          return message && upload ? { message, rows: resultRows(upload) } : undefined;
-        },
-        60_000,
-        'the job summary and its result file',
-      );
-
-      // No duplicate: Kaleyra got each row's update at most once, across both processes.
-      const sent = kaleyra.requests.map(referenceIdOf).filter((ref) => ref?.startsWith(prefix));
-      expect(new Set(sent).size).toBe(sent.length);
+      const { message, rows } = await finished(jobId, 60_000);
+      const sent = sentOnce(prefix);
       // No gap: every row has an outcome, and every row not sent is one the killed process was sending
       // (it may have reached the customer: reported as unknown, never sent again).
-      const { rows } = finished;
       expect(rows).toHaveLength(ROWS);
       const byOutcome = (outcome: string) => rows.filter((row) => row.outcome === outcome);
       expect(byOutcome('sent').length + byOutcome('unknown').length).toBe(ROWS);
@@ -150,11 +171,34 @@ describe.each(stores)('a bulk job killed with SIGKILL mid-way, resumed by %s', (
         expect(sent).toContain(row.reference);
         expect(row.message_id).toBe(`M-${row.reference}`);
       }
-      const notSent = rows.filter((row) => !sent.includes(row.reference));
-      for (const row of notSent) expect(row.outcome).toBe('unknown');
+      for (const row of rows.filter((r) => !sent.includes(r.reference ?? ''))) {
+        expect(row.outcome).toBe('unknown');
+      }
       // Logged once the report is marked done, just after the upload the wait above saw.
       await waitUntil(() => second.output().includes('bulk job reported'), 5_000, 'the report logged');
-      expect(JSON.stringify(finished.message.blocks)).toContain('Bulk send finished');
+      expect(JSON.stringify(message.blocks)).toContain('Bulk send finished');
+      await second.stop();
+    },
+    120_000,
+  );
+
+  it.skipIf(!open)(
+    `SIGTERM finishes the rows in flight and gives the rest back at once: ${who} sends them all, none unknown`,
+    async () => {
+      const { team, prefix } = await prepare();
+      // A lease far longer than the test: only a row given back can be taken by the next process in time.
+      const long = { TEST_BULK_LEASE_SECONDS: '300' };
+      const first = await start(long);
+      const jobId = await startJob(first, team, prefix);
+      first.child.kill('SIGTERM');
+      expect(await first.stop()).toBe(0);
+      expect(first.output()).toContain('orderstatus stopped');
+
+      const second = await start(long);
+      const { rows } = await finished(jobId, 30_000);
+      const sent = sentOnce(prefix);
+      expect(sent).toHaveLength(ROWS);
+      expect(rows.map((row) => row.outcome)).toEqual(Array.from({ length: ROWS }, () => 'sent'));
       await second.stop();
     },
     120_000,
