@@ -14,7 +14,10 @@
  *   - lost and duplicate sends and outcomes; the server's peak RSS (VmHWM) and CPU time per command;
  *   - N Kaleyra status callbacks at concurrency C (sent, delivered, read for ceil(N/3) sends, shuffled):
  *     answer latency, every state applied exactly once, Slack edits per message (callbacks.ts);
- *   - cold start (spawn → /healthz 200) on Postgres and on the embedded database (fresh and existing).
+ *   - cold start (spawn → /healthz 200) on Postgres and on the embedded database (fresh and existing);
+ *   - a 1,000-row `/orderstatus bulk` job at the default limit on Postgres and on the embedded database:
+ *     Send → last row at Kaleyra and → result file, the rate Kaleyra saw, duplicates and gaps, and the ack
+ *     latency of one-liners sent meanwhile (bulk.ts).
  * Prints one table and appends a dated row to BENCHMARKS.md (unless --no-record) (report.ts).
  * --verbose adds ack latency by tenth of every burst; --cpu-prof-dir writes a V8 CPU profile of every
  * server started; --node-arg passes a flag to its node (repeatable; replaces production's flags).
@@ -22,6 +25,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { measureBulk } from './bulk.ts';
 import { measureCallbacks } from './callbacks.ts';
 import { type BenchContext, type BenchOptions, fmt, log } from './context.ts';
 import { startFakes } from './fakes.ts';
@@ -43,6 +47,7 @@ const MEASUREMENTS: { [K in keyof Results]: Measurement<K> } = {
   baseline: measureBaseline,
   callbacks: measureCallbacks,
   embedded: measureEmbeddedColdStarts,
+  bulk: measureBulk,
 };
 
 function readOptions(): BenchOptions {

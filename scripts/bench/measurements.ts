@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ServerProcess } from '../../test/support/server-process.ts';
+import type { BulkResults } from './bulk.ts';
 import type { CallbackResults } from './callbacks.ts';
 import { type BenchContext, fmt, log } from './context.ts';
 import { type BurstResult, bareKaleyraThroughput, burst } from './load.ts';
@@ -41,6 +42,8 @@ export type Results = {
   callbacks: CallbackResults;
   /** Spawn → /healthz 200 on a new and on an existing DATA_DIR (ms), and the first server's RSS then (MB). */
   embedded: { fresh: number; existing: number; idleRss: number };
+  /** A 1,000-row bulk job at the default limit, on Postgres and on the embedded database (bulk.ts). */
+  bulk: BulkResults;
 };
 
 export type Measurement<K extends keyof Results> = (ctx: BenchContext) => Promise<Results[K]>;

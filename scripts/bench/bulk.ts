@@ -1,0 +1,270 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+import { openServices } from '../../src/services/open-services.ts';
+import { BULK_CONFIRM_CALLBACK, BULK_FIELDS, BULK_MODAL_CALLBACK } from '../../src/slack/ids.ts';
+import type { ServerProcess } from '../../test/support/server-process.ts';
+import { signSlackRequest, slashCommandBody, viewSubmissionBody } from '../../test/support/slack-request.ts';
+import { maxInWindow } from '../../test/support/sliding-window.ts';
+import { type BenchContext, fmt, log, sleep, wallClock } from './context.ts';
+import { percentile } from './load.ts';
+import { DEFAULT_LIMIT } from './measurements.ts';
+import { postgresEnv, SIGNING_SECRET, startBenchServer, stopBenchServer } from './server.ts';
+
+/** Rows of the measured job. */
+export const BULK_ROWS = 1000;
+/** One-liners per second from another workspace while the job runs (their acks are measured). */
+const ONE_LINERS_PER_SECOND = 10;
+
+/** One bulk job at the default limit on one store, with one-liners acked alongside it. */
+export type BulkRun = {
+  /** Send → the last row reached Kaleyra (ms); target ≤ 1.1 × BULK_ROWS / DEFAULT_LIMIT s. */
+  toLastSendMs: number;
+  /** Send → the summary and result file in Slack (ms). */
+  toReportMs: number;
+  /** The most rows Kaleyra got in any 975 ms window (the limit's sliding second, less arrival jitter). */
+  maxPerSecond: number;
+  /** Rows sent more than once, and rows never sent. */
+  duplicates: number;
+  lost: number;
+  /** Result file lines that are not `sent`. */
+  notSent: number;
+  oneLiners: { n: number; p50: number; p99: number; max: number; failed: number };
+};
+
+/** Per store: the job at the default limit, and the worker's own ceiling (rows/s with the limit lifted). */
+export type BulkResults = {
+  postgres: BulkRun;
+  embedded: BulkRun;
+  lifted: { postgres: number; embedded: number };
+};
+
+/**
+ * A 1,000-row `/orderstatus bulk` job through the real Slack flow (file, checked view, Send) on the
+ * built server at the default limit (80/s), on Postgres and on the embedded database: how long from
+ * Send until the last row reached Kaleyra and until the result file was posted, the rate Kaleyra saw,
+ * duplicates and gaps; meanwhile one-liners from another workspace (10/s) and their ack latency.
+ */
+export async function measureBulk(ctx: BenchContext): Promise<BulkResults> {
+  const postgres = await runOn(ctx, 'Postgres', postgresEnv(ctx), 'PG');
+  const postgresLifted = await liftedOn(ctx, 'Postgres', postgresEnv(ctx), 'PL');
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'orderstatus-bench-bulk-'));
+  try {
+    const embedded = await runOn(ctx, 'the embedded database', { DATA_DIR: dataDir }, 'EM');
+    const embeddedLifted = await liftedOn(ctx, 'the embedded database', { DATA_DIR: dataDir }, 'EL');
+    return { postgres, embedded, lifted: { postgres: postgresLifted, embedded: embeddedLifted } };
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Each run sends from business numbers of its own, so no run's rate budget slows another's. */
+const numberFor = (tag: string, role: number) =>
+  `+91987650${String(100 + ['PG', 'PL', 'EM', 'EL'].indexOf(tag) * 10 + role).padStart(4, '0')}`;
+
+async function runOn(
+  ctx: BenchContext,
+  label: string,
+  env: Record<string, string>,
+  tag: string,
+): Promise<BulkRun> {
+  const team = `${ctx.team}BK${tag}`;
+  const other = `${ctx.team}BO${tag}`;
+  await configure(env, team, numberFor(tag, 0));
+  await configure(env, other, numberFor(tag, 1));
+  const server = await startBenchServer(ctx, env);
+  try {
+    log(
+      `bulk on ${label}: ${BULK_ROWS} rows at the default limit, one-liners from another workspace at ${ONE_LINERS_PER_SECOND}/s…`,
+    );
+    const prefix = `${ctx.run}-BK${tag}-`;
+    const jobId = await checkFile(ctx, server, team, prefix);
+    const started = wallClock();
+    await post(server, confirmBody(team, jobId));
+    const oneLiners = startOneLiners(ctx, server, other, `${ctx.run}-BO${tag}-`);
+    const done = await ctx.fakes.bulkDone(jobId, prefix, (BULK_ROWS / DEFAULT_LIMIT) * 1000 * 3 + 30_000);
+    const acks = await oneLiners.stop();
+    return summarise(done, started, prefix, acks);
+  } finally {
+    await stopBenchServer(server);
+  }
+}
+
+/** The same job with the limit lifted: the bulk worker's (and its job table's) own ceiling, rows/s. */
+async function liftedOn(ctx: BenchContext, label: string, env: Record<string, string>, tag: string) {
+  const team = `${ctx.team}BK${tag}`;
+  await configure(env, team, numberFor(tag, 0));
+  const server = await startBenchServer(ctx, { ...env, KALEYRA_RATE_LIMIT: '100000' });
+  try {
+    log(`bulk on ${label}: ${BULK_ROWS} rows with the limit lifted…`);
+    const prefix = `${ctx.run}-BK${tag}-`;
+    const jobId = await checkFile(ctx, server, team, prefix);
+    const started = wallClock();
+    await post(server, confirmBody(team, jobId));
+    const done = await ctx.fakes.bulkDone(jobId, prefix, 120_000);
+    const rate = BULK_ROWS / ((Math.max(...done.sends.map(([, at]) => at)) - started) / 1000);
+    log(`  ${prefix}: ${fmt(rate, 1)} rows/s`);
+    return rate;
+  } finally {
+    await stopBenchServer(server);
+  }
+}
+
+async function configure(env: Record<string, string>, team: string, businessNumber: string) {
+  const config = loadConfig({ DATA_DIR: os.tmpdir(), ...env });
+  const services = await openServices(config, createLogger({ level: 'warn' }), { migrate: true });
+  try {
+    await services.credentials.set(
+      team,
+      {
+        sid: 'HXIN1234567890IN',
+        apiKey: 'Abench000000000000000000000000003',
+        pod: 'in',
+        businessNumber,
+        templateName: 'order_status',
+        languageCode: 'en',
+      },
+      'bench',
+    );
+  } finally {
+    await services.close();
+  }
+}
+
+/** Uploads the file and submits the bulk modal; the job id the checked view offers. */
+async function checkFile(
+  ctx: BenchContext,
+  server: ServerProcess,
+  team: string,
+  prefix: string,
+): Promise<string> {
+  const rows = Array.from(
+    { length: BULK_ROWS },
+    (_, i) => `+9198765${String(10000 + i).padStart(5, '0')},${prefix}${i},shipped,Left the warehouse`,
+  );
+  const fileId = await ctx.fakes.addFile(
+    `phone,reference,status,description\n${rows.join('\n')}\n`,
+    'bench.csv',
+  );
+  const viewId = `VBENCH${prefix.replace(/[^A-Z0-9]/g, '')}`;
+  const body = viewSubmissionBody({
+    teamId: team,
+    userId: 'UBENCH',
+    view: {
+      id: viewId,
+      callback_id: BULK_MODAL_CALLBACK,
+      private_metadata: JSON.stringify({ channelId: 'CBENCH' }),
+      state: {
+        values: {
+          [BULK_FIELDS.file.blockId]: {
+            [BULK_FIELDS.file.actionId]: { type: 'file_input', files: [{ id: fileId, name: 'bench.csv' }] },
+          },
+        },
+      },
+    },
+  });
+  await post(server, body);
+  const jobId = await ctx.fakes.checkedJob(viewId, 30_000);
+  if (!jobId) throw new Error('the bulk file was not accepted');
+  return jobId;
+}
+
+function confirmBody(team: string, jobId: string): string {
+  return viewSubmissionBody({
+    teamId: team,
+    userId: 'UBENCH',
+    view: {
+      callback_id: BULK_CONFIRM_CALLBACK,
+      private_metadata: JSON.stringify({ jobId }),
+      state: { values: {} },
+    },
+  });
+}
+
+async function post(server: ServerProcess, body: string): Promise<number> {
+  const response = await fetch(`${server.url}/slack/events`, {
+    method: 'POST',
+    headers: { ...signSlackRequest(SIGNING_SECRET, body) },
+    body,
+  });
+  await response.text();
+  return response.status;
+}
+
+/** One-liners at a steady rate (open loop) until stopped; their ack latencies. */
+function startOneLiners(ctx: BenchContext, server: ServerProcess, team: string, prefix: string) {
+  const latencies: number[] = [];
+  let failed = 0;
+  let stopped = false;
+  const inFlight: Promise<void>[] = [];
+  const loop = (async () => {
+    for (let i = 0; !stopped; i++) {
+      const body = slashCommandBody({
+        text: `+919876543210 ${prefix}${i} shipped`,
+        teamId: team,
+        userId: 'UBENCH',
+        channelId: 'CBENCH',
+        responseUrl: ctx.fakes.responseUrl(`${prefix}${i}`),
+      });
+      const sent = performance.now();
+      inFlight.push(
+        post(server, body).then(
+          (status) => {
+            latencies.push(performance.now() - sent);
+            if (status !== 200) failed += 1;
+          },
+          () => {
+            failed += 1;
+          },
+        ),
+      );
+      await sleep(1000 / ONE_LINERS_PER_SECOND);
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      await Promise.all(inFlight);
+      return { latencies, failed };
+    },
+  };
+}
+
+function summarise(
+  done: Awaited<ReturnType<BenchContext['fakes']['bulkDone']>>,
+  started: number,
+  prefix: string,
+  acks: { latencies: number[]; failed: number },
+): BulkRun {
+  const perReference = new Map<string, number>();
+  for (const [ref] of done.sends) perReference.set(ref, (perReference.get(ref) ?? 0) + 1);
+  const times = done.sends.map(([, at]) => at);
+  const rows = done.resultCsv ? (parse(done.resultCsv, { columns: true }) as Array<{ outcome: string }>) : [];
+  const sorted = [...acks.latencies].sort((a, b) => a - b);
+  const run: BulkRun = {
+    toLastSendMs: Math.max(...times) - started,
+    toReportMs: done.finishedAt - started,
+    maxPerSecond: maxInWindow(times, 975),
+    duplicates: [...perReference.values()].filter((n) => n > 1).length,
+    lost: BULK_ROWS - perReference.size,
+    notSent: rows.length === BULK_ROWS ? rows.filter((row) => row.outcome !== 'sent').length : BULK_ROWS,
+    oneLiners: {
+      n: sorted.length,
+      p50: percentile(sorted, 50),
+      p99: percentile(sorted, 99),
+      max: sorted.at(-1) ?? Number.NaN,
+      failed: acks.failed,
+    },
+  };
+  log(
+    `  ${prefix}: last row sent ${fmt(run.toLastSendMs)} ms after Send (target ≤ ${fmt((1.1 * BULK_ROWS * 1000) / DEFAULT_LIMIT)}), report at ${fmt(run.toReportMs)} ms; one-liner acks p99 ${fmt(run.oneLiners.p99, 1)} ms`,
+  );
+  return run;
+}
+
+export const bulkSummary = (r: BulkRun, lifted: number): string =>
+  `${fmt(r.toLastSendMs / 1000, 2)} s to the last send (${fmt(r.toReportMs / 1000, 2)} s to the result file); max ${r.maxPerSecond}/s; ${r.duplicates} dup, ${r.lost} lost, ${r.notSent} not sent; ${r.oneLiners.n} one-liners acked ${fmt(r.oneLiners.p50, 1)} / ${fmt(r.oneLiners.p99, 1)} / ${fmt(r.oneLiners.max, 1)} ms${r.oneLiners.failed > 0 ? ` (${r.oneLiners.failed} failed)` : ''}; limit lifted ${fmt(lifted, 1)} rows/s`;
