@@ -248,4 +248,64 @@ describe.each(stores)('/orderstatus bulk on the %s', (_name, storage) => {
     expect((checked.text.match(/Line \d+, \*phone\*/g) ?? []).length).toBe(ISSUES_SHOWN);
     expect(checked.text).toContain('30 more problems not shown');
   });
+
+  it('posts the progress in the agent’s DM where it cannot post in the channel, and waits out a 429', async () => {
+    const prefix = `D${run()}-`;
+    app.slack.refuseChannel('CORDERS', 'not_in_channel');
+    // The first edit is refused with 429 Retry-After: 1; the edits after it succeed.
+    let limited = 0;
+    app.slack.setResponse(
+      'chat.update',
+      () => {
+        limited += 1;
+        app.slack.restoreResponse('chat.update');
+        return { ok: false, error: 'ratelimited' };
+      },
+      { status: 429, headers: { 'retry-after': '1' } },
+    );
+    try {
+      const { jobId } = await startJob(bulkCsv(20, prefix));
+      const posted = await app.slack.waitFor((s) =>
+        s
+          .callsTo('chat.postMessage')
+          .find((c) => JSON.stringify(c.body.blocks ?? '').includes(jobId) && c.body.channel === 'UAGENT'),
+      );
+      expect(posted.body.channel).toBe('UAGENT');
+      const uploaded = await app.slack.waitFor(
+        (s) => s.uploads.find((u) => u.completed && u.channel === 'DUAGENT'),
+        15_000,
+      );
+      expect(resultRows(uploaded)).toHaveLength(20);
+      expect(limited).toBe(1);
+      // The edit Slack refused with 429 was made again, once the second it asked for had passed.
+      const updates = app.slack.callsTo('chat.update').filter((c) => c.body.channel === 'DUAGENT');
+      expect(updates.length).toBeGreaterThanOrEqual(2);
+      expect((updates[1]?.at ?? 0) - (updates[0]?.at ?? 0)).toBeGreaterThanOrEqual(950);
+      const shown = app.slack.messageAt('DUAGENT', String((posted.response as { ts?: string }).ts));
+      expect(JSON.stringify(shown?.blocks)).toContain('20 / 20 sent');
+    } finally {
+      app.slack.refuseChannel('CORDERS', undefined);
+      app.slack.restoreResponse('chat.update');
+    }
+  });
+
+  it('sends the bot token only to Slack’s own file host', async () => {
+    app.slack.setResponse('files.info', (call) => ({
+      ok: true,
+      file: {
+        id: call.body.file,
+        name: 'x.csv',
+        size: 10,
+        url_private_download: 'https://evil.example/x.csv',
+      },
+    }));
+    try {
+      const { viewId } = await submitBulkFile(target(), { team: app.team, csv: bulkCsv(2, 'E') });
+      const checked = await checkedView(target(), viewId);
+      expect(checked.text).toContain('Nothing was sent');
+      expect(checked.jobId).toBeUndefined();
+    } finally {
+      app.slack.restoreResponse('files.info');
+    }
+  });
 });

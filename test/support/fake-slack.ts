@@ -10,6 +10,8 @@ export type SlackApiCall = {
   token: string | undefined;
   /** What the fake answered (set once it has). */
   response?: unknown;
+  /** When the fake received it (ms since the epoch). */
+  at?: number;
 };
 
 export type ResponseUrlPost = { path: string; body: unknown; headers: IncomingHttpHeaders };
@@ -95,6 +97,8 @@ export type FakeSlack = {
   messageAt(channel: string, ts: string): PostedMessage | undefined;
   /** Replies in the thread under `channel`/`ts`, oldest first. */
   repliesTo(channel: string, ts: string): PostedMessage[];
+  /** chat.postMessage to `channel` answers `error` (e.g. `not_in_channel`); `undefined` lets it post again. */
+  refuseChannel(channel: string, error: string | undefined): void;
   /** Stores a file as if a member uploaded it; files.info describes it and its download URL serves it. */
   addFile(content: string | Buffer, options?: { name?: string }): HostedFile;
   /** Files the app uploaded (files.getUploadURLExternal → upload URL → files.completeUploadExternal). */
@@ -135,6 +139,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const rejectedResponseUrlPosts: ResponseUrlPost[] = [];
   const failingResponseUrls = new Map<string, number>();
   const messages = new Map<string, PostedMessage>();
+  const refusedChannels = new Map<string, string>();
   const files = new Map<string, HostedFile>();
   const uploads: UploadedFile[] = [];
   let fileCounter = 0;
@@ -165,6 +170,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     'views.push': (call) => ({ ok: true, view: viewAnswer(call) }),
     'views.publish': (call) => ({ ok: true, view: viewAnswer(call) }),
     'chat.postMessage': (call) => {
+      const refused = refusedChannels.get(String(call.body.channel ?? ''));
+      if (refused) return { ok: false, error: refused };
       const ts = nextTs();
       // Like Slack, a post to a user id lands in (and answers with) that user's DM channel.
       const asked = String(call.body.channel ?? '');
@@ -316,7 +323,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     const body: Record<string, unknown> = Object.fromEntries(url.searchParams);
     const parsed = parseBody(raw, req.headers['content-type']);
     if (isRecord(parsed)) Object.assign(body, parsed);
-    const call: SlackApiCall = { method, body, headers: req.headers, token: tokenOf(req.headers, body) };
+    const call: SlackApiCall = {
+      method,
+      body,
+      headers: req.headers,
+      token: tokenOf(req.headers, body),
+      at: Date.now(),
+    };
     calls.push(call);
 
     const override = overrides.get(method);
@@ -411,6 +424,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     messageAt: (channel, ts) => messages.get(key(channel, ts)),
     repliesTo: (channel, ts) =>
       [...messages.values()].filter((message) => message.channel === channel && message.threadTs === ts),
+    refuseChannel(channel, error) {
+      if (error === undefined) refusedChannels.delete(channel);
+      else refusedChannels.set(channel, error);
+    },
     addFile(content, options = {}) {
       const file: HostedFile = {
         id: nextFileId(),

@@ -36,6 +36,7 @@ export function createBulkReporter(deps: BulkReporterDeps) {
   const editMs = deps.editMs ?? PROGRESS_EDIT_MS;
   const scheduled = new Map<string, NodeJS.Timeout>();
   const lastEdit = new Map<string, number>();
+  const editing = new Map<string, Promise<void>>();
 
   async function render(ref: JobRef): Promise<{ job: BulkJob; message: SlackMessage } | undefined> {
     const job = await deps.jobs.get(ref.jobId, ref.workspaceId);
@@ -43,21 +44,37 @@ export function createBulkReporter(deps: BulkReporterDeps) {
     return { job, message: buildBulkProgressMessage({ job, counts: await deps.jobs.counts(job.id) }) };
   }
 
-  async function edit(ref: JobRef): Promise<void> {
+  /**
+   * Edits the message to what the job says at the moment of the call, one edit at a time per job: an
+   * edit that waited out a 429 must not land after a newer one with what it read before waiting.
+   */
+  function edit(ref: JobRef): Promise<void> {
+    const previous = editing.get(ref.jobId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => editNow(ref));
+    editing.set(ref.jobId, next);
+    void next
+      .finally(() => {
+        if (editing.get(ref.jobId) === next) editing.delete(ref.jobId);
+      })
+      .catch(() => undefined);
+    return next;
+  }
+
+  async function editNow(ref: JobRef): Promise<void> {
     lastEdit.set(ref.jobId, Date.now());
-    const rendered = await render(ref);
-    const job = rendered?.job;
-    if (!rendered || !job?.channelId || !job.progressTs) return;
-    const { message } = rendered;
-    await deps.slack.call(job.workspaceId, (token) =>
-      deps.client.chat.update({
+    await deps.slack.call(ref.workspaceId, async (token) => {
+      // Read inside the call, after any wait for Slack: the edit shows the job as it is when sent.
+      const rendered = await render(ref);
+      const job = rendered?.job;
+      if (!rendered || !job?.channelId || !job.progressTs) return;
+      await deps.client.chat.update({
         token,
-        channel: job.channelId as string,
-        ts: job.progressTs as string,
-        text: message.text,
-        blocks: message.blocks,
-      }),
-    );
+        channel: job.channelId,
+        ts: job.progressTs,
+        text: rendered.message.text,
+        blocks: rendered.message.blocks,
+      });
+    });
   }
 
   /** Brings the job's message up to date within about `editMs` (one edit for any number of calls). */
@@ -114,7 +131,13 @@ export function createBulkReporter(deps: BulkReporterDeps) {
     clearTimeout(scheduled.get(finished.id));
     scheduled.delete(finished.id);
     if (!finished.progressTs && !(await post(ref))) return;
-    await edit(ref);
+    // The result file matters more than the summary: a message that can no longer be edited still gets it.
+    await edit(ref).catch((error: unknown) =>
+      logger.warn(
+        { err: error, jobId: ref.jobId, reason: slackErrorCode(error) },
+        'could not edit the bulk summary',
+      ),
+    );
     const job = (await deps.jobs.get(finished.id, finished.workspaceId)) ?? finished;
     if (!job.channelId || !job.progressTs) return;
     const csv = buildResultCsv(await deps.reports.results(job));
