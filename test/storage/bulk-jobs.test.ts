@@ -8,6 +8,7 @@ import { createBulkReports } from '../../src/storage/bulk-reports.ts';
 import { type Database, openDatabase } from '../../src/storage/database.ts';
 import { createCipher, createSealer, parseEncryptionKeys } from '../../src/storage/encryption.ts';
 import { migrate } from '../../src/storage/migrations.ts';
+import { DRAFT_SECONDS, pruneExpired } from '../../src/storage/retention.ts';
 import { createSendJournal } from '../../src/storage/send-journal.ts';
 import { probeTestDatabase } from '../support/postgres.ts';
 import { createScratchDatabase } from '../support/scratch-database.ts';
@@ -243,6 +244,30 @@ describe.each(stores)('bulk jobs on the %s', (_name, open) => {
       await jobs().cancel(id, team, 'U1');
       await new Promise((resolve) => setTimeout(resolve, 1_200));
       expect(await reports().abandonedRows(id)).toEqual([2, 3, 4, 5]);
+    },
+  );
+
+  it.skipIf(!open)(
+    'drops a checked file nobody sent after a day, and keeps a sent job as long as the journal',
+    async () => {
+      const team = uniqueTeamId();
+      const draft = await jobs().createDraft({ workspaceId: team, createdBy: 'U1', rows: rows(2) });
+      const queued = await jobs().createDraft({ workspaceId: team, createdBy: 'U1', rows: rows(2) });
+      await jobs().queue(queued, team);
+      const age = async (id: string, seconds: number) =>
+        opened.db.query(`UPDATE bulk_jobs SET created_at = now() - make_interval(secs => $2) WHERE id = $1`, [
+          id,
+          seconds,
+        ]);
+      await age(draft, DRAFT_SECONDS - 60);
+      await age(queued, DRAFT_SECONDS + 60);
+      await pruneExpired(opened.db, { retentionDays: 90, pauseMs: 0 });
+      expect(await jobs().get(draft, team)).toBeDefined();
+      await age(draft, DRAFT_SECONDS + 60);
+      await pruneExpired(opened.db, { retentionDays: 90, pauseMs: 0 });
+      expect(await jobs().get(draft, team)).toBeUndefined();
+      expect(await opened.db.query('SELECT 1 FROM bulk_rows WHERE job_id = $1', [draft])).toHaveLength(0);
+      expect(await jobs().get(queued, team)).toMatchObject({ state: 'queued' });
     },
   );
 });
