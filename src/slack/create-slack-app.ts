@@ -53,8 +53,8 @@ export type SlackAppDeps = SlackListenerDeps & {
     DeliveryJournal,
     'recordSlackMessage' | 'read' | 'markShown' | 'markSlackGone' | 'claimNotice'
   >;
-  bulkJobs: SlackListenerDeps['bulkJobs'] & Pick<BulkJobs, 'counts' | 'setProgressMessage'>;
-  bulkReports: Pick<BulkReports, 'results'>;
+  bulkJobs: SlackListenerDeps['bulkJobs'] & Pick<BulkJobs, 'setProgressMessage'>;
+  bulkReports: Pick<BulkReports, 'results' | 'counts'>;
   /** How often a bulk job's progress message may be edited, ms (tests). */
   bulkEditMs?: number | undefined;
 };

@@ -247,18 +247,6 @@ export function createBulkJobs(db: Database, sealer: Sealer) {
       );
       return rows.length === 1;
     },
-
-    async counts(jobId: string): Promise<BulkCounts> {
-      const rows = await db.query<{ outcome: string | null; n: string | number }>(
-        `SELECT CASE WHEN state IN ('pending', 'leased') THEN 'pending' ELSE outcome END AS outcome, count(*) AS n
-           FROM bulk_rows WHERE job_id = $1 GROUP BY 1`,
-        [jobId],
-      );
-      const counts: BulkCounts = { pending: 0, sent: 0, already_sent: 0, failed: 0, unknown: 0, canceled: 0 };
-      for (const row of rows)
-        if (row.outcome && row.outcome in counts) counts[row.outcome as keyof BulkCounts] = Number(row.n);
-      return counts;
-    },
   };
 }
 

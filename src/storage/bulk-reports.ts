@@ -1,6 +1,13 @@
 import type { BulkResultLine } from '../domain/bulk-result.ts';
 import type { Sealer } from '../domain/sealer.ts';
-import { type BulkJob, bulkRowBinding, openRequest, type RowResult, toBulkJob } from './bulk-jobs.ts';
+import {
+  type BulkCounts,
+  type BulkJob,
+  bulkRowBinding,
+  openRequest,
+  type RowResult,
+  toBulkJob,
+} from './bulk-jobs.ts';
 import type { Database } from './database.ts';
 
 /**
@@ -34,6 +41,19 @@ export function createBulkReports(db: Database, sealer: Sealer) {
         [claimSeconds],
       );
       return toBulkJob(rows[0]);
+    },
+
+    /** How many rows of the job ended each way so far (`pending`: not settled yet). */
+    async counts(jobId: string): Promise<BulkCounts> {
+      const rows = await db.query<{ outcome: string | null; n: string | number }>(
+        `SELECT CASE WHEN state IN ('pending', 'leased') THEN 'pending' ELSE outcome END AS outcome, count(*) AS n
+           FROM bulk_rows WHERE job_id = $1 GROUP BY 1`,
+        [jobId],
+      );
+      const counts: BulkCounts = { pending: 0, sent: 0, already_sent: 0, failed: 0, unknown: 0, canceled: 0 };
+      for (const row of rows)
+        if (row.outcome && row.outcome in counts) counts[row.outcome as keyof BulkCounts] = Number(row.n);
+      return counts;
     },
 
     async markReported(jobId: string): Promise<void> {

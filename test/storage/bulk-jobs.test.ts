@@ -166,7 +166,7 @@ describe.each(stores)('bulk jobs on the %s', (_name, open) => {
     expect(await claimMine()).toBeUndefined();
     await jobs().finishRow(second, { outcome: 'failed', code: 'WA401' });
     await jobs().finishRow(third, { outcome: 'already_sent', messageId: 'M0' });
-    expect(await jobs().counts(id)).toEqual({
+    expect(await reports().counts(id)).toEqual({
       pending: 0,
       sent: 1,
       already_sent: 1,
@@ -201,7 +201,7 @@ describe.each(stores)('bulk jobs on the %s', (_name, open) => {
       expect(await jobs().get(id, team)).toMatchObject({ state: 'canceled', canceledBy: 'UBOSS' });
       if (inFlight) expect(await jobs().finishRow(inFlight, { outcome: 'sent', messageId: 'M1' })).toBe(true);
       expect(await jobs().lease(1000, 30)).not.toContainEqual(expect.objectContaining({ jobId: id }));
-      expect(await jobs().counts(id)).toMatchObject({ canceled: 4, sent: 1, pending: 0 });
+      expect(await reports().counts(id)).toMatchObject({ canceled: 4, sent: 1, pending: 0 });
     },
   );
 

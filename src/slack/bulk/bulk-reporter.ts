@@ -14,8 +14,8 @@ export const PROGRESS_EDIT_MS = 2_000;
 const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
 
 export type BulkReporterDeps = {
-  jobs: Pick<BulkJobs, 'get' | 'counts' | 'setProgressMessage'>;
-  reports: Pick<BulkReports, 'results'>;
+  jobs: Pick<BulkJobs, 'get' | 'setProgressMessage'>;
+  reports: Pick<BulkReports, 'results' | 'counts'>;
   /** A background client (no retries of its own): `slack` waits out 429s per workspace. */
   client: webApi.WebClient;
   slack: SlackCaller;
@@ -41,7 +41,7 @@ export function createBulkReporter(deps: BulkReporterDeps) {
   async function render(ref: JobRef): Promise<{ job: BulkJob; message: SlackMessage } | undefined> {
     const job = await deps.jobs.get(ref.jobId, ref.workspaceId);
     if (!job) return undefined;
-    return { job, message: buildBulkProgressMessage({ job, counts: await deps.jobs.counts(job.id) }) };
+    return { job, message: buildBulkProgressMessage({ job, counts: await deps.reports.counts(job.id) }) };
   }
 
   /**
@@ -141,7 +141,7 @@ export function createBulkReporter(deps: BulkReporterDeps) {
     const job = (await deps.jobs.get(finished.id, finished.workspaceId)) ?? finished;
     if (!job.channelId || !job.progressTs) return;
     const csv = buildResultCsv(await deps.reports.results(job));
-    const counts = await deps.jobs.counts(job.id);
+    const counts = await deps.reports.counts(job.id);
     await deps.slack.call(job.workspaceId, (token) =>
       deps.client.filesUploadV2({
         token,
