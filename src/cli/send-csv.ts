@@ -1,7 +1,13 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describeError } from '../describe/describe-error.ts';
-import { BULK_LIMITS, type BulkPlan, readBulkCsv, readDefaultDescription } from '../domain/bulk-csv.ts';
+import {
+  BULK_FILE_PROBLEMS,
+  BULK_LIMITS,
+  type BulkPlan,
+  readBulkCsv,
+  readDefaultDescription,
+} from '../domain/bulk-csv.ts';
 import {
   type BulkOutcome,
   type BulkResultLine,
@@ -100,12 +106,12 @@ function readCsvFile(file: string): string {
     throw new ValidationError({ '--csv': `${file}: no such file` });
   }
   if (size > BULK_LIMITS.bytes) {
-    throw new ValidationError({ [name]: 'The file is larger than 1 MiB; split it into smaller files.' });
+    throw new ValidationError({ [name]: BULK_FILE_PROBLEMS.tooLarge });
   }
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(file));
   } catch {
-    throw new ValidationError({ [name]: 'The file is not UTF-8 text: save it as “CSV UTF-8”.' });
+    throw new ValidationError({ [name]: BULK_FILE_PROBLEMS.notUtf8 });
   }
 }
 

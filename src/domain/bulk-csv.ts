@@ -11,6 +11,12 @@ import {
 
 export const BULK_LIMITS = { rows: 5_000, bytes: 1024 * 1024 } as const;
 
+/** What is wrong with a whole file before its rows are read; every edge says it in these words. */
+export const BULK_FILE_PROBLEMS = {
+  tooLarge: 'The file is larger than 1 MiB; split it into smaller files.',
+  notUtf8: 'The file is not UTF-8 text: save it as “CSV UTF-8” and try again.',
+} as const;
+
 /** One valid update of the file, with the line it came from (1 is the header). */
 export type BulkRow = { line: number; request: OrderStatusRequest };
 /** What is wrong with one cell (or, with column `*`, a whole line). */
@@ -63,7 +69,7 @@ export function readBulkCsv(
   if (Buffer.byteLength(text, 'utf8') > BULK_LIMITS.bytes) {
     return {
       ok: false,
-      fileProblem: `The file is larger than 1 MiB; split it into smaller files.`,
+      fileProblem: BULK_FILE_PROBLEMS.tooLarge,
       issues: [],
     };
   }

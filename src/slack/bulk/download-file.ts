@@ -1,4 +1,5 @@
 import type { webApi } from '@slack/bolt';
+import { BULK_FILE_PROBLEMS } from '../../domain/bulk-csv.ts';
 import { slackErrorCode } from '../slack-error-code.ts';
 
 export type DownloadedFile = { ok: true; text: string } | { ok: false; problem: string };
@@ -30,7 +31,7 @@ export async function downloadSlackFile(
   }
   const size = info.file?.size ?? 0;
   if (size > options.maxBytes) {
-    return { ok: false, problem: 'The file is larger than 1 MiB; split it into smaller files.' };
+    return { ok: false, problem: BULK_FILE_PROBLEMS.tooLarge };
   }
   const url = info.file?.url_private_download ?? info.file?.url_private;
   if (!url || !isTrusted(url, options.trustedOrigins)) {
@@ -54,11 +55,11 @@ export async function downloadSlackFile(
     };
   }
   const bytes = await readAtMost(response, options.maxBytes);
-  if (!bytes) return { ok: false, problem: 'The file is larger than 1 MiB; split it into smaller files.' };
+  if (!bytes) return { ok: false, problem: BULK_FILE_PROBLEMS.tooLarge };
   try {
     return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch {
-    return { ok: false, problem: 'The file is not UTF-8 text: save it as “CSV UTF-8” and upload it again.' };
+    return { ok: false, problem: BULK_FILE_PROBLEMS.notUtf8 };
   }
 }
 
