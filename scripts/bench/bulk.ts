@@ -33,6 +33,11 @@ export type BulkRun = {
   /** Result file lines that are not `sent`. */
   notSent: number;
   oneLiners: { n: number; p50: number; p99: number; max: number; failed: number };
+  /**
+   * One-liners from the job's own workspace (same business number, same rate budget) during a second,
+   * 300-row job: command → outcome posted (ms), i.e. how long one waits behind the file.
+   */
+  sameNumber: { n: number; p50: number; p99: number; max: number };
 };
 
 /** Per store: the job at the default limit, and the worker's own ceiling (rows/s with the limit lifted). */
@@ -87,10 +92,44 @@ async function runOn(
     const oneLiners = startOneLiners(ctx, server, other, `${ctx.run}-BO${tag}-`);
     const done = await ctx.fakes.bulkDone(jobId, prefix, (BULK_ROWS / DEFAULT_LIMIT) * 1000 * 3 + 30_000);
     const acks = await oneLiners.stop();
-    return summarise(done, started, prefix, acks);
+    const sameNumber = await measureSameNumber(ctx, server, team, tag);
+    return summarise(done, started, prefix, acks, sameNumber);
   } finally {
     await stopBenchServer(server);
   }
+}
+
+/** A 300-row job, and one-liners from its own workspace at 4/s meanwhile: how long each waits to go out. */
+async function measureSameNumber(ctx: BenchContext, server: ServerProcess, team: string, tag: string) {
+  const prefix = `${ctx.run}-BF${tag}-`;
+  const oneLinerPrefix = `${ctx.run}-BS${tag}-`;
+  const jobId = await checkFile(ctx, server, team, prefix, 300);
+  await post(server, confirmBody(team, jobId));
+  const sentAt = new Map<string, number>();
+  for (let i = 0; i < 12; i++) {
+    await sleep(250);
+    const reference = `${oneLinerPrefix}${i}`;
+    sentAt.set(reference, wallClock());
+    await post(
+      server,
+      slashCommandBody({
+        text: `+919876543210 ${reference} shipped`,
+        teamId: team,
+        userId: 'UBENCH',
+        channelId: 'CBENCH',
+        responseUrl: ctx.fakes.responseUrl(reference),
+      }),
+    );
+  }
+  await ctx.fakes.bulkDone(jobId, prefix, 30_000);
+  const posted = await ctx.fakes.outcomeTimes(oneLinerPrefix);
+  const waits = [...sentAt].map(([ref, at]) => (posted.get(ref) ?? Number.NaN) - at).sort((a, b) => a - b);
+  return {
+    n: waits.length,
+    p50: percentile(waits, 50),
+    p99: percentile(waits, 99),
+    max: waits.at(-1) ?? Number.NaN,
+  };
 }
 
 /** The same job with the limit lifted: the bulk worker's (and its job table's) own ceiling, rows/s. */
@@ -140,9 +179,10 @@ async function checkFile(
   server: ServerProcess,
   team: string,
   prefix: string,
+  count = BULK_ROWS,
 ): Promise<string> {
   const rows = Array.from(
-    { length: BULK_ROWS },
+    { length: count },
     (_, i) => `+9198765${String(10000 + i).padStart(5, '0')},${prefix}${i},shipped,Left the warehouse`,
   );
   const fileId = await ctx.fakes.addFile(
@@ -239,6 +279,7 @@ function summarise(
   started: number,
   prefix: string,
   acks: { latencies: number[]; failed: number },
+  sameNumber: BulkRun['sameNumber'],
 ): BulkRun {
   const perReference = new Map<string, number>();
   for (const [ref] of done.sends) perReference.set(ref, (perReference.get(ref) ?? 0) + 1);
@@ -259,12 +300,13 @@ function summarise(
       max: sorted.at(-1) ?? Number.NaN,
       failed: acks.failed,
     },
+    sameNumber,
   };
   log(
-    `  ${prefix}: last row sent ${fmt(run.toLastSendMs)} ms after Send (target ≤ ${fmt((1.1 * BULK_ROWS * 1000) / DEFAULT_LIMIT)}), report at ${fmt(run.toReportMs)} ms; one-liner acks p99 ${fmt(run.oneLiners.p99, 1)} ms`,
+    `  ${prefix}: last row sent ${fmt(run.toLastSendMs)} ms after Send (target ≤ ${fmt((1.1 * BULK_ROWS * 1000) / DEFAULT_LIMIT)}), report at ${fmt(run.toReportMs)} ms; one-liner acks p99 ${fmt(run.oneLiners.p99, 1)} ms; same-number one-liners out in p99 ${fmt(sameNumber.p99)} ms`,
   );
   return run;
 }
 
 export const bulkSummary = (r: BulkRun, lifted: number): string =>
-  `${fmt(r.toLastSendMs / 1000, 2)} s to the last send (${fmt(r.toReportMs / 1000, 2)} s to the result file); max ${r.maxPerSecond}/s; ${r.duplicates} dup, ${r.lost} lost, ${r.notSent} not sent; ${r.oneLiners.n} one-liners acked ${fmt(r.oneLiners.p50, 1)} / ${fmt(r.oneLiners.p99, 1)} / ${fmt(r.oneLiners.max, 1)} ms${r.oneLiners.failed > 0 ? ` (${r.oneLiners.failed} failed)` : ''}; limit lifted ${fmt(lifted, 1)} rows/s`;
+  `${fmt(r.toLastSendMs / 1000, 2)} s to the last send (${fmt(r.toReportMs / 1000, 2)} s to the result file); max ${r.maxPerSecond}/s; ${r.duplicates} dup, ${r.lost} lost, ${r.notSent} not sent; ${r.oneLiners.n} one-liners acked ${fmt(r.oneLiners.p50, 1)} / ${fmt(r.oneLiners.p99, 1)} / ${fmt(r.oneLiners.max, 1)} ms${r.oneLiners.failed > 0 ? ` (${r.oneLiners.failed} failed)` : ''}; same-number one-liners out in ${fmt(r.sameNumber.p50)} / ${fmt(r.sameNumber.p99)} ms; limit lifted ${fmt(lifted, 1)} rows/s`;

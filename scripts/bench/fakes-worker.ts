@@ -40,6 +40,13 @@ async function serveFakes(): Promise<void> {
       void checkedJob(slack, request.viewId, request.timeoutMs).then((jobId) =>
         reply(jobId ? { jobId } : {}),
       );
+    } else if (request.op === 'outcomeTimes') {
+      const times = new Map<string, number>();
+      for (const call of slack.calls) {
+        const ref = referenceOf(call, 'chat.postMessage');
+        if (ref?.startsWith(request.prefix) && !times.has(ref)) times.set(ref, call.at ?? Number.NaN);
+      }
+      reply({ times: [...times] });
     } else if (request.op === 'bulkDone') {
       void bulkDone(slack, request, arrivals).then((bulk) => reply({ bulk }));
     } else if (request.op === 'edits') {

@@ -28,6 +28,8 @@ export type Fakes = {
    * the Kaleyra arrival times (wall clock) of references starting with `prefix`, and the result file.
    */
   bulkDone(jobId: string, prefix: string, timeoutMs: number): Promise<BulkDone>;
+  /** When (wall clock ms) the first outcome naming each reference starting with `prefix` was posted. */
+  outcomeTimes(prefix: string): Promise<Map<string, number>>;
   close(): Promise<void>;
 };
 
@@ -52,6 +54,7 @@ export type FakesRequest =
   | { id: number; op: 'addFile'; content: string; name: string }
   | { id: number; op: 'checkedJob'; viewId: string; timeoutMs: number }
   | { id: number; op: 'bulkDone'; jobId: string; prefix: string; timeoutMs: number }
+  | { id: number; op: 'outcomeTimes'; prefix: string }
   | { id: number; op: 'close' };
 export type FakesReady = { op: 'ready'; slackUrl: string; kaleyraUrl: string; slackOrigin: string };
 export type FakesDone = {
@@ -64,6 +67,7 @@ export type FakesDone = {
   fileId?: string;
   jobId?: string;
   bulk?: BulkDone;
+  times?: [string, number][];
 };
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
@@ -111,6 +115,9 @@ export async function startFakes(): Promise<Fakes> {
     },
     async checkedJob(viewId, timeoutMs) {
       return (await ask({ op: 'checkedJob', viewId, timeoutMs })).jobId;
+    },
+    async outcomeTimes(prefix) {
+      return new Map((await ask({ op: 'outcomeTimes', prefix })).times);
     },
     async bulkDone(jobId, prefix, timeoutMs) {
       const reply = await ask({ op: 'bulkDone', jobId, prefix, timeoutMs });
