@@ -1,20 +1,32 @@
 import { createCallbackRoute } from './callbacks/callback-route.ts';
 import type { ServerConfig } from './config.ts';
+import { describeError } from './describe/describe-error.ts';
+import { PLAIN_SURFACE } from './describe/surface.ts';
 import type { Route } from './http/router.ts';
 import type { Logger } from './logger.ts';
+import { type BulkWorker, type BulkWorkerOptions, createBulkWorker } from './services/bulk-worker.ts';
 import type { Services } from './services/open-services.ts';
 import { createSlackApp, type SlackApp } from './slack/create-slack-app.ts';
 
-export type AppDeps = { config: ServerConfig; logger: Logger; services: Services };
+export type AppDeps = {
+  config: ServerConfig;
+  logger: Logger;
+  services: Services;
+  /** Bulk worker tunings (tests pass short leases and polls); production uses the defaults. */
+  bulk?: (BulkWorkerOptions & { editMs?: number }) | undefined;
+};
 
 export type BuiltApp = {
   /** Every HTTP path the app answers (besides /healthz, which server.ts serves from the first moment). */
   routes: Route[];
   slack: SlackApp;
+  /** Sends queued bulk jobs' rows; the server starts it once ready and stops it on SIGTERM. */
+  bulkWorker: BulkWorker;
 };
 
 /** The application: its Slack app and its route table, built from the opened services. */
-export function buildApp({ config, logger, services }: AppDeps): BuiltApp {
+export function buildApp({ config, logger, services, bulk }: AppDeps): BuiltApp {
+  let bulkWorker: BulkWorker | undefined;
   const slack = createSlackApp(config.slack, {
     logger,
     apiUrl: config.slack.apiUrl,
@@ -32,6 +44,21 @@ export function buildApp({ config, logger, services }: AppDeps): BuiltApp {
     templateChoices: services.templateChoices,
     appHome: services.appHome,
     publicUrl: config.publicUrl,
+    bulkJobs: services.bulkJobs,
+    bulkReports: services.bulkReports,
+    bulkEditMs: bulk?.editMs,
+    onBulkQueued: () => bulkWorker?.wake(),
+  });
+  bulkWorker = createBulkWorker({
+    jobs: services.bulkJobs,
+    reports: services.bulkReports,
+    orderStatus: services.orderStatus,
+    // The result file's codes are the ones every other surface shows.
+    codeOf: (error) => describeError(error, PLAIN_SURFACE).code,
+    onProgress: (job) => slack.bulk.refresh(job),
+    onFinished: (job) => slack.bulk.finish(job),
+    logger: logger.child({ component: 'bulk' }),
+    options: bulk,
   });
   const callbacks = createCallbackRoute({
     credentials: services.callbackCredentials,
@@ -43,5 +70,5 @@ export function buildApp({ config, logger, services }: AppDeps): BuiltApp {
     logger: logger.child({ component: 'callbacks' }),
   });
   const routes: Route[] = [...slack.routes, callbacks];
-  return { routes, slack };
+  return { routes, slack, bulkWorker };
 }

@@ -24,6 +24,11 @@ if (isMain(import.meta.url)) {
     out: (line: string) => write(process.stdout, line),
     err: (line: string) => write(process.stderr, line),
     readStdin: () => readFileSync(0, 'utf8'),
+    progress: { isTTY: process.stderr.isTTY === true, write: (text: string) => process.stderr.write(text) },
+    onInterrupt: (handler: () => void) => {
+      process.once('SIGINT', handler);
+      return () => process.off('SIGINT', handler);
+    },
   };
   // The server's modules load only for `serve`: every other command starts without them.
   const startServer = async (env: NodeJS.ProcessEnv) =>

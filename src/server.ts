@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type BuiltApp, buildApp } from './app.ts';
+import { type AppDeps, type BuiltApp, buildApp } from './app.ts';
 import { loadServerConfig, type ServerConfig } from './config.ts';
 import { describeStartFailure } from './describe/describe-start-failure.ts';
 import { createHealth, HEALTH_PATH, type Health } from './http/health.ts';
@@ -30,6 +30,8 @@ export type StartOptions = {
   /** Install SIGTERM/SIGINT handlers that drain and exit (the real process); tests leave them off. */
   handleSignals?: boolean;
   logger?: Logger;
+  /** Bulk worker tunings (tests: short leases and polls); production uses the defaults. */
+  bulk?: AppDeps['bulk'];
 };
 
 export async function startServer(
@@ -58,7 +60,7 @@ export async function startServer(
     throw error;
   }
   await reportStuckSends(services, logger);
-  const built = buildApp({ config, logger, services });
+  const built = buildApp({ config, logger, services, bulk: options.bulk });
   for (const route of built.routes) router.add(route);
   if (built.slack.socketMode) {
     try {
@@ -72,6 +74,7 @@ export async function startServer(
   }
   health.setState('ready');
   services.retention.start();
+  built.bulkWorker.start();
   logger.info(
     {
       port,
@@ -91,7 +94,11 @@ export async function startServer(
       server.closeIdleConnections();
       const inFlight = services?.tasks.size ?? 0;
       if (inFlight > 0) logger.info({ inFlight }, 'draining in-flight sends');
-      const drained = (await services?.tasks.drain(DRAIN_TIMEOUT_MS)) ?? true;
+      // Bulk rows being sent finish; the rest go back to the queue for another process.
+      const [drained] = await Promise.all([
+        services?.tasks.drain(DRAIN_TIMEOUT_MS) ?? true,
+        stopWithin(built.bulkWorker.stop(), DRAIN_TIMEOUT_MS),
+      ]);
       if (!drained)
         logger.warn({ left: services?.tasks.size }, 'drain timed out; some outcomes were not posted');
       if (built.slack.socketMode) await built.slack.socketMode.stop().catch(() => {});
@@ -148,6 +155,13 @@ async function listen(port: number, router: Router, health: Health): Promise<Ser
     });
   });
   return server;
+}
+
+/** Waits for `stopping`, at most `ms` (rows still leased then are retaken by another process). */
+async function stopWithin(stopping: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([stopping, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 /** Tells the operator about sends whose outcome was never written (each may have reached the customer). */

@@ -8,7 +8,7 @@ import {
 } from '../../test/support/fake-kaleyra.ts';
 import { type FakeSlack, responseIdOf, startFakeSlack } from '../../test/support/fake-slack.ts';
 import { sleep, wallClock } from './context.ts';
-import type { FakesDone, FakesReady, FakesRequest } from './fakes.ts';
+import type { BulkDone, FakesDone, FakesReady, FakesRequest } from './fakes.ts';
 
 type Settle = Extract<FakesRequest, { op: 'settle' }>;
 
@@ -20,13 +20,35 @@ async function serveFakes(): Promise<void> {
   if (!port) throw new Error('fakes-worker.ts runs as a worker thread of the bench');
   const slack = await startFakeSlack();
   const kaleyra = await startFakeKaleyra();
+  // When each send reached Kaleyra (the bulk measurement reads its rate and duration from these).
+  const arrivals: Array<[string, number]> = [];
+  let delayMs = 0;
+  kaleyra.respondWith((request) => {
+    arrivals.push([referenceIdOf(request) ?? '', wallClock()]);
+    return acceptedWithFreshId(delayMs);
+  });
 
   port.on('message', (request: FakesRequest) => {
     const reply = (body: Omit<FakesDone, 'id' | 'op'>) =>
       port.postMessage({ ...body, id: request.id, op: 'done' } satisfies FakesDone);
     if (request.op === 'delay') {
-      kaleyra.respondWith(() => acceptedWithFreshId(request.delayMs));
+      delayMs = request.delayMs;
       reply({});
+    } else if (request.op === 'addFile') {
+      reply({ fileId: slack.addFile(request.content, { name: request.name }).id });
+    } else if (request.op === 'checkedJob') {
+      void checkedJob(slack, request.viewId, request.timeoutMs).then((jobId) =>
+        reply(jobId ? { jobId } : {}),
+      );
+    } else if (request.op === 'outcomeTimes') {
+      const times = new Map<string, number>();
+      for (const call of slack.calls) {
+        const ref = referenceOf(call, 'chat.postMessage');
+        if (ref?.startsWith(request.prefix) && !times.has(ref)) times.set(ref, call.at ?? Number.NaN);
+      }
+      reply({ times: [...times] });
+    } else if (request.op === 'bulkDone') {
+      void bulkDone(slack, request, arrivals).then((bulk) => reply({ bulk }));
     } else if (request.op === 'edits') {
       reply({ edits: [...countBy(referencesOf(slack, 'chat.update'), request.prefix)] });
     } else if (request.op === 'close') {
@@ -75,6 +97,37 @@ async function settle(slack: FakeSlack, kaleyra: FakeKaleyra, request: Settle) {
     request.prefix,
   );
   return { finishedAt, sends: [...sends], answers: [...answers] };
+}
+
+async function checkedJob(slack: FakeSlack, viewId: string, timeoutMs: number): Promise<string | undefined> {
+  const call = await slack
+    .waitFor((s) => s.callsTo('views.update').find((c) => c.body.view_id === viewId), timeoutMs)
+    .catch(() => undefined);
+  const view = call?.body.view as { private_metadata?: string } | undefined;
+  return view?.private_metadata ? (JSON.parse(view.private_metadata) as { jobId?: string }).jobId : undefined;
+}
+
+async function bulkDone(
+  slack: FakeSlack,
+  request: Extract<FakesRequest, { op: 'bulkDone' }>,
+  arrivals: ReadonlyArray<[string, number]>,
+): Promise<BulkDone> {
+  const deadline = Date.now() + request.timeoutMs;
+  let finishedAt = Number.NaN;
+  let resultCsv: string | undefined;
+  for (; Date.now() < deadline; await sleep(5)) {
+    const posted = slack
+      .callsTo('chat.postMessage')
+      .find((c) => JSON.stringify(c.body.blocks ?? '').includes(request.jobId));
+    const ts = (posted?.response as { ts?: string } | undefined)?.ts;
+    const upload = ts ? slack.uploads.find((u) => u.completed && u.threadTs === ts) : undefined;
+    if (upload) {
+      finishedAt = wallClock();
+      resultCsv = upload.text;
+      break;
+    }
+  }
+  return { finishedAt, sends: arrivals.filter(([ref]) => ref.startsWith(request.prefix)), resultCsv };
 }
 
 /** The order a Web API call of `method` is about (an outcome posted in the channel, or its edit). */

@@ -19,6 +19,17 @@ export type Fakes = {
   settle(prefix: string, n: number, timeoutMs: number): Promise<Settled>;
   /** chat.update calls so far per order reference starting with `prefix` (the delivery-state edits). */
   edits(prefix: string): Promise<Map<string, number>>;
+  /** Stores a file as a member's upload (for `/orderstatus bulk`); its id. */
+  addFile(content: string, name: string): Promise<string>;
+  /** The bulk job id the app's checked view (views.update of `viewId`) offers to send, once it came. */
+  checkedJob(viewId: string, timeoutMs: number): Promise<string | undefined>;
+  /**
+   * Waits until the job's result file was uploaded (or `timeoutMs`): when (wall clock, NaN if never),
+   * the Kaleyra arrival times (wall clock) of references starting with `prefix`, and the result file.
+   */
+  bulkDone(jobId: string, prefix: string, timeoutMs: number): Promise<BulkDone>;
+  /** When (wall clock ms) the first outcome naming each reference starting with `prefix` was posted. */
+  outcomeTimes(prefix: string): Promise<Map<string, number>>;
   close(): Promise<void>;
 };
 
@@ -28,11 +39,22 @@ export type Fakes = {
  */
 export type Settled = { finishedAt: number; sends: Map<string, number>; answers: Map<string, number> };
 
+export type BulkDone = {
+  finishedAt: number;
+  /** Kaleyra arrival time (wall clock ms) of each send, with its reference. */
+  sends: Array<[string, number]>;
+  resultCsv: string | undefined;
+};
+
 // The messages between the two threads.
 export type FakesRequest =
   | { id: number; op: 'delay'; delayMs: number }
   | { id: number; op: 'settle'; prefix: string; n: number; timeoutMs: number }
   | { id: number; op: 'edits'; prefix: string }
+  | { id: number; op: 'addFile'; content: string; name: string }
+  | { id: number; op: 'checkedJob'; viewId: string; timeoutMs: number }
+  | { id: number; op: 'bulkDone'; jobId: string; prefix: string; timeoutMs: number }
+  | { id: number; op: 'outcomeTimes'; prefix: string }
   | { id: number; op: 'close' };
 export type FakesReady = { op: 'ready'; slackUrl: string; kaleyraUrl: string; slackOrigin: string };
 export type FakesDone = {
@@ -42,6 +64,10 @@ export type FakesDone = {
   sends?: [string, number][];
   answers?: [string, number][];
   edits?: [string, number][];
+  fileId?: string;
+  jobId?: string;
+  bulk?: BulkDone;
+  times?: [string, number][];
 };
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
@@ -83,6 +109,19 @@ export async function startFakes(): Promise<Fakes> {
     },
     async edits(prefix) {
       return new Map((await ask({ op: 'edits', prefix })).edits);
+    },
+    async addFile(content, name) {
+      return (await ask({ op: 'addFile', content, name })).fileId ?? '';
+    },
+    async checkedJob(viewId, timeoutMs) {
+      return (await ask({ op: 'checkedJob', viewId, timeoutMs })).jobId;
+    },
+    async outcomeTimes(prefix) {
+      return new Map((await ask({ op: 'outcomeTimes', prefix })).times);
+    },
+    async bulkDone(jobId, prefix, timeoutMs) {
+      const reply = await ask({ op: 'bulkDone', jobId, prefix, timeoutMs });
+      return reply.bulk ?? { finishedAt: Number.NaN, sends: [], resultCsv: undefined };
     },
     async close() {
       await ask({ op: 'close' });

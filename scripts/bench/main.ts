@@ -18,6 +18,9 @@
  *   - the first hour (first-hour.ts): CLI calls on the embedded store (a usage mistake, the first call on a
  *     new DATA_DIR, calls on an existing one, beside a running server), the same call on Postgres, server
  *     starts on a new and an existing DATA_DIR (time, peak and held memory), and `npm run demo`.
+ *   - a 1,000-row `/orderstatus bulk` job at the default limit on Postgres and on the embedded database:
+ *     Send → last row at Kaleyra and → result file, the rate Kaleyra saw, duplicates and gaps, and the ack
+ *     latency of one-liners sent meanwhile (bulk.ts).
  * --only runs a comma-separated subset of MEASUREMENTS' keys (e.g. `--only firstHour`).
  * Prints one table and appends dated rows to BENCHMARKS.md (unless --no-record) (report.ts): the load
  * table's row when its measurements all ran, the first-hour table's row when that one did.
@@ -27,6 +30,8 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { TEST_ENCRYPTION_KEY } from '../../test/support/start-app.ts';
+import { measureBulk } from './bulk.ts';
 import { measureCallbacks } from './callbacks.ts';
 import { type BenchContext, type BenchOptions, fmt, log } from './context.ts';
 import { startFakes } from './fakes.ts';
@@ -50,6 +55,7 @@ const MEASUREMENTS: { [K in keyof Results]: Measurement<K> } = {
   callbacks: measureCallbacks,
   embedded: measureEmbeddedColdStarts,
   firstHour: measureFirstHour,
+  bulk: measureBulk,
 };
 const MEASUREMENT_KEYS = Object.keys(MEASUREMENTS) as Array<keyof Results>;
 
@@ -114,7 +120,9 @@ async function main(options: BenchOptions): Promise<void> {
     );
     const entry = await buildServer(options.verbose);
     const run = randomBytes(3).toString('hex').toUpperCase();
-    const encryptionKey = randomBytes(32).toString('base64');
+    // The tests' key: the database keeps its keyed-hash key sealed with ENCRYPTION_KEY, so every process
+    // on the same database (the tests' and the bench's) must list the key it was sealed with.
+    const encryptionKey = TEST_ENCRYPTION_KEY;
     const results = await runMeasurements({ options, fakes, entry, run, team: `TB${run}`, encryptionKey });
 
     const report = { options, load, results };

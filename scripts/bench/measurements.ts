@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ServerProcess } from '../../test/support/server-process.ts';
+import type { BulkResults } from './bulk.ts';
 import type { CallbackResults } from './callbacks.ts';
 import { type BenchContext, fmt, log } from './context.ts';
 import type { FirstHour } from './first-hour.ts';
@@ -44,6 +45,8 @@ export type Results = {
   embedded: { fresh: number; existing: number; idleRss: number };
   /** CLI calls, server starts and the demo on the embedded store (first-hour.ts). */
   firstHour: FirstHour;
+  /** A 1,000-row bulk job at the default limit, on Postgres and on the embedded database (bulk.ts). */
+  bulk: BulkResults;
 };
 
 export type Measurement<K extends keyof Results> = (ctx: BenchContext) => Promise<Results[K]>;

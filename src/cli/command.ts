@@ -1,7 +1,15 @@
 import type { Services } from '../services/open-services.ts';
 import type { CliOptions, OptionName } from './usage.ts';
 
-export type Io = { out: (line: string) => void; err: (line: string) => void; readStdin: () => string };
+export type Io = {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  readStdin: () => string;
+  /** Where progress is drawn (stderr): a terminal gets a bar redrawn in place, anything else plain lines. */
+  progress?: { isTTY: boolean; write(text: string): void };
+  /** Calls `handler` on Ctrl-C instead of exiting at once; returns how to stop listening. */
+  onInterrupt?: (handler: () => void) => () => void;
+};
 
 export type Env = Readonly<Record<string, string | undefined>>;
 

@@ -3,6 +3,7 @@ import { validateOrderStatus } from '../domain/order-status.ts';
 import { ValidationError } from '../errors/validation-error.ts';
 import { cliSurface } from './cli-surface.ts';
 import type { CliCommand } from './command.ts';
+import { prepareCsvSend } from './send-csv.ts';
 import { renameIssues, requireOption } from './usage.ts';
 
 const SEND_FLAGS: Record<string, string> = {
@@ -16,10 +17,11 @@ const SEND_FLAGS: Record<string, string> = {
 
 /** `orderstatus send`: one update; prints the message_id, exit 0 only on WA202. */
 export const sendCommand: CliCommand = {
-  flags: ['team', 'to', 'ref', 'status', 'description', 'template', 'language', 'force'],
+  flags: ['team', 'to', 'ref', 'status', 'description', 'template', 'language', 'force', 'csv', 'dry-run'],
   sends: true,
   prepare(values, _action, io) {
     const team = requireOption(values, 'team');
+    if (values.csv !== undefined) return prepareCsvSend(team, values, io);
     const result = validateOrderStatus({
       to: requireOption(values, 'to'),
       referenceId: requireOption(values, 'ref'),

@@ -12,6 +12,10 @@ Commands:
   credentials reencrypt                                     re-encrypt every API key with the current ENCRYPTION_KEY
   send --team T --to +1… --ref R --status S [--description D] [--template NAME] [--language CODE] [--force]
                                                             prints the message_id; exit 0 only when Kaleyra accepted it
+  send --team T --csv FILE [--description D] [--dry-run]  one update per row (columns phone, reference, status,
+                                                            description); the result file on stdout; exit 0 when every
+                                                            row was sent or already sent, 1 otherwise, 2 when the file
+                                                            is invalid (then nothing is sent)
   callbacks rotate --team T                                 a new Kaleyra callback password: prints url, username, password (once)
   callbacks show --team T                                   callback url, username, when the last callback arrived
   history --team T (--ref R | --to +91…)                    every update sent for an order or to a customer, newest first
@@ -50,6 +54,8 @@ export const OPTIONS = {
   status: { type: 'string' },
   description: { type: 'string' },
   force: { type: 'boolean' },
+  csv: { type: 'string' },
+  'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

@@ -1,5 +1,7 @@
 import { parse } from 'csv-parse/sync';
+import * as v from 'valibot';
 import {
+  DescriptionSchema,
   ORDER_STATUSES,
   type OrderStatus,
   type OrderStatusField,
@@ -8,6 +10,12 @@ import {
 } from './order-status.ts';
 
 export const BULK_LIMITS = { rows: 5_000, bytes: 1024 * 1024 } as const;
+
+/** What is wrong with a whole file before its rows are read; every edge says it in these words. */
+export const BULK_FILE_PROBLEMS = {
+  tooLarge: 'The file is larger than 1 MiB; split it into smaller files.',
+  notUtf8: 'The file is not UTF-8 text: save it as “CSV UTF-8” and try again.',
+} as const;
 
 /** One valid update of the file, with the line it came from (1 is the header). */
 export type BulkRow = { line: number; request: OrderStatusRequest };
@@ -27,6 +35,18 @@ export type BulkPlan =
 
 type Column = 'to' | 'referenceId' | 'status' | 'description';
 
+/**
+ * The default description for rows that have none, checked once (not once per row): the trimmed text
+ * (undefined when blank), or what is wrong with it.
+ */
+export function readDefaultDescription(
+  text: string | undefined,
+): { ok: true; value: string | undefined } | { ok: false; issue: string } {
+  if (text === undefined) return { ok: true, value: undefined };
+  const result = v.safeParse(DescriptionSchema, text);
+  return result.success ? { ok: true, value: result.output } : { ok: false, issue: result.issues[0].message };
+}
+
 /** Header names each column is known by (lower case, spaces and dashes as underscores). */
 const HEADERS: Record<Column, readonly string[]> = {
   to: ['phone', 'to', 'phone_number', 'customer_number', 'number', 'whatsapp'],
@@ -42,11 +62,14 @@ const REQUIRED: readonly Column[] = ['to', 'referenceId', 'status'];
  * the list of what is wrong. Rows repeating an earlier row's update (same customer, order and status)
  * are reported too. A blank description takes `defaultDescription`.
  */
-export function readBulkCsv(text: string, options: { defaultDescription?: string } = {}): BulkPlan {
+export function readBulkCsv(
+  text: string,
+  options: { defaultDescription?: string | undefined } = {},
+): BulkPlan {
   if (Buffer.byteLength(text, 'utf8') > BULK_LIMITS.bytes) {
     return {
       ok: false,
-      fileProblem: `The file is larger than 1 MiB; split it into smaller files.`,
+      fileProblem: BULK_FILE_PROBLEMS.tooLarge,
       issues: [],
     };
   }

@@ -24,6 +24,8 @@ export type SlashCommand =
   | { kind: 'help' }
   | { kind: 'config' }
   | { kind: 'send'; request: OrderStatusRequest }
+  /** `bulk`: send one update per row of a CSV file. */
+  | { kind: 'bulk' }
   /** `history <reference or +number>`: the updates sent for an order or to a customer. */
   | { kind: 'history'; query: HistoryQueryResult }
   /** Nothing, or an incomplete/invalid line: open the modal prefilled with what was read. */
@@ -142,6 +144,7 @@ export function parseSlashCommand(text: string): SlashCommand {
     return { kind: 'help' };
   if (keyword === 'config' || keyword === 'settings' || keyword === 'setup') return { kind: 'config' };
   if (input === '') return { kind: 'modal', fields: {}, issues: {} };
+  if (keyword === 'bulk' || keyword === 'csv') return { kind: 'bulk' };
   const history = /^history(?:\s+([\s\S]*))?$/i.exec(input);
   if (history) return { kind: 'history', query: readHistoryQuery(history[1] ?? '') };
   const parsed = parseOrderStatusCommand(input);

@@ -3,6 +3,8 @@ import { ConfigError } from '../config.ts';
 import { createKaleyraClient } from '../kaleyra/client.ts';
 import { createTemplatesClient } from '../kaleyra/templates-client.ts';
 import type { Logger } from '../logger.ts';
+import { createBulkJobs } from '../storage/bulk-jobs.ts';
+import { createBulkReports } from '../storage/bulk-reports.ts';
 import { createCallbackCredentialsStore } from '../storage/callback-credentials-store.ts';
 import { createCachedCredentialStore } from '../storage/credential-cache.ts';
 import { createCredentialStore } from '../storage/credential-store.ts';
@@ -95,6 +97,7 @@ export async function openServices(
     keyedHash,
   });
   const tasks = createTaskTracker((error) => logger.error({ err: error }, 'background task failed'));
+  const sealer = createSealer(cipher);
   const retention = createRetentionJob({ db, retentionDays: config.journalRetentionDays, logger });
   const callbackCredentials = createCallbackCredentials({
     store: createCallbackCredentialsStore(db),
@@ -110,8 +113,11 @@ export async function openServices(
     /** PUBLIC_URL, for the callback URL the CLI prints. */
     publicUrl: config.publicUrl,
     currentKeyId: cipher.currentKeyId,
-    /** Seals what must leave the service readable only by us (Slack button values). */
-    sealer: createSealer(cipher),
+    /** Seals what must leave the service readable only by us (Slack button values, bulk rows). */
+    sealer,
+    /** Bulk jobs from CSV files, row by row (sent by the bulk worker every server runs). */
+    bulkJobs: createBulkJobs(db, sealer),
+    bulkReports: createBulkReports(db, sealer),
     /** HMAC-SHA-256 under a key that survives ENCRYPTION_KEY rotation (keyed-hash.ts). */
     keyedHash,
     /** Deletes old journal rows, expired claims and used buttons in the background (the server starts it). */

@@ -8,7 +8,7 @@ import { StorageError } from '../errors/storage-error.ts';
 import { buildOrderStatusPayload } from '../kaleyra/build-payload.ts';
 import type { KaleyraClient } from '../kaleyra/client.ts';
 import { KaleyraError } from '../kaleyra/kaleyra-error.ts';
-import type { Attempt, SendJournal } from '../storage/send-journal.ts';
+import type { Attempt, BeginAttempt, SendJournal } from '../storage/send-journal.ts';
 import type { OutcomeRecorder } from './outcome-recorder.ts';
 import type { SendRateLimiter } from './rate-limiter.ts';
 import type { SendResult } from './types.ts';
@@ -33,6 +33,35 @@ export type SendOrderStatusInput = {
   /** A deliberate resend: skip the duplicate guard. */
   force?: boolean;
 };
+
+/** How the journal and Kaleyra's `ref1` name whoever asked for a send. */
+export function journalActorOf(actor: Actor): {
+  actor: string;
+  channelId: string | undefined;
+  source: BeginAttempt['source'];
+  origin: BeginAttempt['origin'];
+} {
+  switch (actor.kind) {
+    case 'slack':
+      return { actor: actor.userId, channelId: actor.channelId, source: 'slack', origin: undefined };
+    case 'cli':
+      return { actor: 'cli', channelId: undefined, source: 'cli', origin: undefined };
+    case 'bulk':
+      return {
+        actor: actor.userId,
+        channelId: actor.channelId,
+        source: 'bulk',
+        origin: { bulkJobId: actor.jobId, bulkLine: actor.line },
+      };
+    case 'workflow':
+      return {
+        actor: actor.userId ?? 'workflow',
+        channelId: undefined,
+        source: 'workflow',
+        origin: { workflowExecutionId: actor.executionId },
+      };
+  }
+}
 
 /** Fills the template name and language from the workspace defaults when the agent gave none. */
 export function resolveOrderStatus(
@@ -97,9 +126,7 @@ async function beginAttempt(
   try {
     begun = await deps.journal.begin({
       workspaceId,
-      actor: actor.kind === 'slack' ? actor.userId : 'cli',
-      channelId: actor.kind === 'slack' ? actor.channelId : undefined,
-      source: actor.kind,
+      ...journalActorOf(actor),
       update,
       force: force === true,
       customerHash: deps.keyedHash(HASH_PURPOSES.customerNumber, update.to),
@@ -126,7 +153,7 @@ async function sendAttempt(
   const { attemptId } = attempt;
   const payload = buildOrderStatusPayload(update, {
     ref: workspaceId,
-    ref1: actor.kind === 'slack' ? actor.userId : 'cli',
+    ref1: journalActorOf(actor).actor,
     // ref2 names the journal attempt, so a status callback finds it even without a known message id.
     ref2: attemptId,
   });

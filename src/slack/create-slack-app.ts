@@ -8,8 +8,11 @@ import {
 } from '@slack/bolt';
 import type { SlackConfig } from '../config.ts';
 import type { Route } from '../http/router.ts';
+import type { BulkJobs } from '../storage/bulk-jobs.ts';
+import type { BulkReports } from '../storage/bulk-reports.ts';
 import type { DeliveryJournal } from '../storage/delivery-journal.ts';
 import { toBoltLogger } from './bolt-logger.ts';
+import { type BulkReporter, createBulkReporter } from './bulk/bulk-reporter.ts';
 import { createChannelMemory } from './channel-memory.ts';
 import { createDeliveryNotifier, type DeliveryNotifier } from './delivery/delivery-notifier.ts';
 import { createSlackCaller } from './delivery/slack-calls.ts';
@@ -40,6 +43,8 @@ export type SlackApp = {
   socketMode: Pick<Receiver, 'start' | 'stop'> | undefined;
   /** Brings an attempt's outcome message up to date with its delivery state (after a callback). */
   notifier: Pick<DeliveryNotifier, 'refresh'>;
+  /** Bulk jobs' progress messages, summaries and result files (the bulk worker reports to it). */
+  bulk: BulkReporter;
 };
 
 export type SlackAppDeps = SlackListenerDeps & {
@@ -48,6 +53,10 @@ export type SlackAppDeps = SlackListenerDeps & {
     DeliveryJournal,
     'recordSlackMessage' | 'read' | 'markShown' | 'markSlackGone' | 'claimNotice'
   >;
+  bulkJobs: SlackListenerDeps['bulkJobs'] & Pick<BulkJobs, 'setProgressMessage'>;
+  bulkReports: Pick<BulkReports, 'results' | 'counts'>;
+  /** How often a bulk job's progress message may be edited, ms (tests). */
+  bulkEditMs?: number | undefined;
 };
 
 /** The Bolt app: its transport (our HTTP receiver or Socket Mode), its authorization, its listeners. */
@@ -105,22 +114,32 @@ export function createSlackApp(slack: SlackConfig, deps: SlackAppDeps): SlackApp
     // The one place an unexpected listener error is logged.
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
+  // Background work's own client: edits must not wait out a 429 inside the client, the caller does.
+  const background = new webApi.WebClient(undefined, {
+    slackApiUrl: slack.apiUrl,
+    logger: boltLogger,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+    timeout: 10_000,
+  });
+  const caller = createSlackCaller({ tokenFor: tokenLookup(slack, authorize), logger });
   const notifier = createDeliveryNotifier({
     journal: deps.deliveryJournal,
-    // Its own client: background edits must not wait out a 429 inside the client, the notifier does.
-    client: new webApi.WebClient(undefined, {
-      slackApiUrl: slack.apiUrl,
-      logger: boltLogger,
-      rejectRateLimitedCalls: true,
-      retryConfig: { retries: 0 },
-      timeout: 10_000,
-    }),
-    slack: createSlackCaller({ tokenFor: tokenLookup(slack, authorize), logger }),
+    client: background,
+    slack: caller,
     tasks: deps.tasks,
     logger,
   });
-  registerListeners(app, { ...deps, notifier, channels: createChannelMemory() });
-  return { app, routes, socketMode, notifier };
+  const bulk = createBulkReporter({
+    jobs: deps.bulkJobs,
+    reports: deps.bulkReports,
+    client: background,
+    slack: caller,
+    logger,
+    editMs: deps.bulkEditMs,
+  });
+  registerListeners(app, { ...deps, notifier, bulk, channels: createChannelMemory() });
+  return { app, routes, socketMode, notifier, bulk };
 }
 
 /** A workspace's bot token outside any request: the one token, or the workspace's installation's. */

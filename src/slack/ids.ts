@@ -29,6 +29,16 @@ export const HOME_HISTORY_ACTION = 'orderstatus_home_history';
 export const HOME_SETTINGS_ACTION = 'orderstatus_home_settings';
 export const HISTORY_VIEW = 'orderstatus_history_view';
 
+/** `/orderstatus bulk`: the file modal, then the confirmation (its submit starts the job). */
+export const BULK_MODAL_CALLBACK = 'orderstatus_bulk';
+export const BULK_CONFIRM_CALLBACK = 'orderstatus_bulk_confirm';
+/** Button on a bulk job's progress message: stops what has not been sent yet. */
+export const BULK_CANCEL_ACTION = 'orderstatus_bulk_cancel';
+export const BULK_ACTIONS_BLOCK = 'orderstatus_bulk_actions';
+
+/** The Workflow Builder step (the function's callback_id in slack-manifest.yml). */
+export const SEND_ORDER_STATUS_FUNCTION = 'send_order_status';
+
 /** Where a field lives in a view: `state.values[blockId][actionId]`. */
 export type FieldIds = { readonly blockId: string; readonly actionId: string };
 
@@ -74,6 +84,11 @@ export const CONFIG_FIELDS = {
   wabaId: { blockId: 'orderstatus_config_waba_id', actionId: 'waba_id' },
 } as const satisfies Record<ConfigModalField, FieldIds>;
 
+export const BULK_FIELDS = {
+  file: { blockId: 'orderstatus_bulk_file', actionId: 'file' },
+  description: { blockId: 'orderstatus_bulk_description', actionId: 'description' },
+} as const satisfies Record<'file' | 'description', FieldIds>;
+
 /** What the agent entered in the send modal; a field left blank is absent. */
 export type SendModalValues = Partial<Record<SendModalField, string>>;
 /** What the admin entered in the settings modal; a field left blank (e.g. the API key) is absent. */
@@ -104,6 +119,26 @@ export function readTemplatePick(view: unknown): string | undefined {
 /** Reads a submitted settings modal (`body.view`); never throws, like readSendModalValues. */
 export function readConfigModalValues(view: unknown): ConfigModalValues {
   return readFields(view, CONFIG_FIELDS);
+}
+
+/** The bulk modal: the uploaded file (its id and name) and the default description, if given. */
+export function readBulkModalValues(view: unknown): {
+  file?: { id: string; name: string };
+  description?: string;
+} {
+  const values = ownProperty(ownProperty(view, 'state'), 'values');
+  const { file, description } = BULK_FIELDS;
+  const files = ownProperty(ownProperty(ownProperty(values, file.blockId), file.actionId), 'files');
+  const first: unknown = Array.isArray(files) ? files[0] : undefined;
+  const id = ownProperty(first, 'id');
+  const name = ownProperty(first, 'name');
+  const text = readElementValue(ownProperty(ownProperty(values, description.blockId), description.actionId));
+  return {
+    ...(typeof id === 'string' && id !== ''
+      ? { file: { id, name: typeof name === 'string' ? name : 'file.csv' } }
+      : {}),
+    ...(text !== undefined ? { description: text } : {}),
+  };
 }
 
 function readFields<F extends string>(

@@ -4,7 +4,15 @@ import type { Route } from '../http/router.ts';
 import type { Logger } from '../logger.ts';
 import { toBoltLogger } from './bolt-logger.ts';
 
-export const OAUTH_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'users:read'];
+/** The bot scopes an OAuth install asks for: the same as slack-manifest.yml's (a test keeps them equal). */
+export const OAUTH_SCOPES = [
+  'commands',
+  'chat:write',
+  'chat:write.public',
+  'users:read',
+  'files:read',
+  'files:write',
+];
 export const INSTALL_PATH = '/slack/install';
 export const REDIRECT_PATH = '/slack/oauth_redirect';
 

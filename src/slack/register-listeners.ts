@@ -7,12 +7,17 @@ import type { CallbackCredentials } from '../services/callback-credentials.ts';
 import type { OrderHistory } from '../services/order-history.ts';
 import type { OrderStatusService } from '../services/send-order-status.ts';
 import type { TemplateChoicesService } from '../services/template-choices.ts';
+import type { BulkJobs } from '../storage/bulk-jobs.ts';
 import type { CredentialStore } from '../storage/credential-store.ts';
 import type { DeliveryJournal } from '../storage/delivery-journal.ts';
 import type { UsedButtons } from '../storage/used-buttons.ts';
+import type { BulkReporter } from './bulk/bulk-reporter.ts';
 import type { ChannelMemory } from './channel-memory.ts';
 import type { DeliveryNotifier } from './delivery/delivery-notifier.ts';
 import {
+  BULK_CANCEL_ACTION,
+  BULK_CONFIRM_CALLBACK,
+  BULK_MODAL_CALLBACK,
   CALLBACK_PASSWORD_ACTION,
   CONFIG_MODAL_CALLBACK,
   HOME_HISTORY_ACTION,
@@ -21,13 +26,16 @@ import {
   RETRY_ACTION,
   SEND_FROM_MESSAGE_SHORTCUT,
   SEND_MODAL_CALLBACK,
+  SEND_ORDER_STATUS_FUNCTION,
   SLASH_COMMAND,
   TEMPLATE_PICK,
 } from './ids.ts';
+import { createBulkCancelAction } from './listeners/actions/bulk-cancel.ts';
 import { createHomeHistoryAction } from './listeners/actions/home-history.ts';
 import { createHomeSettingsAction } from './listeners/actions/home-settings.ts';
 import { createNewCallbackPasswordAction } from './listeners/actions/new-callback-password.ts';
 import { createResendAction } from './listeners/actions/send-again.ts';
+import { createBulkCommand } from './listeners/commands/bulk-command.ts';
 import { createConfigCommand } from './listeners/commands/config-command.ts';
 import { createFormCommand } from './listeners/commands/form-command.ts';
 import { helpCommand } from './listeners/commands/help-command.ts';
@@ -36,8 +44,11 @@ import { createOrderStatusCommand } from './listeners/commands/orderstatus-comma
 import { createSendCommand } from './listeners/commands/send-command.ts';
 import { createAppHomeOpened } from './listeners/events/app-home-opened.ts';
 import { createAppUninstalled } from './listeners/events/app-uninstalled.ts';
+import { createSendOrderStatusStep } from './listeners/functions/send-order-status-step.ts';
 import { createTemplateOptions } from './listeners/options/template-options.ts';
 import { createSendFromMessageShortcut } from './listeners/shortcuts/send-from-message.ts';
+import { createBulkConfirmSubmission } from './listeners/views/bulk-confirm-submission.ts';
+import { createBulkFileSubmission } from './listeners/views/bulk-file-submission.ts';
 import { createConfigModalSubmission } from './listeners/views/config-modal-submission.ts';
 import { createSendModalSubmission } from './listeners/views/send-modal-submission.ts';
 import { createSendReporter } from './send-and-report.ts';
@@ -64,10 +75,19 @@ export type SlackListenerDeps = {
   appHome: Pick<AppHome, 'load'>;
   /** PUBLIC_URL, for the callback URL shown to admins. */
   publicUrl: string | undefined;
+  /** Bulk jobs from a CSV file: drafted, queued, canceled here; sent by every process's bulk worker. */
+  bulkJobs: Pick<BulkJobs, 'createDraft' | 'queue' | 'cancel' | 'get'>;
+  /** A bulk job was just queued: this process's worker looks for it at once. */
+  onBulkQueued: () => void;
 };
 
 /** What the Slack app adds for its listeners: the delivery notifier and the channels it cannot post in. */
-export type SlackAppParts = { notifier: Pick<DeliveryNotifier, 'refresh'>; channels: ChannelMemory };
+export type SlackAppParts = {
+  notifier: Pick<DeliveryNotifier, 'refresh'>;
+  channels: ChannelMemory;
+  /** A bulk job's progress message, summary and result file. */
+  bulk: Pick<BulkReporter, 'post' | 'refresh'>;
+};
 
 /** The one place listeners are registered: one line per listener, each given only what it uses. */
 export function registerListeners(app: App, deps: SlackListenerDeps & SlackAppParts): void {
@@ -86,6 +106,7 @@ export function registerListeners(app: App, deps: SlackListenerDeps & SlackAppPa
       modal: createFormCommand(forms),
       config: createConfigCommand({ ...modals, ...settings }),
       history: createHistoryCommand({ orderHistory: deps.orderHistory }),
+      bulk: createBulkCommand(modals),
     }),
   );
   app.view(SEND_MODAL_CALLBACK, createSendModalSubmission(reporter));
@@ -108,6 +129,35 @@ export function registerListeners(app: App, deps: SlackListenerDeps & SlackAppPa
     createHomeHistoryAction({ orderHistory: deps.orderHistory, logger }),
   );
   app.action<BlockButtonAction>(HOME_SETTINGS_ACTION, createHomeSettingsAction(settings));
+  const { bulkJobs, tasks } = deps;
+  app.view(
+    BULK_MODAL_CALLBACK,
+    createBulkFileSubmission({
+      bulkJobs,
+      credentials,
+      tasks,
+      logger,
+      trustedFileOrigins: ['https://files.slack.com', new URL(deps.apiUrl).origin],
+    }),
+  );
+  app.view(
+    BULK_CONFIRM_CALLBACK,
+    createBulkConfirmSubmission({
+      bulkJobs,
+      reporter: deps.bulk,
+      onQueued: deps.onBulkQueued,
+      tasks,
+      logger,
+    }),
+  );
+  app.action<BlockButtonAction>(
+    BULK_CANCEL_ACTION,
+    createBulkCancelAction({ bulkJobs, reporter: deps.bulk, logger }),
+  );
+  app.function(
+    SEND_ORDER_STATUS_FUNCTION,
+    createSendOrderStatusStep({ orderStatus: deps.orderStatus, tasks, logger }),
+  );
   const uninstalled = createAppUninstalled({
     installations: deps.installations,
     credentials,

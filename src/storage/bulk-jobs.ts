@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
-import type { OrderStatusRequest } from '../domain/order-status.ts';
-import { validateOrderStatus } from '../domain/order-status.ts';
+import type { BulkOutcome } from '../domain/bulk-result.ts';
+import { type OrderStatusRequest, validateOrderStatus } from '../domain/order-status.ts';
 import type { SealBinding, Sealer } from '../domain/sealer.ts';
 import type { Database } from './database.ts';
 
@@ -13,7 +13,6 @@ import type { Database } from './database.ts';
  * by every connection) cannot keep apart; a single statement is atomic on both stores.
  */
 
-export type BulkOutcome = 'sent' | 'already_sent' | 'failed' | 'unknown' | 'canceled';
 export type BulkJobState = 'draft' | 'queued' | 'done' | 'canceled';
 
 export type BulkJob = {
@@ -23,40 +22,42 @@ export type BulkJob = {
   channelId: string | undefined;
   state: BulkJobState;
   total: number;
+  fileName: string | undefined;
   /** Where the progress message is (its ts), once posted. */
   progressTs: string | undefined;
+  canceledBy: string | undefined;
 };
 
 /**
  * A row leased to this process: send it, then `finishRow`. `request` is undefined when the stored row
- * can no longer be read (its key was dropped from ENCRYPTION_KEY): finish it as failed.
+ * can no longer be read (its key was dropped from ENCRYPTION_KEY): finish it as failed. `retaken`: its
+ * earlier lease ran out (the process holding it died or hung), so it may have been attempted already.
  */
 export type LeasedRow = {
   jobId: string;
   workspaceId: string;
   createdBy: string;
+  channelId: string | undefined;
   line: number;
   request: OrderStatusRequest | undefined;
+  retaken: boolean;
 };
 
+/** How one row ended: its outcome, and the message_id or the error code to show for it. */
 export type RowResult = {
-  outcome: Exclude<BulkOutcome, 'canceled'>;
-  messageId?: string;
-  code?: string;
-  attemptId?: string;
+  outcome: BulkOutcome;
+  messageId?: string | undefined;
+  code?: string | undefined;
+  attemptId?: string | undefined;
 };
 
 export type BulkCounts = Record<BulkOutcome | 'pending', number>;
 
-export type ResultLine = {
-  line: number;
-  outcome: BulkOutcome | 'pending';
-  messageId: string | null;
-  code: string | null;
-};
-
 // A row's customer number is sealed: numbers are never stored readable. Bound to its job and workspace.
-const bindingOf = (jobId: string, workspaceId: string) => ({ purpose: `bulk-row-${jobId}`, workspaceId });
+export const bulkRowBinding = (jobId: string, workspaceId: string): SealBinding => ({
+  purpose: `bulk-row-${jobId}`,
+  workspaceId,
+});
 
 const JobRowSchema = v.object({
   id: v.string(),
@@ -65,31 +66,35 @@ const JobRowSchema = v.object({
   channel_id: v.nullable(v.string()),
   state: v.picklist(['draft', 'queued', 'done', 'canceled']),
   total: v.pipe(v.unknown(), v.transform(Number), v.number()),
+  file_name: v.nullish(v.string()),
   progress_ts: v.nullable(v.string()),
+  canceled_by: v.nullish(v.string()),
 });
 
-export function createBulkJobs(db: Database, sealer: Sealer) {
-  const toJob = (row: unknown): BulkJob | undefined => {
-    const parsed = v.safeParse(JobRowSchema, row);
-    if (!parsed.success) return undefined;
-    const r = parsed.output;
-    return {
-      id: r.id,
-      workspaceId: r.workspace_id,
-      createdBy: r.created_by,
-      channelId: r.channel_id ?? undefined,
-      state: r.state,
-      total: r.total,
-      progressTs: r.progress_ts ?? undefined,
-    };
+export function toBulkJob(row: unknown): BulkJob | undefined {
+  const parsed = v.safeParse(JobRowSchema, row);
+  if (!parsed.success) return undefined;
+  const r = parsed.output;
+  return {
+    id: r.id,
+    workspaceId: r.workspace_id,
+    createdBy: r.created_by,
+    channelId: r.channel_id ?? undefined,
+    state: r.state,
+    total: r.total,
+    fileName: r.file_name ?? undefined,
+    progressTs: r.progress_ts ?? undefined,
+    canceledBy: r.canceled_by ?? undefined,
   };
+}
 
+export function createBulkJobs(db: Database, sealer: Sealer) {
   const get = async (jobId: string, workspaceId: string): Promise<BulkJob | undefined> => {
     const rows = await db.query('SELECT * FROM bulk_jobs WHERE id = $1 AND workspace_id = $2', [
       jobId,
       workspaceId,
     ]);
-    return toJob(rows[0]);
+    return toBulkJob(rows[0]);
   };
 
   return {
@@ -100,23 +105,33 @@ export function createBulkJobs(db: Database, sealer: Sealer) {
       workspaceId: string;
       createdBy: string;
       channelId?: string | undefined;
+      fileName?: string | undefined;
       rows: ReadonlyArray<{ line: number; request: OrderStatusRequest }>;
     }): Promise<string> {
       const id = randomUUID();
       const lines = input.rows.map((row) => row.line);
       const sealed = input.rows.map((row) =>
-        sealer.seal(JSON.stringify(row.request), bindingOf(id, input.workspaceId)),
+        sealer.seal(JSON.stringify(row.request), bulkRowBinding(id, input.workspaceId)),
       );
       // One statement: the job and every row appear together or not at all.
       await db.query(
         `WITH job AS (
-           INSERT INTO bulk_jobs (id, workspace_id, created_by, channel_id, state, total)
-           VALUES ($1, $2, $3, $4, 'draft', $5) RETURNING id
+           INSERT INTO bulk_jobs (id, workspace_id, created_by, channel_id, state, total, file_name)
+           VALUES ($1, $2, $3, $4, 'draft', $5, $8) RETURNING id
          )
          INSERT INTO bulk_rows (job_id, line, request, state)
          SELECT job.id, r.line, r.request, 'pending'
            FROM job, unnest($6::int[], $7::text[]) AS r(line, request)`,
-        [id, input.workspaceId, input.createdBy, input.channelId ?? null, lines.length, lines, sealed],
+        [
+          id,
+          input.workspaceId,
+          input.createdBy,
+          input.channelId ?? null,
+          lines.length,
+          lines,
+          sealed,
+          input.fileName ?? null,
+        ],
       );
       return id;
     },
@@ -130,32 +145,40 @@ export function createBulkJobs(db: Database, sealer: Sealer) {
       return rows.length === 1;
     },
 
-    async setProgressMessage(jobId: string, ts: string): Promise<void> {
-      await db.query('UPDATE bulk_jobs SET progress_ts = $2 WHERE id = $1', [jobId, ts]);
+    /** Where the job's progress message is (a channel, or the DM it fell back to). */
+    async setProgressMessage(jobId: string, channelId: string, ts: string): Promise<void> {
+      await db.query('UPDATE bulk_jobs SET channel_id = $2, progress_ts = $3 WHERE id = $1', [
+        jobId,
+        channelId,
+        ts,
+      ]);
     },
 
     /**
      * Leases up to `limit` rows of queued jobs, oldest job first and in file order, for `leaseSeconds`.
-     * A row whose lease ran out (its process died mid-send) is leased again.
+     * A row whose lease ran out (its process died mid-send) is leased again, marked `retaken`.
      */
     async lease(limit: number, leaseSeconds: number): Promise<LeasedRow[]> {
       const rows = await db.query<{
         job_id: string;
         workspace_id: string;
         created_by: string;
+        channel_id: string | null;
         line: number;
         request: string;
+        retaken: boolean;
       }>(
         `UPDATE bulk_rows r SET state = 'leased', lease_until = now() + make_interval(secs => $2)
-           FROM bulk_jobs j
-          WHERE j.id = r.job_id AND (r.job_id, r.line) IN (
-            SELECT b.job_id, b.line FROM bulk_rows b JOIN bulk_jobs q ON q.id = b.job_id
-             WHERE q.state = 'queued'
-               AND (b.state = 'pending' OR (b.state = 'leased' AND b.lease_until < now()))
-             ORDER BY q.created_at, b.job_id, b.line
-             LIMIT $1
-               FOR UPDATE OF b SKIP LOCKED)
-          RETURNING r.job_id, j.workspace_id, j.created_by, r.line, r.request`,
+           FROM (SELECT b.job_id, b.line, b.state = 'leased' AS retaken
+                   FROM bulk_rows b JOIN bulk_jobs q ON q.id = b.job_id
+                  WHERE q.state = 'queued'
+                    AND (b.state = 'pending' OR (b.state = 'leased' AND b.lease_until < now()))
+                  ORDER BY q.created_at, b.job_id, b.line
+                  LIMIT $1
+                    FOR UPDATE OF b SKIP LOCKED) s,
+                bulk_jobs j
+          WHERE r.job_id = s.job_id AND r.line = s.line AND j.id = r.job_id
+          RETURNING r.job_id, j.workspace_id, j.created_by, j.channel_id, r.line, r.request, s.retaken`,
         [limit, leaseSeconds],
       );
       // RETURNING has no order: put the rows back in file order.
@@ -164,12 +187,32 @@ export function createBulkJobs(db: Database, sealer: Sealer) {
         jobId: row.job_id,
         workspaceId: row.workspace_id,
         createdBy: row.created_by,
+        channelId: row.channel_id ?? undefined,
         line: Number(row.line),
-        request: openRequest(sealer, bindingOf(row.job_id, row.workspace_id), row.request),
+        request: openRequest(sealer, bulkRowBinding(row.job_id, row.workspace_id), row.request),
+        retaken: row.retaken === true,
       }));
     },
 
-    /** Records a leased row's outcome; false when the row was no longer leased (canceled meanwhile). */
+    /**
+     * Gives back leased rows that were never attempted (a stopping process, a database hiccup before the
+     * claim): any process may take them now, or they are canceled if their job was canceled meanwhile.
+     */
+    async release(rows: ReadonlyArray<Pick<LeasedRow, 'jobId' | 'line'>>): Promise<void> {
+      if (rows.length === 0) return;
+      await db.query(
+        `UPDATE bulk_rows r
+            SET state = CASE WHEN j.state = 'queued' THEN 'pending' ELSE 'canceled' END,
+                outcome = CASE WHEN j.state = 'queued' THEN NULL ELSE 'canceled' END,
+                lease_until = NULL
+           FROM bulk_jobs j
+          WHERE j.id = r.job_id AND r.state = 'leased'
+            AND (r.job_id, r.line) IN (SELECT * FROM unnest($1::text[], $2::int[]))`,
+        [rows.map((row) => row.jobId), rows.map((row) => row.line)],
+      );
+    },
+
+    /** Records a leased row's outcome; false when the row was no longer leased (another process settled it). */
     async finishRow(row: Pick<LeasedRow, 'jobId' | 'line'>, result: RowResult): Promise<boolean> {
       const done = await db.query(
         `UPDATE bulk_rows SET state = 'done', lease_until = NULL, outcome = $3, message_id = $4, error_code = $5, attempt_id = $6
@@ -186,71 +229,35 @@ export function createBulkJobs(db: Database, sealer: Sealer) {
       return done.length === 1;
     },
 
-    /** Stops what has not been sent yet; rows being sent right now still finish. */
-    async cancel(jobId: string, workspaceId: string): Promise<boolean> {
+    /**
+     * Stops what has not been sent yet, naming who stopped it; rows being sent right now still finish.
+     * Only the job's own workspace can cancel it. False when there was nothing left to cancel.
+     */
+    async cancel(jobId: string, workspaceId: string, canceledBy: string): Promise<boolean> {
       const rows = await db.query(
         `WITH job AS (
-           UPDATE bulk_jobs SET state = 'canceled', finished_at = now()
+           UPDATE bulk_jobs SET state = 'canceled', canceled_by = $3, finished_at = now()
             WHERE id = $1 AND workspace_id = $2 AND state IN ('draft', 'queued') RETURNING id
+         ), rows AS (
+           UPDATE bulk_rows SET state = 'canceled', outcome = 'canceled'
+            WHERE job_id IN (SELECT id FROM job) AND state = 'pending' RETURNING line
          )
-         UPDATE bulk_rows SET state = 'canceled', outcome = 'canceled'
-          WHERE job_id IN (SELECT id FROM job) AND state = 'pending' RETURNING line`,
-        [jobId, workspaceId],
-      );
-      return rows.length > 0 || (await get(jobId, workspaceId))?.state === 'canceled';
-    },
-
-    /** Queued → done once no row is left: true for exactly one caller, which then reports the end. */
-    async finishJobIfComplete(jobId: string): Promise<boolean> {
-      const rows = await db.query(
-        `UPDATE bulk_jobs SET state = 'done', finished_at = now()
-          WHERE id = $1 AND state = 'queued'
-            AND NOT EXISTS (SELECT 1 FROM bulk_rows WHERE job_id = $1 AND state IN ('pending', 'leased'))
-          RETURNING id`,
-        [jobId],
+         SELECT id FROM job`,
+        [jobId, workspaceId, canceledBy],
       );
       return rows.length === 1;
-    },
-
-    async counts(jobId: string): Promise<BulkCounts> {
-      const rows = await db.query<{ outcome: string | null; n: string | number }>(
-        `SELECT CASE WHEN state IN ('pending', 'leased') THEN 'pending' ELSE outcome END AS outcome, count(*) AS n
-           FROM bulk_rows WHERE job_id = $1 GROUP BY 1`,
-        [jobId],
-      );
-      const counts: BulkCounts = { pending: 0, sent: 0, already_sent: 0, failed: 0, unknown: 0, canceled: 0 };
-      for (const row of rows)
-        if (row.outcome && row.outcome in counts) counts[row.outcome as keyof BulkCounts] = Number(row.n);
-      return counts;
-    },
-
-    /** One line per row, in file order, for the result file. */
-    async results(jobId: string): Promise<ResultLine[]> {
-      const rows = await db.query<{
-        line: number;
-        state: string;
-        outcome: string | null;
-        message_id: string | null;
-        error_code: string | null;
-      }>(
-        'SELECT line, state, outcome, message_id, error_code FROM bulk_rows WHERE job_id = $1 ORDER BY line',
-        [jobId],
-      );
-      return rows.map((row) => ({
-        line: Number(row.line),
-        outcome: (row.state === 'pending' || row.state === 'leased'
-          ? 'pending'
-          : (row.outcome ?? 'unknown')) as ResultLine['outcome'],
-        messageId: row.message_id,
-        code: row.error_code,
-      }));
     },
   };
 }
 
 export type BulkJobs = ReturnType<typeof createBulkJobs>;
 
-function openRequest(sealer: Sealer, binding: SealBinding, sealed: string): OrderStatusRequest | undefined {
+/** The row's update, or undefined when it no longer opens (its key was dropped) or reads as an update. */
+export function openRequest(
+  sealer: Sealer,
+  binding: SealBinding,
+  sealed: string,
+): OrderStatusRequest | undefined {
   const text = sealer.open(sealed, binding);
   if (text === undefined) return undefined;
   try {

@@ -3,6 +3,8 @@ import { DUPLICATE_WINDOW_SECONDS } from './send-journal.ts';
 
 /** Rows deleted per statement: each one short, so sends waiting for a connection barely notice. */
 export const PRUNE_BATCH_SIZE = 500;
+/** A bulk file checked but never sent is dropped after this long. */
+export const DRAFT_SECONDS = 24 * 60 * 60;
 /** Idle send-rate rows older than this are dropped (the budget needs only the last few seconds). */
 const IDLE_RATE_SECONDS = 24 * 60 * 60;
 
@@ -53,6 +55,13 @@ export async function pruneExpired(db: Database, options: RetentionOptions): Pro
       `DELETE FROM bulk_jobs WHERE id IN (
          SELECT id FROM bulk_jobs WHERE created_at < now() - make_interval(days => $1) LIMIT $2)`,
       [options.retentionDays],
+    ],
+    [
+      // A checked file nobody sent (its confirmation was closed): its sealed rows are kept a day, not 90.
+      'bulkJobs',
+      `DELETE FROM bulk_jobs WHERE id IN (
+         SELECT id FROM bulk_jobs WHERE state = 'draft' AND created_at < now() - make_interval(secs => $1) LIMIT $2)`,
+      [DRAFT_SECONDS],
     ],
     [
       'claims',

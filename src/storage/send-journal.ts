@@ -13,10 +13,12 @@ export const STALE_IN_FLIGHT_SECONDS = 120;
 
 export type BeginAttempt = {
   workspaceId: string;
-  /** Slack user id, or `cli`. */
+  /** Slack user id, or `cli` / `workflow`. */
   actor: string;
   channelId?: string | undefined;
-  source: 'slack' | 'cli';
+  source: 'slack' | 'cli' | 'bulk' | 'workflow';
+  /** The bulk row (job and line) or the workflow step execution the attempt came from. */
+  origin?: { bulkJobId: string; bulkLine: number } | { workflowExecutionId: string } | undefined;
   update: ResolvedOrderStatus;
   /**
    * A deliberate resend: goes ahead while another attempt holds the claim, without touching it; the
@@ -85,7 +87,7 @@ export function createSendJournal(db: Database, keyedHash: KeyedHash) {
       duplicateOf?: string;
     },
   ) {
-    const { update } = input;
+    const { update, origin } = input;
     const values = [
       attemptId,
       input.workspaceId,
@@ -102,12 +104,16 @@ export function createSendJournal(db: Database, keyedHash: KeyedHash) {
       outcome,
       extra.duplicateOf ?? null,
       input.customerHash ?? null,
+      origin && 'bulkJobId' in origin ? origin.bulkJobId : null,
+      origin && 'bulkJobId' in origin ? origin.bulkLine : null,
+      origin && 'workflowExecutionId' in origin ? origin.workflowExecutionId : null,
     ];
     const columns = `(id, workspace_id, actor, channel_id, source, customer_masked, reference_id, status, description,
-      template_name, language_code, forced, outcome, duplicate_of, customer_hash, completed_at)`;
+      template_name, language_code, forced, outcome, duplicate_of, customer_hash, bulk_job_id, bulk_line,
+      workflow_execution_id, completed_at)`;
     if (!extra.claimKey) {
       await db.query(
-        `INSERT INTO send_journal ${columns} VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15, now())`,
+        `INSERT INTO send_journal ${columns} VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18, now())`,
         values,
       );
       return true;
@@ -117,13 +123,13 @@ export function createSendJournal(db: Database, keyedHash: KeyedHash) {
     // whether or not the main statement reads it.
     const rows = await db.query(
       `WITH claim AS (
-         INSERT INTO send_claims (dedupe_key, attempt_id, claimed_at) VALUES ($16, $1, now())
+         INSERT INTO send_claims (dedupe_key, attempt_id, claimed_at) VALUES ($19, $1, now())
          ON CONFLICT (dedupe_key) DO UPDATE SET attempt_id = EXCLUDED.attempt_id, claimed_at = now()
-           WHERE send_claims.claimed_at < now() - make_interval(secs => $17)
+           WHERE send_claims.claimed_at < now() - make_interval(secs => $20)
          RETURNING attempt_id
        )
        INSERT INTO send_journal ${columns}
-       SELECT $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12::boolean,$13,$14::text,$15::text, NULL
+       SELECT $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12::boolean,$13,$14::text,$15::text,$16::text,$17::integer,$18::text, NULL
         WHERE $12::boolean OR EXISTS (SELECT 1 FROM claim)
        RETURNING id`,
       [...values, extra.claimKey, DUPLICATE_WINDOW_SECONDS],

@@ -5,7 +5,7 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { SEND_FROM_MESSAGE_SHORTCUT } from '../../src/slack/ids.ts';
+import { SEND_FROM_MESSAGE_SHORTCUT, SEND_ORDER_STATUS_FUNCTION } from '../../src/slack/ids.ts';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const manifestPath = path.join(projectRoot, 'slack-manifest.yml');
@@ -51,7 +51,17 @@ type Manifest = {
     org_deploy_enabled: boolean;
     socket_mode_enabled: boolean;
     token_rotation_enabled: boolean;
+    function_runtime?: string;
   };
+  functions?: Record<
+    string,
+    {
+      title: string;
+      description: string;
+      input_parameters: Record<string, { type: string; name: string; is_required: boolean }>;
+      output_parameters: Record<string, { type: string; name: string; is_required: boolean }>;
+    }
+  >;
 };
 
 function loadManifest(): Manifest {
@@ -133,9 +143,9 @@ describe('slack-manifest.yml contents', () => {
     ]);
   });
 
-  it('asks for exactly the four bot scopes and no user scopes', () => {
+  it('asks for exactly these bot scopes (files for bulk CSVs and their results) and no user scopes', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
-      ['chat:write', 'chat:write.public', 'commands', 'users:read'].sort(),
+      ['chat:write', 'chat:write.public', 'commands', 'files:read', 'files:write', 'users:read'].sort(),
     );
     expect(manifest.oauth_config.scopes.user).toBeUndefined();
   });
@@ -152,6 +162,7 @@ describe('slack-manifest.yml contents', () => {
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([
       'app_home_opened',
       'app_uninstalled',
+      'function_executed',
       'tokens_revoked',
     ]);
   });
@@ -172,10 +183,34 @@ describe('slack-manifest.yml contents', () => {
     ]);
   });
 
-  it('uses the HTTP receiver, no org deploy, no token rotation', () => {
-    expect(manifest.settings.org_deploy_enabled).toBe(false);
+  it('uses the HTTP receiver, no token rotation; org-ready with its functions run by this app', () => {
+    expect(manifest.settings.org_deploy_enabled).toBe(true);
+    expect(manifest.settings.function_runtime).toBe('remote');
     expect(manifest.settings.socket_mode_enabled).toBe(false);
     expect(manifest.settings.token_rotation_enabled).toBe(false);
+  });
+
+  it('declares the Workflow Builder step send_order_status with its inputs and outputs', () => {
+    const step = manifest.functions?.[SEND_ORDER_STATUS_FUNCTION];
+    expect(step?.title).toBe('Send WhatsApp order status');
+    const shape = (params: Record<string, { type: string; name: string; is_required: boolean }>) =>
+      Object.fromEntries(
+        Object.entries(params).map(([key, p]) => {
+          expect(p.name).toBe(key);
+          return [key, [p.type, p.is_required]];
+        }),
+      );
+    expect(shape(step?.input_parameters ?? {})).toEqual({
+      customer_number: ['string', true],
+      order_reference: ['string', true],
+      order_status: ['string', true],
+      description: ['string', false],
+      sent_by: ['slack#/types/user_id', false],
+    });
+    expect(shape(step?.output_parameters ?? {})).toEqual({
+      message_id: ['string', true],
+      outcome: ['string', true],
+    });
   });
 
   it('every URL points at YOUR-HOST over https', () => {

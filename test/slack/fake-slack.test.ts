@@ -92,4 +92,55 @@ describe('fake Slack Web API', () => {
     await fetch(slack.responseUrl(id), { method: 'POST', body: '{}' });
     expect(slack.responseUrlPosts.map(responseIdOf)).toEqual([id]);
   });
+
+  it('hosts a member’s upload (files.info, then its download only to a bearer token), like Slack', async () => {
+    const file = slack.addFile('phone,reference,status\n', { name: 'orders.csv' });
+    const info = await client().files.info({ file: file.id });
+    expect(info.file).toMatchObject({ id: file.id, name: 'orders.csv', size: 23 });
+    const url = String(info.file?.url_private_download);
+    expect(url.startsWith(slack.origin)).toBe(true);
+    const signedIn = await fetch(url, { headers: { authorization: 'Bearer xoxb-T7-test' } });
+    expect(await signedIn.text()).toBe('phone,reference,status\n');
+    const anonymous = await fetch(url);
+    expect(anonymous.headers.get('content-type')).toContain('text/html');
+    expect(file.downloads.map((d) => d.token)).toEqual(['xoxb-T7-test', undefined]);
+    await expect(client().files.info({ file: 'FNONE' })).rejects.toThrow(/file_not_found/);
+  });
+
+  it('keeps the bytes the real client uploads (getUploadURLExternal → upload URL → completeUploadExternal)', async () => {
+    const bytes = Buffer.from('line,outcome\n2,sent\n', 'utf8');
+    await client().filesUploadV2({
+      channel_id: 'C1',
+      thread_ts: '1700000000.000100',
+      file: bytes,
+      filename: 'results.csv',
+      title: 'Results',
+    });
+    expect(slack.calls.map((c) => c.method)).toEqual([
+      'files.getUploadURLExternal',
+      'files.completeUploadExternal',
+    ]);
+    expect(slack.uploads).toEqual([
+      {
+        id: expect.stringMatching(/^F/),
+        filename: 'results.csv',
+        length: bytes.length,
+        bytes,
+        text: 'line,outcome\n2,sent\n',
+        completed: true,
+        channel: 'C1',
+        threadTs: '1700000000.000100',
+        title: 'Results',
+      },
+    ]);
+  });
+
+  it('refuses posts in a channel it is told to, until told otherwise', async () => {
+    slack.refuseChannel('CPRIVATE', 'not_in_channel');
+    await expect(client().chat.postMessage({ channel: 'CPRIVATE', text: 'x' })).rejects.toThrow(
+      /not_in_channel/,
+    );
+    slack.refuseChannel('CPRIVATE', undefined);
+    expect((await client().chat.postMessage({ channel: 'CPRIVATE', text: 'x' })).ok).toBe(true);
+  });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
+import type { StartOptions } from '../../src/server.ts';
 import { CONFIG_FIELDS, CONFIG_MODAL_CALLBACK } from '../../src/slack/ids.ts';
 import type { ResponseUrlPost } from './fake-slack.ts';
 import { probeTestDatabase } from './postgres.ts';
@@ -64,13 +65,13 @@ export type AppFixture = Omit<TestApp, 'close'> & {
  */
 export function useTestApp(
   storage: StorageMode | undefined,
-  options: { env?: Record<string, string>; configure?: boolean } = {},
+  options: { env?: Record<string, string>; configure?: boolean; bulk?: StartOptions['bulk'] } = {},
 ): AppFixture {
   let app: TestApp | undefined;
   let team: string | undefined;
 
   beforeAll(async () => {
-    if (storage) app = await startTestApp(storage, options.env);
+    if (storage) app = await startTestApp(storage, options.env, options.bulk ? { bulk: options.bulk } : {});
   });
   afterAll(async () => {
     await app?.close();

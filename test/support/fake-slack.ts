@@ -10,9 +10,37 @@ export type SlackApiCall = {
   token: string | undefined;
   /** What the fake answered (set once it has). */
   response?: unknown;
+  /** When the fake received it (ms since the epoch). */
+  at?: number;
 };
 
 export type ResponseUrlPost = { path: string; body: unknown; headers: IncomingHttpHeaders };
+
+/** A file a workspace member "uploaded" (addFile), served at its url_private_download to a bearer token. */
+export type HostedFile = {
+  id: string;
+  name: string;
+  bytes: Buffer;
+  downloads: Array<{ token: string | undefined }>;
+};
+
+/**
+ * A file the app uploaded: files.getUploadURLExternal gave it an upload URL on this fake, the bytes
+ * POSTed there are kept, and files.completeUploadExternal shared it (channel, thread).
+ */
+export type UploadedFile = {
+  id: string;
+  filename: string;
+  /** The `length` the app announced to files.getUploadURLExternal. */
+  length: number;
+  bytes?: Buffer;
+  /** The bytes as UTF-8 text. */
+  text?: string;
+  completed: boolean;
+  channel?: string;
+  threadTs?: string;
+  title?: string;
+};
 
 /** A message as it reads now in the fake workspace (after any chat.update), with its thread replies. */
 export type PostedMessage = {
@@ -69,6 +97,12 @@ export type FakeSlack = {
   messageAt(channel: string, ts: string): PostedMessage | undefined;
   /** Replies in the thread under `channel`/`ts`, oldest first. */
   repliesTo(channel: string, ts: string): PostedMessage[];
+  /** chat.postMessage to `channel` answers `error` (e.g. `not_in_channel`); `undefined` lets it post again. */
+  refuseChannel(channel: string, error: string | undefined): void;
+  /** Stores a file as if a member uploaded it; files.info describes it and its download URL serves it. */
+  addFile(content: string | Buffer, options?: { name?: string }): HostedFile;
+  /** Files the app uploaded (files.getUploadURLExternal → upload URL → files.completeUploadExternal). */
+  uploads: UploadedFile[];
   /** Forgets recorded calls and posts (responses and users stay as set). */
   clear(): void;
   /** Polls until `predicate` returns something truthy and returns it; rejects after `timeoutMs`. */
@@ -80,6 +114,8 @@ type Override = { responder: SlackApiResponder; status: number; headers: Record<
 
 const MAX_BODY = 5 * 1024 * 1024;
 const RESPONSE_PATH = '/response/';
+const FILES_PATH = '/files/';
+const UPLOAD_PATH = '/upload/';
 
 /** The response_url with id `id` on the fake Slack at `origin` (what `FakeSlack.responseUrl` gives). */
 export function responseUrlOn(origin: string, id: string): string {
@@ -103,6 +139,14 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const rejectedResponseUrlPosts: ResponseUrlPost[] = [];
   const failingResponseUrls = new Map<string, number>();
   const messages = new Map<string, PostedMessage>();
+  const refusedChannels = new Map<string, string>();
+  const files = new Map<string, HostedFile>();
+  const uploads: UploadedFile[] = [];
+  let fileCounter = 0;
+  const nextFileId = () => {
+    fileCounter += 1;
+    return `F${String(fileCounter).padStart(8, '0')}`;
+  };
   const key = (channel: string, ts: string) => `${channel}/${ts}`;
   let tsCounter = 0;
   const nextTs = (): string => {
@@ -126,6 +170,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     'views.push': (call) => ({ ok: true, view: viewAnswer(call) }),
     'views.publish': (call) => ({ ok: true, view: viewAnswer(call) }),
     'chat.postMessage': (call) => {
+      const refused = refusedChannels.get(String(call.body.channel ?? ''));
+      if (refused) return { ok: false, error: refused };
       const ts = nextTs();
       // Like Slack, a post to a user id lands in (and answers with) that user's DM channel.
       const asked = String(call.body.channel ?? '');
@@ -150,6 +196,50 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       return { ok: true, channel: call.body.channel, ts: call.body.ts, text: call.body.text };
     },
     'chat.postEphemeral': () => ({ ok: true, message_ts: nextTs() }),
+    'files.info': (call) => {
+      const file = files.get(String(call.body.file ?? ''));
+      if (!file) return { ok: false, error: 'file_not_found' };
+      return {
+        ok: true,
+        file: {
+          id: file.id,
+          name: file.name,
+          title: file.name,
+          filetype: 'csv',
+          size: file.bytes.length,
+          url_private: `${origin()}${FILES_PATH}${file.id}`,
+          url_private_download: `${origin()}${FILES_PATH}${file.id}/download`,
+        },
+      };
+    },
+    'files.getUploadURLExternal': (call) => {
+      const id = nextFileId();
+      uploads.push({
+        id,
+        filename: String(call.body.filename ?? ''),
+        length: Number(call.body.length ?? 0),
+        completed: false,
+      });
+      return { ok: true, upload_url: `${origin()}${UPLOAD_PATH}${id}`, file_id: id };
+    },
+    'files.completeUploadExternal': (call) => {
+      const listed = Array.isArray(call.body.files)
+        ? (call.body.files as Array<{ id?: unknown; title?: unknown }>)
+        : [];
+      const done: UploadedFile[] = [];
+      for (const entry of listed) {
+        const upload = uploads.find((u) => u.id === entry.id);
+        if (!upload?.bytes) return { ok: false, error: 'file_not_found' };
+        upload.completed = true;
+        if (typeof call.body.channel_id === 'string') upload.channel = call.body.channel_id;
+        if (typeof call.body.thread_ts === 'string') upload.threadTs = call.body.thread_ts;
+        if (typeof entry.title === 'string') upload.title = entry.title;
+        done.push(upload);
+      }
+      return { ok: true, files: done.map((u) => ({ id: u.id, title: u.title ?? u.filename })) };
+    },
+    'functions.completeSuccess': () => ({ ok: true }),
+    'functions.completeError': () => ({ ok: true }),
     'users.info': (call) => {
       const id = typeof call.body.user === 'string' ? call.body.user : '';
       if (id === '') return { ok: false, error: 'user_not_found' };
@@ -202,6 +292,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname.startsWith(FILES_PATH)) return serveFile(req, res, url);
+    if (url.pathname.startsWith(UPLOAD_PATH)) return receiveUpload(req, res, url);
     const raw = await readBody(req);
 
     if (url.pathname.startsWith(RESPONSE_PATH)) {
@@ -231,7 +323,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     const body: Record<string, unknown> = Object.fromEntries(url.searchParams);
     const parsed = parseBody(raw, req.headers['content-type']);
     if (isRecord(parsed)) Object.assign(body, parsed);
-    const call: SlackApiCall = { method, body, headers: req.headers, token: tokenOf(req.headers, body) };
+    const call: SlackApiCall = {
+      method,
+      body,
+      headers: req.headers,
+      token: tokenOf(req.headers, body),
+      at: Date.now(),
+    };
     calls.push(call);
 
     const override = overrides.get(method);
@@ -247,6 +345,45 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     sendJson(res, 200, call.response);
   }
 
+  /** Like Slack: the file to a bearer token, a sign-in page (HTML, 200) to anyone else. */
+  function serveFile(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const id = url.pathname.slice(FILES_PATH.length).split('/')[0] ?? '';
+    const file = files.get(id);
+    const token = tokenOf(req.headers, {});
+    req.resume();
+    if (!file) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    file.downloads.push({ token });
+    if (!token) {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html>sign in</html>');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/csv' }).end(file.bytes);
+  }
+
+  /** The upload URL files.getUploadURLExternal gave: keeps the bytes (a multipart part, or the raw body). */
+  async function receiveUpload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const upload = uploads.find((u) => u.id === url.pathname.slice(UPLOAD_PATH.length));
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let bytes: Buffer = Buffer.concat(chunks);
+    const contentType = req.headers['content-type'] ?? '';
+    if (contentType.includes('multipart/form-data')) {
+      const form = await new Response(bytes, { headers: { 'content-type': contentType } }).formData();
+      const part = [...form.values()].find((value) => typeof value !== 'string');
+      if (part && typeof part !== 'string') bytes = Buffer.from(await part.arrayBuffer());
+    }
+    if (!upload) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('no such upload');
+      return;
+    }
+    upload.bytes = bytes;
+    upload.text = bytes.toString('utf8');
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${bytes.length}`);
+  }
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
@@ -255,17 +392,18 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     });
   });
   const { port } = server.address() as AddressInfo;
-  const origin = `http://127.0.0.1:${port}`;
+  const serverOrigin = `http://127.0.0.1:${port}`;
+  const origin = () => serverOrigin;
 
   const fake: FakeSlack = {
-    url: `${origin}/api/`,
-    origin,
+    url: `${serverOrigin}/api/`,
+    origin: serverOrigin,
     calls,
     responseUrlPosts,
-    responseUrl: (id) => responseUrlOn(origin, id),
+    responseUrl: (id) => responseUrlOn(serverOrigin, id),
     rejectedResponseUrlPosts,
     failResponseUrl(target, status) {
-      const key = target === 'all' ? 'all' : new URL(target, origin).pathname;
+      const key = target === 'all' ? 'all' : new URL(target, serverOrigin).pathname;
       if (status === undefined) failingResponseUrls.delete(key);
       else failingResponseUrls.set(key, status);
     },
@@ -286,8 +424,24 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     messageAt: (channel, ts) => messages.get(key(channel, ts)),
     repliesTo: (channel, ts) =>
       [...messages.values()].filter((message) => message.channel === channel && message.threadTs === ts),
+    refuseChannel(channel, error) {
+      if (error === undefined) refusedChannels.delete(channel);
+      else refusedChannels.set(channel, error);
+    },
+    addFile(content, options = {}) {
+      const file: HostedFile = {
+        id: nextFileId(),
+        name: options.name ?? 'orders.csv',
+        bytes: typeof content === 'string' ? Buffer.from(content, 'utf8') : content,
+        downloads: [],
+      };
+      files.set(file.id, file);
+      return file;
+    },
+    uploads,
     clear() {
       calls.length = 0;
+      uploads.length = 0;
       messages.clear();
       responseUrlPosts.length = 0;
       rejectedResponseUrlPosts.length = 0;

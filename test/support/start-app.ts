@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/logger.ts';
-import { type RunningServer, startServer } from '../../src/server.ts';
+import { type RunningServer, type StartOptions, startServer } from '../../src/server.ts';
 import { type FakeKaleyra, startFakeKaleyra } from './fake-kaleyra.ts';
 import { type FakeSlack, startFakeSlack } from './fake-slack.ts';
 
@@ -27,7 +27,11 @@ export type TestApp = {
 };
 
 /** The real server on port 0 with fake Slack and Kaleyra on loopback, on the given storage. */
-export async function startTestApp(storage: StorageMode, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  storage: StorageMode,
+  env: Record<string, string> = {},
+  options: Pick<StartOptions, 'bulk'> = {},
+): Promise<TestApp> {
   const slack = await startFakeSlack();
   const kaleyra = await startFakeKaleyra();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-app-'));
@@ -55,7 +59,7 @@ export async function startTestApp(storage: StorageMode, env: Record<string, str
         : {}),
       ...env,
     },
-    { logger },
+    { logger, ...options },
   );
   return {
     server,

@@ -57,7 +57,8 @@ export function buildHelpMessage(): SlackMessage {
           {
             type: 'mrkdwn',
             text:
-              `\`${SLASH_COMMAND}\` alone (or a line with something missing) opens a form. ` +
+              `\`${SLASH_COMMAND}\` alone (or a line with something missing) opens a form; ` +
+              `\`${SLASH_COMMAND} bulk\` sends one update per row of a CSV file. ` +
               `Workspace admins set up the Kaleyra account with \`${SLASH_COMMAND} config\`.`,
           },
         ],

@@ -35,6 +35,8 @@ export function createOrderStatusCommand(handlers: SubcommandHandlers) {
         return handlers.modal(args, parsed, workspaceId);
       case 'history':
         return handlers.history(args, parsed, workspaceId);
+      case 'bulk':
+        return handlers.bulk(args, parsed, workspaceId);
     }
   };
 }

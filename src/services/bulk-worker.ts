@@ -1,0 +1,232 @@
+import type { Logger } from '../logger.ts';
+import type { BulkJob, BulkJobs, LeasedRow, RowResult } from '../storage/bulk-jobs.ts';
+import type { BulkReports } from '../storage/bulk-reports.ts';
+import { type CodeOf, sendBulkRow, TRY_AGAIN } from './bulk-rows.ts';
+import type { OrderStatusService } from './send-order-status.ts';
+
+/** Tunings a test (or a deployment with unusual sends) may pass in; the defaults suit production. */
+export type BulkWorkerOptions = {
+  /**
+   * How long a row stays with the process that leased it. Longer than any send can take (Kaleyra's
+   * timeout plus the wait for a rate slot): a row is retaken only from a process that died or hung.
+   */
+  leaseSeconds?: number;
+  /** How often an idle process looks for queued rows and finished jobs, ms. */
+  pollMs?: number;
+  /**
+   * Rows of this process waiting for a rate slot or being sent at once. Small on purpose: the rate
+   * limiter serves its callers first come, first served, so a one-liner from another agent waits
+   * behind at most this many rows (its fair share), and a handful is enough to keep the limit busy.
+   */
+  concurrency?: number;
+  /** How long one process may take to report a finished job before another takes over, s. */
+  reportSeconds?: number;
+};
+
+export const BULK_DEFAULTS = { leaseSeconds: 60, pollMs: 1_000, concurrency: 6, reportSeconds: 120 } as const;
+/** After the database failed, the worker pauses this long before trying again. */
+const BACKOFF_MS = 2_000;
+
+export type BulkWorkerDeps = {
+  jobs: Pick<BulkJobs, 'lease' | 'release' | 'finishRow'>;
+  reports: Pick<BulkReports, 'claimReport' | 'markReported' | 'abandonedRows' | 'earlierAttempts'>;
+  orderStatus: Pick<OrderStatusService, 'sendOrderStatus'>;
+  codeOf: CodeOf;
+  /** A row of the job finished here: its progress message may be brought up to date (coalesced there). */
+  onProgress: (job: { jobId: string; workspaceId: string }) => void;
+  /** Every row of the job is settled: post its summary and result file (once, whichever process). */
+  onFinished: (job: BulkJob) => Promise<void>;
+  logger: Logger;
+  options?: BulkWorkerOptions | undefined;
+};
+
+/**
+ * Works queued bulk jobs in every process: leases a few rows at a time, sends each through the one send
+ * path, records its outcome, and reports each job's end once. A row a dead process left behind is
+ * leased again when its lease runs out and settled from the journal when it had reached the send step
+ * (so it is never sent twice); a stopping process finishes the rows it is sending and gives back the
+ * rest.
+ */
+export function createBulkWorker(deps: BulkWorkerDeps) {
+  const options = { ...BULK_DEFAULTS, ...deps.options };
+  const { logger } = deps;
+  const buffer: LeasedRow[] = [];
+  /** Rows of each job this process holds (buffered or being sent). */
+  const held = new Map<string, number>();
+  let running: Promise<void>[] = [];
+  let stopping = false;
+  let refilling: Promise<void> | undefined;
+  let reporting: Promise<void> | undefined;
+  let pausedUntil = 0;
+  const sleepers = new Set<() => void>();
+  const wakeAll = () => {
+    for (const wake of [...sleepers]) wake();
+  };
+
+  const hold = (jobId: string, delta: number) => {
+    const count = (held.get(jobId) ?? 0) + delta;
+    if (count <= 0) held.delete(jobId);
+    else held.set(jobId, count);
+  };
+
+  function refill(): Promise<void> {
+    refilling ??= (async () => {
+      try {
+        if (Date.now() < pausedUntil) return;
+        const rows = await deps.jobs.lease(options.concurrency * 2, options.leaseSeconds);
+        for (const row of rows) hold(row.jobId, 1);
+        buffer.push(...rows);
+        if (rows.length > 0) wakeAll();
+      } catch (error) {
+        logger.warn({ err: error }, 'could not lease bulk rows; trying again shortly');
+        pausedUntil = Date.now() + BACKOFF_MS;
+      } finally {
+        refilling = undefined;
+      }
+    })();
+    return refilling;
+  }
+
+  async function runLane(lane: number): Promise<void> {
+    while (!stopping) {
+      // Leased ahead, so the rate limiter always has the next rows waiting.
+      if (buffer.length <= options.concurrency && !refilling) void refill();
+      let row = buffer.shift();
+      if (!row) {
+        await refill();
+        row = buffer.shift();
+      }
+      if (row) {
+        await processRow(row);
+        continue;
+      }
+      // One lane polls (and reports finished jobs); the others sleep until it finds rows.
+      if (lane === 0) {
+        await reportFinished();
+        await sleep(Math.max(options.pollMs, pausedUntil - Date.now()));
+      } else {
+        await sleep(options.pollMs * 10);
+      }
+    }
+  }
+
+  /** Sleeps `ms`, or less when woken (rows leased, a job queued here, stop). */
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        sleepers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      sleepers.add(done);
+    });
+  }
+
+  async function processRow(row: LeasedRow): Promise<void> {
+    try {
+      const result = await settle(row);
+      if (result === TRY_AGAIN) {
+        pausedUntil = Date.now() + BACKOFF_MS;
+        await deps.jobs.release([row]);
+        return;
+      }
+      await deps.jobs.finishRow(row, result);
+      deps.onProgress(row);
+    } catch (error) {
+      // The outcome is in the journal (or nothing was sent); the row's lease runs out and it is settled from there.
+      logger.warn({ err: error, jobId: row.jobId, line: row.line }, 'could not record a bulk row');
+      pausedUntil = Date.now() + BACKOFF_MS;
+    } finally {
+      hold(row.jobId, -1);
+    }
+    if (!held.has(row.jobId)) void reportFinished();
+  }
+
+  async function settle(row: LeasedRow): Promise<RowResult | typeof TRY_AGAIN> {
+    if (!row.request) return { outcome: 'failed', code: 'ROW_UNREADABLE' };
+    if (row.retaken) {
+      // Its process died or hung: if the row reached the send step, the journal says how it ended.
+      const earlier = (await deps.reports.earlierAttempts(row.jobId, [row.line])).get(row.line);
+      if (earlier) return earlier;
+    }
+    const actor = {
+      kind: 'bulk' as const,
+      userId: row.createdBy,
+      channelId: row.channelId,
+      jobId: row.jobId,
+      line: row.line,
+    };
+    return sendBulkRow(
+      deps.orderStatus,
+      { workspaceId: row.workspaceId, request: row.request, actor },
+      deps.codeOf,
+    );
+  }
+
+  /** Reports every job that is ready, one at a time in this process. */
+  function reportFinished(): Promise<void> {
+    reporting ??= (async () => {
+      try {
+        for (let job = await deps.reports.claimReport(options.reportSeconds); job; ) {
+          await reportOne(job);
+          job = stopping ? undefined : await deps.reports.claimReport(options.reportSeconds);
+        }
+      } catch (error) {
+        logger.warn({ err: error }, 'could not report a finished bulk job; trying again shortly');
+      } finally {
+        reporting = undefined;
+      }
+    })();
+    return reporting;
+  }
+
+  async function reportOne(job: BulkJob): Promise<void> {
+    if (job.state === 'canceled') await settleAbandoned(job);
+    try {
+      await deps.onFinished(job);
+    } catch (error) {
+      logger.warn({ err: error, jobId: job.id }, 'could not post the end of a bulk job');
+    }
+    await deps.reports.markReported(job.id);
+    logger.info({ jobId: job.id, workspace: job.workspaceId, state: job.state }, 'bulk job reported');
+  }
+
+  /** Rows of a canceled job whose process went away mid-row: the journal says, else they were never sent. */
+  async function settleAbandoned(job: BulkJob): Promise<void> {
+    const lines = await deps.reports.abandonedRows(job.id);
+    if (lines.length === 0) return;
+    const earlier = await deps.reports.earlierAttempts(job.id, lines);
+    for (const line of lines) {
+      await deps.jobs.finishRow({ jobId: job.id, line }, earlier.get(line) ?? { outcome: 'canceled' });
+    }
+  }
+
+  return {
+    start(): void {
+      if (running.length > 0) return;
+      stopping = false;
+      running = Array.from({ length: options.concurrency }, (_, lane) => runLane(lane));
+    },
+    /** Looks for work now rather than at the next poll (a job was just queued here). */
+    wake(): void {
+      wakeAll();
+    },
+    /** Lets the rows being sent finish and gives back the rest; resolves when the lanes have stopped. */
+    async stop(): Promise<void> {
+      stopping = true;
+      wakeAll();
+      await Promise.all(running);
+      running = [];
+      await refilling;
+      const left = buffer.splice(0);
+      for (const row of left) hold(row.jobId, -1);
+      await deps.jobs.release(left).catch((error: unknown) => {
+        logger.warn({ err: error, rows: left.length }, 'could not give back leased bulk rows');
+      });
+      await reporting;
+    },
+  };
+}
+
+export type BulkWorker = ReturnType<typeof createBulkWorker>;

@@ -1,0 +1,88 @@
+import type { KnownBlock } from '@slack/types';
+import type { BulkCounts, BulkJob } from '../../storage/bulk-jobs.ts';
+import { BULK_ACTIONS_BLOCK, BULK_CANCEL_ACTION } from '../ids.ts';
+import { escapeCode, formatActor, type SlackMessage, truncate } from './mrkdwn.ts';
+
+export type BulkProgressInput = {
+  job: Pick<BulkJob, 'id' | 'state' | 'total' | 'createdBy' | 'fileName' | 'canceledBy'>;
+  counts: BulkCounts;
+};
+
+const n = (value: number) => value.toLocaleString('en-US');
+
+/** `120 / 300 sent · 2 failed · 1 already sent`, then whatever else there is (unknown, canceled). */
+export function describeBulkCounts(total: number, counts: BulkCounts): string {
+  const parts = [
+    `${n(counts.sent)} / ${n(total)} sent`,
+    `${n(counts.failed)} failed`,
+    `${n(counts.already_sent)} already sent`,
+  ];
+  if (counts.unknown > 0) parts.push(`${n(counts.unknown)} unknown`);
+  if (counts.canceled > 0) parts.push(`${n(counts.canceled)} canceled`);
+  return parts.join(' · ');
+}
+
+/**
+ * The job's one message in the channel, as it stands: progress with a Cancel button while it runs, the
+ * summary once every row is settled. Always rendered from the job and its counts as stored, so any
+ * process may edit it at any time and it reads right.
+ */
+export function buildBulkProgressMessage({ job, counts }: BulkProgressInput): SlackMessage {
+  const file = job.fileName ? ` from \`${escapeCode(truncate(job.fileName, 80))}\`` : '';
+  const by = formatActor(job.createdBy);
+  const line = describeBulkCounts(job.total, counts);
+  const settled = counts.pending === 0;
+  let head: string;
+  const notes: string[] = [];
+  if (job.state === 'canceled') {
+    const who = job.canceledBy ? ` by ${formatActor(job.canceledBy)}` : '';
+    head = `:no_entry_sign: *Bulk send canceled*${who}${file} (started by ${by})`;
+    notes.push(
+      settled
+        ? 'Nothing more will be sent. The result file (one line per row) is in the thread.'
+        : `${n(counts.pending)} being sent right now will finish; nothing else will be sent.`,
+    );
+  } else if (job.state === 'done' || (settled && job.state !== 'draft')) {
+    head = `:white_check_mark: *Bulk send finished*${file} (started by ${by})`;
+    notes.push('The result file (one line per row: outcome, message_id or error code) is in the thread.');
+  } else {
+    head = `:outbox_tray: *Sending order updates*${file}, started by ${by}`;
+    notes.push(
+      'Paced to the business number’s send limit, between everyone’s other updates. Cancel stops what has not been sent yet.',
+    );
+  }
+  if (counts.unknown > 0) {
+    notes.push(
+      'An *unknown* update may or may not have reached the customer (Kaleyra did not confirm it): check it before sending it again.',
+    );
+  }
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: `${head}\n*${line}*` } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: notes.join(' ') }] },
+  ];
+  if (job.state === 'queued' && !settled) {
+    blocks.push({
+      type: 'actions',
+      block_id: BULK_ACTIONS_BLOCK,
+      elements: [
+        {
+          type: 'button',
+          action_id: BULK_CANCEL_ACTION,
+          text: { type: 'plain_text', text: 'Cancel' },
+          style: 'danger',
+          value: job.id,
+          confirm: {
+            title: { type: 'plain_text', text: 'Cancel this bulk send?' },
+            text: {
+              type: 'plain_text',
+              text: 'Updates not sent yet will not be sent. Those already sent stay sent.',
+            },
+            confirm: { type: 'plain_text', text: 'Stop sending' },
+            deny: { type: 'plain_text', text: 'Keep sending' },
+          },
+        },
+      ],
+    });
+  }
+  return { text: `${head.replace(/:[a-z_]+: /, '')}: ${line}`, blocks };
+}

@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDatabase } from '../../src/storage/database.ts';
+import { migrate } from '../../src/storage/migrations.ts';
+
+export type ScratchDatabase = { url: string; drop(): Promise<void> };
+
+/**
+ * A migrated Postgres database of its own on the test server, for tests whose background workers
+ * would otherwise take each other's work: every app started on the shared test database runs a bulk
+ * worker, and any worker may lease any queued job's rows.
+ */
+export async function createScratchDatabase(baseUrl: string, label: string): Promise<ScratchDatabase> {
+  const name = `orderstatus_${label}_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  const db = await openDatabase({ databaseUrl: url.toString(), dataDir: '/nonexistent', logger: quiet });
+  try {
+    await migrate(db);
+  } finally {
+    await db.close();
+  }
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: baseUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+const quiet = { info: () => {}, warn: () => {}, error: () => {} };
