@@ -6,6 +6,7 @@ import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SEND_FROM_MESSAGE_SHORTCUT, SEND_ORDER_STATUS_FUNCTION } from '../../src/slack/ids.ts';
+import { OAUTH_SCOPES } from '../../src/slack/oauth.ts';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const manifestPath = path.join(projectRoot, 'slack-manifest.yml');
@@ -148,6 +149,8 @@ describe('slack-manifest.yml contents', () => {
       ['chat:write', 'chat:write.public', 'commands', 'files:read', 'files:write', 'users:read'].sort(),
     );
     expect(manifest.oauth_config.scopes.user).toBeUndefined();
+    // An OAuth install asks Slack for the same scopes.
+    expect([...OAUTH_SCOPES].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
   });
 
   it('sends OAuth, interactivity and events to the routes the server serves', () => {
