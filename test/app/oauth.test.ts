@@ -22,7 +22,7 @@ describe('multi-workspace OAuth mode', () => {
       ok: true,
       app_id: 'A1',
       authed_user: { id: 'UINSTALLER' },
-      scope: 'commands,chat:write,chat:write.public,users:read',
+      scope: 'commands,chat:write,chat:write.public,users:read,files:read,files:write',
       token_type: 'bot',
       access_token: INSTALLED_TOKEN,
       bot_user_id: 'UBOT',
@@ -40,7 +40,7 @@ describe('multi-workspace OAuth mode', () => {
     expect(start.status).toBe(302);
     const location = new URL(start.headers.get('location') ?? '');
     expect(location.origin + location.pathname).toBe('https://slack.com/oauth/v2/authorize');
-    expect(location.searchParams.get('scope')).toBe('commands,chat:write,chat:write.public,users:read');
+    expect(location.searchParams.get('scope')).toBe('commands,chat:write,chat:write.public,users:read,files:read,files:write');
     const state = location.searchParams.get('state') ?? '';
     const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const callback = await fetch(
