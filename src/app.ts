@@ -2,9 +2,12 @@ import { createCallbackRoute } from './callbacks/callback-route.ts';
 import type { ServerConfig } from './config.ts';
 import { describeError } from './describe/describe-error.ts';
 import { PLAIN_SURFACE } from './describe/surface.ts';
+import { createMetricsRoute } from './http/metrics-route.ts';
 import type { Route } from './http/router.ts';
 import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
 import { type BulkWorker, type BulkWorkerOptions, createBulkWorker } from './services/bulk-worker.ts';
+import { observeSends } from './services/observe.ts';
 import type { Services } from './services/open-services.ts';
 import { createSlackApp, type SlackApp } from './slack/create-slack-app.ts';
 
@@ -12,6 +15,8 @@ export type AppDeps = {
   config: ServerConfig;
   logger: Logger;
   services: Services;
+  /** The process's metrics (GET /metrics). */
+  metrics: Metrics;
   /** Bulk worker tunings (tests pass short leases and polls); production uses the defaults. */
   bulk?: (BulkWorkerOptions & { editMs?: number }) | undefined;
 };
@@ -25,12 +30,16 @@ export type BuiltApp = {
 };
 
 /** The application: its Slack app and its route table, built from the opened services. */
-export function buildApp({ config, logger, services, bulk }: AppDeps): BuiltApp {
+export function buildApp({ config, logger, services, metrics, bulk }: AppDeps): BuiltApp {
   let bulkWorker: BulkWorker | undefined;
+  // Codes as every surface shows them (result files, metrics).
+  const codeOf = (error: unknown) => describeError(error, PLAIN_SURFACE).code;
+  const orderStatus = observeSends(services.orderStatus, metrics, codeOf);
   const slack = createSlackApp(config.slack, {
     logger,
     apiUrl: config.slack.apiUrl,
-    orderStatus: services.orderStatus,
+    orderStatus,
+    metrics,
     credentials: services.credentials,
     installations: services.installationStore,
     installationStore: services.installationStore,
@@ -52,10 +61,10 @@ export function buildApp({ config, logger, services, bulk }: AppDeps): BuiltApp 
   bulkWorker = createBulkWorker({
     jobs: services.bulkJobs,
     reports: services.bulkReports,
-    orderStatus: services.orderStatus,
-    // The result file's codes are the ones every other surface shows.
-    codeOf: (error) => describeError(error, PLAIN_SURFACE).code,
+    orderStatus,
+    codeOf,
     onProgress: (job) => slack.bulk.refresh(job),
+    onRowFinished: (outcome) => metrics.bulkRows.inc({ outcome }),
     onFinished: (job) => slack.bulk.finish(job),
     logger: logger.child({ component: 'bulk' }),
     options: bulk,
@@ -67,8 +76,13 @@ export function buildApp({ config, logger, services, bulk }: AppDeps): BuiltApp 
     onChanged: (_workspaceId, attemptIds) => {
       for (const attemptId of attemptIds) slack.notifier.refresh(attemptId);
     },
+    metrics,
     logger: logger.child({ component: 'callbacks' }),
   });
-  const routes: Route[] = [...slack.routes, callbacks];
+  const routes: Route[] = [
+    ...slack.routes,
+    callbacks,
+    createMetricsRoute(metrics.registry, config.metricsToken),
+  ];
   return { routes, slack, bulkWorker };
 }

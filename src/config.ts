@@ -50,6 +50,8 @@ export type Config = {
   journalRetentionDays: number;
   /** The app's public base URL (no trailing slash), for the callback URL shown to admins. */
   publicUrl?: string;
+  /** A bearer token GET /metrics requires, for ports reachable from outside the cluster. */
+  metricsToken?: string;
 };
 
 export type ServerConfig = Config & { slack: SlackConfig };
@@ -133,6 +135,13 @@ const EnvSchema = v.object({
   ),
   // The CLI's alternative to `credentials set --api-key -` (never a command-line argument).
   KALEYRA_API_KEY: optionalText,
+  METRICS_TOKEN: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.regex(/^[\x21-\x7e]{16,256}$/, 'METRICS_TOKEN must be 16 to 256 printable characters, no spaces'),
+    ),
+  ),
 });
 
 type ParsedEnv = v.InferOutput<typeof EnvSchema>;
@@ -189,6 +198,7 @@ function buildConfig(env: ParsedEnv): Config {
   };
   if (env.KALEYRA_BASE_URL) config.kaleyraBaseUrl = env.KALEYRA_BASE_URL.replace(/\/+$/, '');
   if (env.PUBLIC_URL) config.publicUrl = env.PUBLIC_URL;
+  if (env.METRICS_TOKEN) config.metricsToken = env.METRICS_TOKEN;
   return config;
 }
 

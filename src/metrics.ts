@@ -31,6 +31,9 @@ export const KNOWN_SEND_CODES = new Set([
   'DUPLICATE',
   'RATE_LIMIT_UNAVAILABLE',
   'INTERNAL',
+  'BUTTON_USED',
+  'BUTTON_EXPIRED',
+  'BUTTON_NOT_VALID_HERE',
 ]);
 
 /** A label value from an open set, bounded: known values as they are, the rest `other`. */
@@ -45,6 +48,7 @@ export type PoolFigures = { totalCount: number; idleCount: number; waitingCount:
 export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
   let pool: PoolFigures | undefined;
+  let pingDatabase: (() => Promise<boolean>) | undefined;
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
   return {
@@ -136,6 +140,19 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     /** The pool the database gauge reports. */
     watchPool(figures: PoolFigures): void {
       pool = figures;
+    },
+    databaseUp: new Gauge({
+      name: 'orderstatus_database_up',
+      help: 'Whether the database answered when Prometheus scraped (1) or not (0).',
+      registers,
+      // Asked on every scrape, with the health check's own short timeout.
+      async collect() {
+        if (pingDatabase) this.set((await pingDatabase()) ? 1 : 0);
+      },
+    }),
+    /** How the database gauge asks whether the database answers (never throws). */
+    watchDatabase(ping: () => Promise<boolean>): void {
+      pingDatabase = ping;
     },
     /** Seconds since `started` (from performance.now()), for a histogram's observe(). */
     secondsSince(started: number): number {

@@ -7,6 +7,7 @@ import { createHealth, HEALTH_PATH, type Health } from './http/health.ts';
 import { answer, createRouter, pathOf, type Router } from './http/router.ts';
 import { isMain } from './is-main.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createMetrics } from './metrics.ts';
 import { openServices, type Services } from './services/open-services.ts';
 
 /** How long a SIGTERM waits for in-flight sends to finish and post their outcomes. */
@@ -42,25 +43,28 @@ export async function startServer(
   const secrets = collectSecrets(config);
   const logger = options.logger ?? createLogger({ level: config.logLevel, secrets });
 
+  // One registry per process: what GET /metrics serves.
+  const metrics = createMetrics();
   let services: Services | undefined;
   const health = createHealth(async () => (services ? services.ping() : false));
   const router = createRouter((error, path) =>
     logger.error({ err: error, path }, 'a request handler failed'),
   );
   router.add(health.route);
+  metrics.watchDatabase(health.databaseUp);
 
   // Listen first so `/healthz` answers 503 while the database and app come up.
   const server = await listen(config.port, router, health);
   const port = (server.address() as AddressInfo).port;
 
   try {
-    services = await openServices(config, logger, { secrets });
+    services = await openServices(config, logger, { secrets, metrics });
   } catch (error) {
     await new Promise((resolve) => server.close(resolve));
     throw error;
   }
   await reportStuckSends(services, logger);
-  const built = buildApp({ config, logger, services, bulk: options.bulk });
+  const built = buildApp({ config, logger, services, metrics, bulk: options.bulk });
   for (const route of built.routes) router.add(route);
   if (built.slack.socketMode) {
     try {
@@ -187,6 +191,7 @@ function collectSecrets(config: ServerConfig): Set<string> {
   if (transport.signingSecret) secrets.add(transport.signingSecret);
   if (transport.kind === 'socket') secrets.add(transport.appToken);
   if (config.storage.encryptionKey) secrets.add(config.storage.encryptionKey);
+  if (config.metricsToken) secrets.add(config.metricsToken);
   return secrets;
 }
 

@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DESCRIBED_DELIVERY_CODES, deliveryFailureCode } from '../describe/describe-delivery-failure.ts';
 import { CALLBACKS_PATH } from '../domain/callback-url.ts';
-import type { DeliveryReport } from '../domain/delivery-state.ts';
+import { type DeliveryReport, readDeliveryStatus } from '../domain/delivery-state.ts';
 import { answer, type Route } from '../http/router.ts';
 import type { Logger } from '../logger.ts';
+import { boundedLabel, type Metrics } from '../metrics.ts';
 import type { CallbackCredentials } from '../services/callback-credentials.ts';
 import type { DeliveryStatusService } from '../services/delivery-status.ts';
 import { readBasicAuth } from './basic-auth.ts';
@@ -20,6 +22,7 @@ export type CallbackRouteDeps = {
   deliveryStatus: Pick<DeliveryStatusService, 'record'>;
   /** Told, after Kaleyra has been answered, which attempts now look different; never awaited. */
   onChanged: (workspaceId: string, attemptIds: readonly string[]) => void;
+  metrics: Pick<Metrics, 'callbackRequests' | 'deliveryStates' | 'whatsappErrors'>;
   logger: Logger;
 };
 
@@ -31,11 +34,17 @@ const UNAUTHORIZED = { 'www-authenticate': 'Basic realm="orderstatus callbacks",
  * so a slow or failing Slack never delays or fails a callback.
  */
 export function createCallbackRoute(deps: CallbackRouteDeps): Route {
-  const { logger } = deps;
+  const { logger, metrics } = deps;
+  const count = (result: string) => metrics.callbackRequests.inc({ result });
   const refuse: Refuse = (res, status, reason, headers = {}) => {
     logger.warn({ status, reason }, `refused a request to ${CALLBACKS_PATH}`);
+    count(REFUSALS[status] ?? 'bad_request');
     answer(res, status, reason, headers);
     return undefined;
+  };
+  const unavailable = (res: ServerResponse) => {
+    count('unavailable');
+    answer(res, 503, 'Try again', { 'retry-after': '5' });
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -49,7 +58,7 @@ export function createCallbackRoute(deps: CallbackRouteDeps): Route {
       workspaceId = login && (await deps.credentials.verify(login.username, login.password));
     } catch (error) {
       logger.warn({ err: error }, 'could not check callback credentials');
-      return answer(res, 503, 'Try again', { 'retry-after': '5' });
+      return unavailable(res);
     }
     if (!workspaceId) {
       const close = req.method === 'POST' ? { connection: 'close' } : {};
@@ -67,9 +76,11 @@ export function createCallbackRoute(deps: CallbackRouteDeps): Route {
     if (recorded === undefined || recorded === 'failed') {
       if (recorded === undefined)
         logger.warn({ workspace: workspaceId }, 'a callback took over the answer budget');
-      return answer(res, 503, 'Try again', { 'retry-after': '5' });
+      return unavailable(res);
     }
     answer(res, 200, 'OK');
+    count(recorded.unknown > 0 ? 'unknown_id' : 'ok');
+    countStates(metrics, reports);
     if (recorded.unknown > 0) {
       logger.debug(
         { workspace: workspaceId, unknown: recorded.unknown },
@@ -80,6 +91,21 @@ export function createCallbackRoute(deps: CallbackRouteDeps): Route {
   }
 
   return { method: ['GET', 'POST'], path: CALLBACKS_PATH, handle };
+}
+
+/** The `result` label of a refused callback, by its status. */
+const REFUSALS: Record<number, string> = { 401: 'unauthorized', 400: 'bad_request', 413: 'too_large' };
+
+/** Each status reported (unknown words as `other`), and WhatsApp's code of each failure (bounded). */
+function countStates(metrics: CallbackRouteDeps['metrics'], reports: readonly DeliveryReport[]): void {
+  for (const report of reports) {
+    const state = readDeliveryStatus(report.status) ?? 'other';
+    metrics.deliveryStates.inc({ state });
+    if (state === 'failed' || state === 'not_sent') {
+      const code = deliveryFailureCode({ state, error: report.error });
+      metrics.whatsappErrors.inc({ code: boundedLabel(code, DESCRIBED_DELIVERY_CODES) });
+    }
+  }
 }
 
 type Refuse = (

@@ -109,6 +109,13 @@ const BY_META_CODE: Record<string, (surface: Surface) => Words> = {
     ),
 };
 
+/** Every code with words of its own (metrics count the others as `other`). */
+export const DESCRIBED_DELIVERY_CODES: ReadonlySet<string> = new Set([
+  ...Object.keys(BY_META_CODE),
+  'NOT_SENT',
+  'FAILED',
+]);
+
 /** The code a delivery failure is shown with: Meta's number, `NOT_SENT`, or `FAILED` when none was given. */
 export function deliveryFailureCode(failure: DeliveryFailure): string {
   if (failure.state === 'not_sent') return 'NOT_SENT';

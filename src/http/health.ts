@@ -64,6 +64,8 @@ export function createHealth(
 
   const route: Route = { method: ['GET', 'HEAD'], path: HEALTH_PATH, handle };
   return {
+    /** Whether the database answers, cached briefly and never waiting past the ping timeout. */
+    databaseUp,
     /** `/healthz`, served by the router from the moment the process listens. */
     route,
     setState(next: HealthState) {

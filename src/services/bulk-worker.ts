@@ -34,6 +34,8 @@ export type BulkWorkerDeps = {
   codeOf: CodeOf;
   /** A row of the job finished here: its progress message may be brought up to date (coalesced there). */
   onProgress: (job: { jobId: string; workspaceId: string }) => void;
+  /** A row's outcome is recorded (metrics). */
+  onRowFinished?: (outcome: RowResult['outcome']) => void;
   /** Every row of the job is settled: post its summary and result file (once, whichever process). */
   onFinished: (job: BulkJob) => Promise<void>;
   logger: Logger;
@@ -132,6 +134,7 @@ export function createBulkWorker(deps: BulkWorkerDeps) {
         return;
       }
       await deps.jobs.finishRow(row, result);
+      deps.onRowFinished?.(result.outcome);
       deps.onProgress(row);
     } catch (error) {
       // The outcome is in the journal (or nothing was sent); the row's lease runs out and it is settled from there.

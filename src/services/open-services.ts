@@ -3,6 +3,7 @@ import { ConfigError } from '../config.ts';
 import { createKaleyraClient } from '../kaleyra/client.ts';
 import { createTemplatesClient } from '../kaleyra/templates-client.ts';
 import type { Logger } from '../logger.ts';
+import { createMetrics, type Metrics } from '../metrics.ts';
 import { createBulkJobs } from '../storage/bulk-jobs.ts';
 import { createBulkReports } from '../storage/bulk-reports.ts';
 import { createCallbackCredentialsStore } from '../storage/callback-credentials-store.ts';
@@ -29,6 +30,7 @@ import { createAppHome } from './app-home.ts';
 import { createTaskTracker } from './background-tasks.ts';
 import { createCallbackCredentials } from './callback-credentials.ts';
 import { createDeliveryStatusService } from './delivery-status.ts';
+import { observeKaleyra, observeLimiter } from './observe.ts';
 import { createOrderHistory } from './order-history.ts';
 import { createOutcomeRecorder } from './outcome-recorder.ts';
 import { createSendRateLimiter } from './rate-limiter.ts';
@@ -43,7 +45,7 @@ import { createTemplateChoices } from './template-choices.ts';
 export async function openServices(
   config: Config,
   logger: Logger,
-  options: { secrets?: Set<string>; migrate?: boolean } = {},
+  options: { secrets?: Set<string>; migrate?: boolean; metrics?: Metrics } = {},
 ) {
   const keySpec = config.storage.encryptionKey ?? loadOrCreateEmbeddedKey(config.storage.dataDir);
   options.secrets?.add(keySpec);
@@ -80,10 +82,16 @@ export async function openServices(
   const journal = createSendJournal(db, keyedHash);
   const deliveryJournal = createDeliveryJournal(db);
   const installationStore = createInstallationStore(keyv, cipher);
-  const kaleyra = createKaleyraClient({
-    ...(config.kaleyraBaseUrl ? { baseUrlOverride: config.kaleyraBaseUrl } : {}),
-    timeoutMs: config.kaleyraTimeoutMs,
-  });
+  // The server's metrics (the CLI has none to serve, so it gets a registry of its own that nobody reads).
+  const metrics = options.metrics ?? createMetrics({ defaultMetrics: false });
+  metrics.watchPool(db.pool);
+  const kaleyra = observeKaleyra(
+    createKaleyraClient({
+      ...(config.kaleyraBaseUrl ? { baseUrlOverride: config.kaleyraBaseUrl } : {}),
+      timeoutMs: config.kaleyraTimeoutMs,
+    }),
+    metrics,
+  );
   const recorder = createOutcomeRecorder({
     complete: (attempt, outcome) => journal.complete(attempt, outcome),
     logger,
@@ -93,7 +101,7 @@ export async function openServices(
     kaleyra,
     journal,
     recorder,
-    limiter: createSendRateLimiter({ limitPerSecond: config.kaleyraRateLimit, db }),
+    limiter: observeLimiter(createSendRateLimiter({ limitPerSecond: config.kaleyraRateLimit, db }), metrics),
     keyedHash,
   });
   const tasks = createTaskTracker((error) => logger.error({ err: error }, 'background task failed'));

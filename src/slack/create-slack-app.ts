@@ -8,6 +8,7 @@ import {
 } from '@slack/bolt';
 import type { SlackConfig } from '../config.ts';
 import type { Route } from '../http/router.ts';
+import type { Metrics } from '../metrics.ts';
 import type { BulkJobs } from '../storage/bulk-jobs.ts';
 import type { BulkReports } from '../storage/bulk-reports.ts';
 import type { DeliveryJournal } from '../storage/delivery-journal.ts';
@@ -17,6 +18,7 @@ import { createChannelMemory } from './channel-memory.ts';
 import { createDeliveryNotifier, type DeliveryNotifier } from './delivery/delivery-notifier.ts';
 import { createSlackCaller } from './delivery/slack-calls.ts';
 import { createOAuth } from './oauth.ts';
+import { observeSlackFetch } from './observe-slack.ts';
 import { createSlackReceiver } from './receiver.ts';
 import { registerListeners, type SlackListenerDeps } from './register-listeners.ts';
 
@@ -57,6 +59,7 @@ export type SlackAppDeps = SlackListenerDeps & {
   bulkReports: Pick<BulkReports, 'results' | 'counts'>;
   /** How often a bulk job's progress message may be edited, ms (tests). */
   bulkEditMs?: number | undefined;
+  metrics: Pick<Metrics, 'ackSeconds' | 'commands' | 'slackApiErrors' | 'endToEndSeconds' | 'secondsSince'>;
 };
 
 /** The Bolt app: its transport (our HTTP receiver or Socket Mode), its authorization, its listeners. */
@@ -80,10 +83,16 @@ export function createSlackApp(slack: SlackConfig, deps: SlackAppDeps): SlackApp
     authorize = async () => ({ botToken });
   }
 
+  // Every Web API call's failures are counted by method and code (/metrics).
+  const slackFetch = observeSlackFetch(deps.metrics);
   let receiver: Receiver;
   let socketMode: SlackApp['socketMode'];
   if (slack.transport.kind === 'http') {
-    const http = createSlackReceiver({ signingSecret: slack.transport.signingSecret, logger });
+    const http = createSlackReceiver({
+      signingSecret: slack.transport.signingSecret,
+      logger,
+      metrics: deps.metrics,
+    });
     routes.push(http.route);
     receiver = http;
   } else {
@@ -105,6 +114,7 @@ export function createSlackApp(slack: SlackConfig, deps: SlackAppDeps): SlackApp
     clientOptions: {
       slackApiUrl: slack.apiUrl,
       logger: boltLogger,
+      fetch: slackFetch,
       retryConfig: SLACK_RETRY_POLICY,
       // A Web API call that hangs must not hold a send's outcome (or a drain) hostage.
       timeout: 10_000,
@@ -118,6 +128,7 @@ export function createSlackApp(slack: SlackConfig, deps: SlackAppDeps): SlackApp
   const background = new webApi.WebClient(undefined, {
     slackApiUrl: slack.apiUrl,
     logger: boltLogger,
+    fetch: slackFetch,
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
     timeout: 10_000,

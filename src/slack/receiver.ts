@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type App, HTTPModuleFunctions, type Receiver } from '@slack/bolt';
 import type { Route } from '../http/router.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
+import { interactionKindOf } from './observe-slack.ts';
 import { readSlackRequest } from './request-guard.ts';
 
 /** Slack never sends a command or interaction anywhere near this; anything larger is not from Slack. */
@@ -19,11 +21,16 @@ export type SlackReceiver = Receiver & { route: Route };
  *   Bolt has run the listeners, never Bolt's 3 s "unhandled request" 404, and with no list of known ids;
  * - Bolt threw on a signed but malformed payload: 400, the sender's fault, never a 500.
  */
-export function createSlackReceiver(options: { signingSecret: string; logger: Logger }): SlackReceiver {
-  const { logger } = options;
+export function createSlackReceiver(options: {
+  signingSecret: string;
+  logger: Logger;
+  metrics: Pick<Metrics, 'ackSeconds' | 'commands' | 'secondsSince'>;
+}): SlackReceiver {
+  const { logger, metrics } = options;
   let app: App | undefined;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
     const body = await readSlackRequest(req, res, {
       signingSecret: options.signingSecret,
       bodyLimit: BODY_LIMIT_BYTES,
@@ -34,10 +41,13 @@ export function createSlackReceiver(options: { signingSecret: string; logger: Lo
     if (body.ssl_check === '1') return HTTPModuleFunctions.buildSSLCheckResponse(res);
     if (body.type === 'url_verification') return HTTPModuleFunctions.buildUrlVerificationResponse(res, body);
 
+    const kind = interactionKindOf(body);
+    if (kind) metrics.commands.inc({ kind });
     let acknowledged = false;
     const ack = async (response?: unknown) => {
       if (acknowledged) return;
       acknowledged = true;
+      metrics.ackSeconds.observe(metrics.secondsSince(started));
       HTTPModuleFunctions.buildContentResponse(res, response);
     };
     try {

@@ -1,6 +1,7 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { Sealer } from '../domain/sealer.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
 import type { AppHome } from '../services/app-home.ts';
 import type { TaskTracker } from '../services/background-tasks.ts';
 import type { CallbackCredentials } from '../services/callback-credentials.ts';
@@ -56,6 +57,8 @@ import { createSendReporter } from './send-and-report.ts';
 /** What the Slack listeners use, and nothing more. */
 export type SlackListenerDeps = {
   logger: Logger;
+  /** Commands by kind and each send's end-to-end time (/metrics). */
+  metrics: Pick<Metrics, 'commands' | 'endToEndSeconds' | 'secondsSince'>;
   /** The Slack API base; its origin is trusted for response_urls (local fakes, proxies). */
   apiUrl: string;
   orderStatus: Pick<OrderStatusService, 'sendOrderStatus'>;
@@ -100,14 +103,17 @@ export function registerListeners(app: App, deps: SlackListenerDeps & SlackAppPa
 
   app.command(
     SLASH_COMMAND,
-    createOrderStatusCommand({
-      help: helpCommand,
-      send: createSendCommand(reporter),
-      modal: createFormCommand(forms),
-      config: createConfigCommand({ ...modals, ...settings }),
-      history: createHistoryCommand({ orderHistory: deps.orderHistory }),
-      bulk: createBulkCommand(modals),
-    }),
+    createOrderStatusCommand(
+      {
+        help: helpCommand,
+        send: createSendCommand(reporter),
+        modal: createFormCommand(forms),
+        config: createConfigCommand({ ...modals, ...settings }),
+        history: createHistoryCommand({ orderHistory: deps.orderHistory }),
+        bulk: createBulkCommand(modals),
+      },
+      (kind) => deps.metrics.commands.inc({ kind }),
+    ),
   );
   app.view(SEND_MODAL_CALLBACK, createSendModalSubmission(reporter));
   app.view(CONFIG_MODAL_CALLBACK, createConfigModalSubmission({ credentials, logger }));

@@ -6,6 +6,7 @@ import { DuplicateSendError } from '../errors/duplicate-send-error.ts';
 import { NotConfiguredError } from '../errors/not-configured-error.ts';
 import { StorageError } from '../errors/storage-error.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
 import type { TaskTracker } from '../services/background-tasks.ts';
 import type { OrderStatusService } from '../services/send-order-status.ts';
 import type { SendResult } from '../services/types.ts';
@@ -32,6 +33,8 @@ export type SendReporterDeps = {
   deliveryJournal: Pick<DeliveryJournal, 'recordSlackMessage'>;
   notifier: Pick<DeliveryNotifier, 'refresh'>;
   channels?: ChannelMemory;
+  /** From the send starting to its outcome reaching Slack (/metrics). */
+  metrics?: Pick<Metrics, 'endToEndSeconds' | 'secondsSince'>;
 };
 
 export type SendAndReportInput = {
@@ -64,6 +67,7 @@ export function createSendReporter(deps: SendReporterDeps): SendReporter {
 
 /** Sends one update and posts its outcome. */
 export async function sendAndReport(deps: SendReporterDeps, input: SendAndReportInput): Promise<SendResult> {
+  const started = performance.now();
   const delivery: Delivery = {
     client: input.client,
     logger: deps.logger,
@@ -96,6 +100,7 @@ export async function sendAndReport(deps: SendReporterDeps, input: SendAndReport
     renderSendResult(result, input, deps.sealer, deliveryViewFor(path, input)).message;
   const { visibility } = renderSendResult(result, input, deps.sealer);
   const delivered = await deliverMessage(delivery, { ...target, visibility }, messageFor);
+  deps.metrics?.endToEndSeconds.observe(deps.metrics.secondsSince(started));
   if (result.ok) await recordWhereItWent(deps, result.attemptId, delivered);
   deps.logger.info(
     {

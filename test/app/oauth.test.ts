@@ -40,7 +40,9 @@ describe('multi-workspace OAuth mode', () => {
     expect(start.status).toBe(302);
     const location = new URL(start.headers.get('location') ?? '');
     expect(location.origin + location.pathname).toBe('https://slack.com/oauth/v2/authorize');
-    expect(location.searchParams.get('scope')).toBe('commands,chat:write,chat:write.public,users:read,files:read,files:write');
+    expect(location.searchParams.get('scope')).toBe(
+      'commands,chat:write,chat:write.public,users:read,files:read,files:write',
+    );
     const state = location.searchParams.get('state') ?? '';
     const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const callback = await fetch(

@@ -127,6 +127,15 @@ describe('the Deployment', () => {
     if (port) expect(port.value).toBe('3000');
   });
 
+  it('asks Prometheus to scrape /metrics on the http port', () => {
+    const annotations = deployment.spec?.template.metadata?.annotations ?? {};
+    expect(annotations).toEqual({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': String(container.ports?.[0]?.containerPort),
+      'prometheus.io/path': '/metrics',
+    });
+  });
+
   it('probes /healthz on the http port: strict readiness, generous liveness, a startup probe', () => {
     const { readinessProbe, livenessProbe, startupProbe } = container;
     for (const probe of [readinessProbe, livenessProbe, startupProbe]) {

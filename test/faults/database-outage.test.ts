@@ -71,6 +71,11 @@ describe.skipIf(!pgUrl)('Postgres outage (through a TCP proxy that is cut and re
     proxy.restore();
   });
 
+  const scrapeDatabaseUp = async () => {
+    const text = await (await fetch(new URL('/metrics', t.url))).text();
+    return /^orderstatus_database_up (\d)$/m.exec(text)?.[1];
+  };
+
   const lostConnectionLogs = () => t.logs.filter((line) => line.includes('Database connection lost')).length;
 
   /** Sends `line` for this test's workspace and expects it to go out. */
@@ -116,11 +121,14 @@ describe.skipIf(!pgUrl)('Postgres outage (through a TCP proxy that is cut and re
     const health = await healthzSays('down', 4000);
     expect(health.status).toBe(200);
     expect(health.body).toEqual({ status: 'ok', database: 'down' });
+    // …and so does /metrics, for the "database down" alert.
+    expect(await scrapeDatabaseUp()).toBe('0');
 
     proxy.restore();
     const restoredAt = Date.now();
     await healthzSays('up', 5000);
     expect(Date.now() - restoredAt).toBeLessThan(5000);
+    expect(await scrapeDatabaseUp()).toBe('1');
 
     const after = command(t, '+919876543210 DB-2 shipped', { teamId: team });
     await after.post();

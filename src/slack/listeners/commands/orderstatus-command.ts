@@ -14,9 +14,13 @@ type Handler<K extends SlashCommand['kind']> = (
 export type SubcommandHandlers = { [K in SlashCommand['kind']]: Handler<K> };
 
 /** `/orderstatus …`: reads the line and hands it to its subcommand's handler. */
-export function createOrderStatusCommand(handlers: SubcommandHandlers) {
+export function createOrderStatusCommand(
+  handlers: SubcommandHandlers,
+  onCommand: (kind: SlashCommand['kind']) => void = () => undefined,
+) {
   return async (args: CommandArgs) => {
     const parsed = parseSlashCommand(args.command.text ?? '');
+    onCommand(parsed.kind);
     const workspaceId = workspaceOf(args.context);
     if (parsed.kind === 'help') return handlers.help(args, parsed, workspaceId ?? '');
     if (!workspaceId) {

@@ -1,0 +1,71 @@
+import { DuplicateSendError } from '../errors/duplicate-send-error.ts';
+import type { KaleyraClient } from '../kaleyra/client.ts';
+import { KaleyraError } from '../kaleyra/kaleyra-error.ts';
+import { boundedLabel, KNOWN_SEND_CODES, type Metrics } from '../metrics.ts';
+import type { SendRateLimiter } from './rate-limiter.ts';
+import type { OrderStatusService } from './send-order-status.ts';
+import type { SendResult } from './types.ts';
+
+/**
+ * Metrics around the send path's parts, as decorators: the parts stay unaware of Prometheus, and the
+ * process that serves /metrics wraps them once (openServices, app.ts).
+ */
+
+/** Kaleyra's answer time for each POST, whatever the answer. */
+export function observeKaleyra(client: KaleyraClient, metrics: Metrics): KaleyraClient {
+  return {
+    async sendOrderStatus(account, payload) {
+      const started = performance.now();
+      try {
+        return await client.sendOrderStatus(account, payload);
+      } finally {
+        metrics.kaleyraSeconds.observe(metrics.secondsSince(started));
+      }
+    },
+  };
+}
+
+/** How long each send waited for its business number's budget. */
+export function observeLimiter<L extends Pick<SendRateLimiter, 'acquire'>>(limiter: L, metrics: Metrics): L {
+  return {
+    ...limiter,
+    async acquire(bucket: string) {
+      const started = performance.now();
+      const slot = await limiter.acquire(bucket);
+      metrics.rateLimitWaitSeconds.observe(metrics.secondsSince(started));
+      return slot;
+    },
+  };
+}
+
+/**
+ * Every send's outcome, by kind and code: `sent`; `failed` (Kaleyra refused it: nothing went out);
+ * `unknown` (it may have gone out); `duplicate` (the guard stopped it); `refused` (not configured,
+ * database down, a used button…). `codeOf` names an error's code as the agent reads it.
+ */
+export function observeSends(
+  service: OrderStatusService,
+  metrics: Metrics,
+  codeOf: (error: unknown) => string,
+): OrderStatusService {
+  return {
+    ...service,
+    async sendOrderStatus(input) {
+      const result = await service.sendOrderStatus(input);
+      const { outcome, code } = classify(result, codeOf);
+      metrics.sends.inc({ outcome, code: boundedLabel(code, KNOWN_SEND_CODES) });
+      if (outcome === 'duplicate') metrics.duplicatesStopped.inc();
+      return result;
+    },
+  };
+}
+
+function classify(result: SendResult, codeOf: (error: unknown) => string) {
+  if (result.ok) return { outcome: 'sent', code: 'WA202' };
+  const { error } = result;
+  const code = codeOf(error);
+  if (error instanceof KaleyraError)
+    return { outcome: error.outcome === 'rejected' ? 'failed' : 'unknown', code };
+  if (error instanceof DuplicateSendError) return { outcome: 'duplicate', code };
+  return { outcome: 'refused', code };
+}
