@@ -1,5 +1,6 @@
 import path from 'node:path';
 import * as v from 'valibot';
+import { EnvSchema, type LogLevel } from './config-env.ts';
 
 /**
  * Missing or malformed settings, every one found at once: each problem is one line the operator reads,
@@ -16,8 +17,7 @@ export class ConfigError extends Error {
   }
 }
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export { LOG_LEVELS, type LogLevel } from './config-env.ts';
 
 export type SlackAuth =
   | { mode: 'single'; botToken: string }
@@ -57,92 +57,6 @@ export type Config = {
 export type ServerConfig = Config & { slack: SlackConfig };
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-const optionalText = v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty()));
-const url = (name: string) =>
-  v.optional(v.pipe(v.string(), v.trim(), v.url(`${name} must be a URL such as https://example.com/`)));
-
-const EnvSchema = v.object({
-  PORT: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d+$/, 'PORT must be a number between 1 and 65535'),
-      v.transform(Number),
-      v.minValue(0, 'PORT must be a number between 1 and 65535'),
-      v.maxValue(65535, 'PORT must be a number between 1 and 65535'),
-    ),
-    '3000',
-  ),
-  LOG_LEVEL: v.optional(
-    v.pipe(
-      v.string(),
-      v.transform((s) => s.trim().toLowerCase()),
-      v.picklist(LOG_LEVELS, `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`),
-    ),
-    'info',
-  ),
-  DATABASE_URL: v.optional(
-    v.pipe(
-      v.string(),
-      v.trim(),
-      v.regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://'),
-    ),
-  ),
-  DATA_DIR: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty()), './data'),
-  ENCRYPTION_KEY: optionalText,
-  KALEYRA_BASE_URL: url('KALEYRA_BASE_URL'),
-  KALEYRA_TIMEOUT_MS: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d+$/, 'KALEYRA_TIMEOUT_MS must be a whole number of milliseconds'),
-      v.transform(Number),
-    ),
-    '15000',
-  ),
-  KALEYRA_RATE_LIMIT: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d+$/, 'KALEYRA_RATE_LIMIT must be a whole number of messages per second'),
-      v.transform(Number),
-      v.minValue(1, 'KALEYRA_RATE_LIMIT must be at least 1'),
-    ),
-    '80',
-  ),
-  JOURNAL_RETENTION_DAYS: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d+$/, 'JOURNAL_RETENTION_DAYS must be a whole number of days'),
-      v.transform(Number),
-      v.minValue(1, 'JOURNAL_RETENTION_DAYS must be at least 1'),
-    ),
-    '90',
-  ),
-  SLACK_SIGNING_SECRET: optionalText,
-  SLACK_BOT_TOKEN: optionalText,
-  SLACK_CLIENT_ID: optionalText,
-  SLACK_CLIENT_SECRET: optionalText,
-  SLACK_STATE_SECRET: optionalText,
-  SLACK_APP_TOKEN: optionalText,
-  SLACK_API_URL: url('SLACK_API_URL'),
-  PUBLIC_URL: v.optional(
-    v.pipe(
-      v.string(),
-      v.trim(),
-      v.url('PUBLIC_URL must be the app’s public base URL, such as https://orderstatus.example.com'),
-      v.regex(/^https?:\/\//, 'PUBLIC_URL must start with https:// (or http:// for local work)'),
-      v.transform((value) => value.replace(/\/+$/, '')),
-    ),
-  ),
-  // The CLI's alternative to `credentials set --api-key -` (never a command-line argument).
-  KALEYRA_API_KEY: optionalText,
-  METRICS_TOKEN: v.optional(
-    v.pipe(
-      v.string(),
-      v.trim(),
-      v.regex(/^[\x21-\x7e]{16,256}$/, 'METRICS_TOKEN must be 16 to 256 printable characters, no spaces'),
-    ),
-  ),
-});
 
 type ParsedEnv = v.InferOutput<typeof EnvSchema>;
 /** The variables that are set: empty strings count as unset (`FOO=` in a .env file means "not configured"). */
