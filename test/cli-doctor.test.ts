@@ -51,7 +51,7 @@ describe('orderstatus doctor', () => {
     };
   });
 
-  const configure = (team: string) =>
+  const configure = (team: string, extra: string[] = []) =>
     cli(
       [
         'credentials',
@@ -64,7 +64,7 @@ describe('orderstatus doctor', () => {
         '-',
         '--pod',
         'in',
-      ].concat(['--business-number', '+919876500000']),
+      ].concat(['--business-number', '+919876500000', ...extra]),
       env,
       'Adoctor0000000000000000000000003\n',
     );
@@ -137,6 +137,35 @@ describe('orderstatus doctor', () => {
       '      fix: Check that Postgres is running and that DATABASE_URL points at it (host, port, database, password).',
     );
     expect(run.out).toContain('warn  workspaces: not checked: it needs a working database');
+  });
+
+  it('asks Kaleyra itself (Get Templates) for a workspace with a WABA id, before looking at its sends', async () => {
+    const accepted = uniqueTeamId();
+    const refused = uniqueTeamId();
+    expect((await configure(accepted, ['--waba-id', '120000000000001'])).code).toBe(0);
+    expect((await configure(refused, ['--waba-id', '120000000000002'])).code).toBe(0);
+    kaleyra.respondWith((request) =>
+      request.path.includes('120000000000002')
+        ? { status: KALEYRA_RESPONSES.rbc001.status, body: KALEYRA_RESPONSES.rbc001.body }
+        : {
+            status: 200,
+            body: JSON.stringify({
+              code: 'WA200',
+              data: [{ name: 'order_status', language: 'en', status: 'APPROVED', category: 'UTILITY' }],
+            }),
+          },
+    );
+    const run = await cli(['doctor'], env);
+    const line = (team: string) => run.out.findIndex((l) => l.includes(`workspace ${team}:`));
+    expect(run.out[line(accepted)]).toBe(
+      `ok    workspace ${accepted}: Kaleyra accepted its SID and API key (1 approved template)`,
+    );
+    expect(run.out[line(refused)]).toMatch(
+      /^FAIL {2}workspace \S+: Kaleyra refused to list its templates \(RBC001\)/,
+    );
+    expect(run.out[line(refused) + 1]).toContain(`orderstatus credentials set --team ${refused}`);
+    // Nothing was sent to find this out.
+    expect(kaleyra.requests.every((request) => request.method === 'GET')).toBe(true);
   });
 
   it('checks each workspace’s callback login, and says when sends get no callback for an hour', async () => {

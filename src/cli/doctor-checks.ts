@@ -1,5 +1,6 @@
 import { type Config, ConfigError, loadConfig, loadServerConfig } from '../config.ts';
 import { describeError } from '../describe/describe-error.ts';
+import type { WorkspaceCredentials } from '../domain/workspace-settings.ts';
 import { StorageError } from '../errors/storage-error.ts';
 import { KaleyraError } from '../kaleyra/kaleyra-error.ts';
 import type { Services } from '../services/open-services.ts';
@@ -127,6 +128,9 @@ async function checkWorkspace(services: Services, id: string, last: LastSend | u
     const credentials = await services.credentials.get(id);
     if (!credentials) return fail(subject, 'its settings disappeared while checking');
     updatedAt = credentials.updatedAt;
+    // With a WABA id Kaleyra has a harmless authenticated call: list the templates.
+    const asked = credentials.wabaId ? await checkByTemplates(services, id, credentials) : undefined;
+    if (asked) return asked;
   } catch (error) {
     if (!(error instanceof StorageError)) throw error;
     const description = describeError(error, surface);
@@ -161,6 +165,39 @@ async function checkWorkspace(services: Services, id: string, last: LastSend | u
   return SETTINGS_CODES.has(code)
     ? fail(subject, text, nextStep)
     : { status: 'warn', subject, text, fix: nextStep };
+}
+
+/**
+ * The credentials judged by Kaleyra's answer to Get Templates (SID, API key and WABA id at once), or
+ * undefined when Kaleyra could not be asked (timeout, network): the last send then decides.
+ */
+async function checkByTemplates(
+  services: Services,
+  id: string,
+  credentials: WorkspaceCredentials,
+): Promise<Finding | undefined> {
+  const subject = `workspace ${id}`;
+  const choices = await services.templateChoices.choicesFor(id, credentials);
+  if (choices.ok) {
+    const count = choices.templates.length;
+    return {
+      status: 'ok',
+      subject,
+      text: `Kaleyra accepted its SID and API key (${count} approved template${count === 1 ? '' : 's'})`,
+    };
+  }
+  if (choices.reason === 'NO_TEMPLATES') {
+    return {
+      status: 'warn',
+      subject,
+      text: 'Kaleyra accepted its SID and API key, but lists no approved utility template for its WABA id',
+      fix: 'Check the WhatsApp Business Account id, and that an order-status template is approved in Kaleyra.',
+    };
+  }
+  if (['TIMEOUT', 'NETWORK', 'BAD_RESPONSE', 'NO_WABA_ID'].includes(choices.reason)) return undefined;
+  const error = new KaleyraError({ code: choices.reason, outcome: 'rejected' });
+  const { summary, nextStep } = describeError(error, cliSurface({ team: id }));
+  return fail(subject, `Kaleyra refused to list its templates (${choices.reason}): ${summary}`, nextStep);
 }
 
 /**
