@@ -17,8 +17,6 @@ export type DemoIo = {
 /** WhatsApp's Unix time, `seconds` from now. */
 const whatsappTime = (seconds: number) => String(Math.floor(Date.now() / 1000) + seconds);
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** The outcome message as it reads now (after the app's edits), and its thread. */
 function current(slack: FakeSlack, posted: SlackApiCall) {
   const answer = posted.response as { channel: string; ts: string };
@@ -68,7 +66,6 @@ export async function showDelivery(url: string, slack: FakeSlack, team: string, 
       const edited = await waitForEdit(slack, posted, status === 'read' ? '*Read' : '*Delivered');
       io.say(`#orders channel, the same message edited:\n${io.render(edited)}`);
     }
-    await pause(200);
   }
 
   io.heading('7. Another send is accepted, then fails at WhatsApp (131026: not on WhatsApp)');
