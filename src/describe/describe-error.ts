@@ -5,6 +5,7 @@ import { StorageError } from '../errors/storage-error.ts';
 import { ValidationError } from '../errors/validation-error.ts';
 import { KaleyraError } from '../kaleyra/kaleyra-error.ts';
 import { describeKaleyraError } from './describe-kaleyra-error.ts';
+import { describeUnavailable } from './describe-unavailable.ts';
 import type { ErrorDescription } from './error-description.ts';
 import type { Surface } from './surface.ts';
 
@@ -67,12 +68,8 @@ function describeStorageError(error: StorageError, surface: Surface): ErrorDescr
       retryable: false,
     };
   }
-  return {
-    code: 'STORAGE_UNAVAILABLE',
-    summary: `orderstatus cannot reach its database right now${nothingSent(surface)}.`,
-    nextStep: surface.operatorStep(CHECK_DATABASE, error.message),
-    retryable: true,
-  };
+  const consequence = surface.attempt === 'send' ? 'nothing was sent' : undefined;
+  return describeUnavailable(consequence, surface.operatorStep(CHECK_DATABASE, error.message));
 }
 
 function describeButtonRefused(error: ButtonRefusedError): ErrorDescription {
