@@ -7,6 +7,7 @@ import type { Logger } from '../logger.ts';
 import { boundedLabel, type Metrics } from '../metrics.ts';
 import type { CallbackCredentials } from '../services/callback-credentials.ts';
 import type { DeliveryStatusService } from '../services/delivery-status.ts';
+import { within } from '../within.ts';
 import { readBasicAuth } from './basic-auth.ts';
 import { readCallbackBody, readCallbackQuery } from './parse-callback.ts';
 import { readBoundedBody } from './read-body.ts';
@@ -67,12 +68,13 @@ export function createCallbackRoute(deps: CallbackRouteDeps): Route {
     const reports = await readReports(req, res, refuse);
     if (!reports) return;
     deps.credentials.noteCallback(workspaceId);
-    const recorded = await withinBudget(deps.deliveryStatus.record(workspaceId, reports)).catch(
-      (error: unknown) => {
-        logger.warn({ err: error, workspace: workspaceId }, 'could not record a callback');
-        return 'failed' as const;
-      },
-    );
+    const recorded = await within(
+      deps.deliveryStatus.record(workspaceId, reports),
+      CALLBACK_ANSWER_BUDGET_MS,
+    ).catch((error: unknown) => {
+      logger.warn({ err: error, workspace: workspaceId }, 'could not record a callback');
+      return 'failed' as const;
+    });
     if (recorded === undefined || recorded === 'failed') {
       if (recorded === undefined)
         logger.warn({ workspace: workspaceId }, 'a callback took over the answer budget');
@@ -136,17 +138,4 @@ async function readReports(
   const parsed = readCallbackBody(json);
   if (!parsed.ok) return refuse(res, 400, `Not a Kaleyra status callback (${parsed.issue})`);
   return parsed.reports;
-}
-
-/** The recording's result, or undefined when it did not finish within the budget (it still completes). */
-async function withinBudget<T>(work: Promise<T>): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), CALLBACK_ANSWER_BUDGET_MS);
-  });
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,6 +1,6 @@
 import { callbackUrl } from '../domain/callback-url.ts';
 import type { Services } from '../services/open-services.ts';
-import type { DoctorCheck, Finding } from './doctor-check.ts';
+import { type DoctorCheck, type Finding, readWorkspaces } from './doctor-check.ts';
 
 /** Sends with no callback for this long mean the callback profile is not reaching us. */
 export const CALLBACK_SILENCE_MS = 60 * 60 * 1000;
@@ -14,11 +14,7 @@ export const callbacksCheck: DoctorCheck = {
   needs: 'services',
   async run(context) {
     const services = context.services as Services;
-    const { readLastSends } = await import('../storage/last-sends.ts');
-    const [ids, lastSends] = await Promise.all([
-      services.credentials.workspaceIds(),
-      readLastSends(services.db),
-    ]);
+    const { ids, lastSends } = await readWorkspaces(services);
     const findings: Finding[] = [];
     if (services.publicUrl === undefined) {
       findings.push({

@@ -22,3 +22,13 @@ export type DoctorCheck = {
   needs?: 'config' | 'services';
   run(context: DoctorContext): Promise<Finding[]>;
 };
+
+/** The configured workspaces and each one's last send (storage loaded only when a check runs). */
+export async function readWorkspaces(services: Services) {
+  const { readLastSends } = await import('../storage/last-sends.ts');
+  const [ids, lastSends] = await Promise.all([
+    services.credentials.workspaceIds(),
+    readLastSends(services.db),
+  ]);
+  return { ids, lastSends };
+}

@@ -7,7 +7,7 @@ import type { Services } from '../services/open-services.ts';
 import type { LastSend } from '../storage/last-sends.ts';
 import { cliSurface } from './cli-surface.ts';
 import { callbacksCheck } from './doctor-callbacks-check.ts';
-import type { DoctorCheck, Finding } from './doctor-check.ts';
+import { type DoctorCheck, type Finding, readWorkspaces } from './doctor-check.ts';
 
 export type { DoctorCheck, DoctorContext, Finding } from './doctor-check.ts';
 
@@ -99,11 +99,7 @@ export const workspacesCheck: DoctorCheck = {
   needs: 'services',
   async run(context) {
     const services = context.services as Services;
-    const { readLastSends } = await import('../storage/last-sends.ts');
-    const [ids, lastSends] = await Promise.all([
-      services.credentials.workspaceIds(),
-      readLastSends(services.db),
-    ]);
+    const { ids, lastSends } = await readWorkspaces(services);
     if (ids.length === 0) {
       return [
         {

@@ -1,18 +1,11 @@
-import type { DeliveryState } from '../domain/delivery-state.ts';
+import type { DeliveryColumns } from '../storage/delivery-journal.ts';
 import { describeDeliveryFailure } from './describe-delivery-failure.ts';
 import type { Surface } from './surface.ts';
 
 /** What the journal knows about how one attempt ended and what WhatsApp said about it since. */
-export type AttemptFacts = {
+export type AttemptFacts = DeliveryColumns & {
   outcome: 'in_flight' | 'sent' | 'failed' | 'unknown';
   error_code: string | null;
-  delivery_state: DeliveryState | null;
-  whatsapp_sent_at: Date | null;
-  delivered_at: Date | null;
-  read_at: Date | null;
-  delivery_failed_at: Date | null;
-  delivery_error_code: string | null;
-  delivery_error_text: string | null;
 };
 
 const iso = (date: Date | null) => (date ? new Date(date).toISOString() : undefined);

@@ -3,6 +3,7 @@ import type { CallbackCredentialsInfo } from '../storage/callback-credentials-st
 import type { CredentialStore } from '../storage/credential-store.ts';
 import type { HistoryPage } from '../storage/order-history-store.ts';
 import type { WorkspaceActivity, WorkspaceActivityStore } from '../storage/workspace-activity.ts';
+import { within } from '../within.ts';
 import type { CallbackCredentials } from './callback-credentials.ts';
 import type { OrderHistory } from './order-history.ts';
 
@@ -78,17 +79,9 @@ export type AppHome = ReturnType<typeof createAppHome>;
 
 /** The work's value, or a missing part when it fails or is still running when the time left runs out. */
 async function settle<T>(work: () => Promise<T>, timeLeft: () => number): Promise<HomePart<T>> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<HomePart<T>>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false }), Math.max(0, timeLeft()));
-  });
   const done = work().then(
     (value): HomePart<T> => ({ ok: true, value }),
     (error: unknown): HomePart<T> => ({ ok: false, error }),
   );
-  try {
-    return await Promise.race([done, late]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return (await within(done, Math.max(0, timeLeft()))) ?? { ok: false };
 }

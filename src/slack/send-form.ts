@@ -12,6 +12,7 @@ import { NotConfiguredError } from '../errors/not-configured-error.ts';
 import { StorageError } from '../errors/storage-error.ts';
 import type { TemplateChoices, TemplateChoicesService } from '../services/template-choices.ts';
 import type { CredentialStore } from '../storage/credential-store.ts';
+import { within } from '../within.ts';
 import {
   type ModalDeps,
   type ModalOpener,
@@ -22,7 +23,6 @@ import { buildErrorNotice } from './messages/notices.ts';
 import { SLACK_SURFACE } from './messages/slack-surface.ts';
 import { buildNoticeView } from './views/notice-view.ts';
 import { buildSendModal, type SendModalInput, type TemplateField } from './views/send-modal.ts';
-import { within } from './within.ts';
 
 /**
  * How long the form waits for the workspace's settings before opening (they are usually in memory):

@@ -33,7 +33,18 @@ export type SlackLocation =
   | { path: 'response_url' | 'none' };
 
 /** An attempt as the Slack side needs it to show its delivery state. */
-export type DeliveryRecord = {
+/** What WhatsApp said became of an attempt, as the journal keeps it (migration 6). */
+export type DeliveryColumns = {
+  delivery_state: DeliveryState | null;
+  whatsapp_sent_at: Date | null;
+  delivered_at: Date | null;
+  read_at: Date | null;
+  delivery_failed_at: Date | null;
+  delivery_error_code: string | null;
+  delivery_error_text: string | null;
+};
+
+export type DeliveryRecord = DeliveryColumns & {
   id: string;
   workspace_id: string;
   actor: string;
@@ -46,14 +57,7 @@ export type DeliveryRecord = {
   language_code: string;
   message_id: string | null;
   created_at: Date;
-  delivery_state: DeliveryState | null;
   delivery_version: number;
-  whatsapp_sent_at: Date | null;
-  delivered_at: Date | null;
-  read_at: Date | null;
-  delivery_failed_at: Date | null;
-  delivery_error_code: string | null;
-  delivery_error_text: string | null;
   slack_path: 'channel' | 'dm' | 'response_url' | 'none' | 'gone' | null;
   slack_channel: string | null;
   slack_ts: string | null;

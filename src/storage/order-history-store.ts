@@ -1,8 +1,8 @@
-import type { DeliveryState } from '../domain/delivery-state.ts';
 import type { Database } from './database.ts';
+import type { DeliveryColumns } from './delivery-journal.ts';
 
 /** One attempt as order history shows it (customer numbers only masked). */
-export type HistoryEntry = {
+export type HistoryEntry = DeliveryColumns & {
   id: string;
   created_at: Date;
   actor: string;
@@ -15,13 +15,6 @@ export type HistoryEntry = {
   outcome: 'in_flight' | 'sent' | 'failed' | 'unknown';
   message_id: string | null;
   error_code: string | null;
-  delivery_state: DeliveryState | null;
-  whatsapp_sent_at: Date | null;
-  delivered_at: Date | null;
-  read_at: Date | null;
-  delivery_failed_at: Date | null;
-  delivery_error_code: string | null;
-  delivery_error_text: string | null;
 };
 
 /** One order, one customer (by the keyed hash of the number), or everything one person sent. */

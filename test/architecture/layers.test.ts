@@ -11,7 +11,16 @@ const LAYERS: ReadonlyArray<{ rank: number; groups: Record<string, readonly stri
   {
     rank: 0,
     groups: {
-      core: ['domain/', 'errors/', 'logger.ts', 'metrics.ts', 'config.ts', 'config-env.ts', 'is-main.ts'],
+      core: [
+        'domain/',
+        'errors/',
+        'logger.ts',
+        'metrics.ts',
+        'config.ts',
+        'config-env.ts',
+        'is-main.ts',
+        'within.ts',
+      ],
     },
   },
   { rank: 1, groups: { kaleyra: ['kaleyra/'], storage: ['storage/'], http: ['http/'] } },

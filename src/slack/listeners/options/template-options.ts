@@ -3,8 +3,8 @@ import type { WorkspaceCredentials } from '../../../domain/workspace-settings.ts
 import type { Logger } from '../../../logger.ts';
 import type { TemplateChoices, TemplateChoicesService } from '../../../services/template-choices.ts';
 import type { CredentialStore } from '../../../storage/credential-store.ts';
+import { within } from '../../../within.ts';
 import { buildTemplateOptions } from '../../views/template-picker.ts';
-import { within } from '../../within.ts';
 import { workspaceOf } from '../../workspace-of.ts';
 
 type Args = SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs;
