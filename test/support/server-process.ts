@@ -33,16 +33,35 @@ export type ServerProcess = {
   cpuTimeMs(): Promise<number>;
 };
 
-/** A port on 127.0.0.1 nobody listens on right now (listen on 0, note it, close). */
+/**
+ * A port on 127.0.0.1 nobody listens on right now, chosen at random below the kernel's ephemeral range.
+ * Not `listen(0)`: that port comes from the ephemeral range, and between closing it here and the child
+ * binding it the kernel may hand it to another worker's `listen(0)` or an outgoing connection
+ * (EADDRINUSE in CI). Below the range only another caller of this function could take it.
+ */
 export async function findFreePort(): Promise<number> {
+  const [low] = await readEphemeralRange();
+  const from = Math.min(15_000, low - 1_000);
+  for (let tries = 0; ; tries++) {
+    const port = from + Math.floor(Math.random() * (low - from));
+    if (await isFree(port)) return port;
+    if (tries === 100) throw new Error(`no free port found in ${from}-${low - 1}`);
+  }
+}
+
+/** The kernel's ephemeral port range, [low, high] (Linux; its usual default where /proc is absent). */
+export async function readEphemeralRange(): Promise<[number, number]> {
+  const text = await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').catch(() => '32768 60999');
+  const [low = 32768, high = 60999] = text.trim().split(/\s+/).map(Number);
+  return [low, high];
+}
+
+function isFree(port: number): Promise<boolean> {
   const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /**
