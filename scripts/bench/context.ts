@@ -8,6 +8,9 @@ export type BenchOptions = {
   c: number;
   /** Commands in the slow-Kaleyra burst. */
   slowN: number;
+  /** Commands per burst of the floor measurement (floor.ts), and in flight at once there. */
+  floorN: number;
+  floorC: number;
   verbose: boolean;
   /** Append a row to BENCHMARKS.md. */
   record: boolean;

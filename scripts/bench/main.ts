@@ -1,14 +1,17 @@
 /**
- * `npm run bench [-- --n 1000 --c 50 --slow-n 200 --only KEYS --verbose --no-record --cpu-prof-dir DIR --node-arg=--flag]`
+ * `npm run bench [-- --n 1000 --c 50 --slow-n 200 --floor-n 400 --floor-c 40 --only KEYS --verbose --no-record
+ *   --cpu-prof-dir DIR --node-arg=--flag]`
  *
- * A benchmark, not a test. Builds the server the way `npm start` does (tsc, into node_modules/.cache) and
- * runs it as a child process (test/support/server-process.ts) on Postgres (TEST_DATABASE_URL or
+ * A benchmark, not a test. Builds the server the way `npm start` does (tsc, into a folder of
+ * node_modules/.cache named after the checkout) and runs it as a child process
+ * (test/support/server-process.ts) on Postgres (TEST_DATABASE_URL or
  * DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test, migrated here, a fresh ENCRYPTION_KEY),
  * with the fake Slack API and fake Kaleyra of test/support running in a worker thread of this process
  * (fakes.ts). One run measures (measurements.ts, in the order of MEASUREMENTS below):
  *   - ack latency (p50/p99/max) of N signed slash commands with distinct references at concurrency C;
- *   - end-to-end throughput (commands/s until every outcome reached the fake response_url), with the
- *     default rate limit (80/s per business number) and with the limit lifted (the app's own ceiling);
+ *   - end-to-end throughput (commands/s until every outcome was posted, in the channel or at the command's
+ *     response_url), with the default rate limit (80/s per business number) and with the limit lifted
+ *     (the app's own ceiling);
  *   - a baseline: bare POSTs straight to the same fake Kaleyra at the same concurrency;
  *   - ack latency while Kaleyra takes 5 s to answer each send (a smaller N);
  *   - lost and duplicate sends and outcomes; the server's peak RSS (VmHWM) and CPU time per command;
@@ -21,11 +24,16 @@
  *   - a 1,000-row `/orderstatus bulk` job at the default limit on Postgres and on the embedded database:
  *     Send → last row at Kaleyra and → result file, the rate Kaleyra saw, duplicates and gaps, and the ack
  *     latency of one-liners sent meanwhile (bulk.ts).
+ *   - the floor (floor.ts): the app with the limit lifted and floor-server.ts (only the unavoidable work per
+ *     command) on the same Node, fakes and database, warmed up, then three rounds of one app burst and one
+ *     floor burst (--floor-n commands at --floor-c, default 400 at 40): the app's throughput, CPU per
+ *     command and ack p99 as ratios to the floor's, and both peak RSS (floor-report.ts).
  * --only runs a comma-separated subset of MEASUREMENTS' keys (e.g. `--only firstHour`).
  * Prints one table and appends dated rows to BENCHMARKS.md (unless --no-record) (report.ts): the load
- * table's row when its measurements all ran, the first-hour table's row when that one did.
+ * table's row when its measurements all ran, the first-hour and floor tables' rows when those did.
  * --verbose adds ack latency by tenth of every burst; --cpu-prof-dir writes a V8 CPU profile of every
- * server started; --node-arg passes a flag to its node (repeatable; replaces production's flags).
+ * server started (the floor's app and floor as RUN-app.cpuprofile and RUN-floor.cpuprofile); --node-arg
+ * passes a flag to its node (repeatable; replaces production's flags; the floor gets the same).
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -36,6 +44,7 @@ import { measureCallbacks } from './callbacks.ts';
 import { type BenchContext, type BenchOptions, fmt, log } from './context.ts';
 import { startFakes } from './fakes.ts';
 import { measureFirstHour } from './first-hour.ts';
+import { measureFloor } from './floor.ts';
 import {
   type Measurement,
   measureBaseline,
@@ -56,6 +65,7 @@ const MEASUREMENTS: { [K in keyof Results]: Measurement<K> } = {
   embedded: measureEmbeddedColdStarts,
   firstHour: measureFirstHour,
   bulk: measureBulk,
+  floor: measureFloor,
 };
 const MEASUREMENT_KEYS = Object.keys(MEASUREMENTS) as Array<keyof Results>;
 
@@ -65,6 +75,8 @@ function readOptions(): BenchOptions {
       n: { type: 'string', default: '1000' },
       c: { type: 'string', default: '50' },
       'slow-n': { type: 'string', default: '200' },
+      'floor-n': { type: 'string', default: '400' },
+      'floor-c': { type: 'string', default: '40' },
       'cpu-prof-dir': { type: 'string' },
       'node-arg': { type: 'string', multiple: true },
       'no-record': { type: 'boolean', default: false },
@@ -76,6 +88,8 @@ function readOptions(): BenchOptions {
     n: positive(flags.n, '--n'),
     c: positive(flags.c, '--c'),
     slowN: positive(flags['slow-n'], '--slow-n'),
+    floorN: positive(flags['floor-n'], '--floor-n'),
+    floorC: positive(flags['floor-c'], '--floor-c'),
     verbose: flags.verbose,
     record: !flags['no-record'],
     cpuProfDir: flags['cpu-prof-dir'],
@@ -116,7 +130,7 @@ async function main(options: BenchOptions): Promise<void> {
   const fakes = await startFakes();
   try {
     log(
-      `orderstatus bench: N=${options.n} C=${options.c} slow N=${options.slowN}, Postgres at ${new URL(options.databaseUrl).host}, load average ${fmt(load, 2)} on ${os.cpus().length} cores`,
+      `orderstatus bench: N=${options.n} C=${options.c} slow N=${options.slowN} (floor: ${options.floorN} at C=${options.floorC}), Postgres at ${new URL(options.databaseUrl).host}, load average ${fmt(load, 2)} on ${os.cpus().length} cores`,
     );
     const entry = await buildServer(options.verbose);
     const run = randomBytes(3).toString('hex').toUpperCase();
@@ -128,7 +142,11 @@ async function main(options: BenchOptions): Promise<void> {
     const report = { options, load, results };
     printTable(report);
     log(`(bench took ${fmt((Date.now() - benchStarted) / 1000, 1)} s)`);
-    const warnings = [...(results.defaultLimit?.warnings ?? []), ...(results.liftedLimit?.warnings ?? [])];
+    const warnings = [
+      ...(results.defaultLimit?.warnings ?? []),
+      ...(results.liftedLimit?.warnings ?? []),
+      ...(results.floor?.warnings ?? []),
+    ];
     if (warnings.length > 0)
       log(`server warnings/errors (first ${warnings.length}):\n  ${warnings.join('\n  ')}`);
     if (options.record) await record(report);

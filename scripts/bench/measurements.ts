@@ -6,6 +6,7 @@ import type { BulkResults } from './bulk.ts';
 import type { CallbackResults } from './callbacks.ts';
 import { type BenchContext, fmt, log } from './context.ts';
 import type { FirstHour } from './first-hour.ts';
+import type { FloorResults } from './floor.ts';
 import { type BurstResult, bareKaleyraThroughput, burst } from './load.ts';
 import {
   configureWorkspace,
@@ -47,6 +48,8 @@ export type Results = {
   firstHour: FirstHour;
   /** A 1,000-row bulk job at the default limit, on Postgres and on the embedded database (bulk.ts). */
   bulk: BulkResults;
+  /** The app, limit lifted, against the floor: throughput, CPU per command and ack p99 as ratios (floor.ts). */
+  floor: FloorResults;
 };
 
 export type Measurement<K extends keyof Results> = (ctx: BenchContext) => Promise<Results[K]>;

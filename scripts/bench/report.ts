@@ -1,15 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { BULK_ROWS, bulkSummary } from './bulk.ts';
 import { callbackSummary } from './callbacks.ts';
 import { type BenchOptions, fmt, log } from './context.ts';
-import type { Cost, FirstHour, ServerStart } from './first-hour.ts';
+import { addFirstHourRow, firstHourRows } from './first-hour-report.ts';
+import { addFloorRow, floorRows } from './floor-report.ts';
 import type { AckStats, BurstResult } from './load.ts';
 import { DEFAULT_LIMIT, type Results, WARM_UP_N } from './measurements.ts';
-
-/** A finished run: what was asked, the machine's load when it started, what was measured (`--only`: a part). */
-export type Report = { options: BenchOptions; load: number; results: Partial<Results> };
+import { addRow, type PrintedRow, type Report, runStamp } from './report-rows.ts';
 
 /** The measurements behind the load table (the first table of BENCHMARKS.md). */
 type LoadResults = Pick<
@@ -74,6 +72,7 @@ export function printTable(report: Report): void {
   const rows = [
     ...(load ? loadRows(load) : []),
     ...(report.results.firstHour ? firstHourRows(report.results.firstHour) : []),
+    ...(report.results.floor ? floorRows(report.results.floor) : []),
   ];
   const widths = [0, 1].map((i) => Math.max(...rows.map((row) => row[i]?.length ?? 0)));
   log('');
@@ -83,28 +82,7 @@ export function printTable(report: Report): void {
   }
 }
 
-const costText = (c: Cost | undefined) => (c ? `${fmt(c.ms)} ms / ${fmt(c.peakMb)} MB` : 'n/a');
-const startText = (s: ServerStart) => `${fmt(s.readyMs)} ms / ${fmt(s.peakMb)} MB / ${fmt(s.heldMb)} MB`;
-
-function firstHourRows(h: FirstHour): Array<[string, string, string]> {
-  return [
-    ['CLI usage mistake: time / peak', costText(h.usageMistake), '< 500 ms'],
-    ['CLI first call, new DATA_DIR', costText(h.cliNewFolder), '≤ 2000 ms / ≤ 400 MB'],
-    ['CLI call, existing DATA_DIR', costText(h.cliExisting), '≤ 1200 ms / ≤ 250 MB'],
-    ['CLI send, existing DATA_DIR', costText(h.cliSend), '≤ 1200 ms / ≤ 250 MB'],
-    ['CLI call beside a running server', costText(h.cliBesideServer), '≤ 1200 ms / ≤ 250 MB'],
-    ['CLI call on Postgres', costText(h.cliPostgres), '(comparison)'],
-    ['server, new DATA_DIR: ready / peak / held 1 s later', startText(h.serverNewFolder), '≤ 2000 ms'],
-    ['server, existing DATA_DIR: ready / peak / held', startText(h.serverExistingFolder), ''],
-    [
-      `npm run demo: time / peak of the process tree${h.demo.ok ? '' : ' (FAILED)'}`,
-      costText(h.demo),
-      '≤ 6000 ms / ≤ 400 MB',
-    ],
-  ];
-}
-
-function loadRows(report: LoadReport): Array<[string, string, string]> {
+function loadRows(report: LoadReport): PrintedRow[] {
   const f = figures(report);
   const { results: r, options } = report;
   return [
@@ -154,7 +132,7 @@ function loadRows(report: LoadReport): Array<[string, string, string]> {
       `${fmt(r.callbacks.settleMs)} ms`,
       'a few seconds',
     ],
-    ...(['postgres', 'embedded'] as const).flatMap((store): Array<[string, string, string]> => {
+    ...(['postgres', 'embedded'] as const).flatMap((store): PrintedRow[] => {
       const b = r.bulk[store];
       const name = store === 'postgres' ? 'Postgres' : 'embedded';
       return [
@@ -190,53 +168,17 @@ function loadRows(report: LoadReport): Array<[string, string, string]> {
 
 /**
  * Adds the run's rows to BENCHMARKS.md at the repository root (writing its header first if it is new):
- * the load table's row when those measurements ran, the first-hour table's row when that one did.
+ * the load table's row when those measurements ran, the first-hour and floor tables' rows when those did.
  */
 export async function record(report: Report): Promise<void> {
   const file = path.resolve(import.meta.dirname, '..', '..', 'BENCHMARKS.md');
   let text = (await readFile(file, 'utf8').catch(() => undefined)) ?? HEADER;
   const load = loadReport(report);
   if (load) text = addRow(text, LOAD_TABLE_HEAD, loadCells(load));
-  if (report.results.firstHour) {
-    if (!text.includes(FIRST_HOUR_TABLE_HEAD)) text = `${text.trimEnd()}\n\n${FIRST_HOUR_SECTION}`;
-    text = addRow(text, FIRST_HOUR_TABLE_HEAD, firstHourCells(report, report.results.firstHour));
-  }
+  if (report.results.firstHour) text = addFirstHourRow(text, report, report.results.firstHour);
+  if (report.results.floor) text = addFloorRow(text, report, report.results.floor);
   await writeFile(file, text);
   log(`added the run to ${path.relative(process.cwd(), file) || file}`);
-}
-
-/** Inserts `cells` as a new last row of the table whose header line starts with `head`. */
-function addRow(text: string, head: string, cells: string[]): string {
-  const lines = text.split('\n');
-  const start = lines.findIndex((line) => line.startsWith(head));
-  if (start < 0) throw new Error(`BENCHMARKS.md has no table starting with ${head}`);
-  let end = start;
-  while (lines[end + 1]?.startsWith('|')) end++;
-  lines.splice(end + 1, 0, `| ${cells.join(' | ')} |`);
-  return lines.join('\n');
-}
-
-function runStamp(report: Report): string[] {
-  const cpus = os.cpus();
-  const machine = `${cpus[0]?.model.trim() ?? 'unknown CPU'} × ${cpus.length}, ${fmt(os.totalmem() / 2 ** 30, 1)} GB, Node ${process.version}, load ${fmt(report.load, 2)}`;
-  return [new Date().toISOString().replace(/\.\d+Z$/, 'Z'), machine];
-}
-
-function firstHourCells(report: Report, h: FirstHour): string[] {
-  const c = (x: Cost | undefined) => (x ? `${fmt(x.ms)} / ${fmt(x.peakMb)}` : 'n/a');
-  const s = (x: ServerStart) => `${fmt(x.readyMs)} / ${fmt(x.peakMb)} / ${fmt(x.heldMb)}`;
-  return [
-    ...runStamp(report),
-    c(h.usageMistake),
-    c(h.cliNewFolder),
-    c(h.cliExisting),
-    c(h.cliSend),
-    c(h.cliBesideServer),
-    c(h.cliPostgres),
-    s(h.serverNewFolder),
-    s(h.serverExistingFolder),
-    `${c(h.demo)}${h.demo.ok ? '' : ' (failed)'}`,
-  ];
 }
 
 function loadCells(report: LoadReport): string[] {
@@ -264,29 +206,11 @@ function loadCells(report: LoadReport): string[] {
 }
 
 const LOAD_TABLE_HEAD = '| date | machine | N, C (slow N) |';
-const FIRST_HOUR_TABLE_HEAD = '| date | machine | usage mistake |';
-
-const FIRST_HOUR_SECTION = `## The first hour (issue #12)
-
-\`npm run bench -- --only firstHour\` (scripts/bench/first-hour.ts). CLI calls are \`node src/cli.ts …\` as
-\`npm run orderstatus\` runs them, on the embedded store, each the median of 3; "new" is a DATA_DIR that does
-not exist yet. Each cell is wall time (spawn → exit, ms) / peak memory of the whole process tree (MB: the
-larger of the highest sum of VmRSS sampled every 10 ms and the highest single VmHWM). Servers are the built
-server (as \`npm start\` runs it) on a new and then the same DATA_DIR: spawn → \`/healthz\` 200 (ms) / peak
-VmHWM (MB) / VmRSS 1 s after ready (MB, what it holds). The demo is \`npm run -s demo\`, npm included.
-
-Targets: usage mistake < 500 ms; CLI on an existing DATA_DIR ≤ 1200 ms and ≤ 250 MB; first call on a new
-one ≤ 2000 ms and ≤ 400 MB; server on a new DATA_DIR ready ≤ 2000 ms without holding initdb's memory; demo ≤ 6000 ms and
-≤ 400 MB.
-
-${FIRST_HOUR_TABLE_HEAD} CLI new folder | CLI existing | CLI send | CLI beside server | CLI Postgres | server new: ready / peak / held | server existing | demo |
-|---|---|---|---|---|---|---|---|---|---|---|
-`;
 
 const HEADER = `# Benchmarks
 
-Appended by \`npm run bench\` (scripts/bench/; flags \`--n --c --slow-n --only --verbose --no-record --cpu-prof-dir
---node-arg\`, described at the top of scripts/bench/main.ts), one row per run. The server is built as \`npm start\` builds it and runs as
+Appended by \`npm run bench\` (scripts/bench/; flags \`--n --c --slow-n --floor-n --floor-c --only --verbose
+--no-record --cpu-prof-dir --node-arg\`, described at the top of scripts/bench/main.ts), one row per run. The server is built as \`npm start\` builds it and runs as
 a child process on Postgres (LOG_LEVEL=info, one JSON line per send); the fake Slack API and fake Kaleyra
 (test/support) run in a worker thread of the bench process, beside the load generator, all on loopback on
 the same machine as Postgres, so every figure includes their share of the CPU. Latencies are measured by the
@@ -302,7 +226,7 @@ back), so on a saturated machine ack latency ≈ C / commands acknowledged per s
 | ack lifted | the same with KALEYRA_RATE_LIMIT=100000: the most send work per second alongside the acks |
 | ack slow | p50 / p99 / max (ms) while Kaleyra takes 5 s to answer every send |
 | ack cold | p50 / p99 / max (ms) of the first 100 commands a freshly started server handles (cold code, new connections), worse of the two servers; the three columns before it are measured after this warm-up |
-| tput default | end-to-end commands/s (first command → last outcome at its response_url) with the default limit: capped by the limit by design |
+| tput default | end-to-end commands/s (first command → last outcome posted: in the channel, or at its response_url) with the default limit: capped by the limit by design |
 | tput lifted | the same with the limit lifted: the app's own ceiling on this machine |
 | baseline | requests/s of bare POSTs straight to the same fake Kaleyra at concurrency C (no app; not rate limited) |
 | ratio | tput / baseline: default; lifted |

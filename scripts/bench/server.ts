@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,8 +11,15 @@ import { type ServerProcess, startServerProcess } from '../../test/support/serve
 import { type BenchContext, log } from './context.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-// Inside node_modules, so the build resolves the project's dependencies and never touches dist/.
-const BUILD_DIR = path.join(root, 'node_modules', '.cache', 'orderstatus-bench');
+// Inside node_modules, so the build resolves the project's dependencies and never touches dist/; named after
+// the checkout, so two checkouts sharing one node_modules (a symlink) can bench at once without clobbering
+// each other's build.
+const BUILD_DIR = path.join(
+  root,
+  'node_modules',
+  '.cache',
+  `orderstatus-bench-${createHash('sha256').update(root).digest('hex').slice(0, 8)}`,
+);
 export const SIGNING_SECRET = 'bench-signing-secret-0000000000';
 const BOT_TOKEN = 'xoxb-bench-token-0000';
 // What production runs with (package.json start, Procfile, Dockerfile, manifests/deployment.yaml).
@@ -38,6 +46,9 @@ export async function buildServer(verbose: boolean): Promise<string> {
 /** Every server started and not yet stopped, so that nothing outlives the bench. */
 const running = new Set<ServerProcess>();
 
+/** Another entry than the built server (the floor), and the name of its CPU profile under --cpu-prof-dir. */
+export type BenchServerOptions = { entry?: string; profileName?: string };
+
 /**
  * The built server as a child process (test/support/server-process.ts), wired to the fakes, logging as
  * production does (LOG_LEVEL=info, one line per send), with the node flags of the command line.
@@ -45,8 +56,16 @@ const running = new Set<ServerProcess>();
 export async function startBenchServer(
   ctx: BenchContext,
   env: Record<string, string>,
+  { entry = ctx.entry, profileName }: BenchServerOptions = {},
 ): Promise<ServerProcess> {
   const { cpuProfDir, nodeArgs } = ctx.options;
+  const profiling = cpuProfDir
+    ? [
+        '--cpu-prof',
+        `--cpu-prof-dir=${cpuProfDir}`,
+        ...(profileName ? [`--cpu-prof-name=${profileName}`] : []),
+      ]
+    : [];
   const server = await startServerProcess(
     {
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -57,8 +76,8 @@ export async function startBenchServer(
       ...env,
     },
     {
-      entry: ctx.entry,
-      nodeArgs: [...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), ...nodeArgs],
+      entry,
+      nodeArgs: [...profiling, ...nodeArgs],
       timeoutMs: 60_000,
       // Fine enough to time a cold start.
       pollMs: 5,
