@@ -96,7 +96,7 @@ verify the Slack signature, ack, one statement that claims the update and journa
 Kaleyra, one statement that records the outcome, POST to the response_url. The bench starts it and the
 app (built as \`npm start\` builds it, KALEYRA_RATE_LIMIT=100000, Postgres) with its own node (the same
 binary, the same flags), against the same fakes and database; warms each up with 100 commands, then runs
-three rounds of one app burst and one floor burst, so other work on the machine hits both alike. A burst
+three rounds of one app burst and one floor burst (who goes first alternates), so other work on the machine hits both alike. A burst
 counts only if every command was acked, sent to Kaleyra once, answered once (the app in the channel, the
 floor at the response_url) and journalled \`sent\` in the database; ratios are not worked out otherwise.
 

@@ -42,7 +42,8 @@ export type FloorResults = {
 /**
  * Starts the app with the limit lifted and the floor, both spawned with this bench's own node (the app's
  * Node: another version would be another runtime, and the ratios would mean nothing) and the same flags,
- * warms each up, then runs FLOOR_ROUNDS rounds of one app burst and one floor burst of N at C.
+ * warms each up, then runs FLOOR_ROUNDS rounds of one app burst and one floor burst of N at C (the app first
+ * in odd rounds, the floor first in even ones).
  */
 export async function measureFloor(ctx: BenchContext): Promise<FloorResults> {
   const { floorN: n, floorC: c } = ctx.options;
@@ -71,8 +72,12 @@ export async function measureFloor(ctx: BenchContext): Promise<FloorResults> {
     };
     const rounds: FloorRound[] = [];
     for (let round = 1; round <= FLOOR_ROUNDS; round++) {
-      const appBurst = await measure(app, `FA${round}`, n);
-      const floorBurst = await measure(floor, `FF${round}`, n);
+      // Who goes first alternates: both servers still get faster over the first rounds, and the one
+      // always going second would be favoured.
+      const appFirst = round % 2 === 1;
+      const first = await measure(appFirst ? app : floor, `${appFirst ? 'FA' : 'FF'}${round}`, n);
+      const second = await measure(appFirst ? floor : app, `${appFirst ? 'FF' : 'FA'}${round}`, n);
+      const [appBurst, floorBurst] = appFirst ? [first, second] : [second, first];
       rounds.push({ app: appBurst, floor: floorBurst });
       log(`  round ${round}: ${roundSummary(appBurst, floorBurst)}`);
     }
