@@ -138,7 +138,7 @@ async function recordWhereItWent(
       : { path: delivered ? 'response_url' : 'none' };
   try {
     const record = await deps.deliveryJournal.recordSlackMessage(attemptId, location);
-    if (record?.delivery_state) deps.notifier.refresh(attemptId);
+    if (record?.deliveryState) deps.notifier.refresh(attemptId);
   } catch (error) {
     deps.logger.warn({ err: error, attemptId }, 'could not note where the outcome message went');
   }

@@ -5,6 +5,7 @@ import { maskPhoneNumber } from '../domain/mask-phone.ts';
 import type { ResolvedOrderStatus } from '../domain/order-update.ts';
 import type { PreviousSend } from '../errors/duplicate-send-error.ts';
 import type { Database } from './database.ts';
+import { createStatementBatcher } from './statement-batcher.ts';
 
 /** The duplicate guard's window: the same update within it is not sent again without a deliberate resend. */
 export const DUPLICATE_WINDOW_SECONDS = 600;
@@ -37,6 +38,13 @@ export type AttemptOutcome =
   | { outcome: 'failed'; code: string }
   /** It may have been delivered (timeout, reset): the key stays claimed. */
   | { outcome: 'unknown'; code: string };
+
+type PlainOutcome = {
+  attemptId: string;
+  outcome: 'sent' | 'unknown';
+  messageId: string | null;
+  errorCode: string | null;
+};
 
 const PreviousRowSchema = v.object({
   id: v.string(),
@@ -77,6 +85,24 @@ export function createSendJournal(db: Database, keyedHash: KeyedHash) {
       HASH_PURPOSES.duplicateGuard,
       [workspaceId, update.to, update.referenceId, update.status].join('\n'),
     );
+
+  // The outcome of most attempts (sent or unknown, not forced): the sends that finish in one
+  // event-loop turn write theirs in one statement.
+  const recordOutcome = createStatementBatcher<PlainOutcome, void>(async (rows) => {
+    await db.query(
+      `UPDATE send_journal j SET outcome = v.outcome, message_id = v.message_id, error_code = v.error_code,
+              completed_at = now()
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS v(id, outcome, message_id, error_code)
+        WHERE j.id = v.id`,
+      [
+        rows.map((row) => row.attemptId),
+        rows.map((row) => row.outcome),
+        rows.map((row) => row.messageId),
+        rows.map((row) => row.errorCode),
+      ],
+    );
+    return rows.map(() => undefined);
+  });
 
   async function insertRow(
     attemptId: string,
@@ -201,23 +227,20 @@ export function createSendJournal(db: Database, keyedHash: KeyedHash) {
         );
         return;
       }
-      const update = `UPDATE send_journal SET outcome = $2, message_id = $3, error_code = $4, completed_at = now()
-         WHERE id = $1 RETURNING id`;
-      const values = [
-        attempt.attemptId,
-        result.outcome,
-        result.outcome === 'sent' ? result.messageId : null,
-        result.outcome === 'unknown' ? result.code : null,
-      ];
+      const messageId = result.outcome === 'sent' ? result.messageId : null;
+      const errorCode = result.outcome === 'unknown' ? result.code : null;
       if (!attempt.forced) {
-        await db.query(update, values);
+        await recordOutcome({ attemptId: attempt.attemptId, outcome: result.outcome, messageId, errorCode });
         return;
       }
       await db.query(
-        `WITH done AS (${update})
+        `WITH done AS (
+           UPDATE send_journal SET outcome = $2, message_id = $3, error_code = $4, completed_at = now()
+            WHERE id = $1 RETURNING id
+         )
          INSERT INTO send_claims (dedupe_key, attempt_id, claimed_at) SELECT $5, id, now() FROM done
          ON CONFLICT (dedupe_key) DO UPDATE SET attempt_id = EXCLUDED.attempt_id, claimed_at = now()`,
-        [...values, attempt.dedupeKey],
+        [attempt.attemptId, result.outcome, messageId, errorCode, attempt.dedupeKey],
       );
     },
 

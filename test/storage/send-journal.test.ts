@@ -116,6 +116,36 @@ describe.each(stores)('the send journal on the %s', (_name, open) => {
     }
   });
 
+  it.skipIf(!open)('records the outcomes of many sends finishing at once, each on its own row', async () => {
+    const team = uniqueTeamId();
+    const begun = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        journal.begin(attempt(team, { update: { ...update, referenceId: `B-${i}` } })),
+      ),
+    );
+    const attempts = begun.map((b) => {
+      if (!b.ok) throw new Error('refused');
+      return b.attempt;
+    });
+    // Issued in one event-loop turn: they share one statement.
+    await Promise.all(
+      attempts.map((a, i) =>
+        journal.complete(
+          a,
+          i % 3 === 0 ? { outcome: 'unknown', code: `T${i}` } : { outcome: 'sent', messageId: `M${i}` },
+        ),
+      ),
+    );
+    const rows = new Map((await journal.list(team)).map((row) => [row.id, row]));
+    for (const [i, a] of attempts.entries()) {
+      const row = rows.get(a.attemptId);
+      expect(row?.completed_at).not.toBeNull();
+      if (i % 3 === 0)
+        expect(row).toMatchObject({ outcome: 'unknown', message_id: null, error_code: `T${i}` });
+      else expect(row).toMatchObject({ outcome: 'sent', message_id: `M${i}`, error_code: null });
+    }
+  });
+
   it.skipIf(!open)(
     'frees the key after a definite rejection, keeps it after an unknown outcome',
     async () => {
