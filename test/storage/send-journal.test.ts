@@ -116,6 +116,34 @@ describe.each(stores)('the send journal on the %s', (_name, open) => {
     }
   });
 
+  it.skipIf(!open)(
+    'two processes claiming the same 30 keys at once, in opposite orders: one winner per key, no error',
+    async () => {
+      const team = uniqueTeamId();
+      // A second journal on the same database: another process's statements, batched on their own.
+      const other = createSendJournal(
+        opened.db,
+        await loadKeyedHash(opened.db, cipher, 'keyed-hash-journal-test'),
+      );
+      const keys = Array.from({ length: 30 }, (_, i) => ({ ...update, referenceId: `X-${i}` }));
+      const results = await Promise.all([
+        ...keys.map((u) => journal.begin(attempt(team, { update: u }))),
+        ...[...keys].reverse().map((u) => other.begin(attempt(team, { update: u, actor: 'UOTHER' }))),
+        // A deliberate resend in the same turn is journaled whoever holds the claim.
+        journal.begin(attempt(team, { update: { ...update, referenceId: 'X-0' }, force: true })),
+      ]);
+      const rows = await journal.list(team, 200);
+      const inFlight = rows.filter((row) => row.outcome === 'in_flight');
+      expect(results.filter((r) => r.ok)).toHaveLength(31);
+      expect(inFlight).toHaveLength(31);
+      for (const key of keys) {
+        const winners = inFlight.filter((row) => row.reference_id === key.referenceId && !row.forced);
+        expect(winners, key.referenceId).toHaveLength(1);
+      }
+      expect(rows.filter((row) => row.outcome === 'duplicate')).toHaveLength(30);
+    },
+  );
+
   it.skipIf(!open)('records the outcomes of many sends finishing at once, each on its own row', async () => {
     const team = uniqueTeamId();
     const begun = await Promise.all(
