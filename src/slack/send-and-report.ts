@@ -98,7 +98,7 @@ export async function sendAndReport(deps: SendReporterDeps, input: SendAndReport
   // Only a message the app can edit later waits for WhatsApp's word; a response_url post says where to look.
   const messageFor = (path: DeliveryPath) =>
     renderSendResult(result, input, deps.sealer, deliveryViewFor(path, input)).message;
-  const { visibility } = renderSendResult(result, input, deps.sealer);
+  const visibility = sendResultVisibility(result);
   const delivered = await deliverMessage(delivery, { ...target, visibility }, messageFor);
   deps.metrics?.endToEndSeconds.observe(deps.metrics.secondsSince(started));
   if (result.ok) await recordWhereItWent(deps, result.attemptId, delivered);
@@ -144,6 +144,23 @@ async function recordWhereItWent(
   }
 }
 
+/**
+ * Where renderSendResult's message goes, without building it (a send's outcome is built once, for the
+ * path it takes).
+ */
+export function sendResultVisibility(result: SendResult): 'in_channel' | 'ephemeral' {
+  if (result.ok) return 'in_channel';
+  return result.error instanceof DuplicateSendError || onlyForTheAsker(result.error)
+    ? 'ephemeral'
+    : 'in_channel';
+}
+
+function onlyForTheAsker(error: unknown): boolean {
+  return (
+    error instanceof NotConfiguredError || (error instanceof StorageError && error.reason === 'unavailable')
+  );
+}
+
 /** Outcomes the team should see go in the channel; problems only the asker can act on stay private. */
 export function renderSendResult(
   result: SendResult,
@@ -166,9 +183,7 @@ export function renderSendResult(
     return { visibility: 'ephemeral', message: buildSendResultMessage({ userId, update, outcome }) };
   }
   const description = describeError(error, SLACK_SURFACE);
-  const onlyTheAsker =
-    error instanceof NotConfiguredError || (error instanceof StorageError && error.reason === 'unavailable');
-  if (onlyTheAsker) return { visibility: 'ephemeral', message: buildErrorNotice(description) };
+  if (onlyForTheAsker(error)) return { visibility: 'ephemeral', message: buildErrorNotice(description) };
   const outcome = {
     ok: false as const,
     error: description,
