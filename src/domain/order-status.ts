@@ -1,4 +1,4 @@
-import { isValidPhoneNumber, parsePhoneNumberWithError } from 'libphonenumber-js/max';
+import { parsePhoneNumber } from 'libphonenumber-js/max';
 import * as v from 'valibot';
 import { firstIssuePerField } from './field-issues.ts';
 
@@ -118,12 +118,16 @@ export const PhoneNumberSchema = v.pipe(
   v.startsWith('+', 'Start the number with + and the country code, e.g. +919876543210.'),
   v.regex(/^\+\d+$/, 'Use digits only after the +, e.g. +919876543210.'),
   v.regex(E164, 'A WhatsApp number has 7 to 15 digits after the +, country code first.'),
-  v.check(
-    (value) => isValidPhoneNumber(value),
-    'That is not a valid phone number for its country. Check the country code and the digits.',
-  ),
-  // One spelling per number (`+9109876543210` is `+919876543210`): stored, compared and sent.
-  v.transform((value) => parsePhoneNumberWithError(value).number),
+  // One parse both checks the number and gives its one spelling (`+9109876543210` is `+919876543210`):
+  // stored, compared and sent. (isValidPhoneNumber and then a parse would parse it twice.)
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const parsed = parsePhoneNumber(dataset.value, { extract: false });
+    if (parsed?.isValid()) return parsed.number;
+    addIssue({
+      message: 'That is not a valid phone number for its country. Check the country code and the digits.',
+    });
+    return NEVER;
+  }),
 );
 
 export const ReferenceIdSchema = v.pipe(

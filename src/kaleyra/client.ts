@@ -1,18 +1,13 @@
-import ky, { isHTTPError, isTimeoutError, type ResponsePromise } from 'ky';
 import * as v from 'valibot';
 import type { Pod } from '../domain/workspace-settings.ts';
 import type { OrderStatusPayload } from './build-payload.ts';
 import { KaleyraError } from './kaleyra-error.ts';
 import { resolveKaleyraBaseUrl } from './pods.ts';
-import {
-  KaleyraFailureSchema,
-  type KaleyraSuccessBody,
-  KaleyraSuccessBodySchema,
-  readErrorKey,
-} from './response-schema.ts';
+import { type Answer, ExchangeFailure, postOnce } from './post-once.ts';
+import { KaleyraFailureSchema, KaleyraSuccessBodySchema, readErrorKey } from './response-schema.ts';
 
 export const DEFAULT_KALEYRA_TIMEOUT_MS = 15_000;
-// setTimeout's ceiling; ky refuses anything larger.
+// setTimeout's ceiling.
 const MAX_TIMEOUT_MS = 2_147_483_647;
 
 /** The sending workspace's Kaleyra account. `businessNumber` is the WhatsApp sender, E.164 with `+`. */
@@ -32,7 +27,7 @@ export type KaleyraClient = {
 };
 
 // Node/undici error codes raised before a single byte of the request could leave: DNS, connect, TLS.
-// ky's NetworkError says "the network failed", not when; only these codes say "nothing was sent".
+// A failed fetch says "the network failed", not when; only these codes say "nothing was sent".
 const NOTHING_SENT_CODES = new Set([
   'ERR_BAD_PORT',
   'ECONNREFUSED',
@@ -65,19 +60,7 @@ export function createKaleyraClient(options: KaleyraClientOptions = {}): Kaleyra
   const baseUrlOverride = options.baseUrlOverride?.trim() || undefined;
   if (baseUrlOverride !== undefined) assertHttpUrl(baseUrlOverride);
 
-  const http = ky.create({
-    // A WhatsApp send is never repeated automatically: the customer must not get the same message twice.
-    retry: 0,
-    // One budget for the whole exchange: answer, then the body read by `.json()` or into HTTPError.data.
-    totalTimeout: timeoutMs,
-    // The same value per attempt, so ky's 10 s default cannot cut in first, and a stalled error body is
-    // a TimeoutError (ky leaves `data` empty instead when the per-attempt timeout is the tighter one).
-    timeout: timeoutMs,
-    // Following a redirect would turn the POST into a second request (a GET) to somewhere else; with
-    // 'manual' the 3xx is thrown as an HTTPError like any other non-2xx.
-    redirect: 'manual',
-    ...(options.fetch !== undefined && { fetch: options.fetch }),
-  });
+  const fetchFn = options.fetch ?? fetch;
 
   return {
     async sendOrderStatus(account, payload) {
@@ -85,25 +68,32 @@ export function createKaleyraClient(options: KaleyraClientOptions = {}): Kaleyra
       if (!/^[\x21-\x7e]+$/.test(account.apiKey)) {
         throw new TypeError('The Kaleyra API key has characters that cannot be sent in an HTTP header.');
       }
-      let pending: ResponsePromise;
+      const url = buildMessagesUrl(account, baseUrlOverride);
+      // No request can be made (a pod this version does not know, read from storage): nothing left.
+      if (!URL.canParse(url))
+        throw new KaleyraError({ code: 'NETWORK', outcome: 'rejected', cause: 'ERR_INVALID_URL' });
+      let answer: Answer;
       try {
-        pending = http.post(buildMessagesUrl(account, baseUrlOverride), {
-          json: payload,
-          headers: { 'api-key': account.apiKey, accept: 'application/json' },
-        });
+        answer = await postOnce(
+          fetchFn,
+          url,
+          {
+            headers: {
+              'content-type': 'application/json',
+              'api-key': account.apiKey,
+              accept: 'application/json',
+            },
+            body: JSON.stringify(payload),
+          },
+          timeoutMs,
+        );
       } catch (error) {
-        // ky builds the Request synchronously, before fetch is called: nothing left.
-        throw new KaleyraError({ code: 'NETWORK', outcome: 'rejected', cause: errorCodeOf(error) });
+        throw toFailure(error);
       }
-      // The status first (only a 202 counts, and a failure while reading the body reports it); ky's
-      // `.json()` on the same promise then reads the body within what is left of the budget.
-      let status: number;
-      try {
-        ({ status } = await pending);
-      } catch (error) {
-        throw toFailure(error, account);
-      }
-      return readAcceptance(pending, status, account);
+      // Only a 2xx is read as an acceptance (and only a 202 with a message id counts); anything else,
+      // a redirect included, is a refusal.
+      if (!answer.ok) throw readRefusal(answer.status, answer.text, account);
+      return readAcceptance(answer, account);
     },
   };
 }
@@ -132,42 +122,37 @@ function assertHttpUrl(value: string): void {
   }
 }
 
-/** A 2xx arrived: its body (read and validated by ky within the same budget) decides. */
-async function readAcceptance(
-  pending: ResponsePromise,
-  status: number,
-  account: KaleyraAccount,
-): Promise<{ messageId: string }> {
-  let body: KaleyraSuccessBody;
-  try {
-    body = await pending.json(KaleyraSuccessBodySchema);
-  } catch (error) {
-    if (isTimeoutError(error)) {
-      throw new KaleyraError({ code: 'TIMEOUT', httpStatus: status, outcome: 'unknown' });
-    }
-    // Not JSON (SyntaxError), not Kaleyra's shape (SchemaValidationError) or a body that broke off.
-    throw unreadableAnswer(status, errorCodeOf(error));
-  }
+/** A 2xx arrived with its body (read within the same budget): the body decides. */
+function readAcceptance(answer: Answer, account: KaleyraAccount): { messageId: string } {
+  const { status, text } = answer;
+  // Not read (too long, or broken off), not JSON, or not Kaleyra's shape.
+  const parsed = text === undefined ? undefined : v.safeParse(KaleyraSuccessBodySchema, parseJson(text));
+  if (!parsed?.success) throw unreadableAnswer(status, errorCodeOf(answer.bodyError));
+  const body = parsed.output;
   if (status === 202 && body.messageId !== undefined) return { messageId: body.messageId };
   // Kaleyra said "fine" without a message id: the message may or may not be on its way.
   const kaleyraMessage = redact(body.message, account);
   throw new KaleyraError({ code: 'BAD_RESPONSE', httpStatus: status, kaleyraMessage, outcome: 'unknown' });
 }
 
-/** What ky threw before a 2xx: a timeout, a non-2xx answer (HTTPError) or a network failure. */
-function toFailure(error: unknown, account: KaleyraAccount): KaleyraError {
-  if (isTimeoutError(error)) return new KaleyraError({ code: 'TIMEOUT', outcome: 'unknown' });
-  if (isHTTPError(error)) return readRefusal(error.response.status, error.data, account);
-  const code = errorCodeOf(error);
+/** No answer to read: the budget ran out (before or while reading it), or the request failed. */
+function toFailure(error: unknown): KaleyraError {
+  if (!(error instanceof ExchangeFailure)) throw error;
+  if (error.timedOut) {
+    // Out of time while reading a 2xx body: the status is known. Before any status, or while reading
+    // an error's body, it is not one to report.
+    const httpStatus = error.status !== undefined && error.status < 300 ? error.status : undefined;
+    return new KaleyraError({ code: 'TIMEOUT', outcome: 'unknown', ...(httpStatus ? { httpStatus } : {}) });
+  }
+  const code = errorCodeOf(error.cause);
   const outcome = code !== undefined && NOTHING_SENT_CODES.has(code) ? 'rejected' : 'unknown';
-  // Only the bare code travels on: ky's and undici's errors carry the URL (with the SID) and headers.
+  // Only the bare code travels on: undici's errors carry the URL (with the SID) and headers.
   return new KaleyraError({ code: 'NETWORK', outcome, cause: code });
 }
 
-function readRefusal(status: number, data: unknown, account: KaleyraAccount): KaleyraError {
-  // ky parses `data` only under a JSON content type; Kaleyra's code counts whatever type it is sent
-  // as (as on the 2xx path, where `.json()` parses regardless).
-  const failure = v.safeParse(KaleyraFailureSchema, typeof data === 'string' ? parseJson(data) : data);
+function readRefusal(status: number, text: string | undefined, account: KaleyraAccount): KaleyraError {
+  // Kaleyra's code counts whatever content type it is sent as (as on the 2xx path).
+  const failure = v.safeParse(KaleyraFailureSchema, text === undefined ? undefined : parseJson(text));
   if (!failure.success) return unreadableAnswer(status);
   return new KaleyraError({
     code: failure.output.code,

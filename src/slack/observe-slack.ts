@@ -5,8 +5,9 @@ const SLACK_CODE = /^[a-z][a-z0-9_]{0,59}$/;
 
 /**
  * The Web API client's `fetch`, counting every failed call by method and Slack's error code
- * (`ok: false` answers, HTTP errors such as 429, and calls that never got an answer). The answer is
- * read from a clone, so the client reads its own copy as before.
+ * (`ok: false` answers, HTTP errors such as 429, and calls that never got an answer). The `ok: false`
+ * is seen as the client reads the answer's text, not from a clone: a clone tees the body's stream,
+ * which cost about 5 % of a send's CPU.
  */
 export function observeSlackFetch(
   metrics: Pick<Metrics, 'slackApiErrors'>,
@@ -26,19 +27,38 @@ export function observeSlackFetch(
       return response;
     }
     if (response.headers.get('content-type')?.includes('json')) {
-      void response
-        .clone()
-        .json()
-        .then((answer: unknown) => {
-          const body = answer as { ok?: unknown; error?: unknown } | null;
-          if (body?.ok !== false) return;
-          const code = typeof body.error === 'string' && SLACK_CODE.test(body.error) ? body.error : 'other';
-          metrics.slackApiErrors.inc({ method, code });
-        })
-        .catch(() => undefined);
+      countFailureWhenRead(response, (code) => metrics.slackApiErrors.inc({ method, code }));
     }
     return response;
   };
+}
+
+/**
+ * Wraps this one response's `text()` (what the Web API client reads a JSON answer with) so that an
+ * `ok: false` answer reports its error code. The text is parsed a second time only when it says false.
+ */
+function countFailureWhenRead(response: Response, count: (code: string) => void): void {
+  const read = response.text.bind(response);
+  const text = async () => {
+    const body = await read();
+    if (OK_FALSE.test(body)) {
+      const answer = parseJson(body) as { ok?: unknown; error?: unknown } | undefined;
+      if (answer?.ok === false)
+        count(typeof answer.error === 'string' && SLACK_CODE.test(answer.error) ? answer.error : 'other');
+    }
+    return body;
+  };
+  Object.defineProperty(response, 'text', { value: text });
+}
+
+const OK_FALSE = /"ok"\s*:\s*false/;
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** `chat.postMessage` from `https://slack.com/api/chat.postMessage`; a file upload URL is `file_upload`. */

@@ -98,7 +98,7 @@ export async function sendAndReport(deps: SendReporterDeps, input: SendAndReport
   // Only a message the app can edit later waits for WhatsApp's word; a response_url post says where to look.
   const messageFor = (path: DeliveryPath) =>
     renderSendResult(result, input, deps.sealer, deliveryViewFor(path, input)).message;
-  const { visibility } = renderSendResult(result, input, deps.sealer);
+  const visibility = sendResultVisibility(result);
   const delivered = await deliverMessage(delivery, { ...target, visibility }, messageFor);
   deps.metrics?.endToEndSeconds.observe(deps.metrics.secondsSince(started));
   if (result.ok) await recordWhereItWent(deps, result.attemptId, delivered);
@@ -138,10 +138,27 @@ async function recordWhereItWent(
       : { path: delivered ? 'response_url' : 'none' };
   try {
     const record = await deps.deliveryJournal.recordSlackMessage(attemptId, location);
-    if (record?.delivery_state) deps.notifier.refresh(attemptId);
+    if (record?.deliveryState) deps.notifier.refresh(attemptId);
   } catch (error) {
     deps.logger.warn({ err: error, attemptId }, 'could not note where the outcome message went');
   }
+}
+
+/**
+ * Where renderSendResult's message goes, without building it (a send's outcome is built once, for the
+ * path it takes).
+ */
+export function sendResultVisibility(result: SendResult): 'in_channel' | 'ephemeral' {
+  if (result.ok) return 'in_channel';
+  return result.error instanceof DuplicateSendError || onlyForTheAsker(result.error)
+    ? 'ephemeral'
+    : 'in_channel';
+}
+
+function onlyForTheAsker(error: unknown): boolean {
+  return (
+    error instanceof NotConfiguredError || (error instanceof StorageError && error.reason === 'unavailable')
+  );
 }
 
 /** Outcomes the team should see go in the channel; problems only the asker can act on stay private. */
@@ -166,9 +183,7 @@ export function renderSendResult(
     return { visibility: 'ephemeral', message: buildSendResultMessage({ userId, update, outcome }) };
   }
   const description = describeError(error, SLACK_SURFACE);
-  const onlyTheAsker =
-    error instanceof NotConfiguredError || (error instanceof StorageError && error.reason === 'unavailable');
-  if (onlyTheAsker) return { visibility: 'ephemeral', message: buildErrorNotice(description) };
+  if (onlyForTheAsker(error)) return { visibility: 'ephemeral', message: buildErrorNotice(description) };
   const outcome = {
     ok: false as const,
     error: description,

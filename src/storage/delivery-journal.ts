@@ -1,5 +1,6 @@
 import { DELIVERY_RANK, type DeliveryState } from '../domain/delivery-state.ts';
 import type { Database } from './database.ts';
+import { createStatementBatcher } from './statement-batcher.ts';
 
 /** One status callback, ready to apply: which attempt it may be about, and what it says. */
 export type DeliveryUpdate = {
@@ -112,6 +113,33 @@ const RECORD_COLUMNS = `id, workspace_id, actor, source, customer_masked, refere
 
 /** The delivery side of the send journal: status callbacks in, what Slack shows out. */
 export function createDeliveryJournal(db: Database) {
+  // The sends that post their outcome in one event-loop turn note where it went in one statement.
+  const recordLocation = createStatementBatcher<
+    { attemptId: string; location: SlackLocation },
+    { deliveryState: DeliveryState | null } | undefined
+  >(async (rows) => {
+    const at = (i: number) => {
+      const location = rows[i]?.location;
+      return location?.path === 'channel' || location?.path === 'dm' ? location : undefined;
+    };
+    const found = await db.query<{ id: string; delivery_state: DeliveryState | null }>(
+      `UPDATE send_journal j SET slack_path = v.path, slack_channel = v.channel, slack_ts = v.ts,
+              slack_thread_ts = v.thread_ts
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS v(id, path, channel, ts, thread_ts)
+        WHERE j.id = v.id
+       RETURNING j.id, j.delivery_state`,
+      [
+        rows.map((row) => row.attemptId),
+        rows.map((row) => row.location.path),
+        rows.map((_, i) => at(i)?.channel ?? null),
+        rows.map((_, i) => at(i)?.ts ?? null),
+        rows.map((_, i) => at(i)?.threadTs ?? null),
+      ],
+    );
+    const byId = new Map(found.map((row) => [row.id, { deliveryState: row.delivery_state }]));
+    return rows.map((row) => byId.get(row.attemptId));
+  });
+
   return {
     /** Applies one status callback to the workspace's attempt it names (never another workspace's). */
     async apply(update: DeliveryUpdate): Promise<DeliveryApplied> {
@@ -147,25 +175,15 @@ export function createDeliveryJournal(db: Database) {
       return rows[0];
     },
 
-    /** Where the attempt's outcome message went; returns the attempt as it is now. */
-    async recordSlackMessage(
+    /**
+     * Where the attempt's outcome message went. Returns the attempt's delivery state as it is now
+     * (a status callback may have come while the message was being posted); undefined for no such attempt.
+     */
+    recordSlackMessage(
       attemptId: string,
       location: SlackLocation,
-    ): Promise<DeliveryRecord | undefined> {
-      const editable = location.path === 'channel' || location.path === 'dm';
-      const rows = await db.query<DeliveryRecord>(
-        `UPDATE send_journal SET slack_path = $2, slack_channel = $3, slack_ts = $4, slack_thread_ts = $5
-          WHERE id = $1
-         RETURNING ${RECORD_COLUMNS}`,
-        [
-          attemptId,
-          location.path,
-          editable ? location.channel : null,
-          editable ? location.ts : null,
-          editable ? (location.threadTs ?? null) : null,
-        ],
-      );
-      return rows[0];
+    ): Promise<{ deliveryState: DeliveryState | null } | undefined> {
+      return recordLocation({ attemptId, location });
     },
 
     /**

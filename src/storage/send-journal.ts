@@ -5,6 +5,7 @@ import { maskPhoneNumber } from '../domain/mask-phone.ts';
 import type { ResolvedOrderStatus } from '../domain/order-update.ts';
 import type { PreviousSend } from '../errors/duplicate-send-error.ts';
 import type { Database } from './database.ts';
+import { createJournalStatements } from './send-journal-statements.ts';
 
 /** The duplicate guard's window: the same update within it is not sent again without a deliberate resend. */
 export const DUPLICATE_WINDOW_SECONDS = 600;
@@ -67,8 +68,9 @@ export type JournalRow = {
 
 /**
  * Every send attempt, written before the POST and completed after it, plus the duplicate guard. The
- * claim and the journal row are one INSERT … SELECT statement, so across processes sharing the
- * database exactly one attempt per key wins, and no claim exists without its journal row.
+ * claim and the journal row are one INSERT … SELECT statement (shared by the sends of one event-loop
+ * turn: send-journal-statements.ts), so across processes sharing the database exactly one attempt per
+ * key wins, and no claim exists without its journal row.
  */
 export function createSendJournal(db: Database, keyedHash: KeyedHash) {
   // Keyed, so the claims table never holds a customer number, and stable across key rotations.
@@ -78,63 +80,65 @@ export function createSendJournal(db: Database, keyedHash: KeyedHash) {
       [workspaceId, update.to, update.referenceId, update.status].join('\n'),
     );
 
-  async function insertRow(
-    attemptId: string,
-    input: BeginAttempt,
-    outcome: 'in_flight' | 'duplicate',
-    extra: {
-      claimKey?: string;
-      duplicateOf?: string;
-    },
-  ) {
-    const { update, origin } = input;
-    const values = [
-      attemptId,
-      input.workspaceId,
-      input.actor,
-      input.channelId ?? null,
-      input.source,
-      maskPhoneNumber(update.to),
-      update.referenceId,
-      update.status,
-      update.description ?? null,
-      update.templateName,
-      update.languageCode,
-      input.force,
-      outcome,
-      extra.duplicateOf ?? null,
-      input.customerHash ?? null,
-      origin && 'bulkJobId' in origin ? origin.bulkJobId : null,
-      origin && 'bulkJobId' in origin ? origin.bulkLine : null,
-      origin && 'workflowExecutionId' in origin ? origin.workflowExecutionId : null,
-    ];
-    const columns = `(id, workspace_id, actor, channel_id, source, customer_masked, reference_id, status, description,
-      template_name, language_code, forced, outcome, duplicate_of, customer_hash, bulk_job_id, bulk_line,
-      workflow_execution_id, completed_at)`;
-    if (!extra.claimKey) {
-      await db.query(
-        `INSERT INTO send_journal ${columns} VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18, now())`,
-        values,
-      );
-      return true;
-    }
-    // The claim is taken when free or expired. A forced attempt is journaled even when it is not: it
-    // must not release (on failure) a claim that a delivered send holds. A data-modifying CTE runs
-    // whether or not the main statement reads it.
-    const rows = await db.query(
-      `WITH claim AS (
-         INSERT INTO send_claims (dedupe_key, attempt_id, claimed_at) VALUES ($19, $1, now())
-         ON CONFLICT (dedupe_key) DO UPDATE SET attempt_id = EXCLUDED.attempt_id, claimed_at = now()
-           WHERE send_claims.claimed_at < now() - make_interval(secs => $20)
-         RETURNING attempt_id
-       )
-       INSERT INTO send_journal ${columns}
-       SELECT $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12::boolean,$13,$14::text,$15::text,$16::text,$17::integer,$18::text, NULL
-        WHERE $12::boolean OR EXISTS (SELECT 1 FROM claim)
-       RETURNING id`,
-      [...values, extra.claimKey, DUPLICATE_WINDOW_SECONDS],
+  const statements = createJournalStatements(db, DUPLICATE_WINDOW_SECONDS);
+
+  const originOf = (origin: BeginAttempt['origin']) => ({
+    bulkJobId: origin && 'bulkJobId' in origin ? origin.bulkJobId : null,
+    bulkLine: origin && 'bulkJobId' in origin ? origin.bulkLine : null,
+    workflowExecutionId: origin && 'workflowExecutionId' in origin ? origin.workflowExecutionId : null,
+  });
+
+  /** Claims the key and journals the attempt in flight (statements shared by one turn's sends). */
+  function claimAndJournal(attemptId: string, input: BeginAttempt, dedupeKey: string): Promise<boolean> {
+    const { update } = input;
+    return statements.claimAndJournal({
+      id: attemptId,
+      workspaceId: input.workspaceId,
+      actor: input.actor,
+      channelId: input.channelId ?? null,
+      source: input.source,
+      customerMasked: maskPhoneNumber(update.to),
+      referenceId: update.referenceId,
+      status: update.status,
+      description: update.description ?? null,
+      templateName: update.templateName,
+      languageCode: update.languageCode,
+      forced: input.force,
+      customerHash: input.customerHash ?? null,
+      ...originOf(input.origin),
+      dedupeKey,
+    });
+  }
+
+  /** Journals an attempt the guard stopped, complete at once. */
+  async function insertDuplicate(attemptId: string, input: BeginAttempt, duplicateOf: string): Promise<void> {
+    const { update } = input;
+    const origin = originOf(input.origin);
+    await db.query(
+      `INSERT INTO send_journal (id, workspace_id, actor, channel_id, source, customer_masked, reference_id, status,
+         description, template_name, language_code, forced, outcome, duplicate_of, customer_hash, bulk_job_id,
+         bulk_line, workflow_execution_id, completed_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,'duplicate',$13,$14,$15,$16,$17, now())`,
+      [
+        attemptId,
+        input.workspaceId,
+        input.actor,
+        input.channelId ?? null,
+        input.source,
+        maskPhoneNumber(update.to),
+        update.referenceId,
+        update.status,
+        update.description ?? null,
+        update.templateName,
+        update.languageCode,
+        input.force,
+        duplicateOf,
+        input.customerHash ?? null,
+        origin.bulkJobId,
+        origin.bulkLine,
+        origin.workflowExecutionId,
+      ],
     );
-    return rows.length === 1;
   }
 
   async function readClaimHolder(
@@ -173,12 +177,12 @@ export function createSendJournal(db: Database, keyedHash: KeyedHash) {
       // A claim can expire or be freed between the two statements; one more round settles it.
       for (let round = 0; round < 3; round++) {
         const attemptId = randomUUID();
-        if (await insertRow(attemptId, input, 'in_flight', { claimKey: dedupeKey })) {
+        if (await claimAndJournal(attemptId, input, dedupeKey)) {
           return { ok: true, attempt: { attemptId, dedupeKey, forced: input.force } };
         }
         const holder = await readClaimHolder(dedupeKey);
         if (holder) {
-          await insertRow(attemptId, input, 'duplicate', { duplicateOf: holder.id });
+          await insertDuplicate(attemptId, input, holder.id);
           return { ok: false, previous: holder.previous };
         }
       }
@@ -201,23 +205,25 @@ export function createSendJournal(db: Database, keyedHash: KeyedHash) {
         );
         return;
       }
-      const update = `UPDATE send_journal SET outcome = $2, message_id = $3, error_code = $4, completed_at = now()
-         WHERE id = $1 RETURNING id`;
-      const values = [
-        attempt.attemptId,
-        result.outcome,
-        result.outcome === 'sent' ? result.messageId : null,
-        result.outcome === 'unknown' ? result.code : null,
-      ];
+      const messageId = result.outcome === 'sent' ? result.messageId : null;
+      const errorCode = result.outcome === 'unknown' ? result.code : null;
       if (!attempt.forced) {
-        await db.query(update, values);
+        await statements.recordOutcome({
+          attemptId: attempt.attemptId,
+          outcome: result.outcome,
+          messageId,
+          errorCode,
+        });
         return;
       }
       await db.query(
-        `WITH done AS (${update})
+        `WITH done AS (
+           UPDATE send_journal SET outcome = $2, message_id = $3, error_code = $4, completed_at = now()
+            WHERE id = $1 RETURNING id
+         )
          INSERT INTO send_claims (dedupe_key, attempt_id, claimed_at) SELECT $5, id, now() FROM done
          ON CONFLICT (dedupe_key) DO UPDATE SET attempt_id = EXCLUDED.attempt_id, claimed_at = now()`,
-        [...values, attempt.dedupeKey],
+        [attempt.attemptId, result.outcome, messageId, errorCode, attempt.dedupeKey],
       );
     },
 

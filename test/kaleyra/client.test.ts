@@ -383,7 +383,7 @@ describe('Kaleyra base URL', () => {
 
 // What ky now does for us (one total budget, bounded error bodies, `.json(schema)`), pinned so a ky
 // upgrade or option change that alters it fails here.
-describe('sendOrderStatus on ky: budgets, error bodies, odd answers', () => {
+describe('sendOrderStatus: budgets, error bodies, odd answers', () => {
   it('spends one budget on the whole exchange: headers at 200 ms and body at 400 ms is a TIMEOUT at 300', async () => {
     await withRawServer(
       (res) => {
@@ -422,7 +422,7 @@ describe('sendOrderStatus on ky: budgets, error bodies, odd answers', () => {
     );
   });
 
-  it('reads an error body of exactly 10 MiB, and one byte more as BAD_RESPONSE (ky stops reading)', async () => {
+  it('reads an error body of exactly 10 MiB, and one byte more as BAD_RESPONSE (reading stops)', async () => {
     const limit = 10 * 1024 * 1024;
     const padded = (size: number) => {
       const json = KALEYRA_RESPONSES.rbc001.body;
@@ -461,7 +461,7 @@ describe('sendOrderStatus on ky: budgets, error bodies, odd answers', () => {
     });
   });
 
-  it('turns a request ky cannot even build (an unknown pod) into NETWORK, outcome rejected, no secret', async () => {
+  it('turns a request that cannot even be built (an unknown pod) into NETWORK, outcome rejected, no secret', async () => {
     let called = false;
     const kaleyra = createKaleyraClient({
       fetch: async () => {
@@ -477,11 +477,11 @@ describe('sendOrderStatus on ky: budgets, error bodies, odd answers', () => {
     expectNoSecrets(error);
   });
 
-  it('treats a fetch that fails in a way ky does not know, once called, as NETWORK, outcome unknown', async () => {
+  it('treats a fetch that fails in a way nobody knows, once called, as NETWORK, outcome unknown', async () => {
     const calls: string[] = [];
     const kaleyra = createKaleyraClient({
-      fetch: async (input) => {
-        calls.push(input instanceof Request ? input.method : 'GET');
+      fetch: async (input, init) => {
+        calls.push(init?.method ?? (input instanceof Request ? input.method : 'GET'));
         throw new Error(`proxy exploded on /v2/${SID} with api-key ${API_KEY}`);
       },
     });

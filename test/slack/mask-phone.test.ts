@@ -1,3 +1,5 @@
+import { getCountries, getExampleNumber, parsePhoneNumberWithError } from 'libphonenumber-js/max';
+import examples from 'libphonenumber-js/mobile/examples';
 import { describe, expect, it } from 'vitest';
 import { maskPhoneNumber } from '../../src/domain/mask-phone.ts';
 
@@ -18,5 +20,38 @@ describe('maskPhoneNumber', () => {
 
   it('never shows the middle digits', () => {
     expect(maskPhoneNumber('+919876543210')).not.toContain('98765');
+  });
+});
+
+describe('maskPhoneNumber without a full parse', () => {
+  /** The calling code as a full parse finds it (what masking used before). */
+  const parsedCode = (number: string) => {
+    try {
+      return parsePhoneNumberWithError(number).countryCallingCode;
+    } catch {
+      return undefined;
+    }
+  };
+
+  it('shows the calling code a full parse finds, for every country, a non-geographic number and odd lengths', () => {
+    const numbers = getCountries()
+      .map((country) => getExampleNumber(country, examples)?.number)
+      .filter((n): n is NonNullable<typeof n> => n !== undefined);
+    expect(numbers.length).toBeGreaterThan(200);
+    for (const number of [
+      ...numbers,
+      '+80012345678',
+      '+1',
+      '+12',
+      '+123',
+      '+9',
+      '+99912345678',
+      `+91${'9'.repeat(18)}`,
+    ]) {
+      const code = parsedCode(number);
+      const masked = maskPhoneNumber(number);
+      if (code) expect(masked, number).toMatch(new RegExp(`^\\+${code} ••••`));
+      else expect(masked, number).toMatch(/^••••/);
+    }
   });
 });

@@ -117,6 +117,64 @@ describe.each(stores)('the send journal on the %s', (_name, open) => {
   });
 
   it.skipIf(!open)(
+    'two processes claiming the same 30 keys at once, in opposite orders: one winner per key, no error',
+    async () => {
+      const team = uniqueTeamId();
+      // A second journal on the same database: another process's statements, batched on their own.
+      const other = createSendJournal(
+        opened.db,
+        await loadKeyedHash(opened.db, cipher, 'keyed-hash-journal-test'),
+      );
+      const keys = Array.from({ length: 30 }, (_, i) => ({ ...update, referenceId: `X-${i}` }));
+      const results = await Promise.all([
+        ...keys.map((u) => journal.begin(attempt(team, { update: u }))),
+        ...[...keys].reverse().map((u) => other.begin(attempt(team, { update: u, actor: 'UOTHER' }))),
+        // A deliberate resend in the same turn is journaled whoever holds the claim.
+        journal.begin(attempt(team, { update: { ...update, referenceId: 'X-0' }, force: true })),
+      ]);
+      const rows = await journal.list(team, 200);
+      const inFlight = rows.filter((row) => row.outcome === 'in_flight');
+      expect(results.filter((r) => r.ok)).toHaveLength(31);
+      expect(inFlight).toHaveLength(31);
+      for (const key of keys) {
+        const winners = inFlight.filter((row) => row.reference_id === key.referenceId && !row.forced);
+        expect(winners, key.referenceId).toHaveLength(1);
+      }
+      expect(rows.filter((row) => row.outcome === 'duplicate')).toHaveLength(30);
+    },
+  );
+
+  it.skipIf(!open)('records the outcomes of many sends finishing at once, each on its own row', async () => {
+    const team = uniqueTeamId();
+    const begun = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        journal.begin(attempt(team, { update: { ...update, referenceId: `B-${i}` } })),
+      ),
+    );
+    const attempts = begun.map((b) => {
+      if (!b.ok) throw new Error('refused');
+      return b.attempt;
+    });
+    // Issued in one event-loop turn: they share one statement.
+    await Promise.all(
+      attempts.map((a, i) =>
+        journal.complete(
+          a,
+          i % 3 === 0 ? { outcome: 'unknown', code: `T${i}` } : { outcome: 'sent', messageId: `M${i}` },
+        ),
+      ),
+    );
+    const rows = new Map((await journal.list(team)).map((row) => [row.id, row]));
+    for (const [i, a] of attempts.entries()) {
+      const row = rows.get(a.attemptId);
+      expect(row?.completed_at).not.toBeNull();
+      if (i % 3 === 0)
+        expect(row).toMatchObject({ outcome: 'unknown', message_id: null, error_code: `T${i}` });
+      else expect(row).toMatchObject({ outcome: 'sent', message_id: `M${i}`, error_code: null });
+    }
+  });
+
+  it.skipIf(!open)(
     'frees the key after a definite rejection, keeps it after an unknown outcome',
     async () => {
       const team = uniqueTeamId();

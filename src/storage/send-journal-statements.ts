@@ -1,0 +1,126 @@
+import type { Database } from './database.ts';
+import { createStatementBatcher } from './statement-batcher.ts';
+
+/** One attempt's journal row as the claim writes it (the columns of send_journal, in_flight). */
+export type JournalInsert = {
+  id: string;
+  workspaceId: string;
+  actor: string;
+  channelId: string | null;
+  source: string;
+  customerMasked: string;
+  referenceId: string;
+  status: string;
+  description: string | null;
+  templateName: string;
+  languageCode: string;
+  forced: boolean;
+  customerHash: string | null;
+  bulkJobId: string | null;
+  bulkLine: number | null;
+  workflowExecutionId: string | null;
+  dedupeKey: string;
+};
+
+/** How a sent (or possibly sent) attempt ended, when it was not forced: no claim to move. */
+export type PlainOutcome = {
+  attemptId: string;
+  outcome: 'sent' | 'unknown';
+  messageId: string | null;
+  errorCode: string | null;
+};
+
+// Claims each row's key when it is free or expired, and journals each row that got its claim or is
+// forced (a forced attempt is journaled even without the claim: it must not release, on failure, a
+// claim that a delivered send holds). A data-modifying CTE runs whether or not the main statement
+// reads it. Claims are taken in key order, so two batches that share keys cannot deadlock.
+const CLAIM_AND_JOURNAL = `WITH input AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+      $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[], $13::text[], $14::text[], $15::integer[],
+      $16::text[], $17::text[])
+      AS i(id, workspace_id, actor, channel_id, source, customer_masked, reference_id, status, description,
+        template_name, language_code, forced, customer_hash, bulk_job_id, bulk_line, workflow_execution_id,
+        dedupe_key)
+  ), claim AS (
+    INSERT INTO send_claims (dedupe_key, attempt_id, claimed_at)
+    SELECT dedupe_key, id, now() FROM input ORDER BY dedupe_key
+    ON CONFLICT (dedupe_key) DO UPDATE SET attempt_id = EXCLUDED.attempt_id, claimed_at = now()
+      WHERE send_claims.claimed_at < now() - make_interval(secs => $18)
+    RETURNING attempt_id
+  )
+  INSERT INTO send_journal (id, workspace_id, actor, channel_id, source, customer_masked, reference_id, status,
+    description, template_name, language_code, forced, outcome, duplicate_of, customer_hash, bulk_job_id,
+    bulk_line, workflow_execution_id, completed_at)
+  SELECT id, workspace_id, actor, channel_id, source, customer_masked, reference_id, status, description,
+    template_name, language_code, forced, 'in_flight', NULL, customer_hash, bulk_job_id, bulk_line,
+    workflow_execution_id, NULL
+    FROM input WHERE forced OR id IN (SELECT attempt_id FROM claim)
+  RETURNING id`;
+
+const RECORD_OUTCOMES = `UPDATE send_journal j
+    SET outcome = v.outcome, message_id = v.message_id, error_code = v.error_code, completed_at = now()
+   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS v(id, outcome, message_id, error_code)
+  WHERE j.id = v.id`;
+
+/**
+ * The send journal's two statements of every send, each shared by the sends that reach it in one
+ * event-loop turn (statement-batcher.ts): under load one round trip serves many sends.
+ */
+export function createJournalStatements(db: Database, duplicateWindowSeconds: number) {
+  /** Claims and journals each row; resolves true for each row journaled (claimed, or forced). */
+  const claimAndJournal = createStatementBatcher<JournalInsert, boolean>(async (rows) => {
+    // The same key twice in one statement would have ON CONFLICT touch a row twice (an error): a
+    // repeat waits for the rows before it, and then finds the claim taken (or takes it, if forced).
+    const firsts: JournalInsert[] = [];
+    const repeats: JournalInsert[] = [];
+    const keys = new Set<string>();
+    for (const row of rows) {
+      if (keys.has(row.dedupeKey)) {
+        repeats.push(row);
+      } else {
+        keys.add(row.dedupeKey);
+        firsts.push(row);
+      }
+    }
+    const journaled = new Set(await insertClaimed(firsts));
+    for (const row of repeats) for (const id of await insertClaimed([row])) journaled.add(id);
+    return rows.map((row) => journaled.has(row.id));
+  });
+
+  async function insertClaimed(rows: readonly JournalInsert[]): Promise<string[]> {
+    const column = <K extends keyof JournalInsert>(key: K) => rows.map((row) => row[key]);
+    const found = await db.query<{ id: string }>(CLAIM_AND_JOURNAL, [
+      column('id'),
+      column('workspaceId'),
+      column('actor'),
+      column('channelId'),
+      column('source'),
+      column('customerMasked'),
+      column('referenceId'),
+      column('status'),
+      column('description'),
+      column('templateName'),
+      column('languageCode'),
+      column('forced'),
+      column('customerHash'),
+      column('bulkJobId'),
+      column('bulkLine'),
+      column('workflowExecutionId'),
+      column('dedupeKey'),
+      duplicateWindowSeconds,
+    ]);
+    return found.map((row) => row.id);
+  }
+
+  const recordOutcome = createStatementBatcher<PlainOutcome, void>(async (rows) => {
+    await db.query(RECORD_OUTCOMES, [
+      rows.map((row) => row.attemptId),
+      rows.map((row) => row.outcome),
+      rows.map((row) => row.messageId),
+      rows.map((row) => row.errorCode),
+    ]);
+    return rows.map(() => undefined);
+  });
+
+  return { claimAndJournal, recordOutcome };
+}
