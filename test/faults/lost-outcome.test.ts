@@ -15,6 +15,7 @@ import {
   waitUntil,
 } from '../support/app-driver.ts';
 import { acceptedAs } from '../support/fake-kaleyra.ts';
+import { createScratchDatabase } from '../support/scratch-database.ts';
 import { type StorageMode, startTestApp, type TestApp, uniqueTeamId } from '../support/start-app.ts';
 import { startTcpProxy, type TcpProxy, targetOf, viaProxy } from '../support/tcp-proxy.ts';
 
@@ -101,8 +102,12 @@ describe.skipIf(!pgUrl)('a send Kaleyra accepted while the database was away', (
 
 describe.skipIf(!pgUrl)('stopping while an outcome still waits to be recorded', () => {
   it('still drains within its bound, says which ids were left, and the next start reports them', async () => {
-    const proxy = await startTcpProxy(targetOf(pgUrl as string));
-    const storage = { kind: 'postgres' as const, url: viaProxy(pgUrl as string, proxy) };
+    // A database of its own: the report names the newest 20, and other tests' stale rows on the shared
+    // one would crowd this attempt out of it.
+    const scratch = await createScratchDatabase(pgUrl as string, 'lost');
+    const own = scratch.url;
+    const proxy = await startTcpProxy(targetOf(own));
+    const storage = { kind: 'postgres' as const, url: viaProxy(own, proxy) };
     const first = await startTestApp(storage);
     let second: TestApp | undefined;
     try {
@@ -120,14 +125,14 @@ describe.skipIf(!pgUrl)('stopping while an outcome still waits to be recorded', 
       expect(gaveUp).toMatchObject({ messageId: 'ASTOPPEDWHILEDOWN01', outcome: 'sent' });
 
       proxy.restore();
-      second = await startTestApp({ kind: 'postgres', url: pgUrl as string });
+      second = await startTestApp({ kind: 'postgres', url: own });
       // As a later start sees it, long after any send could have lasted.
       await second.server.services.db.query(
         'UPDATE send_journal SET created_at = now() - make_interval(secs => $2) WHERE id = $1',
         [gaveUp?.attemptId, STALE_IN_FLIGHT_SECONDS + 60],
       );
       await second.close();
-      second = await startTestApp({ kind: 'postgres', url: pgUrl as string });
+      second = await startTestApp({ kind: 'postgres', url: own });
       const report = parsedLogs(second).find((line) => String(line.msg).includes('stuck in flight'));
       expect(report?.count).toEqual(expect.any(Number));
       expect(report?.attemptIds).toEqual(expect.arrayContaining([gaveUp?.attemptId]));
@@ -136,6 +141,7 @@ describe.skipIf(!pgUrl)('stopping while an outcome still waits to be recorded', 
       await first.close().catch(() => undefined);
       await second?.close();
       await proxy.close();
+      await scratch.drop();
     }
   }, 60_000);
 });
@@ -145,7 +151,10 @@ describe.each(await storageModes())('the start-up report on the %s', (_name, sto
     'names the attempts stuck in flight, and only those',
     async () => {
       const dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-stuck-'));
-      const mode = storage as StorageMode;
+      // On Postgres a database of its own, as above.
+      const scratch =
+        storage?.kind === 'postgres' ? await createScratchDatabase(storage.url, 'stuck') : undefined;
+      const mode: StorageMode = scratch ? { kind: 'postgres', url: scratch.url } : (storage as StorageMode);
       const env = { DATA_DIR: dataDir };
       let app = await startTestApp(mode, env);
       const team = uniqueTeamId();
@@ -174,6 +183,7 @@ describe.each(await storageModes())('the start-up report on the %s', (_name, sto
         expect(report?.attemptIds).not.toContain(recent);
       } finally {
         await app.close();
+        await scratch?.drop();
         await rm(dataDir, { recursive: true, force: true });
       }
     },
