@@ -14,7 +14,13 @@ import {
 } from './server.ts';
 
 /** App and floor bursts, alternated, so that whatever else loads the machine hits both alike. */
-export const FLOOR_ROUNDS = 3;
+export const FLOOR_ROUNDS = 5;
+/**
+ * Commands each server handles, not counted, right before each of its measured bursts: a server fresh
+ * out of a second's idleness spent up to 1.6 times the CPU per command of one already busy (both did,
+ * the app more), so without it the ratio swung with who had just been idle rather than with the code.
+ */
+export const REWARM_N = 100;
 const FLOOR_ENTRY = path.join(import.meta.dirname, 'floor-server.ts');
 const BUSINESS_NUMBER = '+919876500003';
 
@@ -66,17 +72,24 @@ export async function measureFloor(ctx: BenchContext): Promise<FloorResults> {
       const result = await burst(ctx, server, { label, n: count, c, timeoutMs: 60_000 });
       return { ...result, journalErrors: await journalErrors(journal, `${ctx.run}-${label}-`, count) };
     };
+    // Every burst is checked, warm-ups included: a broken one must not pass as a warm-up.
     const warmUpErrors = {
       app: burstErrors(await measure(app, 'FWA', WARM_UP_N)),
       floor: burstErrors(await measure(floor, 'FWF', WARM_UP_N)),
     };
+    const measureWarm = async (server: ServerProcess, label: string): Promise<FloorBurst> => {
+      warmUpErrors[server === app ? 'app' : 'floor'] += burstErrors(
+        await measure(server, `FR${label}`, REWARM_N),
+      );
+      return measure(server, `F${label}`, n);
+    };
     const rounds: FloorRound[] = [];
     for (let round = 1; round <= FLOOR_ROUNDS; round++) {
-      // Who goes first alternates: both servers still get faster over the first rounds, and the one
-      // always going second would be favoured.
+      // Who goes first alternates, so neither always runs right after the other's burst.
       const appFirst = round % 2 === 1;
-      const first = await measure(appFirst ? app : floor, `${appFirst ? 'FA' : 'FF'}${round}`, n);
-      const second = await measure(appFirst ? floor : app, `${appFirst ? 'FF' : 'FA'}${round}`, n);
+      const [one, other] = appFirst ? ([app, floor] as const) : ([floor, app] as const);
+      const first = await measureWarm(one, `${appFirst ? 'A' : 'F'}${round}`);
+      const second = await measureWarm(other, `${appFirst ? 'F' : 'A'}${round}`);
       const [appBurst, floorBurst] = appFirst ? [first, second] : [second, first];
       rounds.push({ app: appBurst, floor: floorBurst });
       log(`  round ${round}: ${roundSummary(appBurst, floorBurst)}`);
