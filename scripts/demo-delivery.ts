@@ -6,8 +6,6 @@ export type DemoIo = {
   heading(title: string): void;
   say(line: string): void;
   render(message: unknown): string;
-  /** `orderstatus <args>` through the running server; resolves its output. */
-  cli(args: string[]): Promise<string>;
   /** A one-liner from the demo agent; resolves when its outcome is posted. */
   oneLiner(text: string, reference: string): Promise<SlackApiCall>;
   /** `/orderstatus <text>` answered only to the agent; resolves that answer. */
@@ -36,22 +34,34 @@ async function waitForEdit(slack: FakeSlack, posted: SlackApiCall, needle: strin
   }, 10_000);
 }
 
-export async function showDelivery(url: string, slack: FakeSlack, team: string, io: DemoIo): Promise<void> {
-  io.heading(
-    '5. The admin sets up Kaleyra’s status callbacks (CLI; Slack’s settings modal has a button too)',
-  );
-  const printed = await io.cli(['callbacks', 'rotate', '--team', team]);
-  io.say(
-    printed.trimEnd().replace(/^password: .*/m, 'password: ••••••••••••••••••••••••••••••• (shown once)'),
-  );
+/**
+ * `orderstatus callbacks rotate`, printed with the password masked; resolves the login Kaleyra will use.
+ * Run before the server starts: a CLI beside it would add its ~95 MB to the demo's peak.
+ */
+export async function setUpCallbacks(
+  cli: (args: string[]) => Promise<string>,
+  team: string,
+  say: (line: string) => void,
+): Promise<Login> {
+  const printed = await cli(['callbacks', 'rotate', '--team', team]);
+  say(printed.trimEnd().replace(/^password: .*/m, 'password: ••••••••••••••••••••••••••••••• (shown once)'));
   const username = /^username: (.+)$/m.exec(printed)?.[1] ?? '';
   const password = /^password: (.+)$/m.exec(printed)?.[1] ?? '';
-  const login: Login = { username, password };
+  if (!username || !password) throw new Error(`callbacks rotate printed no login:\n${printed}`);
+  return { username, password };
+}
 
+export async function showDelivery(
+  url: string,
+  slack: FakeSlack,
+  team: string,
+  login: Login,
+  io: DemoIo,
+): Promise<void> {
   // Both sends' first callbacks arrive together, so their edits share one coalescing window (about 1 s)
   // instead of taking one each: the demo stays short, and this is how a busy channel sees them anyway.
   io.heading(
-    '6. Two sends: WhatsApp reports the first delivered, then read; the second fails (131026: not on WhatsApp)',
+    '5. Two sends: WhatsApp reports the first delivered, then read; the second fails (131026: not on WhatsApp)',
   );
   const posted = await io.oneLiner('+919876543210 395010 shipped Out for delivery today', '395010');
   io.say(`#orders channel, as posted:\n${io.render(current(slack, posted).message)}`);
@@ -92,7 +102,7 @@ export async function showDelivery(url: string, slack: FakeSlack, team: string, 
     `#orders channel, the first message edited again:\n${io.render(await waitForEdit(slack, posted, '*Read'))}`,
   );
 
-  io.heading('7. The second send, turned into the failure');
+  io.heading('6. The second send, turned into the failure');
   io.say(`#orders channel:\n${io.render(edited)}`);
   const [reply] = await slack.waitFor(() => {
     const { replies } = current(slack, failing);
@@ -100,6 +110,6 @@ export async function showDelivery(url: string, slack: FakeSlack, team: string, 
   }, 10_000);
   io.say(`…and a reply in its thread, mentioning the agent:\n${io.render(reply)}`);
 
-  io.heading('8. /orderstatus history 395010 (only the asker sees it; `orderstatus history` in a terminal)');
+  io.heading('7. /orderstatus history 395010 (only the asker sees it; `orderstatus history` in a terminal)');
   io.say(io.render(await io.ask('history 395010')));
 }

@@ -15,7 +15,7 @@ import { COMPILE_CACHE_DIR } from '../src/storage/embedded-template.ts';
 import { acceptedWithFreshId, KALEYRA_RESPONSES, startFakeKaleyra } from '../test/support/fake-kaleyra.ts';
 import { type FakeSlack, startFakeSlack } from '../test/support/fake-slack.ts';
 import { postToApp, slashCommandBody, viewState, viewSubmissionBody } from '../test/support/slack-request.ts';
-import { showDelivery } from './demo-delivery.ts';
+import { setUpCallbacks, showDelivery } from './demo-delivery.ts';
 import { renderMrkdwn } from './demo-render.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -103,8 +103,8 @@ async function main() {
   const url = `http://127.0.0.1:${port}`;
   const node = process.execPath;
 
-  // The CLI first, on the new folder (it creates the embedded database), then the server on it: the
-  // two never run at once, which keeps the demo's memory down (a CLI beside a running server works too,
+  // The CLI first, on the new folder (it creates the embedded database), then the server on it: they
+  // never run at once, which keeps the demo's memory down (a CLI beside a running server works too,
   // through the server's socket: README, CLI).
   heading('An admin stores the workspace’s Kaleyra credentials (CLI; it creates the embedded database)');
   const cli = await run(
@@ -129,6 +129,10 @@ async function main() {
   );
   process.stdout.write(`${cli.out.trimEnd().replace(/^/gm, '  ')}\n`);
   if (cli.code !== 0) throw new Error('storing the demo credentials failed');
+  const say = (line: string) => process.stdout.write(`${line.replace(/^/gm, '  ')}\n`);
+  heading('…and sets up Kaleyra’s status callbacks (CLI; Slack’s settings modal has a button too)');
+  const cliOut = async (args: string[]) => (await run(node, ['src/cli.ts', ...args], env, '')).out;
+  const login = await setUpCallbacks(cliOut, TEAM, say);
 
   heading('Starting the server (embedded database, stand-ins for Slack and Kaleyra)');
   const started = Date.now();
@@ -216,12 +220,10 @@ async function main() {
     process.stdout.write(`  Kaleyra requests for it: ${kaleyra.requests.length - before}\n`);
 
     kaleyra.respondWith(() => acceptedWithFreshId());
-    const cliOut = async (args: string[]) => (await run(node, ['src/cli.ts', ...args], env, '')).out;
-    await showDelivery(url, slack, TEAM, {
+    await showDelivery(url, slack, TEAM, login, {
       heading,
-      say: (line) => process.stdout.write(`${line.replace(/^/gm, '  ')}\n`),
+      say,
       render: renderBlocks,
-      cli: cliOut,
       oneLiner: async (text, reference) => {
         await command(text, `demo-${reference}`);
         return slack.waitFor((s) => channelPostNaming(s, reference), 20_000);
