@@ -1,4 +1,4 @@
-import { parsePhoneNumber } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import * as v from 'valibot';
 import { firstIssuePerField } from './field-issues.ts';
 
@@ -119,9 +119,10 @@ export const PhoneNumberSchema = v.pipe(
   v.regex(/^\+\d+$/, 'Use digits only after the +, e.g. +919876543210.'),
   v.regex(E164, 'A WhatsApp number has 7 to 15 digits after the +, country code first.'),
   // One parse both checks the number and gives its one spelling (`+9109876543210` is `+919876543210`):
-  // stored, compared and sent. (isValidPhoneNumber and then a parse would parse it twice.)
+  // stored, compared and sent. (isValidPhoneNumber and then a parse would parse it twice.) The parse that
+  // answers undefined, as isValidPhoneNumber's does: `parsePhoneNumber` throws on an unknown country code.
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
-    const parsed = parsePhoneNumber(dataset.value, { extract: false });
+    const parsed = parsePhoneNumberFromString(dataset.value, { extract: false });
     if (parsed?.isValid()) return parsed.number;
     addIssue({
       message: 'That is not a valid phone number for its country. Check the country code and the digits.',
