@@ -13,9 +13,10 @@ const SECRET_PATTERNS: readonly RegExp[] = [
 // A secret-named label in free text, up to where its value starts: `api-key: `, `"api_key":`, `password=`.
 const SECRET_LABEL =
   /"?\b(?:api[-_]?key|authorization|password|(?:signing|client|state)[-_]?secret)"?\s*[:=]\s*/gi;
-// Field names whose values are secret wherever they sit in a logged object.
+// Field names whose values are secret wherever they sit in a logged object (`headers` whole: an HTTP
+// client's request or response headers carry credentials under names of their own).
 const SECRET_KEY =
-  /^(api[-_]?key|authorization|proxy-authorization|cookie|set-cookie|x-slack-signature|password|((bot|user|app|access|refresh)[-_]?)?token|(signing|client|state)[-_]?secret)$/i;
+  /^(headers|api[-_]?key|authorization|proxy-authorization|cookie|set-cookie|x-slack-signature|password|((bot|user|app|access|refresh)[-_]?)?token|(signing|client|state)[-_]?secret)$/i;
 const MAX_DEPTH = 8;
 // Customer numbers: keep the country code's first digits and the last four.
 const PHONE = /\+\d{2}\d{3,9}(\d{4})\b/g;
@@ -159,29 +160,13 @@ export type LoggerOptions = {
 /** Structured JSON logs with secrets and customer numbers removed, whatever path they arrive by. */
 export function createLogger(options: LoggerOptions): Logger {
   const secrets = options.secrets ?? new Set<string>();
-  return pino(
+  const logger = pino(
     {
       level: options.level,
       base: null,
-      redact: {
-        paths: [
-          'apiKey',
-          '*.apiKey',
-          'api_key',
-          '*.api_key',
-          'token',
-          '*.token',
-          'botToken',
-          '*.botToken',
-          'headers',
-          '*.headers',
-          'signingSecret',
-          '*.signingSecret',
-          'clientSecret',
-          '*.clientSecret',
-        ],
-        censor: '[redacted]',
-      },
+      // No pino `redact`: it re-parses its paths and clones the object on every line (~7 % of the app's
+      // allocation in the floor bench), and the hook below already redacts every secret-named field (and
+      // `headers`) at any depth. Child bindings bypass the hook: they are scrubbed once, when made (below).
       serializers: {
         // Already reduced by the hook below; kept for errors that reach pino another way.
         err: (error: unknown) => (error instanceof Error ? serializeError(error, secrets) : error),
@@ -198,4 +183,10 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     options.destination,
   );
+  // pino drops a bindings formatter for children, so `child` itself scrubs; children inherit it.
+  const pinoChild = logger.child;
+  logger.child = function scrubbedChild(this: Logger, bindings, childOptions) {
+    return pinoChild.call(this, scrubValue(bindings, secrets) as typeof bindings, childOptions);
+  } as Logger['child'];
+  return logger;
 }

@@ -1,4 +1,4 @@
-import { parsePhoneNumber } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import * as v from 'valibot';
 import { firstIssuePerField } from './field-issues.ts';
 
@@ -111,6 +111,25 @@ export function isOrderStatus(value: string): value is OrderStatus {
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 
+// The last few numbers checked, and their answers: a command's number is checked as its words are
+// read (parse-command.ts) and again by the schema, and a full parse is ~5 % of a send's CPU.
+const checked = new Map<string, string | undefined>();
+const CHECKED_KEPT = 8;
+
+/**
+ * A normalised number's one E.164 spelling when it is valid for its country (what libphonenumber's
+ * isValidPhoneNumber says, from the same parse), else undefined. Never throws: the parse that throws
+ * (`parsePhoneNumber`) did on an unknown country code such as +999, out of the whole command parser.
+ */
+export function validPhoneNumber(normalised: string): string | undefined {
+  if (checked.has(normalised)) return checked.get(normalised);
+  const parsed = parsePhoneNumberFromString(normalised, { extract: false });
+  const number = parsed?.isValid() ? parsed.number : undefined;
+  if (checked.size >= CHECKED_KEPT) checked.clear();
+  checked.set(normalised, number);
+  return number;
+}
+
 export const PhoneNumberSchema = v.pipe(
   v.string('Enter the customer’s WhatsApp number.'),
   v.transform(normalisePhoneNumber),
@@ -119,10 +138,10 @@ export const PhoneNumberSchema = v.pipe(
   v.regex(/^\+\d+$/, 'Use digits only after the +, e.g. +919876543210.'),
   v.regex(E164, 'A WhatsApp number has 7 to 15 digits after the +, country code first.'),
   // One parse both checks the number and gives its one spelling (`+9109876543210` is `+919876543210`):
-  // stored, compared and sent. (isValidPhoneNumber and then a parse would parse it twice.)
+  // stored, compared and sent.
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
-    const parsed = parsePhoneNumber(dataset.value, { extract: false });
-    if (parsed?.isValid()) return parsed.number;
+    const number = validPhoneNumber(dataset.value);
+    if (number !== undefined) return number;
     addIssue({
       message: 'That is not a valid phone number for its country. Check the country code and the digits.',
     });

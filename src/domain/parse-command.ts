@@ -1,4 +1,3 @@
-import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { type HistoryQueryResult, readHistoryQuery } from './history-query.ts';
 import {
   type FieldIssues,
@@ -6,6 +5,7 @@ import {
   normalisePhoneNumber,
   type OrderStatusRequest,
   validateOrderStatus,
+  validPhoneNumber,
 } from './order-status.ts';
 
 /** The fields a one-liner could be read into, as typed (for prefilling the modal). */
@@ -99,7 +99,9 @@ export function parseOrderStatusCommand(text: string): ParsedOrderStatusCommand 
   // What lies past the cut was typed too: a line that long is never sent as if it ended there.
   const cut = whole.length > input.length;
   const readings = readPhones(input);
-  const valid = readings.filter((reading) => isValidPhoneNumber(normalisePhoneNumber(reading.phone)));
+  const valid = readings.filter(
+    (reading) => validPhoneNumber(normalisePhoneNumber(reading.phone)) !== undefined,
+  );
   // Words are joined only until the whole line reads as a valid update: a number such as
   // `+43 664 1234 56` has a shorter valid prefix (`+43 664 1234`) that must not take its last digits.
   for (const reading of cut ? [] : valid) {

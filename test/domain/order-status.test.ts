@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseStatus, ORDER_STATUSES, validateOrderStatus } from '../../src/domain/order-status.ts';
+import {
+  normaliseStatus,
+  ORDER_STATUSES,
+  validateOrderStatus,
+  validPhoneNumber,
+} from '../../src/domain/order-status.ts';
 
 const valid = { to: '+919876543210', referenceId: '395001', status: 'shipped' };
 
@@ -180,5 +185,20 @@ describe('OrderStatusSchema', () => {
     for (const s of ['Cancelled', 'partially shipped', ' SHIPPED ', 'x']) {
       expect(normaliseStatus(normaliseStatus(s))).toBe(normaliseStatus(s));
     }
+  });
+});
+
+describe('validPhoneNumber', () => {
+  it('gives the one E.164 spelling of a valid number, the same when asked again, and undefined otherwise', () => {
+    for (let i = 0; i < 2; i++) {
+      expect(validPhoneNumber('+9109876543210')).toBe('+919876543210');
+      expect(validPhoneNumber('+919876543210')).toBe('+919876543210');
+      expect(validPhoneNumber('+8001234567')).toBeUndefined();
+      expect(validPhoneNumber('+999123456789')).toBeUndefined();
+      expect(validPhoneNumber('+91')).toBeUndefined();
+    }
+    // More numbers than it keeps answers for: each still answered afresh.
+    for (let n = 0; n < 20; n++)
+      expect(validPhoneNumber(`+9198765432${String(n).padStart(2, '0')}`)).toMatch(/^\+91/);
   });
 });

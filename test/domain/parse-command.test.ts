@@ -87,6 +87,12 @@ describe('parseOrderStatusCommand', () => {
     // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong type from an untyped edge
     expect(() => parseOrderStatusCommand(undefined as any)).not.toThrow();
   });
+
+  it('answers a number with an unknown country code (+999) with an issue on the number, not a throw', () => {
+    const parsed = parseOrderStatusCommand('+999123456789 A1 shipped');
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.issues.to).toMatch(/not a valid phone number/);
+  });
 });
 
 describe('parseSlashCommand', () => {

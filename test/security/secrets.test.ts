@@ -265,6 +265,20 @@ describe('logger scrubbing (src/logger.ts)', () => {
     expectNoneOf(out, forbidden, 'the log');
   });
 
+  it("scrubs a child logger's bindings (they bypass the per-line hook)", () => {
+    const { logger, output } = capture();
+    const child = logger.child({
+      component: 'x',
+      token: TOKEN,
+      headers: { 'api-key': KEY },
+      url: URL_WITH_SID,
+    });
+    child.info({ apiKey: KEY }, `bound with ${USER_TOKEN}`);
+    const out = output();
+    expect(out).toContain('"component":"x"');
+    expectNoneOf(out, forbidden, 'the log');
+  });
+
   it('scrubs a real ky HTTPError (options.headers["api-key"], request URL with the SID)', async () => {
     const error = await realKyError();
     expect(error.name).toBe('HTTPError');
