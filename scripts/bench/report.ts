@@ -16,6 +16,9 @@ type LoadResults = Pick<
 >;
 type LoadReport = { options: BenchOptions; load: number; results: LoadResults };
 
+/** The measurements the load table is made of. */
+const LOAD_KEYS = ['defaultLimit', 'liftedLimit', 'baseline', 'callbacks', 'bulk', 'embedded'] as const;
+
 function loadReport(report: Report): LoadReport | undefined {
   const { defaultLimit, liftedLimit, baseline, callbacks, bulk, embedded } = report.results;
   if (!defaultLimit || !liftedLimit || baseline === undefined || !callbacks || !bulk || !embedded)
@@ -69,11 +72,20 @@ function figures({ options, results: r }: LoadReport) {
 
 export function printTable(report: Report): void {
   const load = loadReport(report);
-  const rows = [
+  const rows: PrintedRow[] = [
     ...(load ? loadRows(load) : []),
     ...(report.results.firstHour ? firstHourRows(report.results.firstHour) : []),
     ...(report.results.floor ? floorRows(report.results.floor) : []),
   ];
+  // The load table's rows need all of its measurements; one run alone (--only callbacks) is shown raw.
+  if (!load)
+    for (const key of LOAD_KEYS)
+      if (report.results[key])
+        rows.push([
+          key,
+          JSON.stringify(report.results[key]),
+          `(raw; the table needs all of --only ${LOAD_KEYS.join(',')})`,
+        ]);
   const widths = [0, 1].map((i) => Math.max(...rows.map((row) => row[i]?.length ?? 0)));
   log('');
   log(`${'measure'.padEnd(widths[0] ?? 0)}  ${'value'.padEnd(widths[1] ?? 0)}  target`);
