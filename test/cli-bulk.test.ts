@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,6 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli as runCliInProcess } from '../src/cli/run-cli.ts';
 import { BULK_CUSTOMER, bulkCsv } from './support/bulk-driver.ts';
+import { runCliProcess } from './support/cli-process.ts';
 import {
   acceptedAs,
   type FakeKaleyra,
@@ -15,31 +15,9 @@ import {
 } from './support/fake-kaleyra.ts';
 import { uniqueTeamId } from './support/start-app.ts';
 
-const root = path.resolve(import.meta.dirname, '..');
 const API_KEY = 'Aclikey000000000000000000000000x7';
 
-type Run = { code: number | null; stdout: string; stderr: string };
-
-function runCli(args: string[], env: Record<string, string>, stdin = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['src/cli.ts', ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+const runCli = runCliProcess;
 
 // The embedded store: the CLI is one foreground process, no job table and no worker involved.
 describe('orderstatus send --csv', () => {

@@ -1,36 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliProcess } from './support/cli-process.ts';
 import { probeTestDatabase } from './support/postgres.ts';
 import { TEST_ENCRYPTION_KEY, uniqueTeamId } from './support/start-app.ts';
 
-const root = path.resolve(import.meta.dirname, '..');
 const API_KEY = 'Awabakey000000000000000000000000x7';
 
-type Run = { code: number | null; stdout: string; stderr: string };
-
-function runCli(args: string[], env: Record<string, string>, stdin = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['src/cli.ts', ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+const runCli = runCliProcess;
 
 const pgUrl = await probeTestDatabase();
 const modes: Array<[string, ((dataDir: string) => Record<string, string>) | undefined]> = [

@@ -1,39 +1,18 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closedPort } from './storage/database-fixtures.ts';
+import { type CliRun, runCliProcess } from './support/cli-process.ts';
 import { type FakeKaleyra, KALEYRA_RESPONSES, startFakeKaleyra } from './support/fake-kaleyra.ts';
 import { probeTestDatabase } from './support/postgres.ts';
 import { TEST_ENCRYPTION_KEY, uniqueTeamId } from './support/start-app.ts';
 
-const root = path.resolve(import.meta.dirname, '..');
+const _root = path.resolve(import.meta.dirname, '..');
 const API_KEY = 'Aclikey000000000000000000000000x7';
 
-type Run = { code: number | null; stdout: string; stderr: string };
-
-function runCli(args: string[], env: Record<string, string>, stdin?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['src/cli.ts', ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
-}
+const runCli = runCliProcess;
 
 const pgUrl = await probeTestDatabase();
 const modes: Array<[string, ((dataDir: string) => Record<string, string>) | undefined]> = [
@@ -251,7 +230,7 @@ describe('the CLI’s answers to mistakes (issue #12)', () => {
   afterAll(async () => {
     await rm(scratch, { recursive: true, force: true });
   });
-  const firstLine = (run: Run) => run.stderr.split('\n')[0];
+  const firstLine = (run: CliRun) => run.stderr.split('\n')[0];
 
   it('answers a usage mistake before any storage is opened', async () => {
     const dataDir = path.join(scratch, 'never-created');

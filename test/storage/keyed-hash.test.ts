@@ -1,48 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StorageError } from '../../src/errors/storage-error.ts';
-import { type Database, openDatabase } from '../../src/storage/database.ts';
 import { createCipher, parseEncryptionKeys } from '../../src/storage/encryption.ts';
 import { loadKeyedHash, resealKeyedHashKey } from '../../src/storage/keyed-hash.ts';
-import { migrate } from '../../src/storage/migrations.ts';
 import { testDatabaseUrl } from '../support/app-driver.ts';
+import { databaseStores, type OpenedDatabase } from '../support/database-stores.ts';
 
 const pgUrl = await testDatabaseUrl();
-const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 const OLD = Buffer.alloc(32, 11).toString('base64');
 const NEW = Buffer.alloc(32, 12).toString('base64');
 const cipherOf = (spec: string) => createCipher(parseEncryptionKeys(spec));
 
-type Opened = { db: Database; close(): Promise<void> };
-const stores: Array<[string, (() => Promise<Opened>) | undefined]> = [
-  [
-    'embedded store',
-    async () => {
-      const dataDir = await mkdtemp(path.join(os.tmpdir(), 'orderstatus-keyed-hash-'));
-      const db = await openDatabase({ dataDir, logger: quiet });
-      await migrate(db);
-      return {
-        db,
-        close: async () => {
-          await db.close();
-          await rm(dataDir, { recursive: true, force: true });
-        },
-      };
-    },
-  ],
-  [
-    'Postgres',
-    pgUrl
-      ? async () => {
-          const db = await openDatabase({ databaseUrl: pgUrl, dataDir: '/nonexistent', logger: quiet });
-          return { db, close: () => db.close() };
-        }
-      : undefined,
-  ],
-];
+type Opened = OpenedDatabase;
+const stores = databaseStores('keyed-hash', pgUrl);
 
 describe.each(stores)('the keyed-hash key on the %s', (_name, open) => {
   let opened: Opened;

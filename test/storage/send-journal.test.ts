@@ -1,52 +1,22 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResolvedOrderStatus } from '../../src/domain/order-update.ts';
-import { type Database, openDatabase } from '../../src/storage/database.ts';
 import { createCipher, parseEncryptionKeys } from '../../src/storage/encryption.ts';
 import { loadKeyedHash } from '../../src/storage/keyed-hash.ts';
-import { migrate } from '../../src/storage/migrations.ts';
 import {
   type BeginAttempt,
   createSendJournal,
   DUPLICATE_WINDOW_SECONDS,
   STALE_IN_FLIGHT_SECONDS,
 } from '../../src/storage/send-journal.ts';
+import { databaseStores, type OpenedDatabase } from '../support/database-stores.ts';
 import { probeTestDatabase } from '../support/postgres.ts';
 import { uniqueTeamId } from '../support/start-app.ts';
 
 const pgUrl = await probeTestDatabase();
-const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 const cipher = createCipher(parseEncryptionKeys(Buffer.alloc(32, 3).toString('base64')));
 
-type Opened = { db: Database; close(): Promise<void> };
-const stores: Array<[string, (() => Promise<Opened>) | undefined]> = [
-  [
-    'embedded store',
-    async () => {
-      const dataDir = await mkdtemp(path.join(os.tmpdir(), 'orderstatus-journal-'));
-      const db = await openDatabase({ dataDir, logger: quiet });
-      await migrate(db);
-      return {
-        db,
-        close: async () => {
-          await db.close();
-          await rm(dataDir, { recursive: true, force: true });
-        },
-      };
-    },
-  ],
-  [
-    'Postgres',
-    pgUrl
-      ? async () => {
-          const db = await openDatabase({ databaseUrl: pgUrl, dataDir: '/nonexistent', logger: quiet });
-          return { db, close: () => db.close() };
-        }
-      : undefined,
-  ],
-];
+type Opened = OpenedDatabase;
+const stores = databaseStores('journal', pgUrl);
 
 const update: ResolvedOrderStatus = {
   to: '+919876543210',

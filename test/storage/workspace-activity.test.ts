@@ -1,46 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCallbackCredentialsStore } from '../../src/storage/callback-credentials-store.ts';
-import { type Database, openDatabase } from '../../src/storage/database.ts';
-import { migrate } from '../../src/storage/migrations.ts';
 import { createOrderHistoryStore } from '../../src/storage/order-history-store.ts';
 import { createWorkspaceActivity } from '../../src/storage/workspace-activity.ts';
+import { databaseStores, type OpenedDatabase } from '../support/database-stores.ts';
 import { probeTestDatabase } from '../support/postgres.ts';
 import { uniqueTeamId } from '../support/start-app.ts';
 
 const pgUrl = await probeTestDatabase();
-const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
-type Opened = { db: Database; close(): Promise<void> };
-const stores: Array<[string, (() => Promise<Opened>) | undefined]> = [
-  [
-    'embedded store',
-    async () => {
-      const dataDir = await mkdtemp(path.join(os.tmpdir(), 'orderstatus-activity-'));
-      const db = await openDatabase({ dataDir, logger: quiet });
-      await migrate(db);
-      return {
-        db,
-        close: async () => {
-          await db.close();
-          await rm(dataDir, { recursive: true, force: true });
-        },
-      };
-    },
-  ],
-  [
-    'Postgres',
-    pgUrl
-      ? async () => {
-          const db = await openDatabase({ databaseUrl: pgUrl, dataDir: '/nonexistent', logger: quiet });
-          return { db, close: () => db.close() };
-        }
-      : undefined,
-  ],
-];
+type Opened = OpenedDatabase;
+const stores = databaseStores('activity', pgUrl);
 
 type Row = {
   actor?: string;
