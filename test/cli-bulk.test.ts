@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli as runCliInProcess } from '../src/cli/run-cli.ts';
 import { BULK_CUSTOMER, bulkCsv } from './support/bulk-driver.ts';
-import { runCliProcess } from './support/cli-process.ts';
+import { credentialsSetArgs, runCliProcess as runCli } from './support/cli-process.ts';
 import {
   acceptedAs,
   type FakeKaleyra,
@@ -16,8 +16,6 @@ import {
 import { uniqueTeamId } from './support/start-app.ts';
 
 const API_KEY = 'Aclikey000000000000000000000000x7';
-
-const runCli = runCliProcess;
 
 // The embedded store: the CLI is one foreground process, no job table and no worker involved.
 describe('orderstatus send --csv', () => {
@@ -44,24 +42,7 @@ describe('orderstatus send --csv', () => {
     kaleyra.reset();
     team = uniqueTeamId();
     prefix = `K${Math.random().toString(36).slice(2, 6).toUpperCase()}-`;
-    const set = await runCli(
-      [
-        'credentials',
-        'set',
-        '--team',
-        team,
-        '--sid',
-        'HXIN1234567890IN',
-        '--api-key',
-        '-',
-        '--pod',
-        'in',
-        '--business-number',
-        '+919876500000',
-      ],
-      env,
-      `${API_KEY}\n`,
-    );
+    const set = await runCli(credentialsSetArgs(team), env, `${API_KEY}\n`);
     expect(set.code, set.stderr).toBe(0);
   });
 

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
+import { credentialsSetArgs } from './support/cli-process.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const OLD = Buffer.alloc(32, 1).toString('base64');
@@ -22,20 +23,7 @@ it('rotates ENCRYPTION_KEY: list the new key first, reencrypt, then drop the old
   const dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-rotate-'));
   try {
     const set = cli(
-      [
-        'credentials',
-        'set',
-        '--team',
-        'TROTATE1',
-        '--sid',
-        'HXIN1234567890IN',
-        '--api-key',
-        '-',
-        '--pod',
-        'in',
-        '--business-number',
-        '+919876500000',
-      ],
+      credentialsSetArgs('TROTATE1'),
       { DATA_DIR: dataDir, ENCRYPTION_KEY: OLD },
       'Arotation0000000000000000000000001\n',
     );

@@ -2,24 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCliProcess } from './support/cli-process.ts';
+import { cliStorageModes, runCliProcess as runCli } from './support/cli-process.ts';
 import { probeTestDatabase } from './support/postgres.ts';
 import { TEST_ENCRYPTION_KEY, uniqueTeamId } from './support/start-app.ts';
 
 const API_KEY = 'Awabakey000000000000000000000000x7';
 
-const runCli = runCliProcess;
-
 const pgUrl = await probeTestDatabase();
-const modes: Array<[string, ((dataDir: string) => Record<string, string>) | undefined]> = [
-  ['embedded store', (dataDir) => ({ DATA_DIR: dataDir })],
-  [
-    'Postgres',
-    pgUrl
-      ? (dataDir) => ({ DATA_DIR: dataDir, DATABASE_URL: pgUrl, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY })
-      : undefined,
-  ],
-];
+const modes = cliStorageModes(pgUrl, TEST_ENCRYPTION_KEY);
 
 describe.each(modes)('credentials set --pod na --waba-id on the %s', (_name, storageEnv) => {
   let dataDir: string;

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closedPort } from './storage/database-fixtures.ts';
-import { type CliRun, runCliProcess } from './support/cli-process.ts';
+import {
+  type CliRun,
+  cliStorageModes,
+  credentialsSetArgs,
+  runCliProcess as runCli,
+} from './support/cli-process.ts';
 import { type FakeKaleyra, KALEYRA_RESPONSES, startFakeKaleyra } from './support/fake-kaleyra.ts';
 import { probeTestDatabase } from './support/postgres.ts';
 import { TEST_ENCRYPTION_KEY, uniqueTeamId } from './support/start-app.ts';
@@ -12,18 +17,8 @@ import { TEST_ENCRYPTION_KEY, uniqueTeamId } from './support/start-app.ts';
 const _root = path.resolve(import.meta.dirname, '..');
 const API_KEY = 'Aclikey000000000000000000000000x7';
 
-const runCli = runCliProcess;
-
 const pgUrl = await probeTestDatabase();
-const modes: Array<[string, ((dataDir: string) => Record<string, string>) | undefined]> = [
-  ['embedded store', (dataDir) => ({ DATA_DIR: dataDir })],
-  [
-    'Postgres',
-    pgUrl
-      ? (dataDir) => ({ DATA_DIR: dataDir, DATABASE_URL: pgUrl, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY })
-      : undefined,
-  ],
-];
+const modes = cliStorageModes(pgUrl, TEST_ENCRYPTION_KEY);
 
 describe.each(modes)('the CLI on the %s', (_name, storageEnv) => {
   let kaleyra: FakeKaleyra;
@@ -47,22 +42,8 @@ describe.each(modes)('the CLI on the %s', (_name, storageEnv) => {
     team = uniqueTeamId();
   });
 
-  const setArgs = () => [
-    'credentials',
-    'set',
-    '--team',
-    team,
-    '--sid',
-    'HXIN1234567890IN',
-    '--api-key',
-    '-',
-    '--pod',
-    'in',
-    '--business-number',
-    '+919876500000',
-  ];
   /** `credentials set` for the test's team, the key on stdin. */
-  const configure = () => runCli(setArgs(), env, `${API_KEY}\n`);
+  const configure = () => runCli(credentialsSetArgs(team), env, `${API_KEY}\n`);
 
   it('stores credentials, shows them masked, sends, and prints the message_id', async () => {
     const set = await configure();

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { credentialsSetArgs } from '../../test/support/cli-process.ts';
 import { type BenchContext, log, sleep } from './context.ts';
 import { type MeasuredRun, runMeasured } from './process-tree.ts';
 import { startBenchServer, stopBenchServer } from './server.ts';
@@ -57,21 +58,6 @@ async function cli(args: string[], env: Record<string, string>, expectCode: numb
   return run;
 }
 
-const setArgs = (team: string) => [
-  'credentials',
-  'set',
-  '--team',
-  team,
-  '--sid',
-  'HXIN1234567890IN',
-  '--api-key',
-  '-',
-  '--pod',
-  'in',
-  '--business-number',
-  '+919876500000',
-];
-
 async function repeat(times: number, once: (i: number) => Promise<MeasuredRun>): Promise<Cost> {
   const runs: MeasuredRun[] = [];
   for (let i = 0; i < times; i++) runs.push(await once(i));
@@ -98,7 +84,7 @@ export async function measureFirstHour(ctx: BenchContext): Promise<FirstHour> {
     log('first hour: CLI calls on the embedded store…');
     const usageMistake = await repeat(REPEAT, () => cli(['send', '--team'], {}, 2));
     const cliNewFolder = await repeat(REPEAT, (i) =>
-      cli(setArgs(ctx.team), { DATA_DIR: folder(`new-${i}`) }, 0, `${API_KEY}\n`),
+      cli(credentialsSetArgs(ctx.team), { DATA_DIR: folder(`new-${i}`) }, 0, `${API_KEY}\n`),
     );
     const existing = { DATA_DIR: folder('new-0'), ...kaleyra };
     const show = ['credentials', 'show', '--team', ctx.team];
@@ -167,6 +153,6 @@ async function measurePostgresCli(ctx: BenchContext, show: string[]): Promise<Co
     log(`no Postgres for the CLI comparison (${probe.stderr.trim().split('\n')[0] ?? ''})`);
     return undefined;
   }
-  await cli(setArgs(ctx.team), env, 0, `${API_KEY}\n`);
+  await cli(credentialsSetArgs(ctx.team), env, 0, `${API_KEY}\n`);
   return repeat(REPEAT, () => cli(show, env, 0));
 }

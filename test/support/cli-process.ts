@@ -26,3 +26,37 @@ export function runCliProcess(args: string[], env: Record<string, string>, stdin
     child.stdin.end(stdin);
   });
 }
+
+/** `credentials set` for `team` with the tests' Indian-pod account; the API key comes on stdin (`-`). */
+export function credentialsSetArgs(team: string): string[] {
+  return [
+    'credentials',
+    'set',
+    '--team',
+    team,
+    '--sid',
+    'HXIN1234567890IN',
+    '--api-key',
+    '-',
+    '--pod',
+    'in',
+    '--business-number',
+    '+919876500000',
+  ];
+}
+
+/** The CLI's two stores for describe.each: its environment on each (undefined: Postgres is absent). */
+export function cliStorageModes(
+  pgUrl: string | undefined,
+  encryptionKey: string,
+): Array<[string, ((dataDir: string) => Record<string, string>) | undefined]> {
+  return [
+    ['embedded store', (dataDir) => ({ DATA_DIR: dataDir })],
+    [
+      'Postgres',
+      pgUrl
+        ? (dataDir) => ({ DATA_DIR: dataDir, DATABASE_URL: pgUrl, ENCRYPTION_KEY: encryptionKey })
+        : undefined,
+    ],
+  ];
+}
