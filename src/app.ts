@@ -72,10 +72,14 @@ export function buildApp({ config, logger, services, metrics, bulk }: AppDeps): 
   const callbacks = createCallbackRoute({
     credentials: services.callbackCredentials,
     deliveryStatus: services.deliveryStatus,
+    incoming: services.incoming,
+    accountHealth: services.accountHealth,
     // Slack hears about it only after Kaleyra has its answer.
     onChanged: (_workspaceId, attemptIds) => {
       for (const attemptId of attemptIds) slack.notifier.refresh(attemptId);
     },
+    onIncoming: () => undefined,
+    onAccountChanged: () => undefined,
     metrics,
     logger: logger.child({ component: 'callbacks' }),
   });

@@ -88,6 +88,24 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['result'] as const,
       registers,
     }),
+    incomingMessages: new Counter({
+      name: 'orderstatus_incoming_messages_total',
+      help: "Customers' WhatsApp messages recorded, by WhatsApp type (text, button, interactive, image, document, audio, video, sticker, location, contacts, reaction, unsupported, other); retried callbacks are not counted again.",
+      labelNames: ['type'] as const,
+      registers,
+    }),
+    replies: new Counter({
+      name: 'orderstatus_replies_total',
+      help: "Agents' session-text replies by outcome (sent, failed, unknown, duplicate, refused).",
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    sendsRefused: new Counter({
+      name: 'orderstatus_sends_refused_total',
+      help: 'Sends refused before Kaleyra by the consent and quality guard, by reason (opted_out, template_paused, number_flagged, window_closed).',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
     bulkRows: new Counter({
       name: 'orderstatus_bulk_rows_total',
       help: 'Bulk CSV rows by outcome (sent, already_sent, failed, unknown, canceled).',

@@ -2,51 +2,75 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DESCRIBED_DELIVERY_CODES, deliveryFailureCode } from '../describe/describe-delivery-failure.ts';
 import { CALLBACKS_PATH } from '../domain/callback-url.ts';
 import { type DeliveryReport, readDeliveryStatus } from '../domain/delivery-state.ts';
+import type { CallbackEvents } from '../domain/incoming-message.ts';
 import { answer, type Route } from '../http/router.ts';
 import type { Logger } from '../logger.ts';
 import { boundedLabel, type Metrics } from '../metrics.ts';
+import type { AccountChange, AccountHealth } from '../services/account-health.ts';
 import type { CallbackCredentials } from '../services/callback-credentials.ts';
-import type { DeliveryStatusService } from '../services/delivery-status.ts';
+import type { DeliveryStatusService, RecordedReports } from '../services/delivery-status.ts';
+import type { IncomingMessages, RecordedIncoming } from '../services/incoming-messages.ts';
 import { within } from '../within.ts';
 import { readBasicAuth } from './basic-auth.ts';
-import { readCallbackBody, readCallbackQuery } from './parse-callback.ts';
-import { readBoundedBody } from './read-body.ts';
+import { CALLBACK_BODY_LIMIT_BYTES, readCallbackRequest } from './read-callback.ts';
 
-export { CALLBACKS_PATH };
-/** Kaleyra's callbacks are a few kilobytes; anything this large is not one. */
-export const CALLBACK_BODY_LIMIT_BYTES = 1024 * 1024;
+export { CALLBACK_BODY_LIMIT_BYTES, CALLBACKS_PATH };
 /** Kaleyra must hear back within a second; a slower database gets a 503 (the callback is idempotent). */
 export const CALLBACK_ANSWER_BUDGET_MS = 900;
 
 export type CallbackRouteDeps = {
   credentials: Pick<CallbackCredentials, 'verify' | 'noteCallback'>;
   deliveryStatus: Pick<DeliveryStatusService, 'record'>;
+  incoming: Pick<IncomingMessages, 'record'>;
+  accountHealth: Pick<AccountHealth, 'record'>;
   /** Told, after Kaleyra has been answered, which attempts now look different; never awaited. */
   onChanged: (workspaceId: string, attemptIds: readonly string[]) => void;
-  metrics: Pick<Metrics, 'callbackRequests' | 'deliveryStates' | 'whatsappErrors'>;
+  /** Told, after the answer, of customers' messages recorded for the first time (to show them); never awaited. */
+  onIncoming: (workspaceId: string, recorded: readonly RecordedIncoming[]) => void;
+  /** Told, after the answer, of templates and numbers whose state changed; never awaited. */
+  onAccountChanged: (workspaceId: string, changes: readonly AccountChange[]) => void;
+  metrics: Pick<Metrics, 'callbackRequests' | 'deliveryStates' | 'whatsappErrors' | 'incomingMessages'>;
   logger: Logger;
 };
 
 const UNAUTHORIZED = { 'www-authenticate': 'Basic realm="orderstatus callbacks", charset="UTF-8"' };
 
+type Recorded = { reports: RecordedReports; incoming: RecordedIncoming[]; account: AccountChange[] };
+
 /**
- * Kaleyra's WhatsApp status callbacks (POST with JSON, or GET with query parameters), authenticated
- * per workspace with HTTP Basic. The journal is written before the answer; Slack is told only after it,
- * so a slow or failing Slack never delays or fails a callback.
+ * Every callback Kaleyra sends (POST with JSON, or GET with query parameters), authenticated per
+ * workspace with HTTP Basic: status callbacks, customers' messages and account events alike, told apart
+ * by their body. Everything is written before the answer; Slack is told only after it, so a slow or
+ * failing Slack never delays or fails a callback.
  */
 export function createCallbackRoute(deps: CallbackRouteDeps): Route {
   const { logger, metrics } = deps;
   const count = (result: string) => metrics.callbackRequests.inc({ result });
-  const refuse: Refuse = (res, status, reason, headers = {}) => {
+  const refuse = (
+    res: ServerResponse,
+    status: number,
+    reason: string,
+    headers: Record<string, string> = {},
+  ) => {
     logger.warn({ status, reason }, `refused a request to ${CALLBACKS_PATH}`);
     count(REFUSALS[status] ?? 'bad_request');
     answer(res, status, reason, headers);
-    return undefined;
   };
   const unavailable = (res: ServerResponse) => {
     count('unavailable');
     answer(res, 503, 'Try again', { 'retry-after': '5' });
   };
+
+  async function record(workspaceId: string, events: CallbackEvents<DeliveryReport>): Promise<Recorded> {
+    const [reports, incoming, account] = await Promise.all([
+      deps.deliveryStatus.record(workspaceId, events.reports),
+      events.messages.length > 0 ? deps.incoming.record(workspaceId, events.messages) : [],
+      events.templateEvents.length + events.qualityEvents.length > 0
+        ? deps.accountHealth.record(workspaceId, events)
+        : [],
+    ]);
+    return { reports, incoming, account };
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const declared = Number(req.headers['content-length']);
@@ -65,31 +89,57 @@ export function createCallbackRoute(deps: CallbackRouteDeps): Route {
       const close = req.method === 'POST' ? { connection: 'close' } : {};
       return refuse(res, 401, 'Missing or wrong credentials', { ...UNAUTHORIZED, ...close });
     }
-    const reports = await readReports(req, res, refuse);
-    if (!reports) return;
+    const read = await readCallbackRequest(req);
+    if (!read.ok) {
+      return refuse(res, read.status, read.reason, read.status === 413 ? { connection: 'close' } : {});
+    }
     deps.credentials.noteCallback(workspaceId);
-    const recorded = await within(
-      deps.deliveryStatus.record(workspaceId, reports),
-      CALLBACK_ANSWER_BUDGET_MS,
-    ).catch((error: unknown) => {
-      logger.warn({ err: error, workspace: workspaceId }, 'could not record a callback');
-      return 'failed' as const;
-    });
+    const recorded = await within(record(workspaceId, read.events), CALLBACK_ANSWER_BUDGET_MS).catch(
+      (error: unknown) => {
+        logger.warn({ err: error, workspace: workspaceId }, 'could not record a callback');
+        return 'failed' as const;
+      },
+    );
     if (recorded === undefined || recorded === 'failed') {
       if (recorded === undefined)
         logger.warn({ workspace: workspaceId }, 'a callback took over the answer budget');
       return unavailable(res);
     }
     answer(res, 200, 'OK');
-    count(recorded.unknown > 0 ? 'unknown_id' : 'ok');
-    countStates(metrics, reports);
-    if (recorded.unknown > 0) {
+    count(recorded.reports.unknown > 0 ? 'unknown_id' : 'ok');
+    report(workspaceId, read, recorded);
+  }
+
+  /** After the answer: counts, logs, and what Slack should show now. */
+  function report(
+    workspaceId: string,
+    read: Extract<Awaited<ReturnType<typeof readCallbackRequest>>, { ok: true }>,
+    recorded: Recorded,
+  ): void {
+    countStates(metrics, read.events.reports);
+    const fresh = recorded.incoming.filter((message) => message.inserted);
+    for (const message of fresh) metrics.incomingMessages.inc({ type: message.type });
+    if (recorded.reports.unknown > 0) {
       logger.debug(
-        { workspace: workspaceId, unknown: recorded.unknown },
+        { workspace: workspaceId, unknown: recorded.reports.unknown },
         'callback for a message this workspace did not send here (another tool on the number?)',
       );
     }
-    if (recorded.changed.length > 0) deps.onChanged(workspaceId, recorded.changed);
+    if (read.skipped > 0) {
+      logger.warn(
+        { workspace: workspaceId, skipped: read.skipped },
+        "a callback carried customers' messages that could not be read (no id or sender)",
+      );
+    }
+    if (read.shape !== undefined) {
+      logger.info(
+        { workspace: workspaceId, keys: read.shape },
+        'a callback carried nothing this app knows; answered 200 and ignored',
+      );
+    }
+    if (recorded.reports.changed.length > 0) deps.onChanged(workspaceId, recorded.reports.changed);
+    if (fresh.length > 0) deps.onIncoming(workspaceId, fresh);
+    if (recorded.account.length > 0) deps.onAccountChanged(workspaceId, recorded.account);
   }
 
   return { method: ['GET', 'POST'], path: CALLBACKS_PATH, handle };
@@ -108,34 +158,4 @@ function countStates(metrics: CallbackRouteDeps['metrics'], reports: readonly De
       metrics.whatsappErrors.inc({ code: boundedLabel(code, DESCRIBED_DELIVERY_CODES) });
     }
   }
-}
-
-type Refuse = (
-  res: ServerResponse,
-  status: number,
-  reason: string,
-  headers?: Record<string, string>,
-) => undefined;
-
-/** The request's reports, or undefined when it has been answered (too large, not JSON, not a callback). */
-async function readReports(
-  req: IncomingMessage,
-  res: ServerResponse,
-  refuse: Refuse,
-): Promise<DeliveryReport[] | undefined> {
-  if (req.method !== 'POST') {
-    return readCallbackQuery(new URL(req.url ?? '/', 'http://localhost').searchParams);
-  }
-  const body = await readBoundedBody(req, CALLBACK_BODY_LIMIT_BYTES);
-  if (body === 'too large') return refuse(res, 413, 'Body too large', { connection: 'close' });
-  if (body === 'unreadable') return refuse(res, 400, 'Body could not be read');
-  let json: unknown;
-  try {
-    json = JSON.parse(body.toString('utf8'));
-  } catch {
-    return refuse(res, 400, 'Body is not JSON');
-  }
-  const parsed = readCallbackBody(json);
-  if (!parsed.ok) return refuse(res, 400, `Not a Kaleyra status callback (${parsed.issue})`);
-  return parsed.reports;
 }

@@ -69,7 +69,10 @@ export function readCallbackBody(json: unknown): ParsedCallback {
   for (const entry of statuses) {
     const status = present(entry.status) ?? present(body.status);
     if (!status) continue;
-    reports.push(report(status, ids([entry.id, ...shared]), ref2, entry.timestamp, firstError(entry)));
+    const read = report(status, ids([entry.id, ...shared]), ref2, entry.timestamp, firstError(entry));
+    const wamid = present(entry.id);
+    if (wamid) read.wamid = wamid.slice(0, 255);
+    reports.push(read);
   }
   return { ok: true, reports };
 }

@@ -42,6 +42,11 @@ export function isDeliveryFailure(state: DeliveryState | null | undefined): stat
 export type DeliveryReport = {
   /** Every message id the callback carried (Kaleyra's and WhatsApp's); any one may be the one we know. */
   messageIds: string[];
+  /**
+   * `statuses[].id`, WhatsApp's id of the message (a wamid): recorded with the attempt, since a
+   * customer who replies to the message names it (`context.id`).
+   */
+  wamid?: string;
   /** `extra_info.ref2`: the journal attempt id our send put there, for when no id is known. */
   ref2?: string;
   /** The status word exactly as received (trimmed), known or not. */

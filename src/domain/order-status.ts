@@ -42,7 +42,7 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
  * mark. The zero-width joiner and non-joiner (U+200D, U+200C) stay allowed: Indic scripts, Persian
  * and emoji sequences need them.
  */
-const INVISIBLE_CHARACTERS: Readonly<Record<number, string>> = {
+export const INVISIBLE_CHARACTERS: Readonly<Record<number, string>> = {
   8203: 'ZERO WIDTH SPACE',
   8206: 'LEFT-TO-RIGHT MARK',
   8207: 'RIGHT-TO-LEFT MARK',

@@ -36,6 +36,7 @@ export function createDeliveryStatusService(deps: DeliveryStatusDeps) {
           workspaceId,
           messageIds: [...new Set(report.messageIds.map((id) => id.slice(0, ID_MAX)))].slice(0, IDS_MAX),
           attemptId: report.ref2?.slice(0, ID_MAX),
+          wamid: report.wamid?.slice(0, ID_MAX),
           status: clean(report.status, WORD_MAX),
           state: readDeliveryStatus(report.status),
           at: report.at,

@@ -4,6 +4,7 @@ import { createKaleyraClient } from '../kaleyra/client.ts';
 import { createTemplatesClient } from '../kaleyra/templates-client.ts';
 import type { Logger } from '../logger.ts';
 import { createMetrics, type Metrics } from '../metrics.ts';
+import { createAccountHealthStore } from '../storage/account-health-store.ts';
 import { createBulkJobs } from '../storage/bulk-jobs.ts';
 import { createBulkReports } from '../storage/bulk-reports.ts';
 import { createCallbackCredentialsStore } from '../storage/callback-credentials-store.ts';
@@ -17,6 +18,7 @@ import {
   loadOrCreateEmbeddedKey,
   parseEncryptionKeys,
 } from '../storage/encryption.ts';
+import { createIncomingStore } from '../storage/incoming-store.ts';
 import { createInstallationStore } from '../storage/installation-store.ts';
 import { type KeyedHash, loadKeyedHash, resealKeyedHashKey } from '../storage/keyed-hash.ts';
 import { createKeyvStore } from '../storage/keyv-store.ts';
@@ -26,10 +28,12 @@ import { deleteWorkspaceRecords } from '../storage/retention.ts';
 import { createSendJournal } from '../storage/send-journal.ts';
 import { createUsedButtons } from '../storage/used-buttons.ts';
 import { createWorkspaceActivity } from '../storage/workspace-activity.ts';
+import { createAccountHealth } from './account-health.ts';
 import { createAppHome } from './app-home.ts';
 import { createTaskTracker } from './background-tasks.ts';
 import { createCallbackCredentials } from './callback-credentials.ts';
 import { createDeliveryStatusService } from './delivery-status.ts';
+import { createIncomingMessages } from './incoming-messages.ts';
 import { observeKaleyra, observeLimiter } from './observe.ts';
 import { createOrderHistory } from './order-history.ts';
 import { createOutcomeRecorder } from './outcome-recorder.ts';
@@ -113,6 +117,7 @@ export async function openServices(
     onNoteError: (error) => storageLogger.warn({ err: error }, 'could not note the last callback'),
   });
   const orderHistory = createOrderHistory({ store: createOrderHistoryStore(db), keyedHash });
+  const incomingStore = createIncomingStore(db);
 
   return {
     /** The database itself, for health checks and tests; everything else goes through the stores. */
@@ -146,6 +151,11 @@ export async function openServices(
     deliveryStatus: createDeliveryStatusService({ journal: deliveryJournal }),
     callbackCredentials,
     orderHistory,
+    /** Customers' messages: recorded once, matched to their order (the callback receiver). */
+    incoming: createIncomingMessages({ store: incomingStore, keyedHash }),
+    incomingStore,
+    /** Meta's template-status and number-quality events (the callback receiver). */
+    accountHealth: createAccountHealth({ store: createAccountHealthStore(db), credentials }),
     /** What each person's App Home shows, read fresh on every open. */
     appHome: createAppHome({
       credentials,

@@ -9,6 +9,8 @@ export type DeliveryUpdate = {
   messageIds: readonly string[];
   /** The journal attempt id our send put in `ref2`, tried when no id matches. */
   attemptId?: string | undefined;
+  /** WhatsApp's id of the message (`statuses[].id`), kept so a customer's reply to it finds the attempt. */
+  wamid?: string | undefined;
   /** The word as received; recorded even when it is not a state we know. */
   status: string;
   /** The state it means, or undefined for an unknown word (recorded, changes nothing). */
@@ -83,6 +85,10 @@ WITH target AS (
   SELECT id, $4, $5, $6, $7::timestamptz FROM target
   ON CONFLICT DO NOTHING
   RETURNING attempt_id
+), wamid AS (
+  INSERT INTO send_wamids (workspace_id, wamid, attempt_id)
+  SELECT $1, $11::text, id FROM target WHERE $11::text IS NOT NULL
+  ON CONFLICT DO NOTHING
 ), changed AS (
   UPDATE send_journal j SET
     whatsapp_sent_at = CASE WHEN $9 = 'sent' THEN COALESCE(j.whatsapp_sent_at, $10) ELSE j.whatsapp_sent_at END,
@@ -157,6 +163,7 @@ export function createDeliveryJournal(db: Database) {
           update.state ? DELIVERY_RANK[update.state] : 0,
           update.state ?? null,
           at,
+          update.wamid ?? null,
         ],
       );
       const row = rows[0];

@@ -18,6 +18,8 @@ describe('reading Kaleyra’s status callbacks', () => {
           ref2: 'attempt-1',
           status: 'delivered',
           at: new Date(1764412800 * 1000),
+          // WhatsApp's own id, kept so a customer's reply to this message (context.id) finds the send.
+          wamid: 'wamid.HBgMOTE5ODc2NTQzMjEwFQIAERgSQUJDREVGMDEyMzQ1Njc4OQA=',
         },
       ],
     });

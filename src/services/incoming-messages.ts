@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from '../domain/incoming-message.ts';
+import { HASH_PURPOSES, type KeyedHash } from '../domain/keyed-hash.ts';
+import { maskPhoneNumber } from '../domain/mask-phone.ts';
+import type { IncomingDetails, IncomingRecorded, IncomingStore } from '../storage/incoming-store.ts';
+
+/** What a consent keyword does: opts the customer out of the business number's messages, or back in. */
+export type KeywordAction = 'opt_out' | 'opt_in';
+
+/** The consent rules the receiver asks about each message (the consent service; none: no keywords). */
+export type KeywordReader = {
+  /** The action the message's whole text asks for, when it is only a keyword (this workspace's words included). */
+  keywordOf(workspaceId: string, text: string | undefined): Promise<KeywordAction | undefined>;
+  /** Applies it (after the message is recorded, once: a retried callback does not apply it again). */
+  apply(workspaceId: string, message: IncomingMessage, action: KeywordAction): Promise<void>;
+};
+
+export type IncomingMessagesDeps = {
+  store: Pick<IncomingStore, 'record'>;
+  keyedHash: KeyedHash;
+  consent?: KeywordReader | undefined;
+  newId?: () => string;
+};
+
+/** One message as recorded: new (to show in Slack) or a retry of one already recorded. */
+export type RecordedIncoming = IncomingRecorded & {
+  type: IncomingMessage['type'];
+  keyword: KeywordAction | undefined;
+};
+
+/**
+ * Customers' messages into the store, each once per WhatsApp id (Kaleyra retries, and two replicas may
+ * both receive one), matched to the order of this workspace it is about; consent keywords applied.
+ */
+export function createIncomingMessages(deps: IncomingMessagesDeps) {
+  const newId = deps.newId ?? randomUUID;
+  return {
+    async record(workspaceId: string, messages: readonly IncomingMessage[]): Promise<RecordedIncoming[]> {
+      const recorded: RecordedIncoming[] = [];
+      for (const message of messages) {
+        const keyword = await deps.consent?.keywordOf(workspaceId, message.text);
+        const details: IncomingDetails = {};
+        if (message.media) details.media = message.media;
+        if (message.location) details.location = message.location;
+        const result = await deps.store.record({
+          id: newId(),
+          workspaceId,
+          messageId: message.messageId,
+          customerHash: deps.keyedHash(HASH_PURPOSES.customerNumber, message.from),
+          customerMasked: maskPhoneNumber(message.from),
+          customerName: message.name,
+          businessNumber: message.businessNumber,
+          type: message.type,
+          text: message.text,
+          details: Object.keys(details).length > 0 ? details : undefined,
+          sentAt: message.sentAt,
+          contextId: message.contextId,
+          replyTo: message.replyTo,
+          keyword,
+        });
+        if (result.inserted && keyword) await deps.consent?.apply(workspaceId, message, keyword);
+        recorded.push({ ...result, type: message.type, keyword });
+      }
+      return recorded;
+    },
+  };
+}
+
+export type IncomingMessages = ReturnType<typeof createIncomingMessages>;

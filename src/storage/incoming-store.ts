@@ -1,0 +1,125 @@
+import * as v from 'valibot';
+import type { IncomingLocation, IncomingMedia, IncomingType } from '../domain/incoming-message.ts';
+import type { Database } from './database.ts';
+
+/** A customer's message may be matched to an order sent to their number this many days before. */
+export const MATCH_BY_NUMBER_DAYS = 30;
+
+/** A customer's message as the receiver stores it (the number only as its keyed hash and masked). */
+export type IncomingInsert = {
+  id: string;
+  workspaceId: string;
+  messageId: string;
+  customerHash: string;
+  customerMasked: string;
+  customerName: string | undefined;
+  businessNumber: string | undefined;
+  type: IncomingType | 'other';
+  text: string | undefined;
+  details: IncomingDetails | undefined;
+  sentAt: Date;
+  contextId: string | undefined;
+  replyTo: string | undefined;
+  /** `opt_out` / `opt_in` when the message was a consent keyword. */
+  keyword: 'opt_out' | 'opt_in' | undefined;
+};
+
+/** What a message carries besides its text: its media link, or its location. */
+export type IncomingDetails = { media?: IncomingMedia; location?: IncomingLocation };
+
+/** How a stored message was matched to an order: by the message it replied to, or by the number. */
+export type MatchedBy = 'context' | 'reply_to' | 'number';
+
+export type IncomingRecorded = {
+  /** False when this WhatsApp id was already recorded (Kaleyra retried): nothing new to show. */
+  inserted: boolean;
+  id: string;
+  /** The order (an order-status attempt) it was matched to, or undefined. */
+  attemptId: string | undefined;
+  matchedBy: MatchedBy | undefined;
+  /** The order's first customer message: its post mentions the agent who sent the order. */
+  first: boolean;
+};
+
+/** Where a customer's message ended up in Slack. */
+export type PostState = 'pending' | 'thread' | 'replies_channel' | 'dm' | 'kept';
+
+// One statement: match (the message it replied to, by WhatsApp's id then Kaleyra's; else the newest
+// send to the number within the window; always the order a reply belongs to), insert once per WhatsApp
+// id, and take the order's "first reply" mark. Only this workspace's sends are ever looked at.
+const RECORD = `
+WITH found AS (
+  SELECT COALESCE(j.parent_id, j.id) AS attempt_id, m.how FROM (
+    (SELECT w.attempt_id AS id, 'context' AS how, 1 AS rank FROM send_wamids w
+      WHERE w.workspace_id = $1 AND w.wamid = $12::text)
+    UNION ALL
+    (SELECT j.id, 'context', 2 FROM send_journal j
+      WHERE j.workspace_id = $1 AND j.message_id = $12::text ORDER BY j.created_at DESC LIMIT 1)
+    UNION ALL
+    (SELECT j.id, 'reply_to', 3 FROM send_journal j
+      WHERE j.workspace_id = $1 AND j.message_id = $13::text ORDER BY j.created_at DESC LIMIT 1)
+    UNION ALL
+    (SELECT j.id, 'number', 4 FROM send_journal j
+      WHERE j.workspace_id = $1 AND j.customer_hash = $4 AND j.outcome IN ('sent', 'unknown')
+        AND j.created_at >= now() - make_interval(days => $15)
+      ORDER BY j.created_at DESC LIMIT 1)
+  ) m JOIN send_journal j ON j.id = m.id AND j.workspace_id = $1
+  ORDER BY m.rank LIMIT 1
+), inserted AS (
+  INSERT INTO incoming_messages (id, workspace_id, message_id, customer_hash, customer_masked, customer_name,
+    business_number, type, text, details, sent_at, attempt_id, matched_by, keyword)
+  SELECT $2, $1, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz,
+    (SELECT attempt_id FROM found), (SELECT how FROM found), $14
+  ON CONFLICT (workspace_id, message_id) DO NOTHING
+  RETURNING id, attempt_id, matched_by
+), first AS (
+  UPDATE send_journal SET first_reply_id = (SELECT id FROM inserted)
+   WHERE id = (SELECT attempt_id FROM inserted) AND first_reply_id IS NULL
+  RETURNING id
+)
+SELECT i.id, i.attempt_id, i.matched_by, EXISTS (SELECT 1 FROM first) AS first FROM inserted i`;
+
+const RecordedRowSchema = v.object({
+  id: v.string(),
+  attempt_id: v.nullable(v.string()),
+  matched_by: v.nullable(v.picklist(['context', 'reply_to', 'number'])),
+  first: v.boolean(),
+});
+
+/** Customers' messages: recorded once, matched to an order of the same workspace, then shown in Slack. */
+export function createIncomingStore(db: Database) {
+  return {
+    async record(input: IncomingInsert): Promise<IncomingRecorded> {
+      const rows = await db.query(RECORD, [
+        input.workspaceId,
+        input.id,
+        input.messageId,
+        input.customerHash,
+        input.customerMasked,
+        input.customerName ?? null,
+        input.businessNumber ?? null,
+        input.type,
+        input.text ?? null,
+        input.details ? JSON.stringify(input.details) : null,
+        input.sentAt,
+        input.contextId ?? null,
+        input.replyTo ?? null,
+        input.keyword ?? null,
+        MATCH_BY_NUMBER_DAYS,
+      ]);
+      const parsed = v.safeParse(RecordedRowSchema, rows[0]);
+      if (!parsed.success)
+        return { inserted: false, id: input.id, attemptId: undefined, matchedBy: undefined, first: false };
+      const row = parsed.output;
+      return {
+        inserted: true,
+        id: row.id,
+        attemptId: row.attempt_id ?? undefined,
+        matchedBy: row.matched_by ?? undefined,
+        first: row.first,
+      };
+    },
+  };
+}
+
+export type IncomingStore = ReturnType<typeof createIncomingStore>;
