@@ -10,6 +10,8 @@ export function cliSurface(options: { team?: string | undefined; sends?: boolean
     workspace: (workspaceId) => `Workspace ${workspaceId}`,
     adminStep: (action, workspaceId) =>
       `${action.charAt(0).toUpperCase()}${action.slice(1)} with: orderstatus credentials set --team ${workspaceId ?? team ?? 'T…'} --sid … --api-key - --pod … --business-number …`,
+    commandStep: (action, command) =>
+      `${action.charAt(0).toUpperCase()}${action.slice(1)} with: orderstatus ${command.cli}`,
     time: (iso) => iso,
     actor: (by) => (by === 'cli' ? 'the CLI' : by),
     literal: (text) => text,

@@ -11,6 +11,13 @@ export type Surface = {
    * "Ask a workspace admin to correct the business number with `/orderstatus config`."
    */
   adminStep(action: string, workspaceId?: string): string;
+  /**
+   * A step an admin takes with a command of its own, e.g. `commandStep('lift the opt-out',
+   * { slack: 'optout remove +91…', cli: 'optout remove --team T --to +91…' })`: in Slack "Ask a
+   * workspace admin to lift the opt-out with `/orderstatus optout remove +91…`."; in a terminal the
+   * CLI command to run.
+   */
+  commandStep(action: string, command: { slack: string; cli: string }): string;
   time(iso: string): string;
   actor(by: string): string;
   /** A code or id shown as it is (`WA401`, a message_id). */
@@ -37,6 +44,7 @@ export const PASS_IT_ON = (): string =>
 export const PLAIN_SURFACE: Surface = {
   workspace: (workspaceId) => `Workspace ${workspaceId}`,
   adminStep: (action) => `Ask whoever manages the Kaleyra settings to ${action}.`,
+  commandStep: (action) => `Ask whoever manages orderstatus to ${action}.`,
   time: (iso) => iso,
   actor: (by) => (by === 'cli' ? 'the CLI' : by),
   literal: (text) => text,

@@ -8,5 +8,7 @@ export type KeyedHash = (purpose: string, text: string) => string;
 export const HASH_PURPOSES = {
   callbackSecret: 'callback-secret',
   duplicateGuard: 'duplicate-guard',
+  /** An agent's session text: the same words to the same customer within the window go once. */
+  replyGuard: 'reply-guard',
   customerNumber: 'customer-number',
 } as const;

@@ -40,6 +40,44 @@ export type OrderStatusPayload = {
 
 export type ExtraInfoRefs = { ref: string; ref1?: string; ref2?: string };
 
+/** WhatsApp's limit for a session text's body (kaleyra-whatsapp-incoming-and-events.md). */
+export const SESSION_TEXT_MAX = 4_096;
+
+/**
+ * The request body of a session text (a free-form reply, allowed within 24 hours of the customer's
+ * last message), field for field as the shared document shows it: the same endpoint as the template.
+ */
+export type SessionTextPayload = {
+  messaging_object: {
+    messaging_product: 'whatsapp';
+    recipient_type: 'individual';
+    to: string;
+    type: 'text';
+    text: { preview_url: false; body: string };
+  };
+  extra_info: { ref: string; ref1?: string; ref2?: string };
+};
+
+/** Anything the app sends to Kaleyra's messages endpoint. */
+export type KaleyraPayload = OrderStatusPayload | SessionTextPayload;
+
+export function buildSessionTextPayload(to: string, body: string, extra: ExtraInfoRefs): SessionTextPayload {
+  return {
+    messaging_object: {
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to,
+      type: 'text',
+      text: { preview_url: false, body },
+    },
+    extra_info: {
+      ref: truncateRef(extra.ref),
+      ...(extra.ref1 !== undefined && { ref1: truncateRef(extra.ref1) }),
+      ...(extra.ref2 !== undefined && { ref2: truncateRef(extra.ref2) }),
+    },
+  };
+}
+
 export function buildOrderStatusPayload(
   update: ResolvedOrderStatus,
   extra: ExtraInfoRefs,

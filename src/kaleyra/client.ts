@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import type { Pod } from '../domain/workspace-settings.ts';
-import type { OrderStatusPayload } from './build-payload.ts';
+import type { KaleyraPayload } from './build-payload.ts';
 import { KaleyraError } from './kaleyra-error.ts';
 import { resolveKaleyraBaseUrl } from './pods.ts';
 import { type Answer, ExchangeFailure, postOnce } from './post-once.ts';
@@ -22,8 +22,11 @@ export type KaleyraClientOptions = {
 };
 
 export type KaleyraClient = {
-  /** Sends once (never retried). Resolves only on `202 WA202`; every other end throws KaleyraError. */
-  sendOrderStatus(account: KaleyraAccount, payload: OrderStatusPayload): Promise<{ messageId: string }>;
+  /**
+   * Sends one message (an order-status template or a session text) once, never retried. Resolves only
+   * on `202 WA202`; every other end throws KaleyraError.
+   */
+  sendMessage(account: KaleyraAccount, payload: KaleyraPayload): Promise<{ messageId: string }>;
 };
 
 // Node/undici error codes raised before a single byte of the request could leave: DNS, connect, TLS.
@@ -63,7 +66,7 @@ export function createKaleyraClient(options: KaleyraClientOptions = {}): Kaleyra
   const fetchFn = options.fetch ?? fetch;
 
   return {
-    async sendOrderStatus(account, payload) {
+    async sendMessage(account, payload) {
       // Checked here so a bad key fails with a message of ours, not one that quotes the header value.
       if (!/^[\x21-\x7e]+$/.test(account.apiKey)) {
         throw new TypeError('The Kaleyra API key has characters that cannot be sent in an HTTP header.');

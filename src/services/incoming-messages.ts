@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from '../domain/incoming-message.ts';
 import { HASH_PURPOSES, type KeyedHash } from '../domain/keyed-hash.ts';
 import { maskPhoneNumber } from '../domain/mask-phone.ts';
+import type { Sealer } from '../domain/sealer.ts';
 import type { IncomingDetails, IncomingRecorded, IncomingStore } from '../storage/incoming-store.ts';
 
 /** What a consent keyword does: opts the customer out of the business number's messages, or back in. */
@@ -15,9 +16,13 @@ export type KeywordReader = {
   apply(workspaceId: string, message: IncomingMessage, action: KeywordAction): Promise<void>;
 };
 
+/** What the customer's number is sealed for in a stored message: the agent's reply to them. */
+export const CUSTOMER_SEAL_PURPOSE = 'customer-number';
+
 export type IncomingMessagesDeps = {
   store: Pick<IncomingStore, 'record'>;
   keyedHash: KeyedHash;
+  sealer: Sealer;
   consent?: KeywordReader | undefined;
   newId?: () => string;
 };
@@ -48,6 +53,7 @@ export function createIncomingMessages(deps: IncomingMessagesDeps) {
           messageId: message.messageId,
           customerHash: deps.keyedHash(HASH_PURPOSES.customerNumber, message.from),
           customerMasked: maskPhoneNumber(message.from),
+          customerSealed: deps.sealer.seal(message.from, { purpose: CUSTOMER_SEAL_PURPOSE, workspaceId }),
           customerName: message.name,
           businessNumber: message.businessNumber,
           type: message.type,

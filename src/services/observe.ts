@@ -14,10 +14,10 @@ import type { SendResult } from './types.ts';
 /** Kaleyra's answer time for each POST, whatever the answer. */
 export function observeKaleyra(client: KaleyraClient, metrics: Metrics): KaleyraClient {
   return {
-    async sendOrderStatus(account, payload) {
+    async sendMessage(account, payload) {
       const started = performance.now();
       try {
-        return await client.sendOrderStatus(account, payload);
+        return await client.sendMessage(account, payload);
       } finally {
         metrics.kaleyraSeconds.observe(metrics.secondsSince(started));
       }

@@ -152,7 +152,7 @@ export async function openServices(
     callbackCredentials,
     orderHistory,
     /** Customers' messages: recorded once, matched to their order (the callback receiver). */
-    incoming: createIncomingMessages({ store: incomingStore, keyedHash }),
+    incoming: createIncomingMessages({ store: incomingStore, keyedHash, sealer }),
     incomingStore,
     /** Meta's template-status and number-quality events (the callback receiver). */
     accountHealth: createAccountHealth({ store: createAccountHealthStore(db), credentials }),

@@ -12,6 +12,8 @@ export type IncomingInsert = {
   messageId: string;
   customerHash: string;
   customerMasked: string;
+  /** The number sealed for this workspace (the reply needs it; nothing else may read it). */
+  customerSealed: string;
   customerName: string | undefined;
   businessNumber: string | undefined;
   type: IncomingType | 'other';
@@ -67,9 +69,9 @@ WITH found AS (
   ORDER BY m.rank LIMIT 1
 ), inserted AS (
   INSERT INTO incoming_messages (id, workspace_id, message_id, customer_hash, customer_masked, customer_name,
-    business_number, type, text, details, sent_at, attempt_id, matched_by, keyword)
+    business_number, type, text, details, sent_at, attempt_id, matched_by, keyword, customer_sealed)
   SELECT $2, $1, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz,
-    (SELECT attempt_id FROM found), (SELECT how FROM found), $14
+    (SELECT attempt_id FROM found), (SELECT how FROM found), $14, $16
   ON CONFLICT (workspace_id, message_id) DO NOTHING
   RETURNING id, attempt_id, matched_by
 ), first AS (
@@ -106,6 +108,7 @@ export function createIncomingStore(db: Database) {
         input.replyTo ?? null,
         input.keyword ?? null,
         MATCH_BY_NUMBER_DAYS,
+        input.customerSealed,
       ]);
       const parsed = v.safeParse(RecordedRowSchema, rows[0]);
       if (!parsed.success)

@@ -233,13 +233,15 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: rea
       `CREATE INDEX IF NOT EXISTS send_journal_message_workspace ON send_journal (workspace_id, message_id)
         WHERE message_id IS NOT NULL`,
       // A customer's message, once per WhatsApp id per workspace (Kaleyra retries), matched to the
-      // order it is about, and where it was shown in Slack.
+      // order it is about, and where it was shown in Slack. The number is kept sealed (ENCRYPTION_KEY),
+      // for the agent's reply; it is found by its keyed hash.
       `CREATE TABLE IF NOT EXISTS incoming_messages (
         id TEXT PRIMARY KEY,
         workspace_id TEXT NOT NULL,
         message_id TEXT NOT NULL,
         customer_hash TEXT NOT NULL,
         customer_masked TEXT NOT NULL,
+        customer_sealed TEXT NOT NULL,
         customer_name TEXT,
         business_number TEXT,
         type TEXT NOT NULL,

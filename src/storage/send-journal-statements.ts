@@ -19,6 +19,9 @@ export type JournalInsert = {
   bulkJobId: string | null;
   bulkLine: number | null;
   workflowExecutionId: string | null;
+  kind: 'order_status' | 'text';
+  body: string | null;
+  parentId: string | null;
   dedupeKey: string;
 };
 
@@ -37,10 +40,10 @@ export type PlainOutcome = {
 const CLAIM_AND_JOURNAL = `WITH input AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
       $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[], $13::text[], $14::text[], $15::integer[],
-      $16::text[], $17::text[])
+      $16::text[], $17::text[], $19::text[], $20::text[], $21::text[])
       AS i(id, workspace_id, actor, channel_id, source, customer_masked, reference_id, status, description,
         template_name, language_code, forced, customer_hash, bulk_job_id, bulk_line, workflow_execution_id,
-        dedupe_key)
+        dedupe_key, kind, body, parent_id)
   ), claim AS (
     INSERT INTO send_claims (dedupe_key, attempt_id, claimed_at)
     SELECT dedupe_key, id, now() FROM input ORDER BY dedupe_key
@@ -50,10 +53,10 @@ const CLAIM_AND_JOURNAL = `WITH input AS (
   )
   INSERT INTO send_journal (id, workspace_id, actor, channel_id, source, customer_masked, reference_id, status,
     description, template_name, language_code, forced, outcome, duplicate_of, customer_hash, bulk_job_id,
-    bulk_line, workflow_execution_id, completed_at)
+    bulk_line, workflow_execution_id, completed_at, kind, body, parent_id)
   SELECT id, workspace_id, actor, channel_id, source, customer_masked, reference_id, status, description,
     template_name, language_code, forced, 'in_flight', NULL, customer_hash, bulk_job_id, bulk_line,
-    workflow_execution_id, NULL
+    workflow_execution_id, NULL, kind, body, parent_id
     FROM input WHERE forced OR id IN (SELECT attempt_id FROM claim)
   RETURNING id`;
 
@@ -108,6 +111,9 @@ export function createJournalStatements(db: Database, duplicateWindowSeconds: nu
       column('workflowExecutionId'),
       column('dedupeKey'),
       duplicateWindowSeconds,
+      column('kind'),
+      column('body'),
+      column('parentId'),
     ]);
     return found.map((row) => row.id);
   }

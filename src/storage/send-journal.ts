@@ -12,7 +12,17 @@ export const DUPLICATE_WINDOW_SECONDS = 600;
 /** Longer than any send can take (Kaleyra's timeout plus the rate-limit queue): past it, "in flight" means lost. */
 export const STALE_IN_FLIGHT_SECONDS = 120;
 
-export type BeginAttempt = {
+/** A session text (an agent's reply): to whom, what it says, and the order it belongs to. */
+export type SessionText = {
+  to: string;
+  body: string;
+  /** The order's reference ('' when the reply belongs to no order). */
+  referenceId: string;
+  /** The order's attempt (its thread), when there is one. */
+  parentId: string | undefined;
+};
+
+type BeginCommon = {
   workspaceId: string;
   /** Slack user id, or `cli` / `workflow`. */
   actor: string;
@@ -20,7 +30,6 @@ export type BeginAttempt = {
   source: 'slack' | 'cli' | 'bulk' | 'workflow';
   /** The bulk row (job and line) or the workflow step execution the attempt came from. */
   origin?: { bulkJobId: string; bulkLine: number } | { workflowExecutionId: string } | undefined;
-  update: ResolvedOrderStatus;
   /**
    * A deliberate resend: goes ahead while another attempt holds the claim, without touching it; the
    * claim becomes this attempt's only once it is sent (or may have been).
@@ -29,6 +38,40 @@ export type BeginAttempt = {
   /** The customer number's keyed hash, so history can find the attempt by number (never the number itself). */
   customerHash?: string | undefined;
 };
+
+/** An order-status template (`update`) or a session text (`text`), journaled alike. */
+export type BeginAttempt = BeginCommon &
+  ({ update: ResolvedOrderStatus; text?: undefined } | { text: SessionText; update?: undefined });
+
+/** The journal columns that say what was sent, whichever kind it is. */
+function sentColumns(input: BeginAttempt) {
+  if (input.text) {
+    const { text } = input;
+    return {
+      kind: 'text' as const,
+      to: text.to,
+      referenceId: text.referenceId,
+      status: '',
+      description: null,
+      templateName: '',
+      languageCode: '',
+      body: text.body,
+      parentId: text.parentId ?? null,
+    };
+  }
+  const { update } = input;
+  return {
+    kind: 'order_status' as const,
+    to: update.to,
+    referenceId: update.referenceId,
+    status: update.status,
+    description: update.description ?? null,
+    templateName: update.templateName,
+    languageCode: update.languageCode,
+    body: null,
+    parentId: null,
+  };
+}
 
 export type Attempt = { attemptId: string; dedupeKey: string; forced: boolean };
 
@@ -73,12 +116,15 @@ export type JournalRow = {
  * key wins, and no claim exists without its journal row.
  */
 export function createSendJournal(db: Database, keyedHash: KeyedHash) {
-  // Keyed, so the claims table never holds a customer number, and stable across key rotations.
-  const dedupeKeyOf = (workspaceId: string, update: ResolvedOrderStatus) =>
-    keyedHash(
-      HASH_PURPOSES.duplicateGuard,
-      [workspaceId, update.to, update.referenceId, update.status].join('\n'),
-    );
+  // Keyed, so the claims table never holds a customer number, and stable across key rotations. A reply's
+  // key has a purpose of its own: the same words to the same customer within the window go once.
+  const dedupeKeyOf = (input: BeginAttempt) =>
+    input.text
+      ? keyedHash(HASH_PURPOSES.replyGuard, [input.workspaceId, input.text.to, input.text.body].join('\n'))
+      : keyedHash(
+          HASH_PURPOSES.duplicateGuard,
+          [input.workspaceId, input.update.to, input.update.referenceId, input.update.status].join('\n'),
+        );
 
   const statements = createJournalStatements(db, DUPLICATE_WINDOW_SECONDS);
 
@@ -90,19 +136,15 @@ export function createSendJournal(db: Database, keyedHash: KeyedHash) {
 
   /** Claims the key and journals the attempt in flight (statements shared by one turn's sends). */
   function claimAndJournal(attemptId: string, input: BeginAttempt, dedupeKey: string): Promise<boolean> {
-    const { update } = input;
+    const { to, ...sent } = sentColumns(input);
     return statements.claimAndJournal({
       id: attemptId,
       workspaceId: input.workspaceId,
       actor: input.actor,
       channelId: input.channelId ?? null,
       source: input.source,
-      customerMasked: maskPhoneNumber(update.to),
-      referenceId: update.referenceId,
-      status: update.status,
-      description: update.description ?? null,
-      templateName: update.templateName,
-      languageCode: update.languageCode,
+      customerMasked: maskPhoneNumber(to),
+      ...sent,
       forced: input.force,
       customerHash: input.customerHash ?? null,
       ...originOf(input.origin),
@@ -112,31 +154,34 @@ export function createSendJournal(db: Database, keyedHash: KeyedHash) {
 
   /** Journals an attempt the guard stopped, complete at once. */
   async function insertDuplicate(attemptId: string, input: BeginAttempt, duplicateOf: string): Promise<void> {
-    const { update } = input;
+    const sent = sentColumns(input);
     const origin = originOf(input.origin);
     await db.query(
       `INSERT INTO send_journal (id, workspace_id, actor, channel_id, source, customer_masked, reference_id, status,
          description, template_name, language_code, forced, outcome, duplicate_of, customer_hash, bulk_job_id,
-         bulk_line, workflow_execution_id, completed_at)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,'duplicate',$13,$14,$15,$16,$17, now())`,
+         bulk_line, workflow_execution_id, completed_at, kind, body, parent_id)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,'duplicate',$13,$14,$15,$16,$17, now(), $18, $19, $20)`,
       [
         attemptId,
         input.workspaceId,
         input.actor,
         input.channelId ?? null,
         input.source,
-        maskPhoneNumber(update.to),
-        update.referenceId,
-        update.status,
-        update.description ?? null,
-        update.templateName,
-        update.languageCode,
+        maskPhoneNumber(sent.to),
+        sent.referenceId,
+        sent.status,
+        sent.description,
+        sent.templateName,
+        sent.languageCode,
         input.force,
         duplicateOf,
         input.customerHash ?? null,
         origin.bulkJobId,
         origin.bulkLine,
         origin.workflowExecutionId,
+        sent.kind,
+        sent.body,
+        sent.parentId,
       ],
     );
   }
@@ -173,7 +218,7 @@ export function createSendJournal(db: Database, keyedHash: KeyedHash) {
     async begin(
       input: BeginAttempt,
     ): Promise<{ ok: true; attempt: Attempt } | { ok: false; previous: PreviousSend }> {
-      const dedupeKey = dedupeKeyOf(input.workspaceId, input.update);
+      const dedupeKey = dedupeKeyOf(input);
       // A claim can expire or be freed between the two statements; one more round settles it.
       for (let round = 0; round < 3; round++) {
         const attemptId = randomUUID();

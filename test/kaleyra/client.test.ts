@@ -45,7 +45,7 @@ function client(timeoutMs?: number) {
 }
 
 async function sendExpectingError(
-  send: () => Promise<unknown> = () => client().sendOrderStatus(account, payload),
+  send: () => Promise<unknown> = () => client().sendMessage(account, payload),
 ): Promise<KaleyraError> {
   const error = await send().then(
     () => undefined,
@@ -95,9 +95,9 @@ async function withRawServer(
   }
 }
 
-describe('sendOrderStatus', () => {
+describe('sendMessage', () => {
   it('POSTs the payload once to /v2/{sid}/whatsapp/{+number}/messages and returns the message_id', async () => {
-    const result = await client().sendOrderStatus(account, payload);
+    const result = await client().sendMessage(account, payload);
 
     expect(fake.requests).toHaveLength(1);
     const [request] = fake.requests;
@@ -115,18 +115,18 @@ describe('sendOrderStatus', () => {
 
   it('accepts the documented WA202 sample and gives each send its own message_id', async () => {
     const kaleyra = client();
-    const first = await kaleyra.sendOrderStatus(account, payload);
-    const second = await kaleyra.sendOrderStatus(account, payload);
+    const first = await kaleyra.sendMessage(account, payload);
+    const second = await kaleyra.sendMessage(account, payload);
     expect(first.messageId).not.toBe(second.messageId);
 
     fake.respondWith(KALEYRA_RESPONSES.wa202);
-    expect(await kaleyra.sendOrderStatus(account, payload)).toEqual({ messageId: 'AXXXXXXXXXXXXXXXXXXX' });
+    expect(await kaleyra.sendMessage(account, payload)).toEqual({ messageId: 'AXXXXXXXXXXXXXXXXXXX' });
     expect(fake.requests).toHaveLength(3);
   });
 
   it('waits for a slow answer that arrives within the timeout', async () => {
     fake.respondWith({ ...KALEYRA_RESPONSES.wa202, delayMs: 150 });
-    await expect(client(2_000).sendOrderStatus(account, payload)).resolves.toEqual({
+    await expect(client(2_000).sendMessage(account, payload)).resolves.toEqual({
       messageId: 'AXXXXXXXXXXXXXXXXXXX',
     });
   });
@@ -194,7 +194,7 @@ describe('sendOrderStatus', () => {
   it('times out a hanging Kaleyra after timeoutMs: TIMEOUT, outcome unknown, one request', async () => {
     fake.respondWith({ hang: true });
     const started = performance.now();
-    const error = await sendExpectingError(() => client(300).sendOrderStatus(account, payload));
+    const error = await sendExpectingError(() => client(300).sendMessage(account, payload));
     const elapsed = performance.now() - started;
 
     expect(error.code).toBe('TIMEOUT');
@@ -207,7 +207,7 @@ describe('sendOrderStatus', () => {
 
   it('times out an answer that comes too late', async () => {
     fake.respondWith({ ...KALEYRA_RESPONSES.wa202, delayMs: 1_000 });
-    const error = await sendExpectingError(() => client(200).sendOrderStatus(account, payload));
+    const error = await sendExpectingError(() => client(200).sendMessage(account, payload));
     expect(error.code).toBe('TIMEOUT');
     expect(fake.requests).toHaveLength(1);
   });
@@ -220,7 +220,7 @@ describe('sendOrderStatus', () => {
       },
       async (url) => {
         const kaleyra = createKaleyraClient({ baseUrlOverride: url, timeoutMs: 300 });
-        const error = await sendExpectingError(() => kaleyra.sendOrderStatus(account, payload));
+        const error = await sendExpectingError(() => kaleyra.sendMessage(account, payload));
         expect(error).toMatchObject({ code: 'TIMEOUT', outcome: 'unknown' });
       },
     );
@@ -234,7 +234,7 @@ describe('sendOrderStatus', () => {
       },
       async (url) => {
         const kaleyra = createKaleyraClient({ baseUrlOverride: url });
-        const error = await sendExpectingError(() => kaleyra.sendOrderStatus(account, payload));
+        const error = await sendExpectingError(() => kaleyra.sendMessage(account, payload));
         expect(error).toMatchObject({ code: 'BAD_RESPONSE', httpStatus: 202, outcome: 'unknown' });
         expectNoSecrets(error);
       },
@@ -281,7 +281,7 @@ describe('sendOrderStatus', () => {
 
   it('reports a refused connection as NETWORK, outcome rejected (nothing was sent)', async () => {
     const kaleyra = createKaleyraClient({ baseUrlOverride: await closedPortUrl() });
-    const error = await sendExpectingError(() => kaleyra.sendOrderStatus(account, payload));
+    const error = await sendExpectingError(() => kaleyra.sendMessage(account, payload));
     expect(error).toMatchObject({ code: 'NETWORK', outcome: 'rejected' });
     expect(error.cause).toBe('ECONNREFUSED');
     expectNoSecrets(error);
@@ -289,7 +289,7 @@ describe('sendOrderStatus', () => {
 
   it('reports a port fetch refuses to use (e.g. 9) as NETWORK, outcome rejected', async () => {
     const kaleyra = createKaleyraClient({ baseUrlOverride: 'http://127.0.0.1:9' });
-    const error = await sendExpectingError(() => kaleyra.sendOrderStatus(account, payload));
+    const error = await sendExpectingError(() => kaleyra.sendMessage(account, payload));
     expect(error).toMatchObject({ code: 'NETWORK', outcome: 'rejected', cause: 'ERR_BAD_PORT' });
   });
 
@@ -301,7 +301,7 @@ describe('sendOrderStatus', () => {
       }),
     });
     const kaleyra = createKaleyraClient({ fetch: () => Promise.reject(dnsFailure) });
-    const error = await sendExpectingError(() => kaleyra.sendOrderStatus(account, payload));
+    const error = await sendExpectingError(() => kaleyra.sendMessage(account, payload));
     expect(error).toMatchObject({ code: 'NETWORK', outcome: 'rejected' });
     expectNoSecrets(error);
   });
@@ -340,7 +340,7 @@ describe('Kaleyra base URL', () => {
         return new Response(KALEYRA_RESPONSES.wa202.body, { status: 202 });
       },
     });
-    await kaleyra.sendOrderStatus({ ...account, pod }, payload);
+    await kaleyra.sendMessage({ ...account, pod }, payload);
     expect(urls).toHaveLength(1);
     return urls[0] ?? '';
   }
@@ -370,7 +370,7 @@ describe('Kaleyra base URL', () => {
         return new Response(KALEYRA_RESPONSES.wa202.body, { status: 202 });
       },
     });
-    await kaleyra.sendOrderStatus({ ...account, sid: 'a/b?c', businessNumber: '+44 20#' }, payload);
+    await kaleyra.sendMessage({ ...account, sid: 'a/b?c', businessNumber: '+44 20#' }, payload);
     expect(urls[0]).toBe('https://api.in.kaleyra.io/v2/a%2Fb%3Fc/whatsapp/+44%2020%23/messages');
   });
 
@@ -383,7 +383,7 @@ describe('Kaleyra base URL', () => {
 
 // What ky now does for us (one total budget, bounded error bodies, `.json(schema)`), pinned so a ky
 // upgrade or option change that alters it fails here.
-describe('sendOrderStatus: budgets, error bodies, odd answers', () => {
+describe('sendMessage: budgets, error bodies, odd answers', () => {
   it('spends one budget on the whole exchange: headers at 200 ms and body at 400 ms is a TIMEOUT at 300', async () => {
     await withRawServer(
       (res) => {
@@ -396,7 +396,7 @@ describe('sendOrderStatus: budgets, error bodies, odd answers', () => {
       async (url) => {
         const kaleyra = createKaleyraClient({ baseUrlOverride: url, timeoutMs: 300 });
         const started = performance.now();
-        const error = await sendExpectingError(() => kaleyra.sendOrderStatus(account, payload));
+        const error = await sendExpectingError(() => kaleyra.sendMessage(account, payload));
         const elapsed = performance.now() - started;
         expect(error).toMatchObject({ code: 'TIMEOUT', httpStatus: 202, outcome: 'unknown' });
         expect(elapsed).toBeGreaterThanOrEqual(280);
@@ -414,7 +414,7 @@ describe('sendOrderStatus: budgets, error bodies, odd answers', () => {
       async (url) => {
         const kaleyra = createKaleyraClient({ baseUrlOverride: url, timeoutMs: 300 });
         const started = performance.now();
-        const error = await sendExpectingError(() => kaleyra.sendOrderStatus(account, payload));
+        const error = await sendExpectingError(() => kaleyra.sendMessage(account, payload));
         expect(performance.now() - started).toBeLessThan(2_000);
         expect(error).toMatchObject({ code: 'TIMEOUT', outcome: 'unknown' });
         expectNoSecrets(error);
@@ -471,7 +471,7 @@ describe('sendOrderStatus: budgets, error bodies, odd answers', () => {
     });
     // A pod value this version does not know, read from storage: the URL cannot be parsed.
     const unknownPod = { ...account, pod: 'xx' as Pod };
-    const error = await sendExpectingError(() => kaleyra.sendOrderStatus(unknownPod, payload));
+    const error = await sendExpectingError(() => kaleyra.sendMessage(unknownPod, payload));
     expect(called).toBe(false);
     expect(error).toMatchObject({ code: 'NETWORK', outcome: 'rejected' });
     expectNoSecrets(error);
@@ -485,7 +485,7 @@ describe('sendOrderStatus: budgets, error bodies, odd answers', () => {
         throw new Error(`proxy exploded on /v2/${SID} with api-key ${API_KEY}`);
       },
     });
-    const error = await sendExpectingError(() => kaleyra.sendOrderStatus(account, payload));
+    const error = await sendExpectingError(() => kaleyra.sendMessage(account, payload));
     expect(calls).toEqual(['POST']);
     expect(error).toMatchObject({ code: 'NETWORK', outcome: 'unknown' });
     expectNoSecrets(error);

@@ -29,7 +29,10 @@ const update: ResolvedOrderStatus = {
 describe.each(stores)('the send journal on the %s', (_name, open) => {
   let opened: Opened;
   let journal: ReturnType<typeof createSendJournal>;
-  const attempt = (workspaceId: string, extra: Partial<BeginAttempt> = {}): BeginAttempt => ({
+  const attempt = (
+    workspaceId: string,
+    extra: Partial<Omit<BeginAttempt, 'text' | 'update'>> & { update?: ResolvedOrderStatus } = {},
+  ): BeginAttempt => ({
     workspaceId,
     actor: 'UAGENT',
     channelId: 'CORDERS',

@@ -9,6 +9,8 @@ const LITERAL_MAX = 100;
 export const SLACK_SURFACE: Surface = {
   workspace: () => 'This workspace',
   adminStep: (action) => `Ask a workspace admin to ${action} with \`${SLASH_COMMAND} config\`.`,
+  commandStep: (action, command) =>
+    `Ask a workspace admin to ${action} with \`${SLASH_COMMAND} ${escapeCode(command.slack)}\`.`,
   time: formatSlackDate,
   actor: formatActor,
   literal: (text) => `\`${escapeCode(truncate(text, LITERAL_MAX))}\``,

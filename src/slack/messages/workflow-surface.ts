@@ -8,6 +8,8 @@ import { SLASH_COMMAND } from '../ids.ts';
 export const WORKFLOW_SURFACE: Surface = {
   workspace: () => 'This workspace',
   adminStep: (action) => `Ask a workspace admin to ${action} with ${SLASH_COMMAND} config.`,
+  commandStep: (action, command) =>
+    `Ask a workspace admin to ${action} with ${SLASH_COMMAND} ${command.slack}.`,
   time: (iso) => {
     const millis = Date.parse(iso);
     return Number.isFinite(millis)
