@@ -36,6 +36,13 @@ export const BULK_CONFIRM_CALLBACK = 'orderstatus_bulk_confirm';
 export const BULK_CANCEL_ACTION = 'orderstatus_bulk_cancel';
 export const BULK_ACTIONS_BLOCK = 'orderstatus_bulk_actions';
 
+/**
+ * Button on a customer's message in Slack: opens the reply modal. Its value is the stored message's id
+ * (not secret: the handler reads it in the clicking workspace only, and the number stays sealed there).
+ */
+export const REPLY_ACTION = 'orderstatus_reply';
+export const REPLY_MODAL_CALLBACK = 'orderstatus_reply_modal';
+
 /** The Workflow Builder step (the function's callback_id in slack-manifest.yml). */
 export const SEND_ORDER_STATUS_FUNCTION = 'send_order_status';
 

@@ -88,9 +88,88 @@ const RecordedRowSchema = v.object({
   first: v.boolean(),
 });
 
+/** A stored customer's message, as Slack and the reply read it (the number sealed; never in clear). */
+export type IncomingRow = {
+  id: string;
+  workspace_id: string;
+  message_id: string;
+  customer_hash: string;
+  customer_masked: string;
+  customer_sealed: string;
+  customer_name: string | null;
+  type: string;
+  text: string | null;
+  details: IncomingDetails | undefined;
+  sent_at: Date;
+  received_at: Date;
+  attempt_id: string | null;
+  matched_by: MatchedBy | null;
+  keyword: 'opt_out' | 'opt_in' | null;
+  post_state: PostState;
+  slack_channel: string | null;
+  slack_ts: string | null;
+  slack_thread_ts: string | null;
+  slack_permalink: string | null;
+};
+
+const DetailsSchema = v.object({
+  media: v.optional(
+    v.object({
+      url: v.optional(v.string()),
+      mimeType: v.optional(v.string()),
+      filename: v.optional(v.string()),
+    }),
+  ),
+  location: v.optional(
+    v.object({
+      latitude: v.number(),
+      longitude: v.number(),
+      name: v.optional(v.string()),
+      address: v.optional(v.string()),
+    }),
+  ),
+});
+
+const ROW_COLUMNS = `id, workspace_id, message_id, customer_hash, customer_masked, customer_sealed, customer_name, type,
+  text, details, sent_at, received_at, attempt_id, matched_by, keyword, post_state, slack_channel, slack_ts,
+  slack_thread_ts, slack_permalink`;
+
+/** A row as read: `details` (JSON text) checked, and dropped when it is not what the receiver wrote. */
+export function readIncomingRow(row: Record<string, unknown>): IncomingRow {
+  let details: IncomingDetails | undefined;
+  if (typeof row.details === 'string') {
+    try {
+      const parsed = v.safeParse(DetailsSchema, JSON.parse(row.details));
+      if (parsed.success) details = parsed.output as IncomingDetails;
+    } catch {
+      details = undefined;
+    }
+  }
+  return { ...(row as Omit<IncomingRow, 'details'>), details };
+}
+
 /** Customers' messages: recorded once, matched to an order of the same workspace, then shown in Slack. */
 export function createIncomingStore(db: Database) {
   return {
+    /** One message of this workspace (never another's), or undefined. */
+    async read(workspaceId: string, id: string): Promise<IncomingRow | undefined> {
+      const rows = await db.query<Record<string, unknown>>(
+        `SELECT ${ROW_COLUMNS} FROM incoming_messages WHERE workspace_id = $1 AND id = $2`,
+        [workspaceId, id],
+      );
+      return rows[0] && readIncomingRow(rows[0]);
+    },
+
+    /** The customer's newest message to this workspace (by when they sent it): the 24-hour window counts from it. */
+    async lastFromCustomer(workspaceId: string, customerHash: string): Promise<IncomingRow | undefined> {
+      const rows = await db.query<Record<string, unknown>>(
+        `SELECT ${ROW_COLUMNS} FROM incoming_messages WHERE workspace_id = $1 AND customer_hash = $2
+          ORDER BY sent_at DESC, received_at DESC LIMIT 1`,
+        [workspaceId, customerHash],
+      );
+      return rows[0] && readIncomingRow(rows[0]);
+    },
+
     async record(input: IncomingInsert): Promise<IncomingRecorded> {
       const rows = await db.query(RECORD, [
         input.workspaceId,
