@@ -9,6 +9,7 @@ import {
   toBulkJob,
 } from './bulk-jobs.ts';
 import type { Database } from './database.ts';
+import type { Narrowed, SendJournalRow } from './send-journal-row.ts';
 
 /**
  * The end of bulk jobs: which job is ready to be reported (once, by one process), what the journal
@@ -75,13 +76,12 @@ export function createBulkReports(db: Database, sealer: Sealer) {
      * An attempt still in flight lost its outcome with its process: it may have been delivered.
      */
     async earlierAttempts(jobId: string, lines: readonly number[]): Promise<Map<number, RowResult>> {
-      const rows = await db.query<{
-        bulk_line: number;
-        id: string;
-        outcome: string;
-        message_id: string | null;
-        error_code: string | null;
-      }>(
+      const rows = await db.query<
+        Narrowed<
+          Pick<SendJournalRow, 'bulk_line' | 'id' | 'outcome' | 'message_id' | 'error_code'>,
+          { bulk_line: number }
+        >
+      >(
         `SELECT DISTINCT ON (bulk_line) bulk_line, id, outcome, message_id, error_code FROM send_journal
           WHERE bulk_job_id = $1 AND bulk_line = ANY($2::int[]) AND outcome <> 'duplicate'
           ORDER BY bulk_line, created_at DESC`,
