@@ -1,6 +1,7 @@
 import { DELIVERY_RANK, type DeliveryState } from '../domain/delivery-state.ts';
 import type { Database } from './database.ts';
 import {
+  ATTEMPT_COLUMNS,
   DELIVERY_COLUMNS,
   type SendJournalColumn,
   type SendJournalRow,
@@ -40,26 +41,19 @@ export type SlackLocation =
   | { path: 'response_url' | 'none' };
 
 const RECORD_COLUMNS = [
-  'id',
+  ...ATTEMPT_COLUMNS,
   'workspace_id',
-  'actor',
-  'source',
-  'customer_masked',
-  'reference_id',
-  'status',
-  'description',
   'template_name',
   'language_code',
-  'message_id',
-  'created_at',
-  'delivery_version',
-  ...DELIVERY_COLUMNS,
+  // Where the outcome message is, and what it shows.
   'slack_path',
   'slack_channel',
   'slack_ts',
   'slack_thread_ts',
   'slack_version',
   'notice_state',
+  'delivery_version',
+  ...DELIVERY_COLUMNS,
 ] as const satisfies readonly SendJournalColumn[];
 
 /** An attempt as the Slack side needs it to show its delivery state. */

@@ -1,5 +1,6 @@
 import type { Database } from './database.ts';
 import {
+  ATTEMPT_COLUMNS,
   DELIVERY_COLUMNS,
   type JournalOutcome,
   type Narrowed,
@@ -9,17 +10,9 @@ import {
 } from './send-journal-row.ts';
 
 const COLUMNS = [
-  'id',
-  'created_at',
-  'actor',
-  'source',
-  'customer_masked',
-  'reference_id',
-  'status',
-  'description',
+  ...ATTEMPT_COLUMNS,
   'forced',
   'outcome',
-  'message_id',
   'error_code',
   ...DELIVERY_COLUMNS,
 ] as const satisfies readonly SendJournalColumn[];

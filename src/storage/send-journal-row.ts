@@ -75,6 +75,19 @@ export type SendJournalColumn = keyof SendJournalRow;
 /** `Row` with some columns known to hold fewer values (a WHERE that leaves some out). */
 export type Narrowed<Row, Changes extends { [K in keyof Row]?: Row[K] }> = Omit<Row, keyof Changes> & Changes;
 
+/** What an attempt was: when, who sent what to whom, and Kaleyra's id for it. */
+export const ATTEMPT_COLUMNS = [
+  'id',
+  'created_at',
+  'actor',
+  'source',
+  'customer_masked',
+  'reference_id',
+  'status',
+  'description',
+  'message_id',
+] as const satisfies readonly SendJournalColumn[];
+
 /** What WhatsApp said became of an attempt (migration 6). */
 export const DELIVERY_COLUMNS = [
   'delivery_state',
