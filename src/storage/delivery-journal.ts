@@ -1,11 +1,11 @@
 import { DELIVERY_RANK, type DeliveryState } from '../domain/delivery-state.ts';
 import type { Database } from './database.ts';
+import { selectList } from './row-schema.ts';
 import {
   ATTEMPT_COLUMNS,
   DELIVERY_COLUMNS,
   type SendJournalColumn,
   type SendJournalRow,
-  selectList,
 } from './send-journal-row.ts';
 import { createStatementBatcher } from './statement-batcher.ts';
 

@@ -1,12 +1,11 @@
 import type { Database } from './database.ts';
+import { type Narrowed, selectList } from './row-schema.ts';
 import {
   ATTEMPT_COLUMNS,
   DELIVERY_COLUMNS,
   type JournalOutcome,
-  type Narrowed,
   type SendJournalColumn,
   type SendJournalRow,
-  selectList,
 } from './send-journal-row.ts';
 
 const COLUMNS = [

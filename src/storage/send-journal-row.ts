@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { DELIVERY_STATES } from '../domain/delivery-state.ts';
+import { Timestamp } from './row-schema.ts';
 
 /** How an attempt ended (migration 2's CHECK): `duplicate`, stopped by the guard, sent nothing. */
 export const JOURNAL_OUTCOMES = ['in_flight', 'sent', 'failed', 'unknown', 'duplicate'] as const;
@@ -8,11 +9,6 @@ export type JournalOutcome = (typeof JOURNAL_OUTCOMES)[number];
 /** Where a send came from. */
 export const ATTEMPT_SOURCES = ['slack', 'cli', 'bulk', 'workflow'] as const;
 
-// pg reads TIMESTAMPTZ as a Date; a string (another driver, a JSON round trip) is read as the same instant.
-const Timestamp = v.pipe(
-  v.union([v.date(), v.string()]),
-  v.transform((value) => new Date(value)),
-);
 const Text = v.string();
 const MaybeText = v.nullable(v.string());
 const MaybeTimestamp = v.nullable(Timestamp);
@@ -72,9 +68,6 @@ export const SendJournalRowSchema = v.object({
 export type SendJournalRow = v.InferOutput<typeof SendJournalRowSchema>;
 export type SendJournalColumn = keyof SendJournalRow;
 
-/** `Row` with some columns known to hold fewer values (a WHERE that leaves some out). */
-export type Narrowed<Row, Changes extends { [K in keyof Row]?: Row[K] }> = Omit<Row, keyof Changes> & Changes;
-
 /** What an attempt was: when, who sent what to whom, and Kaleyra's id for it. */
 export const ATTEMPT_COLUMNS = [
   'id',
@@ -100,6 +93,3 @@ export const DELIVERY_COLUMNS = [
 ] as const satisfies readonly SendJournalColumn[];
 
 export type DeliveryColumns = Pick<SendJournalRow, (typeof DELIVERY_COLUMNS)[number]>;
-
-/** The column list of a SELECT for `columns` (names from the row type only). */
-export const selectList = (columns: readonly SendJournalColumn[]): string => columns.join(', ');

@@ -1,6 +1,12 @@
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCipher, parseEncryptionKeys } from '../../src/storage/encryption.ts';
+import { createBulkJobs } from '../../src/storage/bulk-jobs.ts';
+import { BulkJobsRowSchema, BulkRowsRowSchema } from '../../src/storage/bulk-tables.ts';
+import {
+  CallbackCredentialsRowSchema,
+  createCallbackCredentialsStore,
+} from '../../src/storage/callback-credentials-store.ts';
+import { createCipher, createSealer, parseEncryptionKeys } from '../../src/storage/encryption.ts';
 import { loadKeyedHash } from '../../src/storage/keyed-hash.ts';
 import { createSendJournal } from '../../src/storage/send-journal.ts';
 import { SendJournalRowSchema } from '../../src/storage/send-journal-row.ts';
@@ -69,4 +75,44 @@ describe.each(databaseStores('rows', pgUrl))('table rows on the %s', (_name, ope
       expect(parsed.created_at).toBeInstanceOf(Date);
     },
   );
+
+  /** The table's columns are the schema's, and a row read back with SELECT * is one. */
+  async function expectRowOf<Entries extends v.ObjectEntries>(
+    table: string,
+    schema: v.ObjectSchema<Entries, undefined>,
+    where: string,
+    key: unknown,
+  ) {
+    expect(Object.keys(schema.entries).sort()).toEqual(await columnsOf(table));
+    const [row] = await opened.db.query(`SELECT * FROM ${table} WHERE ${where} = $1 LIMIT 1`, [key]);
+    return v.parse(v.strictObject(schema.entries), row);
+  }
+
+  it.skipIf(!open)('bulk_jobs and bulk_rows: one row type each', async () => {
+    const team = uniqueTeamId();
+    const id = await createBulkJobs(opened.db, createSealer(cipher)).createDraft({
+      workspaceId: team,
+      createdBy: 'UAGENT',
+      fileName: 'orders.csv',
+      rows: [{ line: 2, request: { to: '+919876543210', referenceId: 'ROW-2', status: 'shipped' } }],
+    });
+    expect(await expectRowOf('bulk_jobs', BulkJobsRowSchema, 'id', id)).toMatchObject({
+      state: 'draft',
+      total: 1,
+      channel_id: null,
+    });
+    expect(await expectRowOf('bulk_rows', BulkRowsRowSchema, 'job_id', id)).toMatchObject({
+      line: 2,
+      state: 'pending',
+      outcome: null,
+    });
+  });
+
+  it.skipIf(!open)('callback_credentials: one row type', async () => {
+    const team = uniqueTeamId();
+    await createCallbackCredentialsStore(opened.db).rotate(team, 'hash', `cb-${team}`, 'UADMIN');
+    const row = await expectRowOf('callback_credentials', CallbackCredentialsRowSchema, 'workspace_id', team);
+    expect(row).toMatchObject({ secret_hash: 'hash', last_callback_at: null });
+    expect(row.rotated_at).toBeInstanceOf(Date);
+  });
 });
