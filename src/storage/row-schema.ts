@@ -1,3 +1,4 @@
+import type { CamelCasedProperties } from 'type-fest';
 import * as v from 'valibot';
 
 /**
@@ -18,12 +19,8 @@ export const selectList = <Column extends string>(columns: readonly Column[]): s
 /** `Row` with some columns known to hold fewer values (a WHERE that leaves some out). */
 export type Narrowed<Row, Changes extends { [K in keyof Row]?: Row[K] }> = Omit<Row, keyof Changes> & Changes;
 
-type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}`
-  ? `${Head}${Capitalize<CamelCase<Tail>>}`
-  : S;
-
 /** The columns under their camelCase names (`workspace_id` → `workspaceId`). */
-export type Camelized<Row> = { [K in keyof Row & string as CamelCase<K>]: Row[K] };
+export type Camelized<Row> = CamelCasedProperties<Row>;
 
 /** SQL's NULL as JavaScript's undefined, column by column. */
 export type Unnulled<Row> = {
