@@ -51,97 +51,89 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   let pingDatabase: (() => Promise<boolean>) | undefined;
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  const counter = <Label extends string = never>(
+    name: string,
+    help: string,
+    labelNames: readonly Label[] = [],
+  ) => new Counter<Label>({ name, help, labelNames, registers });
+  const histogram = (name: string, help: string, buckets: number[]) =>
+    new Histogram({ name, help, buckets, registers });
   return {
     registry,
-    commands: new Counter({
-      name: 'orderstatus_commands_total',
-      help: 'Slack requests handled, by kind (send, form, help, config, history, bulk, shortcut, home, workflow, button).',
-      labelNames: ['kind'] as const,
-      registers,
-    }),
-    sends: new Counter({
-      name: 'orderstatus_sends_total',
-      help: "Send attempts by outcome (sent, failed, unknown, duplicate, refused) and Kaleyra's or our code.",
-      labelNames: ['outcome', 'code'] as const,
-      registers,
-    }),
-    duplicatesStopped: new Counter({
-      name: 'orderstatus_duplicates_stopped_total',
-      help: 'Updates the duplicate guard did not send again.',
-      registers,
-    }),
-    deliveryStates: new Counter({
-      name: 'orderstatus_delivery_states_total',
-      help: 'Delivery states applied from Kaleyra status callbacks (sent, delivered, read, failed, not-sent).',
-      labelNames: ['state'] as const,
-      registers,
-    }),
-    whatsappErrors: new Counter({
-      name: 'orderstatus_whatsapp_errors_total',
-      help: "WhatsApp (Meta) error codes of failed deliveries; codes outside the documented table are 'other'.",
-      labelNames: ['code'] as const,
-      registers,
-    }),
-    callbackRequests: new Counter({
-      name: 'orderstatus_callback_requests_total',
-      help: 'Kaleyra status callbacks by result (ok, unauthorized, bad_request, too_large, unknown_id, unavailable).',
-      labelNames: ['result'] as const,
-      registers,
-    }),
-    incomingMessages: new Counter({
-      name: 'orderstatus_incoming_messages_total',
-      help: "Customers' WhatsApp messages recorded, by WhatsApp type (text, button, interactive, image, document, audio, video, sticker, location, contacts, reaction, unsupported, other); retried callbacks are not counted again.",
-      labelNames: ['type'] as const,
-      registers,
-    }),
-    replies: new Counter({
-      name: 'orderstatus_replies_total',
-      help: "Agents' session-text replies by outcome (sent, failed, unknown, duplicate, refused).",
-      labelNames: ['outcome'] as const,
-      registers,
-    }),
-    sendsRefused: new Counter({
-      name: 'orderstatus_sends_refused_total',
-      help: 'Sends refused before Kaleyra by the consent and quality guard, by reason (opted_out, template_paused, number_flagged, window_closed).',
-      labelNames: ['reason'] as const,
-      registers,
-    }),
-    bulkRows: new Counter({
-      name: 'orderstatus_bulk_rows_total',
-      help: 'Bulk CSV rows by outcome (sent, already_sent, failed, unknown, canceled).',
-      labelNames: ['outcome'] as const,
-      registers,
-    }),
-    slackApiErrors: new Counter({
-      name: 'orderstatus_slack_api_errors_total',
-      help: "Slack Web API calls that failed, by method and Slack's error code (or http_<status>, network).",
-      labelNames: ['method', 'code'] as const,
-      registers,
-    }),
-    ackSeconds: new Histogram({
-      name: 'orderstatus_ack_seconds',
-      help: 'From a Slack request arriving to its acknowledgement.',
-      buckets: SECONDS_FAST,
-      registers,
-    }),
-    kaleyraSeconds: new Histogram({
-      name: 'orderstatus_kaleyra_request_seconds',
-      help: "Kaleyra's answer time for one send (the POST), whatever the answer.",
-      buckets: SECONDS_SLOW,
-      registers,
-    }),
-    endToEndSeconds: new Histogram({
-      name: 'orderstatus_send_end_to_end_seconds',
-      help: 'From the send starting (after the ack) to its outcome being posted in Slack.',
-      buckets: SECONDS_SLOW,
-      registers,
-    }),
-    rateLimitWaitSeconds: new Histogram({
-      name: 'orderstatus_rate_limit_wait_seconds',
-      help: "Time a send waited for its business number's rate budget.",
-      buckets: [0, 0.0125, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-      registers,
-    }),
+    commands: counter(
+      'orderstatus_commands_total',
+      'Slack requests handled, by kind (send, form, help, config, history, bulk, shortcut, home, workflow, button).',
+      ['kind'],
+    ),
+    sends: counter(
+      'orderstatus_sends_total',
+      "Send attempts by outcome (sent, failed, unknown, duplicate, refused) and Kaleyra's or our code.",
+      ['outcome', 'code'],
+    ),
+    duplicatesStopped: counter(
+      'orderstatus_duplicates_stopped_total',
+      'Updates the duplicate guard did not send again.',
+    ),
+    deliveryStates: counter(
+      'orderstatus_delivery_states_total',
+      'Delivery states applied from Kaleyra status callbacks (sent, delivered, read, failed, not-sent).',
+      ['state'],
+    ),
+    whatsappErrors: counter(
+      'orderstatus_whatsapp_errors_total',
+      "WhatsApp (Meta) error codes of failed deliveries; codes outside the documented table are 'other'.",
+      ['code'],
+    ),
+    callbackRequests: counter(
+      'orderstatus_callback_requests_total',
+      'Kaleyra status callbacks by result (ok, unauthorized, bad_request, too_large, unknown_id, unavailable).',
+      ['result'],
+    ),
+    incomingMessages: counter(
+      'orderstatus_incoming_messages_total',
+      "Customers' WhatsApp messages recorded, by WhatsApp type (text, button, interactive, image, document, audio, video, sticker, location, contacts, reaction, unsupported, other); retried callbacks are not counted again.",
+      ['type'],
+    ),
+    replies: counter(
+      'orderstatus_replies_total',
+      "Agents' session-text replies by outcome (sent, failed, unknown, duplicate, refused).",
+      ['outcome'],
+    ),
+    sendsRefused: counter(
+      'orderstatus_sends_refused_total',
+      'Sends refused before Kaleyra by the consent and quality guard, by reason (opted_out, template_paused, number_flagged, window_closed).',
+      ['reason'],
+    ),
+    bulkRows: counter(
+      'orderstatus_bulk_rows_total',
+      'Bulk CSV rows by outcome (sent, already_sent, failed, unknown, canceled).',
+      ['outcome'],
+    ),
+    slackApiErrors: counter(
+      'orderstatus_slack_api_errors_total',
+      "Slack Web API calls that failed, by method and Slack's error code (or http_<status>, network).",
+      ['method', 'code'],
+    ),
+    ackSeconds: histogram(
+      'orderstatus_ack_seconds',
+      'From a Slack request arriving to its acknowledgement.',
+      SECONDS_FAST,
+    ),
+    kaleyraSeconds: histogram(
+      'orderstatus_kaleyra_request_seconds',
+      "Kaleyra's answer time for one send (the POST), whatever the answer.",
+      SECONDS_SLOW,
+    ),
+    endToEndSeconds: histogram(
+      'orderstatus_send_end_to_end_seconds',
+      'From the send starting (after the ack) to its outcome being posted in Slack.',
+      SECONDS_SLOW,
+    ),
+    rateLimitWaitSeconds: histogram(
+      'orderstatus_rate_limit_wait_seconds',
+      "Time a send waited for its business number's rate budget.",
+      [0, 0.0125, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    ),
     databasePool: new Gauge({
       name: 'orderstatus_database_pool_connections',
       help: 'Database pool connections: total, idle, and clients waiting for one.',

@@ -1,12 +1,10 @@
-import type { DeliveryColumns } from '../storage/delivery-journal.ts';
+import type { HistoryEntry } from '../storage/order-history-store.ts';
+import type { DeliveryColumns } from '../storage/send-journal-row.ts';
 import { describeDeliveryFailure } from './describe-delivery-failure.ts';
 import type { Surface } from './surface.ts';
 
 /** What the journal knows about how one attempt ended and what WhatsApp said about it since. */
-export type AttemptFacts = DeliveryColumns & {
-  outcome: 'in_flight' | 'sent' | 'failed' | 'unknown';
-  error_code: string | null;
-};
+export type AttemptFacts = Pick<HistoryEntry, keyof DeliveryColumns | 'outcome' | 'error_code'>;
 
 const iso = (date: Date | null) => (date ? new Date(date).toISOString() : undefined);
 

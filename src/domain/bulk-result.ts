@@ -1,7 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
 
 /** How one row of a bulk send ended. */
-export type BulkOutcome = 'sent' | 'already_sent' | 'failed' | 'unknown' | 'canceled';
+export const BULK_OUTCOMES = ['sent', 'already_sent', 'failed', 'unknown', 'canceled'] as const;
+export type BulkOutcome = (typeof BULK_OUTCOMES)[number];
 
 /** One line of a bulk send's result file: the row, how it ended, its message_id or error code. */
 export type BulkResultLine = {

@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.ts';
-import type { BulkJob, BulkJobs, LeasedRow, RowResult } from '../storage/bulk-jobs.ts';
+import type { BulkJobs, LeasedRow, RowResult } from '../storage/bulk-jobs.ts';
 import type { BulkReports } from '../storage/bulk-reports.ts';
+import type { BulkJob } from '../storage/bulk-tables.ts';
 import { type CodeOf, sendBulkRow, TRY_AGAIN } from './bulk-rows.ts';
 import type { OrderStatusService } from './send-order-status.ts';
 

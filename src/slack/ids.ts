@@ -49,14 +49,6 @@ export const SEND_ORDER_STATUS_FUNCTION = 'send_order_status';
 /** Where a field lives in a view: `state.values[blockId][actionId]`. */
 export type FieldIds = { readonly blockId: string; readonly actionId: string };
 
-export type SendModalField =
-  | 'to'
-  | 'referenceId'
-  | 'status'
-  | 'description'
-  | 'templateName'
-  | 'languageCode';
-
 export const SEND_FIELDS = {
   to: { blockId: 'orderstatus_to', actionId: 'to' },
   referenceId: { blockId: 'orderstatus_reference', actionId: 'reference_id' },
@@ -64,22 +56,14 @@ export const SEND_FIELDS = {
   description: { blockId: 'orderstatus_description', actionId: 'description' },
   templateName: { blockId: 'orderstatus_template', actionId: 'template_name' },
   languageCode: { blockId: 'orderstatus_language', actionId: 'language_code' },
-} as const satisfies Record<SendModalField, FieldIds>;
+} as const satisfies Record<string, FieldIds>;
+export type SendModalField = keyof typeof SEND_FIELDS;
 
 /**
  * The send modal's template picker (an external_select whose options Kaleyra's list supplies), in
  * place of the template name and language inputs: one pick sets both.
  */
 export const TEMPLATE_PICK = { blockId: 'orderstatus_template_pick', actionId: 'template_pick' } as const;
-
-export type ConfigModalField =
-  | 'sid'
-  | 'apiKey'
-  | 'pod'
-  | 'businessNumber'
-  | 'templateName'
-  | 'languageCode'
-  | 'wabaId';
 
 export const CONFIG_FIELDS = {
   sid: { blockId: 'orderstatus_config_sid', actionId: 'sid' },
@@ -89,7 +73,8 @@ export const CONFIG_FIELDS = {
   templateName: { blockId: 'orderstatus_config_template', actionId: 'template_name' },
   languageCode: { blockId: 'orderstatus_config_language', actionId: 'language_code' },
   wabaId: { blockId: 'orderstatus_config_waba_id', actionId: 'waba_id' },
-} as const satisfies Record<ConfigModalField, FieldIds>;
+} as const satisfies Record<string, FieldIds>;
+export type ConfigModalField = keyof typeof CONFIG_FIELDS;
 
 export const BULK_FIELDS = {
   file: { blockId: 'orderstatus_bulk_file', actionId: 'file' },

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import * as v from 'valibot';
 import type { BulkOutcome } from '../domain/bulk-result.ts';
 import { type OrderStatusRequest, validateOrderStatus } from '../domain/order-status.ts';
 import type { SealBinding, Sealer } from '../domain/sealer.ts';
+import { type BulkJob, type BulkJobsRow, type BulkRowsRow, toBulkJob } from './bulk-tables.ts';
 import type { Database } from './database.ts';
 
 /**
@@ -12,21 +12,6 @@ import type { Database } from './database.ts';
  * hold transactions across statements and LISTEN, which the embedded database (one PGlite session shared
  * by every connection) cannot keep apart; a single statement is atomic on both stores.
  */
-
-export type BulkJobState = 'draft' | 'queued' | 'done' | 'canceled';
-
-export type BulkJob = {
-  id: string;
-  workspaceId: string;
-  createdBy: string;
-  channelId: string | undefined;
-  state: BulkJobState;
-  total: number;
-  fileName: string | undefined;
-  /** Where the progress message is (its ts), once posted. */
-  progressTs: string | undefined;
-  canceledBy: string | undefined;
-};
 
 /**
  * A row leased to this process: send it, then `finishRow`. `request` is undefined when the stored row
@@ -58,35 +43,6 @@ export const bulkRowBinding = (jobId: string, workspaceId: string): SealBinding 
   purpose: `bulk-row-${jobId}`,
   workspaceId,
 });
-
-const JobRowSchema = v.object({
-  id: v.string(),
-  workspace_id: v.string(),
-  created_by: v.string(),
-  channel_id: v.nullable(v.string()),
-  state: v.picklist(['draft', 'queued', 'done', 'canceled']),
-  total: v.pipe(v.unknown(), v.transform(Number), v.number()),
-  file_name: v.nullish(v.string()),
-  progress_ts: v.nullable(v.string()),
-  canceled_by: v.nullish(v.string()),
-});
-
-export function toBulkJob(row: unknown): BulkJob | undefined {
-  const parsed = v.safeParse(JobRowSchema, row);
-  if (!parsed.success) return undefined;
-  const r = parsed.output;
-  return {
-    id: r.id,
-    workspaceId: r.workspace_id,
-    createdBy: r.created_by,
-    channelId: r.channel_id ?? undefined,
-    state: r.state,
-    total: r.total,
-    fileName: r.file_name ?? undefined,
-    progressTs: r.progress_ts ?? undefined,
-    canceledBy: r.canceled_by ?? undefined,
-  };
-}
 
 export function createBulkJobs(db: Database, sealer: Sealer) {
   const get = async (jobId: string, workspaceId: string): Promise<BulkJob | undefined> => {
@@ -159,15 +115,10 @@ export function createBulkJobs(db: Database, sealer: Sealer) {
      * A row whose lease ran out (its process died mid-send) is leased again, marked `retaken`.
      */
     async lease(limit: number, leaseSeconds: number): Promise<LeasedRow[]> {
-      const rows = await db.query<{
-        job_id: string;
-        workspace_id: string;
-        created_by: string;
-        channel_id: string | null;
-        line: number;
-        request: string;
-        retaken: boolean;
-      }>(
+      const rows = await db.query<
+        Pick<BulkRowsRow, 'job_id' | 'line' | 'request'> &
+          Pick<BulkJobsRow, 'workspace_id' | 'created_by' | 'channel_id'> & { retaken: boolean }
+      >(
         `UPDATE bulk_rows r SET state = 'leased', lease_until = now() + make_interval(secs => $2)
            FROM (SELECT b.job_id, b.line, b.state = 'leased' AS retaken
                    FROM bulk_rows b JOIN bulk_jobs q ON q.id = b.job_id

@@ -1,14 +1,10 @@
 import type { BulkResultLine } from '../domain/bulk-result.ts';
 import type { Sealer } from '../domain/sealer.ts';
-import {
-  type BulkCounts,
-  type BulkJob,
-  bulkRowBinding,
-  openRequest,
-  type RowResult,
-  toBulkJob,
-} from './bulk-jobs.ts';
+import { type BulkCounts, bulkRowBinding, openRequest, type RowResult } from './bulk-jobs.ts';
+import { type BulkJob, type BulkRowsRow, toBulkJob } from './bulk-tables.ts';
 import type { Database } from './database.ts';
+import type { Narrowed } from './row-schema.ts';
+import type { SendJournalRow } from './send-journal-row.ts';
 
 /**
  * The end of bulk jobs: which job is ready to be reported (once, by one process), what the journal
@@ -62,7 +58,7 @@ export function createBulkReports(db: Database, sealer: Sealer) {
 
     /** Lines of a canceled job still leased by a process that went away (their lease ran out). */
     async abandonedRows(jobId: string): Promise<number[]> {
-      const rows = await db.query<{ line: number }>(
+      const rows = await db.query<Pick<BulkRowsRow, 'line'>>(
         `SELECT line FROM bulk_rows WHERE job_id = $1 AND state = 'leased' AND lease_until < now() ORDER BY line`,
         [jobId],
       );
@@ -75,13 +71,12 @@ export function createBulkReports(db: Database, sealer: Sealer) {
      * An attempt still in flight lost its outcome with its process: it may have been delivered.
      */
     async earlierAttempts(jobId: string, lines: readonly number[]): Promise<Map<number, RowResult>> {
-      const rows = await db.query<{
-        bulk_line: number;
-        id: string;
-        outcome: string;
-        message_id: string | null;
-        error_code: string | null;
-      }>(
+      const rows = await db.query<
+        Narrowed<
+          Pick<SendJournalRow, 'bulk_line' | 'id' | 'outcome' | 'message_id' | 'error_code'>,
+          { bulk_line: number }
+        >
+      >(
         `SELECT DISTINCT ON (bulk_line) bulk_line, id, outcome, message_id, error_code FROM send_journal
           WHERE bulk_job_id = $1 AND bulk_line = ANY($2::int[]) AND outcome <> 'duplicate'
           ORDER BY bulk_line, created_at DESC`,
@@ -103,14 +98,9 @@ export function createBulkReports(db: Database, sealer: Sealer) {
 
     /** One line per row, in file order, for the result file. */
     async results(job: Pick<BulkJob, 'id' | 'workspaceId'>): Promise<BulkResultLine[]> {
-      const rows = await db.query<{
-        line: number;
-        state: string;
-        request: string;
-        outcome: string | null;
-        message_id: string | null;
-        error_code: string | null;
-      }>(
+      const rows = await db.query<
+        Pick<BulkRowsRow, 'line' | 'state' | 'request' | 'outcome' | 'message_id' | 'error_code'>
+      >(
         'SELECT line, state, request, outcome, message_id, error_code FROM bulk_rows WHERE job_id = $1 ORDER BY line',
         [job.id],
       );
@@ -121,9 +111,7 @@ export function createBulkReports(db: Database, sealer: Sealer) {
           line: Number(row.line),
           reference: request?.referenceId ?? '',
           status: request?.status ?? '',
-          outcome: (row.state === 'pending' || row.state === 'leased'
-            ? 'pending'
-            : (row.outcome ?? 'unknown')) as BulkResultLine['outcome'],
+          outcome: row.state === 'pending' || row.state === 'leased' ? 'pending' : (row.outcome ?? 'unknown'),
           messageId: row.message_id,
           code: row.error_code,
         };

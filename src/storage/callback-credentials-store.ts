@@ -1,31 +1,33 @@
+import * as v from 'valibot';
 import type { Database } from './database.ts';
+import { type Camelized, Timestamp } from './row-schema.ts';
+
+/**
+ * One row of `callback_credentials`, every column (migration 7): the one description of that table's
+ * rows (test/storage/table-rows.test.ts compares it with the table).
+ */
+export const CallbackCredentialsRowSchema = v.object({
+  workspace_id: v.string(),
+  /** Public, and the same across rotations: only the password changes in Kaleyra's callback profile. */
+  username: v.string(),
+  /** The secret's keyed hash; the secret itself is never stored. */
+  secret_hash: v.string(),
+  rotated_at: Timestamp,
+  rotated_by: v.string(),
+  /** When a callback last authenticated as this workspace (written at most every ~10 s). */
+  last_callback_at: v.nullable(Timestamp),
+});
+export type CallbackCredentialsRow = v.InferOutput<typeof CallbackCredentialsRowSchema>;
 
 /** A workspace's Kaleyra callback login as stored: the public username and the secret's keyed hash. */
-export type StoredCallbackCredentials = {
-  workspaceId: string;
-  username: string;
-  secretHash: string;
-};
+type LoginRow = Pick<CallbackCredentialsRow, 'workspace_id' | 'username' | 'secret_hash'>;
+export type StoredCallbackCredentials = Camelized<LoginRow>;
 
-export type CallbackCredentialsInfo = {
-  username: string;
-  rotatedAt: Date;
-  rotatedBy: string;
-  /** When a callback last authenticated as this workspace (written at most every ~10 s). */
-  lastCallbackAt: Date | null;
-};
+type InfoRow = Pick<CallbackCredentialsRow, 'username' | 'rotated_at' | 'rotated_by' | 'last_callback_at'>;
+export type CallbackCredentialsInfo = Camelized<InfoRow>;
 
 /** How stale "last callback received" may be: written at most this often per workspace, so callbacks never queue on it. */
 export const LAST_CALLBACK_EVERY_SECONDS = 10;
-
-type Row = {
-  workspace_id: string;
-  username: string;
-  secret_hash: string;
-  rotated_at: Date;
-  rotated_by: string;
-  last_callback_at: Date | null;
-};
 
 /**
  * Per-workspace HTTP Basic credentials for Kaleyra's status callbacks. The secret itself is never
@@ -36,7 +38,7 @@ export function createCallbackCredentialsStore(db: Database) {
   return {
     /** Stores a new secret hash; the first rotation also takes `newUsername`. Returns the username in use. */
     async rotate(workspaceId: string, secretHash: string, newUsername: string, by: string): Promise<string> {
-      const rows = await db.query<Pick<Row, 'username'>>(
+      const rows = await db.query<Pick<CallbackCredentialsRow, 'username'>>(
         `INSERT INTO callback_credentials (workspace_id, username, secret_hash, rotated_by)
          VALUES ($1, $2, $3, $4)
          ON CONFLICT (workspace_id) DO UPDATE
@@ -50,7 +52,7 @@ export function createCallbackCredentialsStore(db: Database) {
     },
 
     async findByUsername(username: string): Promise<StoredCallbackCredentials | undefined> {
-      const rows = await db.query<Row>(
+      const rows = await db.query<LoginRow>(
         'SELECT workspace_id, username, secret_hash FROM callback_credentials WHERE username = $1',
         [username],
       );
@@ -59,7 +61,7 @@ export function createCallbackCredentialsStore(db: Database) {
     },
 
     async show(workspaceId: string): Promise<CallbackCredentialsInfo | undefined> {
-      const rows = await db.query<Row>(
+      const rows = await db.query<InfoRow>(
         'SELECT username, rotated_at, rotated_by, last_callback_at FROM callback_credentials WHERE workspace_id = $1',
         [workspaceId],
       );

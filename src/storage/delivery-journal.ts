@@ -1,5 +1,12 @@
 import { DELIVERY_RANK, type DeliveryState } from '../domain/delivery-state.ts';
 import type { Database } from './database.ts';
+import { selectList } from './row-schema.ts';
+import {
+  ATTEMPT_COLUMNS,
+  DELIVERY_COLUMNS,
+  type SendJournalColumn,
+  type SendJournalRow,
+} from './send-journal-row.ts';
 import { createStatementBatcher } from './statement-batcher.ts';
 
 /** One status callback, ready to apply: which attempt it may be about, and what it says. */
@@ -35,40 +42,24 @@ export type SlackLocation =
   | { path: 'channel' | 'dm'; channel: string; ts: string; threadTs?: string | undefined }
   | { path: 'response_url' | 'none' };
 
-/** An attempt as the Slack side needs it to show its delivery state. */
-/** What WhatsApp said became of an attempt, as the journal keeps it (migration 6). */
-export type DeliveryColumns = {
-  delivery_state: DeliveryState | null;
-  whatsapp_sent_at: Date | null;
-  delivered_at: Date | null;
-  read_at: Date | null;
-  delivery_failed_at: Date | null;
-  delivery_error_code: string | null;
-  delivery_error_text: string | null;
-};
+const RECORD_COLUMNS = [
+  ...ATTEMPT_COLUMNS,
+  'workspace_id',
+  'template_name',
+  'language_code',
+  // Where the outcome message is, and what it shows.
+  'slack_path',
+  'slack_channel',
+  'slack_ts',
+  'slack_thread_ts',
+  'slack_version',
+  'notice_state',
+  'delivery_version',
+  ...DELIVERY_COLUMNS,
+] as const satisfies readonly SendJournalColumn[];
 
-export type DeliveryRecord = DeliveryColumns & {
-  id: string;
-  workspace_id: string;
-  actor: string;
-  source: string;
-  customer_masked: string;
-  reference_id: string;
-  status: string;
-  description: string | null;
-  template_name: string;
-  language_code: string;
-  message_id: string | null;
-  created_at: Date;
-  delivery_version: number;
-  slack_path: 'channel' | 'dm' | 'response_url' | 'none' | 'gone' | null;
-  slack_channel: string | null;
-  slack_ts: string | null;
-  /** Set when the outcome is a reply in a thread (sent from a message): notices go to that thread. */
-  slack_thread_ts: string | null;
-  slack_version: number;
-  notice_state: 'failure' | 'correction' | null;
-};
+/** An attempt as the Slack side needs it to show its delivery state. */
+export type DeliveryRecord = Pick<SendJournalRow, (typeof RECORD_COLUMNS)[number]>;
 
 // One statement (no transaction spans statements on the embedded database): find the attempt in the
 // workspace, record the event once (its key makes a repeat insert nothing), and move the state only
@@ -112,11 +103,6 @@ SELECT (SELECT id FROM target) AS attempt_id,
        EXISTS (SELECT 1 FROM event) AS recorded,
        (SELECT delivery_version FROM changed) AS version`;
 
-const RECORD_COLUMNS = `id, workspace_id, actor, source, customer_masked, reference_id, status, description,
-  template_name, language_code, message_id, created_at, delivery_state, delivery_version, whatsapp_sent_at,
-  delivered_at, read_at, delivery_failed_at, delivery_error_code, delivery_error_text, slack_path,
-  slack_channel, slack_ts, slack_thread_ts, slack_version, notice_state`;
-
 /** The delivery side of the send journal: status callbacks in, what Slack shows out. */
 export function createDeliveryJournal(db: Database) {
   // The sends that post their outcome in one event-loop turn note where it went in one statement.
@@ -128,7 +114,7 @@ export function createDeliveryJournal(db: Database) {
       const location = rows[i]?.location;
       return location?.path === 'channel' || location?.path === 'dm' ? location : undefined;
     };
-    const found = await db.query<{ id: string; delivery_state: DeliveryState | null }>(
+    const found = await db.query<Pick<SendJournalRow, 'id' | 'delivery_state'>>(
       `UPDATE send_journal j SET slack_path = v.path, slack_channel = v.channel, slack_ts = v.ts,
               slack_thread_ts = v.thread_ts
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS v(id, path, channel, ts, thread_ts)
@@ -176,7 +162,7 @@ export function createDeliveryJournal(db: Database) {
 
     async read(attemptId: string): Promise<DeliveryRecord | undefined> {
       const rows = await db.query<DeliveryRecord>(
-        `SELECT ${RECORD_COLUMNS} FROM send_journal WHERE id = $1`,
+        `SELECT ${selectList(RECORD_COLUMNS)} FROM send_journal WHERE id = $1`,
         [attemptId],
       );
       return rows[0];
@@ -198,7 +184,7 @@ export function createDeliveryJournal(db: Database) {
      * attempt's delivery version now: higher when a status came in while the edit was being made.
      */
     async markShown(attemptId: string, version: number): Promise<number | undefined> {
-      const rows = await db.query<{ delivery_version: number }>(
+      const rows = await db.query<Pick<SendJournalRow, 'delivery_version'>>(
         'UPDATE send_journal SET slack_version = GREATEST(slack_version, $2) WHERE id = $1 RETURNING delivery_version',
         [attemptId, version],
       );

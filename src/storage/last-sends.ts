@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { Database } from './database.ts';
+import { SendJournalRowSchema } from './send-journal-row.ts';
 
 /** How a workspace's most recent finished send ended, from the journal. */
 export type LastSend = {
@@ -12,11 +13,8 @@ export type LastSend = {
 };
 
 const RowSchema = v.object({
-  workspace_id: v.string(),
+  ...v.pick(SendJournalRowSchema, ['workspace_id', 'error_code', 'message_id', 'created_at']).entries,
   outcome: v.picklist(['sent', 'failed', 'unknown']),
-  error_code: v.nullable(v.string()),
-  message_id: v.nullable(v.string()),
-  created_at: v.union([v.date(), v.string()]),
 });
 
 /**
@@ -40,7 +38,7 @@ export async function readLastSends(db: Database): Promise<Map<string, LastSend>
       outcome: row.outcome,
       errorCode: row.error_code ?? undefined,
       messageId: row.message_id ?? undefined,
-      at: new Date(row.created_at).toISOString(),
+      at: row.created_at.toISOString(),
     });
   }
   return sends;

@@ -1,30 +1,31 @@
 import type { Database } from './database.ts';
-import type { DeliveryColumns } from './delivery-journal.ts';
+import { type Narrowed, selectList } from './row-schema.ts';
+import {
+  ATTEMPT_COLUMNS,
+  DELIVERY_COLUMNS,
+  type JournalOutcome,
+  type SendJournalColumn,
+  type SendJournalRow,
+} from './send-journal-row.ts';
 
-/** One attempt as order history shows it (customer numbers only masked). */
-export type HistoryEntry = DeliveryColumns & {
-  id: string;
-  created_at: Date;
-  actor: string;
-  source: string;
-  customer_masked: string;
-  reference_id: string;
-  status: string;
-  description: string | null;
-  forced: boolean;
-  outcome: 'in_flight' | 'sent' | 'failed' | 'unknown';
-  message_id: string | null;
-  error_code: string | null;
-};
+const COLUMNS = [
+  ...ATTEMPT_COLUMNS,
+  'forced',
+  'outcome',
+  'error_code',
+  ...DELIVERY_COLUMNS,
+] as const satisfies readonly SendJournalColumn[];
+
+/** One attempt as order history shows it (customer numbers only masked; no attempt the guard stopped). */
+export type HistoryEntry = Narrowed<
+  Pick<SendJournalRow, (typeof COLUMNS)[number]>,
+  { outcome: Exclude<JournalOutcome, 'duplicate'> }
+>;
 
 /** One order, one customer (by the keyed hash of the number), or everything one person sent. */
 export type HistoryFilter = { referenceId: string } | { customerHash: string } | { actor: string };
 
 export type HistoryPage = { entries: HistoryEntry[]; more: boolean };
-
-const COLUMNS = `id, created_at, actor, source, customer_masked, reference_id, status, description, forced,
-  outcome, message_id, error_code, delivery_state, whatsapp_sent_at, delivered_at, read_at,
-  delivery_failed_at, delivery_error_code, delivery_error_text`;
 
 /**
  * Order history: a workspace's attempts for one order, one customer or one sender, newest first. Attempts the
@@ -41,7 +42,7 @@ export function createOrderHistoryStore(db: Database) {
             ? ['actor', filter.actor]
             : ['customer_hash', filter.customerHash];
       const rows = await db.query<HistoryEntry>(
-        `SELECT ${COLUMNS} FROM send_journal
+        `SELECT ${selectList(COLUMNS)} FROM send_journal
           WHERE workspace_id = $1 AND ${column} = $2 AND outcome <> 'duplicate'
           ORDER BY created_at DESC, id
           LIMIT $3`,

@@ -1,36 +1,37 @@
 import type { Database } from './database.ts';
+import type { SendJournalRow } from './send-journal-row.ts';
 import { createStatementBatcher } from './statement-batcher.ts';
 
-/** One attempt's journal row as the claim writes it (the columns of send_journal, in_flight). */
-export type JournalInsert = {
-  id: string;
-  workspaceId: string;
-  actor: string;
-  channelId: string | null;
-  source: string;
-  customerMasked: string;
-  referenceId: string;
-  status: string;
-  description: string | null;
-  templateName: string;
-  languageCode: string;
-  forced: boolean;
-  customerHash: string | null;
-  bulkJobId: string | null;
-  bulkLine: number | null;
-  workflowExecutionId: string | null;
-  kind: 'order_status' | 'text';
-  body: string | null;
-  parentId: string | null;
-  dedupeKey: string;
-};
+/** One attempt's journal row as the claim writes it (in flight), and the duplicate key it claims. */
+export type JournalInsert = Pick<
+  SendJournalRow,
+  | 'id'
+  | 'workspace_id'
+  | 'actor'
+  | 'channel_id'
+  | 'source'
+  | 'customer_masked'
+  | 'reference_id'
+  | 'status'
+  | 'description'
+  | 'template_name'
+  | 'language_code'
+  | 'forced'
+  | 'customer_hash'
+  | 'bulk_job_id'
+  | 'bulk_line'
+  | 'workflow_execution_id'
+  | 'kind'
+  | 'body'
+  | 'parent_id'
+> & { dedupe_key: string };
 
 /** How a sent (or possibly sent) attempt ended, when it was not forced: no claim to move. */
 export type PlainOutcome = {
   attemptId: string;
-  outcome: 'sent' | 'unknown';
-  messageId: string | null;
-  errorCode: string | null;
+  outcome: Extract<SendJournalRow['outcome'], 'sent' | 'unknown'>;
+  messageId: SendJournalRow['message_id'];
+  errorCode: SendJournalRow['error_code'];
 };
 
 // Claims each row's key when it is free or expired, and journals each row that got its claim or is
@@ -78,10 +79,10 @@ export function createJournalStatements(db: Database, duplicateWindowSeconds: nu
     const repeats: JournalInsert[] = [];
     const keys = new Set<string>();
     for (const row of rows) {
-      if (keys.has(row.dedupeKey)) {
+      if (keys.has(row.dedupe_key)) {
         repeats.push(row);
       } else {
-        keys.add(row.dedupeKey);
+        keys.add(row.dedupe_key);
         firsts.push(row);
       }
     }
@@ -94,26 +95,26 @@ export function createJournalStatements(db: Database, duplicateWindowSeconds: nu
     const column = <K extends keyof JournalInsert>(key: K) => rows.map((row) => row[key]);
     const found = await db.query<{ id: string }>(CLAIM_AND_JOURNAL, [
       column('id'),
-      column('workspaceId'),
+      column('workspace_id'),
       column('actor'),
-      column('channelId'),
+      column('channel_id'),
       column('source'),
-      column('customerMasked'),
-      column('referenceId'),
+      column('customer_masked'),
+      column('reference_id'),
       column('status'),
       column('description'),
-      column('templateName'),
-      column('languageCode'),
+      column('template_name'),
+      column('language_code'),
       column('forced'),
-      column('customerHash'),
-      column('bulkJobId'),
-      column('bulkLine'),
-      column('workflowExecutionId'),
-      column('dedupeKey'),
+      column('customer_hash'),
+      column('bulk_job_id'),
+      column('bulk_line'),
+      column('workflow_execution_id'),
+      column('dedupe_key'),
       duplicateWindowSeconds,
       column('kind'),
       column('body'),
-      column('parentId'),
+      column('parent_id'),
     ]);
     return found.map((row) => row.id);
   }

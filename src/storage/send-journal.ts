@@ -5,7 +5,8 @@ import { maskPhoneNumber } from '../domain/mask-phone.ts';
 import type { ResolvedOrderStatus } from '../domain/order-update.ts';
 import type { PreviousSend } from '../errors/duplicate-send-error.ts';
 import type { Database } from './database.ts';
-import { createJournalStatements } from './send-journal-statements.ts';
+import { type SendJournalRow, SendJournalRowSchema } from './send-journal-row.ts';
+import { createJournalStatements, type JournalInsert } from './send-journal-statements.ts';
 
 /** The duplicate guard's window: the same update within it is not sent again without a deliberate resend. */
 export const DUPLICATE_WINDOW_SECONDS = 600;
@@ -27,7 +28,7 @@ type BeginCommon = {
   /** Slack user id, or `cli` / `workflow`. */
   actor: string;
   channelId?: string | undefined;
-  source: 'slack' | 'cli' | 'bulk' | 'workflow';
+  source: SendJournalRow['source'];
   /** The bulk row (job and line) or the workflow step execution the attempt came from. */
   origin?: { bulkJobId: string; bulkLine: number } | { workflowExecutionId: string } | undefined;
   /**
@@ -43,33 +44,45 @@ type BeginCommon = {
 export type BeginAttempt = BeginCommon &
   ({ update: ResolvedOrderStatus; text?: undefined } | { text: SessionText; update?: undefined });
 
+type SentColumns = Pick<
+  JournalInsert,
+  | 'reference_id'
+  | 'status'
+  | 'description'
+  | 'template_name'
+  | 'language_code'
+  | 'kind'
+  | 'body'
+  | 'parent_id'
+> & { to: string };
+
 /** The journal columns that say what was sent, whichever kind it is. */
-function sentColumns(input: BeginAttempt) {
+function sentColumns(input: BeginAttempt): SentColumns {
   if (input.text) {
     const { text } = input;
     return {
-      kind: 'text' as const,
+      kind: 'text',
       to: text.to,
-      referenceId: text.referenceId,
+      reference_id: text.referenceId,
       status: '',
       description: null,
-      templateName: '',
-      languageCode: '',
+      template_name: '',
+      language_code: '',
       body: text.body,
-      parentId: text.parentId ?? null,
+      parent_id: text.parentId ?? null,
     };
   }
   const { update } = input;
   return {
-    kind: 'order_status' as const,
+    kind: 'order_status',
     to: update.to,
-    referenceId: update.referenceId,
+    reference_id: update.referenceId,
     status: update.status,
     description: update.description ?? null,
-    templateName: update.templateName,
-    languageCode: update.languageCode,
+    template_name: update.templateName,
+    language_code: update.languageCode,
     body: null,
-    parentId: null,
+    parent_id: null,
   };
 }
 
@@ -82,32 +95,14 @@ export type AttemptOutcome =
   /** It may have been delivered (timeout, reset): the key stays claimed. */
   | { outcome: 'unknown'; code: string };
 
-const PreviousRowSchema = v.object({
-  id: v.string(),
-  actor: v.string(),
-  outcome: v.picklist(['in_flight', 'sent', 'unknown', 'failed', 'duplicate']),
-  message_id: v.nullable(v.string()),
-  created_at: v.union([v.date(), v.string()]),
-});
-
-export type JournalRow = {
-  id: string;
-  workspace_id: string;
-  actor: string;
-  channel_id: string | null;
-  source: string;
-  customer_masked: string;
-  reference_id: string;
-  status: string;
-  description: string | null;
-  forced: boolean;
-  outcome: 'in_flight' | 'sent' | 'failed' | 'unknown' | 'duplicate';
-  message_id: string | null;
-  error_code: string | null;
-  duplicate_of: string | null;
-  created_at: Date;
-  completed_at: Date | null;
-};
+// The claim holder as the guard reads it: checked, since it decides whether a customer is sent to.
+const PreviousRowSchema = v.pick(SendJournalRowSchema, [
+  'id',
+  'actor',
+  'outcome',
+  'message_id',
+  'created_at',
+]);
 
 /**
  * Every send attempt, written before the POST and completed after it, plus the duplicate guard. The
@@ -128,60 +123,56 @@ export function createSendJournal(db: Database, keyedHash: KeyedHash) {
 
   const statements = createJournalStatements(db, DUPLICATE_WINDOW_SECONDS);
 
-  const originOf = (origin: BeginAttempt['origin']) => ({
-    bulkJobId: origin && 'bulkJobId' in origin ? origin.bulkJobId : null,
-    bulkLine: origin && 'bulkJobId' in origin ? origin.bulkLine : null,
-    workflowExecutionId: origin && 'workflowExecutionId' in origin ? origin.workflowExecutionId : null,
-  });
-
-  /** Claims the key and journals the attempt in flight (statements shared by one turn's sends). */
-  function claimAndJournal(attemptId: string, input: BeginAttempt, dedupeKey: string): Promise<boolean> {
+  /** The attempt's journal row as both inserts write it. */
+  function rowOf(attemptId: string, input: BeginAttempt): Omit<JournalInsert, 'dedupe_key'> {
+    const { origin } = input;
+    const bulk = origin && 'bulkJobId' in origin ? origin : undefined;
     const { to, ...sent } = sentColumns(input);
-    return statements.claimAndJournal({
+    return {
       id: attemptId,
-      workspaceId: input.workspaceId,
+      workspace_id: input.workspaceId,
       actor: input.actor,
-      channelId: input.channelId ?? null,
+      channel_id: input.channelId ?? null,
       source: input.source,
-      customerMasked: maskPhoneNumber(to),
+      customer_masked: maskPhoneNumber(to),
       ...sent,
       forced: input.force,
-      customerHash: input.customerHash ?? null,
-      ...originOf(input.origin),
-      dedupeKey,
-    });
+      customer_hash: input.customerHash ?? null,
+      bulk_job_id: bulk?.bulkJobId ?? null,
+      bulk_line: bulk?.bulkLine ?? null,
+      workflow_execution_id: origin && 'workflowExecutionId' in origin ? origin.workflowExecutionId : null,
+    };
   }
 
   /** Journals an attempt the guard stopped, complete at once. */
   async function insertDuplicate(attemptId: string, input: BeginAttempt, duplicateOf: string): Promise<void> {
-    const sent = sentColumns(input);
-    const origin = originOf(input.origin);
+    const row = rowOf(attemptId, input);
     await db.query(
       `INSERT INTO send_journal (id, workspace_id, actor, channel_id, source, customer_masked, reference_id, status,
          description, template_name, language_code, forced, outcome, duplicate_of, customer_hash, bulk_job_id,
          bulk_line, workflow_execution_id, completed_at, kind, body, parent_id)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,'duplicate',$13,$14,$15,$16,$17, now(), $18, $19, $20)`,
       [
-        attemptId,
-        input.workspaceId,
-        input.actor,
-        input.channelId ?? null,
-        input.source,
-        maskPhoneNumber(sent.to),
-        sent.referenceId,
-        sent.status,
-        sent.description,
-        sent.templateName,
-        sent.languageCode,
-        input.force,
+        row.id,
+        row.workspace_id,
+        row.actor,
+        row.channel_id,
+        row.source,
+        row.customer_masked,
+        row.reference_id,
+        row.status,
+        row.description,
+        row.template_name,
+        row.language_code,
+        row.forced,
         duplicateOf,
-        input.customerHash ?? null,
-        origin.bulkJobId,
-        origin.bulkLine,
-        origin.workflowExecutionId,
-        sent.kind,
-        sent.body,
-        sent.parentId,
+        row.customer_hash,
+        row.bulk_job_id,
+        row.bulk_line,
+        row.workflow_execution_id,
+        row.kind,
+        row.body,
+        row.parent_id,
       ],
     );
   }
@@ -203,9 +194,7 @@ export function createSendJournal(db: Database, keyedHash: KeyedHash) {
     if (!parsed.success) return undefined;
     const row = parsed.output;
     const state = row.outcome === 'sent' ? 'sent' : row.outcome === 'in_flight' ? 'in_flight' : 'unknown';
-    const at =
-      row.created_at instanceof Date ? row.created_at.toISOString() : new Date(row.created_at).toISOString();
-    const previous: PreviousSend = { state, at, by: row.actor };
+    const previous: PreviousSend = { state, at: row.created_at.toISOString(), by: row.actor };
     if (row.message_id) previous.messageId = row.message_id;
     return { id: row.id, previous };
   }
@@ -222,7 +211,8 @@ export function createSendJournal(db: Database, keyedHash: KeyedHash) {
       // A claim can expire or be freed between the two statements; one more round settles it.
       for (let round = 0; round < 3; round++) {
         const attemptId = randomUUID();
-        if (await claimAndJournal(attemptId, input, dedupeKey)) {
+        // Claims the key and journals the attempt in flight (statements shared by one turn's sends).
+        if (await statements.claimAndJournal({ ...rowOf(attemptId, input), dedupe_key: dedupeKey })) {
           return { ok: true, attempt: { attemptId, dedupeKey, forced: input.force } };
         }
         const holder = await readClaimHolder(dedupeKey);
@@ -277,7 +267,7 @@ export function createSendJournal(db: Database, keyedHash: KeyedHash) {
      * or the database went away mid-send): each may have reached the customer. The newest `limit` ids.
      */
     async findStuckInFlight(limit = 20): Promise<{ count: number; attemptIds: string[] }> {
-      const rows = await db.query<{ id: string; total: number | string }>(
+      const rows = await db.query<Pick<SendJournalRow, 'id'> & { total: number | string }>(
         `SELECT id, count(*) OVER () AS total FROM send_journal
           WHERE outcome = 'in_flight' AND created_at < now() - make_interval(secs => $1)
           ORDER BY created_at DESC LIMIT $2`,
@@ -287,8 +277,8 @@ export function createSendJournal(db: Database, keyedHash: KeyedHash) {
     },
 
     /** The newest attempts of one workspace (never another's). */
-    async list(workspaceId: string, limit = 50): Promise<JournalRow[]> {
-      return db.query<JournalRow>(
+    async list(workspaceId: string, limit = 50): Promise<SendJournalRow[]> {
+      return db.query<SendJournalRow>(
         'SELECT * FROM send_journal WHERE workspace_id = $1 ORDER BY created_at DESC, id LIMIT $2',
         [workspaceId, limit],
       );

@@ -14,6 +14,7 @@ import {
   buildCallbackSettingsBlocks,
 } from '../../src/slack/views/callback-settings.ts';
 import { buildConfigModal } from '../../src/slack/views/config-modal.ts';
+import type { HistoryEntry } from '../../src/storage/order-history-store.ts';
 
 const update = {
   customerMasked: '+91 •••• 3210',
@@ -101,7 +102,7 @@ describe('a delivery failure', () => {
 });
 
 describe('order history', () => {
-  const entry = {
+  const entry: HistoryEntry = {
     id: 'a1',
     created_at: new Date('2025-11-29T10:00:00Z'),
     actor: 'UAGENT',

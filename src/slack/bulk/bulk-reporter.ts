@@ -1,8 +1,9 @@
 import type { webApi } from '@slack/bolt';
 import { buildResultCsv } from '../../domain/bulk-result.ts';
 import type { Logger } from '../../logger.ts';
-import type { BulkJob, BulkJobs } from '../../storage/bulk-jobs.ts';
+import type { BulkJobs } from '../../storage/bulk-jobs.ts';
 import type { BulkReports } from '../../storage/bulk-reports.ts';
+import type { BulkJob } from '../../storage/bulk-tables.ts';
 import type { SlackCaller } from '../delivery/slack-calls.ts';
 import { buildBulkProgressMessage, describeBulkCounts } from '../messages/bulk-progress.ts';
 import type { SlackMessage } from '../messages/mrkdwn.ts';

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
-import type { BulkCounts, BulkJob } from '../../storage/bulk-jobs.ts';
+import type { BulkCounts } from '../../storage/bulk-jobs.ts';
+import type { BulkJob } from '../../storage/bulk-tables.ts';
 import { BULK_ACTIONS_BLOCK, BULK_CANCEL_ACTION } from '../ids.ts';
 import { escapeCode, formatActor, type SlackMessage, truncate } from './mrkdwn.ts';
 

@@ -1,13 +1,15 @@
-import type { ContextBlock, KnownBlock } from '@slack/types';
+import type { ContextBlock } from '@slack/types';
 import type { ErrorDescription } from '../../describe/error-description.ts';
 import { SLASH_COMMAND } from '../ids.ts';
-import { describeUpdate, type SendResultUpdate, withDescription } from './describe-update.ts';
+import { describeUpdate, type SendResultUpdate } from './describe-update.ts';
+import { buildFailureBlocks } from './failure-blocks.ts';
 import {
   escapeCode,
   formatActor,
   formatSlackDate,
-  SLACK_LIMITS,
+  plainCode,
   type SlackMessage,
+  shownId,
   truncate,
 } from './mrkdwn.ts';
 
@@ -25,8 +27,6 @@ export type DeliveryView =
       /** WhatsApp first reported a failure, then delivered it after all. */
       corrected?: boolean | undefined;
     };
-
-const ID_MAX = 100;
 
 /** The delivery line under an outcome: one context block. */
 export function buildDeliveryBlock(view: DeliveryView): ContextBlock {
@@ -86,34 +86,16 @@ export type DeliveryFailureInput = {
 /** The outcome message once WhatsApp (or Kaleyra) reports that the customer did not get it. */
 export function buildDeliveryFailureMessage(input: DeliveryFailureInput): SlackMessage {
   const { update, failure } = input;
-  const code = failure.code.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 40) || 'FAILED';
-  const id = escapeCode(truncate(input.messageId, ID_MAX));
+  const code = plainCode(failure.code, 'FAILED');
   const when = input.at ? ` · failed ${formatSlackDate(input.at)}` : '';
-  const blocks: KnownBlock[] = [
-    {
-      type: 'header',
-      text: {
-        type: 'plain_text',
-        text: truncate(`:x: Not delivered — ${code}`, SLACK_LIMITS.headerText),
-        emoji: true,
-      },
-    },
-    {
-      type: 'section',
-      text: {
-        type: 'mrkdwn',
-        text: withDescription(
-          `${formatActor(input.userId)} sent ${describeUpdate(update)}, but the customer did not get it.\n` +
-            `${truncate(failure.summary, 1000)}\n*What to do:* ${truncate(failure.nextStep, 1000)}`,
-          update,
-        ),
-      },
-    },
-    {
-      type: 'context',
-      elements: [{ type: 'mrkdwn', text: `message_id: \`${id}\` · error: \`${code}\`${when}` }],
-    },
-  ];
+  const blocks = buildFailureBlocks({
+    heading: ':x: Not delivered',
+    code,
+    lead: `${formatActor(input.userId)} sent ${describeUpdate(update)}, but the customer did not get it.`,
+    failure,
+    update,
+    context: `message_id: \`${shownId(input.messageId)}\` · error: \`${code}\`${when}`,
+  });
   return {
     text: `:x: Not delivered — ${code}: ${describeUpdate(update)}. ${failure.summary} ${failure.nextStep}`,
     blocks,
@@ -126,7 +108,7 @@ export function buildDeliveryFailureMessage(input: DeliveryFailureInput): SlackM
  */
 export function buildFailureNotice(input: DeliveryFailureInput, where: 'thread' | 'dm'): SlackMessage {
   if (where === 'dm') return buildDeliveryFailureMessage(input);
-  const code = input.failure.code.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 40) || 'FAILED';
+  const code = plainCode(input.failure.code, 'FAILED');
   const text = `${formatActor(input.userId)} WhatsApp did not deliver this update (${code}). ${truncate(input.failure.nextStep, 1000)}`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:x: ${text}` } }] };
 }

@@ -40,6 +40,19 @@ export function truncate(text: string, max: number): string {
   return `${text.slice(0, end)}…`;
 }
 
+/** Codes are ours or Kaleyra's (`WA401`, `RBC001`); anything else is shown, not interpreted. */
+export function plainCode(code: string, fallback: string): string {
+  const cleaned = String(code)
+    .replace(/[^A-Za-z0-9_-]/g, '')
+    .slice(0, 40);
+  return cleaned === '' ? fallback : cleaned;
+}
+
+/** A message_id inside `code`: Kaleyra's and Slack's ids are short; a longer one is not worth a 3000-character section. */
+export function shownId(id: string): string {
+  return escapeCode(truncate(id, 100));
+}
+
 /** Quotes every line, so a multi-line text stays inside the quote. */
 export function quote(text: string): string {
   return text

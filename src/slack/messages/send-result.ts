@@ -6,12 +6,15 @@ import type { PreviousSend } from '../../errors/duplicate-send-error.ts';
 import { RESEND_ACTION, RESULT_ACTIONS_BLOCK, RETRY_ACTION } from '../ids.ts';
 import { buildDeliveryBlock, type DeliveryView, deliveryWord } from './delivery-status.ts';
 import { describeUpdate, type SendResultUpdate, withDescription } from './describe-update.ts';
+import { buildFailureBlocks } from './failure-blocks.ts';
 import {
   escapeCode,
   formatActor,
   formatSlackDate,
+  plainCode,
   SLACK_LIMITS,
   type SlackMessage,
+  shownId,
   truncate,
 } from './mrkdwn.ts';
 import { SLACK_SURFACE } from './slack-surface.ts';
@@ -33,9 +36,6 @@ export type SendResultInput = {
   outcome: SendOutcome;
 };
 
-// Kaleyra's and Slack's ids are short; a longer one is not worth a 3000-character section.
-const ID_MAX = 100;
-
 /**
  * The one message that tells the channel how a send ended. `text` is the notification fallback and
  * always carries the message_id or the error code, so the outcome survives in clients without blocks.
@@ -49,7 +49,7 @@ export function buildSendResultMessage(input: SendResultInput): SlackMessage {
 
 function buildSuccess(input: SendResultInput, messageId: string, delivery?: DeliveryView): SlackMessage {
   const { update } = input;
-  const id = escapeCode(truncate(messageId, ID_MAX));
+  const id = shownId(messageId);
   const line = `${formatActor(input.userId)} sent ${describeUpdate(update)}`;
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: withDescription(line, update) } },
@@ -71,31 +71,15 @@ function buildFailure(
   retryPayload: string | undefined,
 ): SlackMessage {
   const { update } = input;
-  const code = plainCode(error.code);
-  // Descriptions are built for Slack (SLACK_SURFACE): already mrkdwn, outside text already escaped.
-  const summary = truncate(error.summary, 1000);
-  const nextStep = truncate(error.nextStep, 1000);
-  const blocks: KnownBlock[] = [
-    {
-      type: 'header',
-      text: {
-        type: 'plain_text',
-        text: truncate(`:warning: Not sent — ${code}`, SLACK_LIMITS.headerText),
-        emoji: true,
-      },
-    },
-    {
-      type: 'section',
-      text: {
-        type: 'mrkdwn',
-        text: withDescription(
-          `${formatActor(input.userId)} tried to send ${describeUpdate(update)}.\n${summary}\n*What to do:* ${nextStep}`,
-          update,
-        ),
-      },
-    },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: contextLine(update, `error: \`${code}\``) }] },
-  ];
+  const code = plainCode(error.code, 'ERROR');
+  const blocks = buildFailureBlocks({
+    heading: ':warning: Not sent',
+    code,
+    lead: `${formatActor(input.userId)} tried to send ${describeUpdate(update)}.`,
+    failure: error,
+    update,
+    context: contextLine(update, `error: \`${code}\``),
+  });
   if (error.retryable && fitsButtonValue(retryPayload)) {
     blocks.push(
       actions({
@@ -108,7 +92,7 @@ function buildFailure(
     );
   }
   return {
-    text: `:warning: Not sent — ${code}: ${summary} ${nextStep}`,
+    text: `:warning: Not sent — ${code}: ${truncate(error.summary, 1000)} ${truncate(error.nextStep, 1000)}`,
     blocks,
   };
 }
@@ -116,7 +100,7 @@ function buildFailure(
 function buildDuplicate(input: SendResultInput, previous: PreviousSend, resendPayload: string): SlackMessage {
   const { update } = input;
   const when = formatSlackDate(previous.at);
-  const id = previous.messageId ? escapeCode(truncate(previous.messageId, ID_MAX)) : undefined;
+  const id = previous.messageId ? shownId(previous.messageId) : undefined;
   const customer = update.to ? maskPhoneNumber(update.to) : 'the customer';
 
   const what = describePreviousSend(previous, SLACK_SURFACE);
@@ -174,14 +158,6 @@ function contextLine(update: SendResultUpdate, first: string): string {
     parts.push(`template \`${escapeCode(truncate(update.templateName, 100))}\`${language}`);
   }
   return parts.join(' · ');
-}
-
-/** Codes are ours or Kaleyra's (`WA401`, `RBC001`); anything else is shown, not interpreted. */
-function plainCode(code: string): string {
-  const cleaned = String(code)
-    .replace(/[^A-Za-z0-9_-]/g, '')
-    .slice(0, 40);
-  return cleaned === '' ? 'ERROR' : cleaned;
 }
 
 // Slack rejects the whole message for a button value over 2000 characters; no button is better than no message.

@@ -12,13 +12,7 @@ import type { SettingsScope } from '../admin.ts';
 import { CONFIG_FIELDS, CONFIG_MODAL_CALLBACK, type ConfigModalField } from '../ids.ts';
 import { formatActor, formatSlackDate, type SlackMessage } from '../messages/mrkdwn.ts';
 import { buildCallbackSettingsBlocks, type CallbackSettings } from './callback-settings.ts';
-import {
-  buildFieldErrors,
-  buildSelectInput,
-  buildTextInput,
-  type TextInputOptions,
-  type ViewErrorsResponse,
-} from './inputs.ts';
+import { buildFieldErrors, labelledInputs, type ViewErrorsResponse } from './inputs.ts';
 
 export const POD_LABELS: Record<Pod, string> = {
   in: 'India (IN)',
@@ -45,6 +39,8 @@ const FIELD_LABELS: Record<ConfigModalField, string> = {
   languageCode: 'Default template language',
   wabaId: 'WhatsApp Business Account id',
 };
+
+const inputs = labelledInputs(CONFIG_FIELDS, FIELD_LABELS);
 
 export type ConfigModalInput = {
   /** The saved settings, when there are some: prefill everything except the API key. */
@@ -82,13 +78,13 @@ export function buildConfigModal(input: ConfigModalInput = {}): ModalView {
   });
 
   blocks.push(
-    textInput('sid', {
+    inputs.text('sid', {
       value: current?.sid,
       maxLength: CONFIG_MODAL_MAX_LENGTHS.sid,
       placeholder: 'HXIN1234567890IN',
       hint: 'Kaleyra → Developers → API keys. Letters and digits only.',
     }),
-    textInput('apiKey', {
+    inputs.text('apiKey', {
       // Never prefilled, whatever `current` holds.
       value: undefined,
       maxLength: CONFIG_MODAL_MAX_LENGTHS.apiKey,
@@ -99,27 +95,27 @@ export function buildConfigModal(input: ConfigModalInput = {}): ModalView {
       optional: current !== undefined,
     }),
     podInput(current?.pod),
-    textInput('businessNumber', {
+    inputs.text('businessNumber', {
       value: current?.businessNumber,
       maxLength: CONFIG_MODAL_MAX_LENGTHS.businessNumber,
       placeholder: '+918000000000',
       hint: 'The WhatsApp Business number on this Kaleyra account (the sender), with + and the country code.',
     }),
-    textInput('templateName', {
+    inputs.text('templateName', {
       value: current?.templateName ?? DEFAULT_TEMPLATE_NAME,
       maxLength: CONFIG_MODAL_MAX_LENGTHS.templateName,
       placeholder: DEFAULT_TEMPLATE_NAME,
       hint: `The approved order-status template agents send by default. Blank means ${DEFAULT_TEMPLATE_NAME}.`,
       optional: true,
     }),
-    textInput('languageCode', {
+    inputs.text('languageCode', {
       value: current?.languageCode ?? DEFAULT_LANGUAGE_CODE,
       maxLength: CONFIG_MODAL_MAX_LENGTHS.languageCode,
       placeholder: DEFAULT_LANGUAGE_CODE,
       hint: `The template’s WhatsApp language code, e.g. en or en_US. Blank means ${DEFAULT_LANGUAGE_CODE}.`,
       optional: true,
     }),
-    textInput('wabaId', {
+    inputs.text('wabaId', {
       value: current?.wabaId,
       maxLength: CONFIG_MODAL_MAX_LENGTHS.wabaId,
       placeholder: '104996122399160',
@@ -158,17 +154,8 @@ export function buildNotAdminMessage(scope: SettingsScope = 'workspace'): SlackM
   };
 }
 
-function textInput(
-  field: Exclude<ConfigModalField, 'pod'>,
-  options: Omit<TextInputOptions, 'ids' | 'label'>,
-): InputBlock {
-  return buildTextInput({ ids: CONFIG_FIELDS[field], label: FIELD_LABELS[field], ...options });
-}
-
 function podInput(current: Pod | undefined): InputBlock {
-  return buildSelectInput({
-    ids: CONFIG_FIELDS.pod,
-    label: FIELD_LABELS.pod,
+  return inputs.select('pod', {
     placeholder: 'Where your Kaleyra account lives',
     choices: PODS.map((pod) => ({ value: pod, label: POD_LABELS[pod] })),
     initial: current,

@@ -34,15 +34,17 @@ export function buildTextInput(options: TextInputOptions): InputBlock {
   return block;
 }
 
-/** A static select of a fixed list, preselecting `initial` when it is one of the options. */
-export function buildSelectInput<T extends string>(options: {
+export type SelectInputOptions<T extends string> = {
   ids: FieldIds;
   label: string;
   placeholder: string;
   choices: ReadonlyArray<{ value: T; label: string }>;
   initial?: string | undefined;
   hint?: string;
-}): InputBlock {
+};
+
+/** A static select of a fixed list, preselecting `initial` when it is one of the options. */
+export function buildSelectInput<T extends string>(options: SelectInputOptions<T>): InputBlock {
   const toOption = (choice: { value: T; label: string }): PlainTextOption => ({
     text: { type: 'plain_text', text: choice.label },
     value: choice.value,
@@ -63,6 +65,17 @@ export function buildSelectInput<T extends string>(options: {
   };
   if (options.hint) block.hint = { type: 'plain_text', text: options.hint };
   return block;
+}
+
+/** A modal's inputs by field name: each takes its ids and its label from the modal's own tables. */
+export function labelledInputs<F extends string>(fields: Record<F, FieldIds>, labels: Record<F, string>) {
+  const named = (field: F) => ({ ids: fields[field], label: labels[field] });
+  return {
+    text: (field: F, options: Omit<TextInputOptions, 'ids' | 'label'>): InputBlock =>
+      buildTextInput({ ...named(field), ...options }),
+    select: <T extends string>(field: F, options: Omit<SelectInputOptions<T>, 'ids' | 'label'>): InputBlock =>
+      buildSelectInput({ ...named(field), ...options }),
+  };
 }
 
 /** Slack shows a field error under its input; longer ones are cut off in the client. */

@@ -11,13 +11,7 @@ import type { CommandFields } from '../../domain/parse-command.ts';
 import type { OrderTemplate } from '../../kaleyra/templates-client.ts';
 import { SEND_FIELDS, SEND_MODAL_CALLBACK, TEMPLATE_PICK } from '../ids.ts';
 import { escapeCode, escapeMrkdwn, truncate } from '../messages/mrkdwn.ts';
-import {
-  buildFieldErrors,
-  buildSelectInput,
-  buildTextInput,
-  type TextInputOptions,
-  type ViewErrorsResponse,
-} from './inputs.ts';
+import { buildFieldErrors, labelledInputs, type ViewErrorsResponse } from './inputs.ts';
 import { buildSendModalMetadata } from './send-modal-metadata.ts';
 import { buildTemplatePickInput } from './template-picker.ts';
 
@@ -45,6 +39,8 @@ const FIELD_LABELS: Record<OrderStatusField, string> = {
   templateName: 'Template name',
   languageCode: 'Template language',
 };
+
+const inputs = labelledInputs(SEND_FIELDS, FIELD_LABELS);
 
 export type SendModalInput = {
   /** What the one-liner contained, as typed. */
@@ -80,20 +76,20 @@ export function buildSendModal(input: SendModalInput): ModalView {
   if (notice) blocks.push(notice);
 
   blocks.push(
-    textInput('to', {
+    inputs.text('to', {
       value: to.value,
       maxLength: SEND_MODAL_MAX_LENGTHS.to,
       placeholder: '+919876543210',
       hint: 'Start with + and the country code (+91 for India, +65 for Singapore). Spaces are fine.',
     }),
-    textInput('referenceId', {
+    inputs.text('referenceId', {
       value: reference.value,
       maxLength: SEND_MODAL_MAX_LENGTHS.referenceId,
       placeholder: '395001',
       hint: `Up to ${LIMITS.referenceId} letters, digits, _ - or .`,
     }),
     statusInput(fields.status),
-    textInput('description', {
+    inputs.text('description', {
       value: description.value,
       maxLength: SEND_MODAL_MAX_LENGTHS.description,
       placeholder: 'Your parcel left our warehouse',
@@ -148,14 +144,14 @@ function templateInputs(template: TemplateField, defaults: SendModalInput['defau
   const templateName = prefill(defaults.templateName, SEND_MODAL_MAX_LENGTHS.templateName);
   const languageCode = prefill(defaults.languageCode, SEND_MODAL_MAX_LENGTHS.languageCode);
   return [
-    textInput('templateName', {
+    inputs.text('templateName', {
       value: templateName.value,
       maxLength: SEND_MODAL_MAX_LENGTHS.templateName,
       placeholder: 'order_status',
       hint: template.why ? `${template.why} ${TEMPLATE_HINT}` : TEMPLATE_HINT,
       optional: true,
     }),
-    textInput('languageCode', {
+    inputs.text('languageCode', {
       value: languageCode.value,
       maxLength: SEND_MODAL_MAX_LENGTHS.languageCode,
       placeholder: 'en',
@@ -225,17 +221,8 @@ function prefillDescription(raw: string | undefined): { value: string | undefine
   return { value: truncate(value, LIMITS.description), cut: true };
 }
 
-function textInput(
-  field: Exclude<OrderStatusField, 'status'>,
-  options: Omit<TextInputOptions, 'ids' | 'label'>,
-): InputBlock {
-  return buildTextInput({ ids: SEND_FIELDS[field], label: FIELD_LABELS[field], ...options });
-}
-
 function statusInput(typed: string | undefined): InputBlock {
-  return buildSelectInput({
-    ids: SEND_FIELDS.status,
-    label: FIELD_LABELS.status,
+  return inputs.select('status', {
     placeholder: 'Choose a status',
     choices: ORDER_STATUSES.map((status) => ({ value: status, label: STATUS_LABELS[status] })),
     initial: typeof typed === 'string' ? normaliseStatus(typed) : undefined,

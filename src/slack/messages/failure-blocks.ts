@@ -1,0 +1,43 @@
+import type { KnownBlock } from '@slack/types';
+import type { ErrorDescription } from '../../describe/error-description.ts';
+import { type SendResultUpdate, withDescription } from './describe-update.ts';
+import { SLACK_LIMITS, truncate } from './mrkdwn.ts';
+
+/**
+ * The blocks every outcome that went wrong starts with: a header naming the code, what happened and
+ * what to do (the description is built for Slack: already mrkdwn, outside text already escaped), and
+ * the context line.
+ */
+export function buildFailureBlocks(input: {
+  /** `:x: Not delivered`, `:warning: Not sent`: the code follows. */
+  heading: string;
+  code: string;
+  /** Who did what, before the description. */
+  lead: string;
+  failure: ErrorDescription;
+  update: SendResultUpdate;
+  context: string;
+}): KnownBlock[] {
+  const { failure } = input;
+  return [
+    {
+      type: 'header',
+      text: {
+        type: 'plain_text',
+        text: truncate(`${input.heading} — ${input.code}`, SLACK_LIMITS.headerText),
+        emoji: true,
+      },
+    },
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: withDescription(
+          `${input.lead}\n${truncate(failure.summary, 1000)}\n*What to do:* ${truncate(failure.nextStep, 1000)}`,
+          input.update,
+        ),
+      },
+    },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: input.context }] },
+  ];
+}

@@ -1,0 +1,88 @@
+import * as v from 'valibot';
+import { BULK_OUTCOMES } from '../domain/bulk-result.ts';
+import { type Camelized, Timestamp, type Unnulled } from './row-schema.ts';
+
+const MaybeText = v.nullable(v.string());
+// INTEGER arrives as a number from pg; a count or a sum may come as a numeric string.
+const Count = v.pipe(v.unknown(), v.transform(Number), v.number());
+
+export const BULK_JOB_STATES = ['draft', 'queued', 'done', 'canceled'] as const;
+export type BulkJobState = (typeof BULK_JOB_STATES)[number];
+
+/**
+ * One row of `bulk_jobs`, every column (migrations 9 and 11): the one description of that table's
+ * rows; readers take a `Pick` of it (test/storage/table-rows.test.ts compares it with the table).
+ */
+export const BulkJobsRowSchema = v.object({
+  id: v.string(),
+  workspace_id: v.string(),
+  created_by: v.string(),
+  channel_id: MaybeText,
+  state: v.picklist(BULK_JOB_STATES),
+  total: Count,
+  /** Where the progress message is (its ts), once posted. */
+  progress_ts: MaybeText,
+  created_at: Timestamp,
+  finished_at: v.nullable(Timestamp),
+  file_name: MaybeText,
+  canceled_by: MaybeText,
+  /** The end of the job is being reported by one process until then (bulk-reports.ts). */
+  report_until: v.nullable(Timestamp),
+  reported_at: v.nullable(Timestamp),
+  /** Why the job stopped sending (a paused template, a flagged number), and since when; null while it runs. */
+  paused_reason: MaybeText,
+  paused_at: v.nullable(Timestamp),
+});
+export type BulkJobsRow = v.InferOutput<typeof BulkJobsRowSchema>;
+
+export const BULK_ROW_STATES = ['pending', 'leased', 'done', 'canceled'] as const;
+
+/** One row of `bulk_rows`, every column (migration 9): one line of a job's file and how it ended. */
+export const BulkRowsRowSchema = v.object({
+  job_id: v.string(),
+  line: v.number(),
+  /** The row's update, sealed (its customer number is never stored readable). */
+  request: v.string(),
+  state: v.picklist(BULK_ROW_STATES),
+  lease_until: v.nullable(Timestamp),
+  outcome: v.nullable(v.picklist(BULK_OUTCOMES)),
+  message_id: MaybeText,
+  error_code: MaybeText,
+  attempt_id: MaybeText,
+});
+export type BulkRowsRow = v.InferOutput<typeof BulkRowsRowSchema>;
+
+const JOB_COLUMNS = [
+  'id',
+  'workspace_id',
+  'created_by',
+  'channel_id',
+  'state',
+  'total',
+  'file_name',
+  'progress_ts',
+  'canceled_by',
+] as const satisfies ReadonlyArray<keyof BulkJobsRow>;
+
+/** A job as the layers above storage see it. */
+export type BulkJob = Camelized<Unnulled<Pick<BulkJobsRow, (typeof JOB_COLUMNS)[number]>>>;
+
+// Checked: a job read back decides what is sent and reported.
+const JobSchema = v.pick(BulkJobsRowSchema, JOB_COLUMNS);
+
+export function toBulkJob(row: unknown): BulkJob | undefined {
+  const parsed = v.safeParse(JobSchema, row);
+  if (!parsed.success) return undefined;
+  const r = parsed.output;
+  return {
+    id: r.id,
+    workspaceId: r.workspace_id,
+    createdBy: r.created_by,
+    channelId: r.channel_id ?? undefined,
+    state: r.state,
+    total: r.total,
+    fileName: r.file_name ?? undefined,
+    progressTs: r.progress_ts ?? undefined,
+    canceledBy: r.canceled_by ?? undefined,
+  };
+}
