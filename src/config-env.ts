@@ -4,6 +4,17 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const optionalText = v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty()));
+/** A count from the environment: digits only, at least `min` (a timeout of 0 is allowed, a limit of 0 is not). */
+const wholeNumber = (name: string, unit: string, fallback: string, min = 0) =>
+  v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d+$/, `${name} must be a whole number of ${unit}`),
+      v.transform(Number),
+      v.minValue(min, `${name} must be at least ${min}`),
+    ),
+    fallback,
+  );
 const url = (name: string) =>
   v.optional(v.pipe(v.string(), v.trim(), v.url(`${name} must be a URL such as https://example.com/`)));
 
@@ -40,32 +51,9 @@ export const EnvSchema = v.object({
   DATA_DIR: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty()), './data'),
   ENCRYPTION_KEY: optionalText,
   KALEYRA_BASE_URL: url('KALEYRA_BASE_URL'),
-  KALEYRA_TIMEOUT_MS: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d+$/, 'KALEYRA_TIMEOUT_MS must be a whole number of milliseconds'),
-      v.transform(Number),
-    ),
-    '15000',
-  ),
-  KALEYRA_RATE_LIMIT: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d+$/, 'KALEYRA_RATE_LIMIT must be a whole number of messages per second'),
-      v.transform(Number),
-      v.minValue(1, 'KALEYRA_RATE_LIMIT must be at least 1'),
-    ),
-    '80',
-  ),
-  JOURNAL_RETENTION_DAYS: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d+$/, 'JOURNAL_RETENTION_DAYS must be a whole number of days'),
-      v.transform(Number),
-      v.minValue(1, 'JOURNAL_RETENTION_DAYS must be at least 1'),
-    ),
-    '90',
-  ),
+  KALEYRA_TIMEOUT_MS: wholeNumber('KALEYRA_TIMEOUT_MS', 'milliseconds', '15000'),
+  KALEYRA_RATE_LIMIT: wholeNumber('KALEYRA_RATE_LIMIT', 'messages per second', '80', 1),
+  JOURNAL_RETENTION_DAYS: wholeNumber('JOURNAL_RETENTION_DAYS', 'days', '90', 1),
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_BOT_TOKEN: optionalText,
   SLACK_CLIENT_ID: optionalText,

@@ -6,9 +6,8 @@ import type { ServerProcess } from '../../test/support/server-process.ts';
 import { slashCommandBody } from '../../test/support/slack-request.ts';
 import { maxInWindow } from '../../test/support/sliding-window.ts';
 import { checkFile, configure, confirmBody, post, startOneLiners } from './bulk-flow.ts';
-import { type BenchContext, fmt, log, sleep, wallClock } from './context.ts';
+import { type BenchContext, DEFAULT_LIMIT, fmt, log, sleep, wallClock } from './context.ts';
 import { percentile } from './load.ts';
-import { DEFAULT_LIMIT } from './measurements.ts';
 import { postgresEnv, startBenchServer, stopBenchServer } from './server.ts';
 
 /** Rows of the measured job. */

@@ -1,5 +1,10 @@
 import type { Fakes } from './fakes.ts';
 
+/** The app's default send budget per business number (KALEYRA_RATE_LIMIT unset). */
+export const DEFAULT_LIMIT = 80;
+/** Commands right after a server starts (cold code, new connections), measured apart from the burst. */
+export const WARM_UP_N = 100;
+
 /** What the command line asked for (see main.ts). */
 export type BenchOptions = {
   /** Slash commands per measured burst. */

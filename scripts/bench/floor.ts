@@ -1,9 +1,8 @@
 import path from 'node:path';
 import pg from 'pg';
 import type { ServerProcess } from '../../test/support/server-process.ts';
-import { type BenchContext, fmt, log } from './context.ts';
+import { type BenchContext, fmt, log, WARM_UP_N } from './context.ts';
 import { type BurstResult, burst } from './load.ts';
-import { WARM_UP_N } from './measurements.ts';
 import {
   configureWorkspace,
   notableLines,

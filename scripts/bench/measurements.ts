@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ServerProcess } from '../../test/support/server-process.ts';
 import type { BulkResults } from './bulk.ts';
 import type { CallbackResults } from './callbacks.ts';
-import { type BenchContext, fmt, log } from './context.ts';
+import { type BenchContext, DEFAULT_LIMIT, fmt, log, WARM_UP_N } from './context.ts';
 import type { FirstHour } from './first-hour.ts';
 import type { FloorResults } from './floor.ts';
 import { type BurstResult, bareKaleyraThroughput, burst } from './load.ts';
@@ -16,9 +16,6 @@ import {
   stopBenchServer,
 } from './server.ts';
 
-/** The app's default send budget per business number (KALEYRA_RATE_LIMIT unset). */
-export const DEFAULT_LIMIT = 80;
-export const WARM_UP_N = 100;
 const SLOW_KALEYRA_MS = 5000;
 
 /** One server on Postgres: how it started, its warm-up, its measured burst. */

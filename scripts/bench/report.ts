@@ -2,11 +2,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BULK_ROWS, bulkSummary } from './bulk.ts';
 import { callbackSummary } from './callbacks.ts';
-import { type BenchOptions, fmt, log } from './context.ts';
+import { type BenchOptions, DEFAULT_LIMIT, fmt, log, WARM_UP_N } from './context.ts';
 import { addFirstHourRow, firstHourRows } from './first-hour-report.ts';
 import { addFloorRow, floorRows } from './floor-report.ts';
 import type { AckStats, BurstResult } from './load.ts';
-import { DEFAULT_LIMIT, type Results, WARM_UP_N } from './measurements.ts';
+import type { Results } from './measurements.ts';
 import { addRow, type PrintedRow, type Report, runStamp } from './report-rows.ts';
 
 /** The measurements behind the load table (the first table of BENCHMARKS.md). */

@@ -1,6 +1,6 @@
 import { callbackUrl } from '../domain/callback-url.ts';
 import type { Services } from '../services/open-services.ts';
-import { type DoctorCheck, type Finding, readWorkspaces } from './doctor-check.ts';
+import { type DoctorCheck, type Finding, workspacesCheckOf } from './doctor-check.ts';
 
 /** Sends with no callback for this long mean the callback profile is not reaching us. */
 export const CALLBACK_SILENCE_MS = 60 * 60 * 1000;
@@ -9,12 +9,9 @@ export const CALLBACK_SILENCE_MS = 60 * 60 * 1000;
  * Kaleyra's status callbacks (delivery status): PUBLIC_URL set so the callback URL can be given to
  * Kaleyra, and for each configured workspace a callback login, and callbacks arriving after its sends.
  */
-export const callbacksCheck: DoctorCheck = {
-  subject: 'callbacks',
-  needs: 'services',
-  async run(context) {
-    const services = context.services as Services;
-    const { ids, lastSends } = await readWorkspaces(services);
+export const callbacksCheck: DoctorCheck = workspacesCheckOf(
+  'callbacks',
+  async (services, { ids, lastSends }) => {
     const findings: Finding[] = [];
     if (services.publicUrl === undefined) {
       findings.push({
@@ -31,7 +28,7 @@ export const callbacksCheck: DoctorCheck = {
     }
     return findings;
   },
-};
+);
 
 /** One workspace's callback setup, from its login, its last send (ISO) and the time now. */
 export function judgeCallbackSetup(

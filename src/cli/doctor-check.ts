@@ -24,11 +24,28 @@ export type DoctorCheck = {
 };
 
 /** The configured workspaces and each one's last send (storage loaded only when a check runs). */
-export async function readWorkspaces(services: Services) {
+async function readWorkspaces(services: Services) {
   const { readLastSends } = await import('../storage/last-sends.ts');
   const [ids, lastSends] = await Promise.all([
     services.credentials.workspaceIds(),
     readLastSends(services.db),
   ]);
   return { ids, lastSends };
+}
+
+export type Workspaces = Awaited<ReturnType<typeof readWorkspaces>>;
+
+/** A check over the configured workspaces, once the database check has opened the services. */
+export function workspacesCheckOf(
+  subject: string,
+  check: (services: Services, workspaces: Workspaces) => Promise<Finding[]>,
+): DoctorCheck {
+  return {
+    subject,
+    needs: 'services',
+    async run(context) {
+      const services = context.services as Services;
+      return check(services, await readWorkspaces(services));
+    },
+  };
 }

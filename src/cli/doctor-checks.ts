@@ -7,7 +7,7 @@ import type { Services } from '../services/open-services.ts';
 import type { LastSend } from '../storage/last-sends.ts';
 import { cliSurface } from './cli-surface.ts';
 import { callbacksCheck } from './doctor-callbacks-check.ts';
-import { type DoctorCheck, type Finding, readWorkspaces } from './doctor-check.ts';
+import { type DoctorCheck, type Finding, workspacesCheckOf } from './doctor-check.ts';
 
 export type { DoctorCheck, DoctorContext, Finding } from './doctor-check.ts';
 
@@ -94,12 +94,9 @@ const SETTINGS_CODES = new Set(['RBC001', 'WA401', 'WA-401', 'E110']);
  * Each workspace's Kaleyra credentials: readable, and working by the last send's result (Kaleyra's only
  * harmless authenticated call, Get Templates, also needs a WABA id, which the settings do not hold yet).
  */
-export const workspacesCheck: DoctorCheck = {
-  subject: 'workspaces',
-  needs: 'services',
-  async run(context) {
-    const services = context.services as Services;
-    const { ids, lastSends } = await readWorkspaces(services);
+export const workspacesCheck: DoctorCheck = workspacesCheckOf(
+  'workspaces',
+  async (services, { ids, lastSends }) => {
     if (ids.length === 0) {
       return [
         {
@@ -114,7 +111,7 @@ export const workspacesCheck: DoctorCheck = {
     for (const id of ids) findings.push(await checkWorkspace(services, id, lastSends.get(id)));
     return findings;
   },
-};
+);
 
 async function checkWorkspace(services: Services, id: string, last: LastSend | undefined): Promise<Finding> {
   const subject = `workspace ${id}`;

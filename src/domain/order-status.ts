@@ -149,13 +149,26 @@ export const PhoneNumberSchema = v.pipe(
   }),
 );
 
+/** A required one-word field: trimmed, not empty, at most `max` characters, of `pattern`'s characters. */
+function requiredWord(what: string, max: number, pattern: RegExp, patternMessage: string) {
+  return v.pipe(
+    v.string(),
+    v.trim(),
+    v.nonEmpty(`Enter the ${what}.`),
+    v.maxLength(max, `The ${what} can be at most ${max} characters.`),
+    v.regex(pattern, patternMessage),
+  );
+}
+
 export const ReferenceIdSchema = v.pipe(
   v.string('Enter the order reference.'),
   withoutInvisibleCharacters('order reference'),
-  v.trim(),
-  v.nonEmpty('Enter the order reference.'),
-  v.maxLength(LIMITS.referenceId, `The order reference can be at most ${LIMITS.referenceId} characters.`),
-  v.regex(REFERENCE_PATTERN, 'The order reference can only use letters, digits, _ - and .'),
+  requiredWord(
+    'order reference',
+    LIMITS.referenceId,
+    REFERENCE_PATTERN,
+    'The order reference can only use letters, digits, _ - and .',
+  ),
 );
 
 export const StatusSchema = v.pipe(
@@ -180,10 +193,12 @@ export const DescriptionSchema = v.pipe(
 
 export const TemplateNameSchema = v.pipe(
   v.string('Enter the template name.'),
-  v.trim(),
-  v.nonEmpty('Enter the template name.'),
-  v.maxLength(LIMITS.templateName, `The template name can be at most ${LIMITS.templateName} characters.`),
-  v.regex(TEMPLATE_NAME_PATTERN, 'Template names use lowercase letters, digits and _ only.'),
+  requiredWord(
+    'template name',
+    LIMITS.templateName,
+    TEMPLATE_NAME_PATTERN,
+    'Template names use lowercase letters, digits and _ only.',
+  ),
 );
 
 export const LanguageCodeSchema = v.pipe(

@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { BulkCounts } from '../../storage/bulk-jobs.ts';
 import type { BulkJob } from '../../storage/bulk-tables.ts';
 import { BULK_ACTIONS_BLOCK, BULK_CANCEL_ACTION } from '../ids.ts';
+import { buildConfirmDialog } from './confirm-dialog.ts';
 import { escapeCode, formatActor, type SlackMessage, truncate } from './mrkdwn.ts';
 
 export type BulkProgressInput = {
@@ -72,15 +73,12 @@ export function buildBulkProgressMessage({ job, counts }: BulkProgressInput): Sl
           text: { type: 'plain_text', text: 'Cancel' },
           style: 'danger',
           value: job.id,
-          confirm: {
-            title: { type: 'plain_text', text: 'Cancel this bulk send?' },
-            text: {
-              type: 'plain_text',
-              text: 'Updates not sent yet will not be sent. Those already sent stay sent.',
-            },
-            confirm: { type: 'plain_text', text: 'Stop sending' },
-            deny: { type: 'plain_text', text: 'Keep sending' },
-          },
+          confirm: buildConfirmDialog({
+            title: 'Cancel this bulk send?',
+            text: 'Updates not sent yet will not be sent. Those already sent stay sent.',
+            confirm: 'Stop sending',
+            deny: 'Keep sending',
+          }),
         },
       ],
     });

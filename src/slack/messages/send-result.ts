@@ -4,6 +4,7 @@ import type { ErrorDescription } from '../../describe/error-description.ts';
 import { maskPhoneNumber } from '../../domain/mask-phone.ts';
 import type { PreviousSend } from '../../errors/duplicate-send-error.ts';
 import { RESEND_ACTION, RESULT_ACTIONS_BLOCK, RETRY_ACTION } from '../ids.ts';
+import { buildConfirmDialog } from './confirm-dialog.ts';
 import { buildDeliveryBlock, type DeliveryView, deliveryWord } from './delivery-status.ts';
 import { describeUpdate, type SendResultUpdate, withDescription } from './describe-update.ts';
 import { buildFailureBlocks } from './failure-blocks.ts';
@@ -132,16 +133,13 @@ function buildDuplicate(input: SendResultInput, previous: PreviousSend, resendPa
         text: { type: 'plain_text', text: 'Send again anyway' },
         value: resendPayload,
         style: 'danger',
-        confirm: {
-          title: { type: 'plain_text', text: 'Send it again?' },
-          text: {
-            type: 'plain_text',
-            text: `This update may already have reached ${customer}. Sending again can give them the same WhatsApp message twice.`,
-          },
-          confirm: { type: 'plain_text', text: 'Send again' },
-          deny: { type: 'plain_text', text: 'Don’t send' },
+        confirm: buildConfirmDialog({
+          title: 'Send it again?',
+          text: `This update may already have reached ${customer}. Sending again can give them the same WhatsApp message twice.`,
+          confirm: 'Send again',
+          deny: 'Don’t send',
           style: 'danger',
-        },
+        }),
       }),
     );
   }

@@ -1,5 +1,6 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { CALLBACK_PASSWORD_ACTION, CALLBACK_PASSWORD_VIEW } from '../ids.ts';
+import { buildConfirmDialog } from '../messages/confirm-dialog.ts';
 import { escapeCode, formatSlackDate } from '../messages/mrkdwn.ts';
 
 /** What the settings modal shows about Kaleyra's status callbacks (never the password). */
@@ -40,15 +41,12 @@ export function buildCallbackSettingsBlocks(settings: CallbackSettings): KnownBl
         type: 'button',
         action_id: CALLBACK_PASSWORD_ACTION,
         text: { type: 'plain_text', text: settings.username ? 'New password' : 'Generate password' },
-        confirm: {
-          title: { type: 'plain_text', text: 'New callback password?' },
-          text: {
-            type: 'plain_text',
-            text: 'The current password stops working within seconds: enter the new one in Kaleyra’s callback profile straight away.',
-          },
-          confirm: { type: 'plain_text', text: 'Generate' },
-          deny: { type: 'plain_text', text: 'Cancel' },
-        },
+        confirm: buildConfirmDialog({
+          title: 'New callback password?',
+          text: 'The current password stops working within seconds: enter the new one in Kaleyra’s callback profile straight away.',
+          confirm: 'Generate',
+          deny: 'Cancel',
+        }),
       },
     },
   ];
