@@ -62,7 +62,7 @@ export async function measureCallbacks(ctx: BenchContext): Promise<CallbackResul
         timestamp: String(call.timestamp),
       });
       const started = performance.now();
-      const status = await post(server, body, login).catch(() => 0);
+      const status = await postCallbackBody(server, body, login).catch(() => 0);
       latencies.push(performance.now() - started);
       if (status < 200 || status > 299) failed += 1;
     });
@@ -90,8 +90,12 @@ export async function measureCallbacks(ctx: BenchContext): Promise<CallbackResul
   }
 }
 
-async function configureCallbacks(ctx: BenchContext, team: string): Promise<Login> {
-  await configureWorkspace({ ...ctx, team }, '+919876500003');
+export async function configureCallbacks(
+  ctx: BenchContext,
+  team: string,
+  businessNumber = '+919876500003',
+): Promise<Login> {
+  await configureWorkspace({ ...ctx, team }, businessNumber);
   const config = loadConfig({ ...postgresEnv(ctx), DATA_DIR: os.tmpdir() });
   const services = await openServices(config, createLogger({ level: 'warn' }));
   try {
@@ -103,7 +107,7 @@ async function configureCallbacks(ctx: BenchContext, team: string): Promise<Logi
 
 type AttemptRow = { id: string; message_id: string; reference_id: string };
 
-async function query<T>(ctx: BenchContext, sql: string, params: unknown[]): Promise<T[]> {
+export async function query<T>(ctx: BenchContext, sql: string, params: unknown[]): Promise<T[]> {
   const client = new pg.Client({ connectionString: ctx.options.databaseUrl });
   await client.connect();
   try {
@@ -122,7 +126,7 @@ function readAttempts(ctx: BenchContext, team: string, prefix: string): Promise<
   );
 }
 
-function post(server: ServerProcess, body: string, login: Login): Promise<number> {
+export function postCallbackBody(server: ServerProcess, body: string, login: Login): Promise<number> {
   return new Promise((resolve, reject) => {
     const outgoing = request(
       `${server.url}/kaleyra/callbacks`,

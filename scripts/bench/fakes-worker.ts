@@ -47,6 +47,8 @@ async function serveFakes(): Promise<void> {
         if (ref?.startsWith(request.prefix) && !times.has(ref)) times.set(ref, call.at ?? Number.NaN);
       }
       reply({ times: [...times] });
+    } else if (request.op === 'posts') {
+      reply({ times: postTimes(slack, request.prefix) });
     } else if (request.op === 'bulkDone') {
       void bulkDone(slack, request, arrivals).then((bulk) => reply({ bulk }));
     } else if (request.op === 'edits') {
@@ -138,6 +140,24 @@ function referenceOf(call: FakeSlack['calls'][number] | undefined, method: strin
 
 function referencesOf(slack: FakeSlack, method: string): (string | undefined)[] {
   return slack.calls.map((call) => referenceOf(call, method));
+}
+
+/**
+ * Every chat.postMessage naming a marker `<prefix><digits>` (a customer's message shown in Slack): the
+ * marker and when it was posted (wall clock), once per post, so a message posted twice shows twice.
+ */
+function postTimes(slack: FakeSlack, prefix: string): [string, number][] {
+  const times: [string, number][] = [];
+  for (const call of slack.calls) {
+    if (call.method !== 'chat.postMessage') continue;
+    const text = String(call.body.text ?? '');
+    const at = text.indexOf(prefix);
+    if (at < 0) continue;
+    let end = at + prefix.length;
+    while (end < text.length && text.charCodeAt(end) >= 48 && text.charCodeAt(end) <= 57) end++;
+    times.push([text.slice(at, end), call.at ?? Number.NaN]);
+  }
+  return times;
 }
 
 /** How many times each id starting with `prefix` occurs. */

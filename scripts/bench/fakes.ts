@@ -30,6 +30,8 @@ export type Fakes = {
   bulkDone(jobId: string, prefix: string, timeoutMs: number): Promise<BulkDone>;
   /** When (wall clock ms) the first outcome naming each reference starting with `prefix` was posted. */
   outcomeTimes(prefix: string): Promise<Map<string, number>>;
+  /** Every chat.postMessage naming a marker `<prefix><digits>`: the marker and when (wall clock ms). */
+  posts(prefix: string): Promise<Array<[string, number]>>;
   close(): Promise<void>;
 };
 
@@ -55,6 +57,7 @@ export type FakesRequest =
   | { id: number; op: 'checkedJob'; viewId: string; timeoutMs: number }
   | { id: number; op: 'bulkDone'; jobId: string; prefix: string; timeoutMs: number }
   | { id: number; op: 'outcomeTimes'; prefix: string }
+  | { id: number; op: 'posts'; prefix: string }
   | { id: number; op: 'close' };
 export type FakesReady = { op: 'ready'; slackUrl: string; kaleyraUrl: string; slackOrigin: string };
 export type FakesDone = {
@@ -118,6 +121,9 @@ export async function startFakes(): Promise<Fakes> {
     },
     async outcomeTimes(prefix) {
       return new Map((await ask({ op: 'outcomeTimes', prefix })).times);
+    },
+    async posts(prefix) {
+      return (await ask({ op: 'posts', prefix })).times ?? [];
     },
     async bulkDone(jobId, prefix, timeoutMs) {
       const reply = await ask({ op: 'bulkDone', jobId, prefix, timeoutMs });

@@ -9,7 +9,7 @@ import { SIGNING_SECRET } from './server.ts';
 const CUSTOMER = '+919876543210';
 // Each command of a burst to a customer of its own, as support traffic is: one number for all would let
 // any cache of parsed numbers answer every command but the first.
-const customer = (i: number) => `+9198${String(76_000_000 + (i % 1_000_000)).padStart(8, '0')}`;
+export const customer = (i: number) => `+9198${String(76_000_000 + (i % 1_000_000)).padStart(8, '0')}`;
 
 export type AckStats = { p50: number; p99: number; max: number; failed: number };
 

@@ -17,6 +17,8 @@
  *   - lost and duplicate sends and outcomes; the server's peak RSS (VmHWM) and CPU time per command;
  *   - N Kaleyra status callbacks at concurrency C (sent, delivered, read for ceil(N/3) sends, shuffled):
  *     answer latency, every state applied exactly once, Slack edits per message (callbacks.ts);
+ *   - 300 customers' WhatsApp messages at concurrency 30 at the callback URL (incoming.ts): answer
+ *     latency, Slack posts per second into the orders' threads, messages shown twice or never;
  *   - cold start (spawn → /healthz 200) on Postgres and on the embedded database (fresh and existing);
  *   - the first hour (first-hour.ts): CLI calls on the embedded store (a usage mistake, the first call on a
  *     new DATA_DIR, calls on an existing one, beside a running server), the same call on Postgres, server
@@ -45,6 +47,7 @@ import { type BenchContext, type BenchOptions, fmt, log } from './context.ts';
 import { startFakes } from './fakes.ts';
 import { measureFirstHour } from './first-hour.ts';
 import { measureFloor } from './floor.ts';
+import { measureIncoming } from './incoming.ts';
 import {
   type Measurement,
   measureBaseline,
@@ -62,6 +65,7 @@ const MEASUREMENTS: { [K in keyof Results]: Measurement<K> } = {
   liftedLimit: measureLiftedLimit,
   baseline: measureBaseline,
   callbacks: measureCallbacks,
+  incoming: measureIncoming,
   embedded: measureEmbeddedColdStarts,
   firstHour: measureFirstHour,
   bulk: measureBulk,

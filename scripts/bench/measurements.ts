@@ -7,6 +7,7 @@ import type { CallbackResults } from './callbacks.ts';
 import { type BenchContext, DEFAULT_LIMIT, fmt, log, WARM_UP_N } from './context.ts';
 import type { FirstHour } from './first-hour.ts';
 import type { FloorResults } from './floor.ts';
+import type { IncomingResults } from './incoming.ts';
 import { type BurstResult, bareKaleyraThroughput, burst } from './load.ts';
 import {
   configureWorkspace,
@@ -39,6 +40,8 @@ export type Results = {
   baseline: number;
   /** N Kaleyra status callbacks at concurrency C (callbacks.ts). */
   callbacks: CallbackResults;
+  /** INCOMING_N customers' messages at the callback URL, shown in their orders' threads (incoming.ts). */
+  incoming: IncomingResults;
   /** Spawn → /healthz 200 on a new and on an existing DATA_DIR (ms), and the first server's RSS then (MB). */
   embedded: { fresh: number; existing: number; idleRss: number };
   /** CLI calls, server starts and the demo on the embedded store (first-hour.ts). */

@@ -5,6 +5,7 @@ import { callbackSummary } from './callbacks.ts';
 import { type BenchOptions, DEFAULT_LIMIT, fmt, log, WARM_UP_N } from './context.ts';
 import { addFirstHourRow, firstHourRows } from './first-hour-report.ts';
 import { addFloorRow, floorRows } from './floor-report.ts';
+import { addIncomingRow, incomingRows } from './incoming-report.ts';
 import type { AckStats, BurstResult } from './load.ts';
 import type { Results } from './measurements.ts';
 import { addRow, type PrintedRow, type Report, runStamp } from './report-rows.ts';
@@ -76,6 +77,7 @@ export function printTable(report: Report): void {
     ...(load ? loadRows(load) : []),
     ...(report.results.firstHour ? firstHourRows(report.results.firstHour) : []),
     ...(report.results.floor ? floorRows(report.results.floor) : []),
+    ...(report.results.incoming ? incomingRows(report.results.incoming) : []),
   ];
   // The load table's rows need all of its measurements; one run alone (--only callbacks) is shown raw.
   if (!load)
@@ -189,6 +191,7 @@ export async function record(report: Report): Promise<void> {
   if (load) text = addRow(text, LOAD_TABLE_HEAD, loadCells(load));
   if (report.results.firstHour) text = addFirstHourRow(text, report, report.results.firstHour);
   if (report.results.floor) text = addFloorRow(text, report, report.results.floor);
+  if (report.results.incoming) text = addIncomingRow(text, report, report.results.incoming);
   await writeFile(file, text);
   log(`added the run to ${path.relative(process.cwd(), file) || file}`);
 }
