@@ -1,4 +1,4 @@
-import { fmt } from './context.ts';
+import { fmt, WARM_UP_N } from './context.ts';
 import { INCOMING_C, INCOMING_N, type IncomingResults } from './incoming.ts';
 import { addRow, type PrintedRow, type Report, runStamp, withSection } from './report-rows.ts';
 
@@ -11,6 +11,11 @@ export function incomingRows(r: IncomingResults): PrintedRow[] {
       `customers' messages (N=${r.messages}, C=${INCOMING_C}): answer p50 / p99 / max`,
       `${fmt(r.ack.p50, 1)} / ${fmt(r.ack.p99, 1)} / ${fmt(r.ack.max, 1)} ms`,
       `p99 ≤ ${INCOMING_TARGETS.p99Ms} ms`,
+    ],
+    [
+      `  the first ${WARM_UP_N} after the start: p50 / p99 / max`,
+      `${fmt(r.cold.p50, 1)} / ${fmt(r.cold.p99, 1)} / ${fmt(r.cold.max, 1)} ms`,
+      '',
     ],
     ['  non-2xx answers; record errors', `${r.ack.failed}; ${r.recordErrors}`, '0; 0'],
     [
@@ -28,6 +33,7 @@ export function addIncomingRow(text: string, report: Report, r: IncomingResults)
     ...runStamp(report),
     `${r.messages}, ${INCOMING_C}`,
     `${fmt(r.ack.p50, 1)} / ${fmt(r.ack.p99, 1)} / ${fmt(r.ack.max, 1)}`,
+    `${fmt(r.cold.p50, 1)} / ${fmt(r.cold.p99, 1)} / ${fmt(r.cold.max, 1)}`,
     `${r.ack.failed} / ${r.recordErrors}`,
     fmt(r.postsPerSecond, 1),
     fmt(r.settleMs),
@@ -49,7 +55,8 @@ WhatsApp id; every one is matched to its customer's order and shown in that orde
 |---|---|
 | date, machine | as in the first table |
 | N, C | messages, in flight at once |
-| answer | the callback's answer latency p50 / p99 / max (ms), measured by the bench's client |
+| answer | the callback's answer latency p50 / p99 / max (ms), measured by the bench's client, after ${WARM_UP_N} uncounted messages |
+| cold | the same for those first ${WARM_UP_N} messages the server received after its start |
 | failed / record errors | non-2xx answers / messages not recorded exactly once |
 | posts/s | messages shown in Slack (a chat.postMessage in the order's thread) per second, from the first callback to the last post |
 | settled | from the last answer to the last message shown (ms) |
@@ -57,6 +64,6 @@ WhatsApp id; every one is matched to its customer's order and shown in that orde
 
 Target: answer p99 ≤ ${INCOMING_TARGETS.p99Ms} ms; no failure, none lost, none shown twice.
 
-${INCOMING_TABLE_HEAD} answer | failed / record errors | posts/s | settled | not shown / twice |
-|---|---|---|---|---|---|---|
+${INCOMING_TABLE_HEAD} answer | cold | failed / record errors | posts/s | settled | not shown / twice |
+|---|---|---|---|---|---|---|---|
 `;

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { IncomingLocation, IncomingMedia, IncomingType } from '../domain/incoming-message.ts';
 import type { Database } from './database.ts';
+import { createStatementBatcher } from './statement-batcher.ts';
 
 /** A customer's message may be matched to an order sent to their number this many days before. */
 export const MATCH_BY_NUMBER_DAYS = 30;
@@ -46,40 +47,52 @@ export type IncomingRecorded = {
 /** Where a customer's message ended up in Slack. */
 export type PostState = 'pending' | 'thread' | 'replies_channel' | 'dm' | 'kept';
 
-// One statement: match (the message it replied to, by WhatsApp's id then Kaleyra's; else the newest
-// send to the number within the window; always the order a reply belongs to), insert once per WhatsApp
-// id, and take the order's "first reply" mark. Only this workspace's sends are ever looked at.
+// One statement for every message recorded in one event-loop turn (statement-batcher.ts): match each
+// (the message it replied to, by WhatsApp's id then Kaleyra's; else the newest send to the number within
+// the window; always the order a reply belongs to), insert each once per WhatsApp id, and take each
+// order's "first reply" mark for the earliest of its new messages. Only the message's own workspace's
+// sends are ever looked at.
 const RECORD = `
-WITH found AS (
-  SELECT COALESCE(j.parent_id, j.id) AS attempt_id, m.how FROM (
-    (SELECT w.attempt_id AS id, 'context' AS how, 1 AS rank FROM send_wamids w
-      WHERE w.workspace_id = $1 AND w.wamid = $12::text)
-    UNION ALL
-    (SELECT j.id, 'context', 2 FROM send_journal j
-      WHERE j.workspace_id = $1 AND j.message_id = $12::text ORDER BY j.created_at DESC LIMIT 1)
-    UNION ALL
-    (SELECT j.id, 'reply_to', 3 FROM send_journal j
-      WHERE j.workspace_id = $1 AND j.message_id = $13::text ORDER BY j.created_at DESC LIMIT 1)
-    UNION ALL
-    (SELECT j.id, 'number', 4 FROM send_journal j
-      WHERE j.workspace_id = $1 AND j.customer_hash = $4 AND j.outcome IN ('sent', 'unknown')
-        AND j.created_at >= now() - make_interval(days => $15)
-      ORDER BY j.created_at DESC LIMIT 1)
-  ) m JOIN send_journal j ON j.id = m.id AND j.workspace_id = $1
-  ORDER BY m.rank LIMIT 1
+WITH input AS (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+      $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::text[], $13::text[], $14::text[], $15::text[])
+    AS i(workspace_id, id, message_id, customer_hash, customer_masked, customer_name, business_number, type,
+      text, details, sent_at, context_id, reply_to, keyword, customer_sealed)
+), matched AS (
+  SELECT i.*, f.attempt_id, f.how FROM input i
+  LEFT JOIN LATERAL (
+    SELECT COALESCE(j.parent_id, j.id) AS attempt_id, m.how FROM (
+      (SELECT w.attempt_id AS id, 'context' AS how, 1 AS rank FROM send_wamids w
+        WHERE w.workspace_id = i.workspace_id AND w.wamid = i.context_id)
+      UNION ALL
+      (SELECT s.id, 'context', 2 FROM send_journal s
+        WHERE s.workspace_id = i.workspace_id AND s.message_id = i.context_id ORDER BY s.created_at DESC LIMIT 1)
+      UNION ALL
+      (SELECT s.id, 'reply_to', 3 FROM send_journal s
+        WHERE s.workspace_id = i.workspace_id AND s.message_id = i.reply_to ORDER BY s.created_at DESC LIMIT 1)
+      UNION ALL
+      (SELECT s.id, 'number', 4 FROM send_journal s
+        WHERE s.workspace_id = i.workspace_id AND s.customer_hash = i.customer_hash
+          AND s.outcome IN ('sent', 'unknown') AND s.created_at >= now() - make_interval(days => $16)
+        ORDER BY s.created_at DESC LIMIT 1)
+    ) m JOIN send_journal j ON j.id = m.id AND j.workspace_id = i.workspace_id
+    ORDER BY m.rank LIMIT 1
+  ) f ON true
 ), inserted AS (
   INSERT INTO incoming_messages (id, workspace_id, message_id, customer_hash, customer_masked, customer_name,
     business_number, type, text, details, sent_at, attempt_id, matched_by, keyword, customer_sealed)
-  SELECT $2, $1, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz,
-    (SELECT attempt_id FROM found), (SELECT how FROM found), $14, $16
+  SELECT id, workspace_id, message_id, customer_hash, customer_masked, customer_name, business_number, type,
+    text, details, sent_at, attempt_id, how, keyword, customer_sealed FROM matched
   ON CONFLICT (workspace_id, message_id) DO NOTHING
-  RETURNING id, attempt_id, matched_by
+  RETURNING id, attempt_id, matched_by, sent_at
 ), first AS (
-  UPDATE send_journal SET first_reply_id = (SELECT id FROM inserted)
-   WHERE id = (SELECT attempt_id FROM inserted) AND first_reply_id IS NULL
-  RETURNING id
+  UPDATE send_journal j SET first_reply_id = x.id
+    FROM (SELECT DISTINCT ON (attempt_id) attempt_id, id FROM inserted
+           WHERE attempt_id IS NOT NULL ORDER BY attempt_id, sent_at, id) x
+   WHERE j.id = x.attempt_id AND j.first_reply_id IS NULL
+  RETURNING j.first_reply_id
 )
-SELECT i.id, i.attempt_id, i.matched_by, EXISTS (SELECT 1 FROM first) AS first FROM inserted i`;
+SELECT i.id, i.attempt_id, i.matched_by, i.id IN (SELECT first_reply_id FROM first) AS first FROM inserted i`;
 
 const RecordedRowSchema = v.object({
   id: v.string(),
@@ -150,6 +163,53 @@ export function readIncomingRow(row: Record<string, unknown>): IncomingRow {
 
 /** Customers' messages: recorded once, matched to an order of the same workspace, then shown in Slack. */
 export function createIncomingStore(db: Database) {
+  /** Records one message (with the others of the same event-loop turn, in one statement). */
+  const record = createStatementBatcher<IncomingInsert, IncomingRecorded>(async (items) => {
+    const column = <T>(pick: (item: IncomingInsert) => T) => items.map(pick);
+    const rows = await db.query(RECORD, [
+      column((m) => m.workspaceId),
+      column((m) => m.id),
+      column((m) => m.messageId),
+      column((m) => m.customerHash),
+      column((m) => m.customerMasked),
+      column((m) => m.customerName ?? null),
+      column((m) => m.businessNumber ?? null),
+      column((m) => m.type),
+      column((m) => m.text ?? null),
+      column((m) => (m.details ? JSON.stringify(m.details) : null)),
+      column((m) => m.sentAt),
+      column((m) => m.contextId ?? null),
+      column((m) => m.replyTo ?? null),
+      column((m) => m.keyword ?? null),
+      column((m) => m.customerSealed),
+      MATCH_BY_NUMBER_DAYS,
+    ]);
+    const byId = new Map<string, IncomingRecorded>();
+    for (const row of rows) {
+      const parsed = v.safeParse(RecordedRowSchema, row);
+      if (!parsed.success) continue;
+      const { id, attempt_id, matched_by, first } = parsed.output;
+      byId.set(id, {
+        inserted: true,
+        id,
+        attemptId: attempt_id ?? undefined,
+        matchedBy: matched_by ?? undefined,
+        first,
+      });
+    }
+    // A message whose WhatsApp id was already recorded (a retry) inserted nothing.
+    return items.map(
+      (item) =>
+        byId.get(item.id) ?? {
+          inserted: false,
+          id: item.id,
+          attemptId: undefined,
+          matchedBy: undefined,
+          first: false,
+        },
+    );
+  });
+
   return {
     /** One message of this workspace (never another's), or undefined. */
     async read(workspaceId: string, id: string): Promise<IncomingRow | undefined> {
@@ -170,37 +230,7 @@ export function createIncomingStore(db: Database) {
       return rows[0] && readIncomingRow(rows[0]);
     },
 
-    async record(input: IncomingInsert): Promise<IncomingRecorded> {
-      const rows = await db.query(RECORD, [
-        input.workspaceId,
-        input.id,
-        input.messageId,
-        input.customerHash,
-        input.customerMasked,
-        input.customerName ?? null,
-        input.businessNumber ?? null,
-        input.type,
-        input.text ?? null,
-        input.details ? JSON.stringify(input.details) : null,
-        input.sentAt,
-        input.contextId ?? null,
-        input.replyTo ?? null,
-        input.keyword ?? null,
-        MATCH_BY_NUMBER_DAYS,
-        input.customerSealed,
-      ]);
-      const parsed = v.safeParse(RecordedRowSchema, rows[0]);
-      if (!parsed.success)
-        return { inserted: false, id: input.id, attemptId: undefined, matchedBy: undefined, first: false };
-      const row = parsed.output;
-      return {
-        inserted: true,
-        id: row.id,
-        attemptId: row.attempt_id ?? undefined,
-        matchedBy: row.matched_by ?? undefined,
-        first: row.first,
-      };
-    },
+    record,
   };
 }
 
