@@ -140,4 +140,16 @@ describe.each(await storageModes())('"Send order status" on a message, on the %s
     expect(refused.json).toMatchObject({ response_action: 'errors' });
     expect(t.kaleyra.requests).toHaveLength(0);
   });
+
+  it('a pasted hostile message (order, 9,990 spaces, !) neither stalls the process nor prefills anything', async () => {
+    // Once this froze the whole process for minutes: no command, callback or health check answered.
+    const hostile = `order${' '.repeat(9_990)}!`;
+    const [opened, health] = await Promise.all([
+      openFrom({ text: hostile, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: hostile } }] }),
+      fetch(new URL('/healthz', t.url)),
+    ]);
+    expect(health.status).toBe(200);
+    expect(prefilled(opened.view, 'to')).toBeUndefined();
+    expect(prefilled(opened.view, 'referenceId')).toBeUndefined();
+  });
 });

@@ -38,3 +38,27 @@ describe('findOrderHints', () => {
     expect(findOrderHints('#'.repeat(20_000), IN_BUSINESS)).toEqual({});
   });
 });
+
+describe('findOrderHints on a hostile paste', () => {
+  // Each of these once took the process for seconds to minutes (the time grew with the cube of the
+  // run): 10,000 characters is the length findOrderHints reads, so each must finish like any message.
+  const run = (unit: string, length = 9_990) => unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
+  it.each([
+    ['order, 9,990 spaces, !', `order${run(' ')}!`, {}],
+    ['order no, spaces, :, spaces', `order no${run(' ', 4_990)}:${run(' ', 4_990)}!`, {}],
+    ['order #, then tabs and newlines', `Order #${run('\t\n ')}`, {}],
+    ['a reference of 9,990 dashes', `#a${run('-')}b`, {}],
+    // Trailing punctuation ends a sentence, however long: the reference is what comes before it.
+    ['a reference ending in 9,990 dots', `order A1${run('.')}`, { referenceId: 'A1' }],
+    ['ORD- and 9,990 underscores', `ORD-1${run('_')}!`, { referenceId: 'ORD-1' }],
+    ['9,990 capitals and a dash', `${run('A')}-1`, {}],
+    ['#, 9,990 letters, a digit', `#${run('a')}1`, {}],
+    ['9,990 #', run('#'), {}],
+    ['order again and again', run('order '), {}],
+    ['digits with spaces', run('9 '), {}],
+    ['nested quotes', run('"\'“‘«'), {}],
+    ['a reference after the run', `order${run(' ', 9_000)}395001`, { referenceId: '395001' }],
+  ])('%s', (_name, text, hints) => {
+    expect(findOrderHints(text, IN_BUSINESS)).toEqual(hints);
+  });
+});
