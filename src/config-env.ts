@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { trimEnd } from './domain/trim.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -67,7 +68,7 @@ export const EnvSchema = v.object({
       v.trim(),
       v.url('PUBLIC_URL must be the app’s public base URL, such as https://orderstatus.example.com'),
       v.regex(/^https?:\/\//, 'PUBLIC_URL must start with https:// (or http:// for local work)'),
-      v.transform((value) => value.replace(/\/+$/, '')),
+      v.transform((value) => trimEnd(value, '/')),
     ),
   ),
   // The CLI's alternative to `credentials set --api-key -` (never a command-line argument).

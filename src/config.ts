@@ -1,6 +1,7 @@
 import path from 'node:path';
 import * as v from 'valibot';
 import { EnvSchema, type LogLevel } from './config-env.ts';
+import { trimEnd } from './domain/trim.ts';
 
 /**
  * Missing or malformed settings, every one found at once: each problem is one line the operator reads,
@@ -110,7 +111,7 @@ function buildConfig(env: ParsedEnv): Config {
     kaleyraRateLimit: env.KALEYRA_RATE_LIMIT,
     journalRetentionDays: env.JOURNAL_RETENTION_DAYS,
   };
-  if (env.KALEYRA_BASE_URL) config.kaleyraBaseUrl = env.KALEYRA_BASE_URL.replace(/\/+$/, '');
+  if (env.KALEYRA_BASE_URL) config.kaleyraBaseUrl = trimEnd(env.KALEYRA_BASE_URL, '/');
   if (env.PUBLIC_URL) config.publicUrl = env.PUBLIC_URL;
   if (env.METRICS_TOKEN) config.metricsToken = env.METRICS_TOKEN;
   return config;

@@ -1,3 +1,5 @@
+import { trimEnd } from './trim.ts';
+
 /** Where Kaleyra sends status callbacks: one path for every workspace (the login tells them apart). */
 export const CALLBACKS_PATH = '/kaleyra/callbacks';
 
@@ -6,5 +8,5 @@ export const PLACEHOLDER_PUBLIC_URL = 'https://YOUR-HOST';
 
 /** The callback URL an admin enters in Kaleyra's callback profile. */
 export function callbackUrl(publicUrl: string | undefined): string {
-  return `${(publicUrl ?? PLACEHOLDER_PUBLIC_URL).replace(/\/+$/, '')}${CALLBACKS_PATH}`;
+  return `${trimEnd(publicUrl ?? PLACEHOLDER_PUBLIC_URL, '/')}${CALLBACKS_PATH}`;
 }

@@ -39,9 +39,11 @@ const MAX_INPUT = 4000;
 
 /** Splits off the first whitespace-separated word; `rest` keeps the original spacing. */
 function nextWord(text: string): { word: string; rest: string } | undefined {
-  const match = /^\s*(\S+)([\s\S]*)$/.exec(text);
-  if (!match) return undefined;
-  return { word: match[1] ?? '', rest: match[2] ?? '' };
+  const start = text.length - text.trimStart().length;
+  if (start === text.length) return undefined;
+  let end = start;
+  while (end < text.length && text.charAt(end).trim() !== '') end++;
+  return { word: text.slice(start, end), rest: text.slice(end) };
 }
 
 function unquote(text: string): string {
@@ -147,9 +149,17 @@ export function parseSlashCommand(text: string): SlashCommand {
   if (keyword === 'config' || keyword === 'settings' || keyword === 'setup') return { kind: 'config' };
   if (input === '') return { kind: 'modal', fields: {}, issues: {} };
   if (keyword === 'bulk' || keyword === 'csv') return { kind: 'bulk' };
-  const history = /^history(?:\s+([\s\S]*))?$/i.exec(input);
-  if (history) return { kind: 'history', query: readHistoryQuery(history[1] ?? '') };
+  const history = historyQueryOf(input);
+  if (history !== undefined) return { kind: 'history', query: readHistoryQuery(history) };
   const parsed = parseOrderStatusCommand(input);
   if (parsed.ok) return { kind: 'send', request: parsed.request };
   return { kind: 'modal', fields: parsed.fields, issues: parsed.issues };
+}
+
+/** `history <query>` (any case): the query's text, or undefined for a line that is not a history command. */
+function historyQueryOf(input: string): string | undefined {
+  if (input.slice(0, 7).toLowerCase() !== 'history') return undefined;
+  const rest = input.slice(7);
+  if (rest !== '' && rest.charAt(0).trim() !== '') return undefined;
+  return rest.trim();
 }

@@ -1,3 +1,4 @@
+import { trimEnd } from '../domain/trim.ts';
 import type { Pod } from '../domain/workspace-settings.ts';
 
 const POD_BASE_URLS: Record<Pod, string> = {
@@ -15,6 +16,6 @@ const POD_BASE_URLS: Record<Pod, string> = {
  */
 export function resolveKaleyraBaseUrl(pod: Pod, override?: string): string {
   const trimmed = override?.trim();
-  if (trimmed) return trimmed.replace(/\/+$/, '');
+  if (trimmed) return trimEnd(trimmed, '/');
   return POD_BASE_URLS[pod];
 }

@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import { buildResultCsv } from '../../domain/bulk-result.ts';
+import { trimEnd, trimStart } from '../../domain/trim.ts';
 import type { Logger } from '../../logger.ts';
 import type { BulkJobs } from '../../storage/bulk-jobs.ts';
 import type { BulkReports } from '../../storage/bulk-reports.ts';
@@ -163,10 +164,7 @@ export type BulkReporter = ReturnType<typeof createBulkReporter>;
 
 /** `orders-results.csv` for `orders.csv`; a safe name whatever the upload was called. */
 export function resultFileName(job: Pick<BulkJob, 'fileName' | 'id'>): string {
-  const base = (job.fileName ?? '')
-    .replace(/\.csv$/i, '')
-    .replace(/[^A-Za-z0-9._-]+/g, '-')
-    .replace(/^[-.]+|-+$/g, '')
-    .slice(0, 60);
+  const name = (job.fileName ?? '').replace(/\.csv$/i, '').replace(/[^A-Za-z0-9._-]+/g, '-');
+  const base = trimEnd(trimStart(name, '-.'), '-').slice(0, 60);
   return `${base || `bulk-${job.id.slice(0, 8)}`}-results.csv`;
 }
