@@ -8,14 +8,31 @@ import {
 } from '../storage/send-rate-slots.ts';
 
 export const DEFAULT_KALEYRA_RATE_LIMIT = 80;
-/** How often a send may be re-scheduled because its slot passed while this process was busy. */
-export const MAX_RESCHEDULES = 3;
 /**
- * A slot is used up to half an interval late (so consecutive sends stay at least half an interval
- * apart, and a sliding second holds at most the limit + 1), but never less than this many ms: timers
- * and database round trips are not finer. Above 100/s this widens the bound by about 0.5 %.
+ * How late a send may still use its slot, ms: a waiter woken later than this (its event loop was busy,
+ * a timer fired late) does not send in the slot's place but takes the next free slot of the shared
+ * schedule. Never two sends in one slot, never a late send bunched with the next.
  */
-export const LATE_FLOOR_MS = 5;
+export const SLOT_WINDOW_MS = 10;
+/**
+ * What two processes' clocks (each mapped to the database's from its reservations' round trips) and
+ * the way to Kaleyra may disagree by, ms: slots are spread by it too, so it cannot bunch sends either.
+ */
+export const SKEW_MARGIN_MS = 20;
+/** The shortest and longest head start an idle bucket's first slot gets, ms (about a round trip). */
+const LEAD_MIN_MS = 2;
+const LEAD_MAX_MS = 250;
+
+/**
+ * The spacing of slots for `limit` sends a second. A send goes at some instant in its slot's window
+ * [start, start + SLOT_WINDOW_MS), shifted by at most SKEW_MARGIN_MS between processes; limit + 1 sends
+ * then span at least limit × interval − window − margin, which is exactly one second with this
+ * interval: no sliding (half-open) second can hold more than `limit`. It costs (window + margin) / 1 s
+ * of the limit, 3 %.
+ */
+export function slotIntervalMs(limit: number): number {
+  return (1000 + SLOT_WINDOW_MS + SKEW_MARGIN_MS) / limit;
+}
 
 export type SendRateLimiterOptions = {
   /** Sends per second per bucket (business number), shared by every process on `db`. */
@@ -45,17 +62,16 @@ type Waiter = {
   resolve: (slot: SendSlot) => void;
   reject: (error: unknown) => void;
   seq: number;
-  tries: number;
 };
 
 /**
- * A sliding limit per business number: slots exactly 1/limit s apart on the shared budget's clock
- * (send-rate-slots.ts), so no sliding second holds more than the limit, +1 at the window's ends.
- * Each process queues its callers per bucket (FIFO), reserves slots for as many of them as the limit
- * in one statement, and lets each go at its slot. A slot this process reaches late (more than
- * LATE_FLOOR_MS or half an interval: its event loop was busy) is not used late, which would bunch
- * sends together: the send takes a new slot, up to MAX_RESCHEDULES times, then goes (progress beats
- * precision).
+ * An exact sliding limit per business number. Slots come from one schedule shared by every process
+ * (send-rate-slots.ts: GCRA on the database's clock), `slotIntervalMs` apart. Each process queues its
+ * callers per bucket (first come, first served), reserves slots for as many of them as the limit in one
+ * statement, and lets each go in its own slot's window: never before the slot starts (a timer that fires
+ * early waits again), never after the window (a waiter woken late goes back to the queue, ahead of those
+ * who asked after it, and takes the next free slot). So however late timers fire and whatever the
+ * arrival pattern, no sliding second holds more sends than the limit, across replicas.
  */
 export function createSendRateLimiter(options: SendRateLimiterOptions): SendRateLimiter {
   const limit = options.limitPerSecond;
@@ -63,11 +79,10 @@ export function createSendRateLimiter(options: SendRateLimiterOptions): SendRate
     throw new RangeError(`limitPerSecond must be a whole number of at least 1, got ${limit}.`);
   }
   const now = options.now ?? Date.now;
-  const intervalMs = 1000 / limit;
-  const lateMs = Math.max(intervalMs / 2, LATE_FLOOR_MS);
+  const intervalMs = slotIntervalMs(limit);
   const store: SendRateSlots = options.db
-    ? createDatabaseSendRateSlots(options.db, limit)
-    : createMemorySendRateSlots(limit, now);
+    ? createDatabaseSendRateSlots(options.db, intervalMs)
+    : createMemorySendRateSlots(intervalMs, now);
   const clock = createClockMapping(now);
   const queues = new Map<string, Waiter[]>();
   const pumping = new Set<string>();
@@ -76,7 +91,7 @@ export function createSendRateLimiter(options: SendRateLimiterOptions): SendRate
   function enqueue(bucket: string, waiter: Waiter): void {
     const queue = queues.get(bucket) ?? [];
     queues.set(bucket, queue);
-    // A rescheduled waiter goes back before everyone who asked after it.
+    // A waiter that missed its slot goes back before everyone who asked after it.
     const at = queue.findIndex((other) => other.seq > waiter.seq);
     if (at === -1) queue.push(waiter);
     else queue.splice(at, 0, waiter);
@@ -102,25 +117,27 @@ export function createSendRateLimiter(options: SendRateLimiterOptions): SendRate
   }
 
   function schedule(bucket: string, waiter: Waiter, slotAt: number): void {
-    const due = clock.toLocal(slotAt);
-    const release = () => {
-      if (now() - due > lateMs && waiter.tries < MAX_RESCHEDULES) {
-        waiter.tries += 1;
+    const start = clock.toLocal(slotAt);
+    const check = () => {
+      const late = now() - start;
+      if (late < 0) {
+        setTimeout(check, -late);
+        return;
+      }
+      if (late >= SLOT_WINDOW_MS) {
         enqueue(bucket, waiter);
         return;
       }
       waiter.resolve({ at: slotAt });
     };
-    const delay = due - now();
-    if (delay <= 0) release();
-    else setTimeout(release, delay);
+    check();
   }
 
   return {
     acquire(bucket) {
       return new Promise<SendSlot>((resolve, reject) => {
         seq += 1;
-        enqueue(bucket, { resolve, reject, seq, tries: 0 });
+        enqueue(bucket, { resolve, reject, seq });
       });
     },
   };
@@ -136,7 +153,8 @@ async function reserve(
 ): Promise<Reservation> {
   const asked = now();
   try {
-    const reservation = await store.reserve(bucket, count);
+    // An idle bucket's first slot starts a round trip ahead, so the answer does not arrive after it.
+    const reservation = await store.reserve(bucket, count, clock.leadMs());
     clock.observe(reservation.now, asked, now());
     return reservation;
   } catch (error) {
@@ -153,8 +171,10 @@ async function reserve(
  */
 function createClockMapping(now: () => number) {
   let best: { offset: number; roundTrip: number; at: number } | undefined;
+  let last = 0;
   return {
     observe(budgetNow: number, asked: number, answered: number): void {
+      last = answered - asked;
       const sample = {
         offset: budgetNow - (asked + answered) / 2,
         roundTrip: answered - asked,
@@ -164,6 +184,10 @@ function createClockMapping(now: () => number) {
     },
     toLocal(budgetTime: number): number {
       return budgetTime - (best?.offset ?? 0);
+    },
+    /** Twice the last round trip, bounded: how far ahead a fresh slot should start. */
+    leadMs(): number {
+      return Math.min(LEAD_MAX_MS, Math.max(LEAD_MIN_MS, 2 * last));
     },
   };
 }

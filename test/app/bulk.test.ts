@@ -125,10 +125,10 @@ describe.each(stores)('/orderstatus bulk on the %s', (_name, storage) => {
     expect(fromFile).toHaveLength(299);
     expect(new Set(fromFile).size).toBe(299);
     expect(fromFile).not.toContain(`${prefix}7`);
-    // The rate limit held: no sliding second had more than 80 (+1 at its ends). Seen from Kaleyra's side
-    // of loopback, sends arrive with a few ms of jitter from a busy event loop: a window 25 ms short
-    // allows for it, as in the rate limiter's own tests.
-    expect(maxInWindow(sentAt, 1000 - 25)).toBeLessThanOrEqual(81);
+    // The rate limit held. These arrivals are noted by the app's own busy event loop, a few ms late at
+    // times: a window 25 ms short allows for that (exact-rate-limit.test.ts notes them in a process of
+    // its own and checks whole seconds).
+    expect(maxInWindow(sentAt, 1000 - 25)).toBeLessThanOrEqual(80);
     // The default description filled the rows that had none.
     expect(JSON.stringify(app.kaleyra.requests[5]?.body)).toContain('On its way');
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkspaceCredentials } from '../../src/domain/workspace-settings.ts';
 import { StorageError } from '../../src/errors/storage-error.ts';
 import { createKaleyraClient } from '../../src/kaleyra/client.ts';
-import { createSendRateLimiter } from '../../src/services/rate-limiter.ts';
+import { createSendRateLimiter, SLOT_WINDOW_MS, slotIntervalMs } from '../../src/services/rate-limiter.ts';
 import { createOrderStatusService } from '../../src/services/send-order-status.ts';
 import { type Database, openDatabase } from '../../src/storage/database.ts';
 import { migrate } from '../../src/storage/migrations.ts';
@@ -20,12 +20,10 @@ import {
 } from '../support/app-driver.ts';
 import { type FakeKaleyra, startFakeKaleyra } from '../support/fake-kaleyra.ts';
 import { postToApp, slashCommandBody } from '../support/slack-request.ts';
-import { maxInSlidingSecond, maxInWindow } from '../support/sliding-window.ts';
+import { maxInSlidingSecond } from '../support/sliding-window.ts';
 import { SIGNING_SECRET } from '../support/start-app.ts';
 
 const pgUrl = await testDatabaseUrl();
-/** How much an arrival at the fake Kaleyra may lag its release in one busy test process. */
-const ARRIVAL_JITTER_MS = 25;
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
 /** A bucket no other test (or worker on the shared database) uses. */
@@ -95,27 +93,22 @@ describe.each(stores)('the shared send-rate budget on the %s', (_name, open) => 
       const elapsed = Date.now() - started;
 
       expect(resolvedAt).toHaveLength(35); // nothing dropped
-      // The slots as the database handed them out, on its clock: one interval apart, so at most 10
-      // in any calendar second of that clock.
-      const perDatabaseSecond = countPerSecond(slots);
-      expect([...perDatabaseSecond.values()].reduce((sum, used) => sum + used, 0)).toBe(35);
-      for (const used of perDatabaseSecond.values()) expect(used).toBeLessThanOrEqual(10);
+      // The slots as the database handed them out, on its clock: never two closer than one interval
+      // (a waiter that missed its slot took a later one, so gaps may be longer, never shorter).
       const sorted = [...slots].sort((a, b) => a - b);
+      expect(new Set(sorted).size).toBe(35);
       for (const [i, at] of sorted.entries())
-        if (i > 0) expect(at - (sorted[i - 1] ?? 0)).toBeGreaterThan(99.9);
-      // 35 at 10 a second spans at least four calendar seconds: three full waits.
-      expect(perDatabaseSecond.size).toBeGreaterThanOrEqual(4);
-      const seconds = [...perDatabaseSecond.keys()];
-      expect(Math.max(...seconds) - Math.min(...seconds)).toBeGreaterThanOrEqual(3);
-      expect(elapsed).toBeGreaterThan(2900);
-      // Seen from here (same host, same clock) too: what the limit promises, a sliding second, +1.
-      expect(maxInSlidingSecond(resolvedAt)).toBeLessThanOrEqual(11);
+        if (i > 0) expect(at - (sorted[i - 1] ?? 0)).toBeGreaterThanOrEqual(slotIntervalMs(10) - 0.01);
+      // 35 at 10 a second cannot go out faster than 34 intervals (a busy machine only makes it slower).
+      expect(elapsed).toBeGreaterThan(34 * slotIntervalMs(10) - 50);
+      // Seen from here (same host, same clock): what the limit promises, no sliding second over 10.
+      expect(maxInSlidingSecond(resolvedAt)).toBeLessThanOrEqual(10);
     },
     20_000,
   );
 
   it.skipIf(!open)(
-    'never lets more than the limit (+1) out in any sliding second: 60 queued at 20/s over two instances, from late in a second',
+    'never lets more than the limit out in any sliding second: 60 queued at 20/s over two instances, from late in a second',
     async () => {
       const bucket = uniqueBucket();
       const first = createSendRateLimiter({ limitPerSecond: 20, db: pair.a });
@@ -132,23 +125,24 @@ describe.each(stores)('the shared send-rate budget on the %s', (_name, open) => 
       expect(released).toHaveLength(60); // nothing dropped
       const most = maxInSlidingSecond(released);
       if (process.env.RATE_DEBUG) console.log(`${_name}: at most ${most} of 60 in a sliding second at 20/s`);
-      expect(most).toBeLessThanOrEqual(21);
-      // And no slower than the limit allows: 60 at 20/s is about three seconds, not much more.
-      expect(Math.max(...released) - Math.min(...released)).toBeGreaterThan(2800);
-      expect(Math.max(...released) - Math.min(...released)).toBeLessThan(6000);
+      expect(most).toBeLessThanOrEqual(20);
+      // 60 at 20/s cannot go out faster than 59 intervals.
+      expect(Math.max(...released) - Math.min(...released)).toBeGreaterThan(59 * slotIntervalMs(20) - 50);
     },
     20_000,
   );
 
   it.skipIf(!open)('keeps one business number’s budget apart from another’s', async () => {
     const limiter = createSendRateLimiter({ limitPerSecond: 5, db: pair.a });
-    const started = Date.now();
-    await Promise.all([
-      ...Array.from({ length: 5 }, () => limiter.acquire(uniqueBucket())),
-      ...Array.from({ length: 5 }, () => limiter.acquire(uniqueBucket())),
+    const [one, other] = [uniqueBucket(), uniqueBucket()];
+    const slots = await Promise.all([
+      ...Array.from({ length: 5 }, () => limiter.acquire(one)),
+      ...Array.from({ length: 5 }, () => limiter.acquire(other)),
     ]);
-    // Ten sends, five per number: both fit in one second (unless started past the cut-off).
-    expect(Date.now() - started).toBeLessThan(1200);
+    // Sharing a budget, the second number's first slot would come after the first number's fifth.
+    const firstOfOther = Math.min(...slots.slice(5).map((slot) => slot.at));
+    const lastOfOne = Math.max(...slots.slice(0, 5).map((slot) => slot.at));
+    expect(firstOfOther).toBeLessThan(lastOfOne);
   });
 });
 
@@ -162,14 +156,36 @@ describe('the in-process send-rate budget', () => {
     expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
-  it('spaces a burst one interval apart instead of letting it out at once', async () => {
+  it('spaces a burst at least one interval apart instead of letting it out at once', async () => {
     const limiter = createSendRateLimiter({ limitPerSecond: 10 });
     const started = Date.now();
-    const slots = await Promise.all(Array.from({ length: 5 }, () => limiter.acquire('+15550002')));
+    const released: number[] = [];
+    const slots = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        limiter.acquire('+15550002').then((slot) => (released.push(Date.now()), slot)),
+      ),
+    );
+    // Never closer than the slots' spacing (a waiter woken late takes a later slot: longer, not shorter).
     const gaps = slots.slice(1).map((slot, i) => slot.at - (slots[i]?.at ?? 0));
-    for (const gap of gaps) expect(gap).toBeCloseTo(100, 6);
-    // The first goes at once, the fifth four intervals later.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(395);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(slotIntervalMs(10) - 0.01);
+    // Each went inside its own slot's window, so the fifth no sooner than four intervals after the start.
+    expect(Math.max(...released) - started).toBeGreaterThanOrEqual(Math.floor(4 * slotIntervalMs(10)) - 1);
+  });
+
+  it('lets a waiter woken late take the next free slot, never send beside the next one', async () => {
+    // This process's clock as the limiter reads it; moving it on makes a timer fire "late".
+    let skew = 0;
+    const limiter = createSendRateLimiter({ limitPerSecond: 10, now: () => Date.now() + skew });
+    const first = await limiter.acquire('+15550004');
+    const second = limiter.acquire('+15550004');
+    // Its slot (one interval after the first) is reserved; before its timer fires, the process stalls.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    skew += slotIntervalMs(10) + SLOT_WINDOW_MS + 50;
+    const stalledAt = Date.now() + skew;
+    const slot = await second;
+    // Not the missed slot: a later one, at or after the moment it woke.
+    expect(slot.at - first.at).toBeGreaterThan(slotIntervalMs(10));
+    expect(slot.at).toBeGreaterThanOrEqual(stalledAt - 1);
   });
 
   it('refuses nonsense limits', () => {
@@ -293,13 +309,10 @@ describe.each(await storageModes())('a burst through the app on the %s', (_name,
       console.log(
         `${_name}: per calendar second ${[...perSecond.values()]}, sliding max ${maxInSlidingSecond(arrivals)}`,
       );
-    // The promise (no sliding second over 80, +1 at its ends) is asserted exactly on the database's
-    // slots in the limiter tests above. Seen from Kaleyra's side of loopback, sends 12.5 ms apart
-    // arrive with a few ms of jitter from a busy event loop: allowed for by a window 25 ms short.
-    // (A calendar-second count is the wrong measure: the fixed window it came from let 160 through
-    // in one sliding second.)
-    expect(maxInWindow(arrivals, 1000 - ARRIVAL_JITTER_MS)).toBeLessThanOrEqual(81);
-    expect(perSecond.size).toBeGreaterThanOrEqual(3); // 200 at 80/s cannot fit in two seconds
+    // What arrived when is exact-rate-limit.test.ts's business (noted by a process of its own); here
+    // the arrivals are noted by the app's own event loop, so only what a busy loop cannot fake: 200 at
+    // 80/s cannot fit in two seconds.
+    expect(perSecond.size).toBeGreaterThanOrEqual(3);
   }, 40_000);
 });
 
