@@ -79,7 +79,8 @@ export type ConfigModalField =
   | 'businessNumber'
   | 'templateName'
   | 'languageCode'
-  | 'wabaId';
+  | 'wabaId'
+  | 'repliesChannel';
 
 export const CONFIG_FIELDS = {
   sid: { blockId: 'orderstatus_config_sid', actionId: 'sid' },
@@ -89,6 +90,7 @@ export const CONFIG_FIELDS = {
   templateName: { blockId: 'orderstatus_config_template', actionId: 'template_name' },
   languageCode: { blockId: 'orderstatus_config_language', actionId: 'language_code' },
   wabaId: { blockId: 'orderstatus_config_waba_id', actionId: 'waba_id' },
+  repliesChannel: { blockId: 'orderstatus_config_replies_channel', actionId: 'replies_channel' },
 } as const satisfies Record<ConfigModalField, FieldIds>;
 
 export const BULK_FIELDS = {
@@ -162,11 +164,15 @@ function readFields<F extends string>(
   return out;
 }
 
-/** A plain_text_input carries `value`; a static_select carries `selected_option.value`. */
+/**
+ * A plain_text_input carries `value`; a static_select carries `selected_option.value`; a
+ * conversations_select carries `selected_conversation`.
+ */
 function readElementValue(element: unknown): string | undefined {
   const typed = ownProperty(element, 'value');
   const selected = ownProperty(ownProperty(element, 'selected_option'), 'value');
-  const raw = typeof typed === 'string' ? typed : selected;
+  const conversation = ownProperty(element, 'selected_conversation');
+  const raw = typeof typed === 'string' ? typed : typeof selected === 'string' ? selected : conversation;
   if (typeof raw !== 'string' || raw.trim() === '') return undefined;
   return raw;
 }

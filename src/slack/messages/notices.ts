@@ -31,6 +31,9 @@ export function buildSettingsSavedMessage(
     credentials.wabaId
       ? `*WhatsApp Business Account:* \`${escapeCode(truncate(credentials.wabaId, 25))}\` (agents pick from Kaleyra’s approved templates)`
       : '*WhatsApp Business Account:* not set (agents type the template name)',
+    credentials.repliesChannel
+      ? `*Replies channel:* <#${credentials.repliesChannel}> (customers’ replies no order’s thread can take)`
+      : '*Replies channel:* not set (replies no order’s thread can take go to the order’s agent, or wait on the admins’ App Home)',
   ];
   const by = credentials.updatedBy ? ` by ${formatActor(credentials.updatedBy)}` : '';
   return {
