@@ -18,6 +18,7 @@ import {
   loadOrCreateEmbeddedKey,
   parseEncryptionKeys,
 } from '../storage/encryption.ts';
+import { createIncomingPosts } from '../storage/incoming-posts.ts';
 import { createIncomingStore } from '../storage/incoming-store.ts';
 import { createInstallationStore } from '../storage/installation-store.ts';
 import { type KeyedHash, loadKeyedHash, resealKeyedHashKey } from '../storage/keyed-hash.ts';
@@ -154,6 +155,8 @@ export async function openServices(
     /** Customers' messages: recorded once, matched to their order (the callback receiver). */
     incoming: createIncomingMessages({ store: incomingStore, keyedHash, sealer }),
     incomingStore,
+    /** Showing each customer's message in Slack once across replicas (claims, where it went). */
+    incomingPosts: createIncomingPosts(db),
     /** Meta's template-status and number-quality events (the callback receiver). */
     accountHealth: createAccountHealth({ store: createAccountHealthStore(db), credentials }),
     /** What each person's App Home shows, read fresh on every open. */
