@@ -18,6 +18,7 @@ import {
   loadOrCreateEmbeddedKey,
   parseEncryptionKeys,
 } from '../storage/encryption.ts';
+import { createIncomingLists } from '../storage/incoming-lists.ts';
 import { createIncomingPosts } from '../storage/incoming-posts.ts';
 import { createIncomingStore } from '../storage/incoming-store.ts';
 import { createInstallationStore } from '../storage/installation-store.ts';
@@ -119,6 +120,7 @@ export async function openServices(
   });
   const orderHistory = createOrderHistory({ store: createOrderHistoryStore(db), keyedHash });
   const incomingStore = createIncomingStore(db);
+  const incomingLists = createIncomingLists(db);
 
   return {
     /** The database itself, for health checks and tests; everything else goes through the stores. */
@@ -165,6 +167,7 @@ export async function openServices(
       orderHistory,
       callbackCredentials,
       activity: createWorkspaceActivity(db),
+      replies: incomingLists,
     }),
     /** Kaleyra's approved templates per workspace, for the send form's picker (cached a few minutes). */
     templateChoices: createTemplateChoices({
