@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { REPLY_ACTION } from '../../src/slack/ids.ts';
-import { buttonValue, SETTINGS, textOf, useTestApp } from '../support/app-driver.ts';
+import { buttonValue, configSubmissionBody, SETTINGS, textOf, useTestApp } from '../support/app-driver.ts';
 import {
   customerSays,
   postsIn,
@@ -12,6 +12,8 @@ import { sendUpdate } from '../support/delivery-driver.ts';
 import { acceptedAs } from '../support/fake-kaleyra.ts';
 import type { Login } from '../support/kaleyra-callbacks.ts';
 import { ownStorageModes } from '../support/scratch-database.ts';
+import { postToApp } from '../support/slack-request.ts';
+import { SIGNING_SECRET } from '../support/start-app.ts';
 
 const REPLIES = 'C0REPLIES1';
 const UNKNOWN_NUMBER = '14155550123';
@@ -130,6 +132,24 @@ describe.each(await ownStorageModes('fallbacks'))(
         `The replies channel <#${REPLIES}> refused it too (\`not_in_channel\`)`,
       );
       expect(postsIn(t, REPLIES)).toHaveLength(1); // tried once, not again in the same channel
+    });
+
+    it('takes the replies channel an admin picks in the settings modal, and posts the next unmatched message there', async () => {
+      t.slack.setUser('UBOSS', { is_admin: true });
+      const { apiKey: _kept, ...withoutKey } = SETTINGS;
+      const saved = await postToApp(
+        t.url,
+        configSubmissionBody(t.team, 'UBOSS', { ...withoutKey, repliesChannel: 'C0PICKED01' }),
+        { signingSecret: SIGNING_SECRET },
+      );
+      expect(saved.status).toBe(200);
+      expect(saved.text).toContain('<#C0PICKED01>');
+      expect((await t.server.services.credentials.get(t.team))?.repliesChannel).toBe('C0PICKED01');
+      await customerSays(t, login, { id: 'wamid.FB7', from: UNKNOWN_NUMBER });
+      expect(await settledRow(t, 'wamid.FB7')).toMatchObject({
+        post_state: 'replies_channel',
+        slack_channel: 'C0PICKED01',
+      });
     });
   },
 );
