@@ -1,16 +1,15 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPLY_ACTION } from '../../src/slack/ids.ts';
-import { buttonValue, configSubmissionBody, SETTINGS, textOf, useTestApp } from '../support/app-driver.ts';
+import { buttonValue, configSubmissionBody, SETTINGS, textOf } from '../support/app-driver.ts';
 import {
   customerSays,
   postsIn,
-  QUICK_CONVERSATION,
   settledRow,
   textMessage,
+  useConversationApp,
 } from '../support/conversation-driver.ts';
 import { sendUpdate } from '../support/delivery-driver.ts';
 import { acceptedAs } from '../support/fake-kaleyra.ts';
-import type { Login } from '../support/kaleyra-callbacks.ts';
 import { ownStorageModes } from '../support/scratch-database.ts';
 import { postToApp } from '../support/slack-request.ts';
 import { SIGNING_SECRET } from '../support/start-app.ts';
@@ -22,12 +21,7 @@ const UNKNOWN_NUMBER = '14155550123';
 describe.each(await ownStorageModes('fallbacks'))(
   "customers' messages no order's thread can take, on the %s",
   (_name, storage) => {
-    const t = useTestApp(storage, { conversation: QUICK_CONVERSATION });
-    let login: Login;
-
-    beforeEach(async () => {
-      login = await t.server.services.callbackCredentials.rotate(t.team, 'UADMIN');
-    });
+    const { t, login } = useConversationApp(storage);
 
     const withRepliesChannel = () =>
       t.server.services.credentials.set(t.team, { ...SETTINGS, repliesChannel: REPLIES }, 'UADMIN');
@@ -47,7 +41,7 @@ describe.each(await ownStorageModes('fallbacks'))(
       await withRepliesChannel();
       const sent = await sendUpdate(t, 'FB-1', 'AFB10000000000001');
       const row = await refusing(sent.channel ?? '', 'is_archived', async () => {
-        await customerSays(t, login, { id: 'wamid.FB1' });
+        await customerSays(t, login(), { id: 'wamid.FB1' });
         return settledRow(t, 'wamid.FB1');
       });
       const call = await posted(REPLIES);
@@ -75,7 +69,7 @@ describe.each(await ownStorageModes('fallbacks'))(
         force: false,
       });
       expect(outcome.ok).toBe(true);
-      await customerSays(t, login, { id: 'wamid.FB2' });
+      await customerSays(t, login(), { id: 'wamid.FB2' });
       const text = textOf((await posted(REPLIES)).body.blocks);
       expect(text).toContain('Order `FB-2` was sent from the CLI, so it has no Slack thread.');
       expect(text).not.toContain('<@');
@@ -83,13 +77,13 @@ describe.each(await ownStorageModes('fallbacks'))(
 
     it('posts a number no order explains in the replies channel, and that customer’s next message in its thread', async () => {
       await withRepliesChannel();
-      await customerSays(t, login, { id: 'wamid.FB3-a', from: UNKNOWN_NUMBER, name: 'Stranger' });
+      await customerSays(t, login(), { id: 'wamid.FB3-a', from: UNKNOWN_NUMBER, name: 'Stranger' });
       const first = await posted(REPLIES);
       expect(textOf(first.body.blocks)).toContain('in the last 30 days matches it');
       expect(textOf(first.body.blocks)).toContain('*Stranger* (+1 •••• 0123)');
       const firstTs = (first.response as { ts: string }).ts;
       await settledRow(t, 'wamid.FB3-a');
-      await customerSays(t, login, {
+      await customerSays(t, login(), {
         id: 'wamid.FB3-b',
         from: UNKNOWN_NUMBER,
         message: textMessage('Hello?'),
@@ -100,7 +94,7 @@ describe.each(await ownStorageModes('fallbacks'))(
     });
 
     it('keeps a number no order explains when no replies channel is set, and says why', async () => {
-      await customerSays(t, login, { id: 'wamid.FB4', from: UNKNOWN_NUMBER });
+      await customerSays(t, login(), { id: 'wamid.FB4', from: UNKNOWN_NUMBER });
       const row = await settledRow(t, 'wamid.FB4');
       expect(row.post_state).toBe('kept');
       expect(row.post_note).toContain('in the last 30 days matches it');
@@ -111,7 +105,7 @@ describe.each(await ownStorageModes('fallbacks'))(
     it('DMs the agent when the thread is gone and no replies channel is set', async () => {
       const sent = await sendUpdate(t, 'FB-5', 'AFB50000000000001');
       const row = await refusing(sent.channel ?? '', 'channel_not_found', async () => {
-        await customerSays(t, login, { id: 'wamid.FB5' });
+        await customerSays(t, login(), { id: 'wamid.FB5' });
         return settledRow(t, 'wamid.FB5');
       });
       expect(row).toMatchObject({ post_state: 'dm', slack_channel: 'DUAGENT' });
@@ -123,7 +117,7 @@ describe.each(await ownStorageModes('fallbacks'))(
     it('keeps the message when the replies channel refuses it too and there is no agent to DM, with both reasons', async () => {
       await withRepliesChannel();
       const row = await refusing(REPLIES, 'not_in_channel', async () => {
-        await customerSays(t, login, { id: 'wamid.FB6', from: UNKNOWN_NUMBER });
+        await customerSays(t, login(), { id: 'wamid.FB6', from: UNKNOWN_NUMBER });
         return settledRow(t, 'wamid.FB6');
       });
       expect(row.post_state).toBe('kept');
@@ -145,7 +139,7 @@ describe.each(await ownStorageModes('fallbacks'))(
       expect(saved.status).toBe(200);
       expect(saved.text).toContain('<#C0PICKED01>');
       expect((await t.server.services.credentials.get(t.team))?.repliesChannel).toBe('C0PICKED01');
-      await customerSays(t, login, { id: 'wamid.FB7', from: UNKNOWN_NUMBER });
+      await customerSays(t, login(), { id: 'wamid.FB7', from: UNKNOWN_NUMBER });
       expect(await settledRow(t, 'wamid.FB7')).toMatchObject({
         post_state: 'replies_channel',
         slack_channel: 'C0PICKED01',

@@ -1,6 +1,6 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPLY_ACTION } from '../../src/slack/ids.ts';
-import { buttonValue, textOf, useTestApp, waitUntil } from '../support/app-driver.ts';
+import { buttonValue, textOf, waitUntil } from '../support/app-driver.ts';
 import {
   customerSays,
   incomingRow,
@@ -9,9 +9,10 @@ import {
   repliesUnder,
   settledRow,
   textMessage,
+  useConversationApp,
 } from '../support/conversation-driver.ts';
 import { sendUpdate } from '../support/delivery-driver.ts';
-import { type Login, postCallback } from '../support/kaleyra-callbacks.ts';
+import { postCallback } from '../support/kaleyra-callbacks.ts';
 import { incomingPayload } from '../support/kaleyra-incoming.ts';
 import { ownStorageModes } from '../support/scratch-database.ts';
 
@@ -21,17 +22,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe.each(await ownStorageModes('conversation'))(
   "customers' messages in the order's thread, on the %s",
   (_name, storage) => {
-    const t = useTestApp(storage, { conversation: QUICK_CONVERSATION });
-    let login: Login;
-
-    beforeEach(async () => {
-      login = await t.server.services.callbackCredentials.rotate(t.team, 'UADMIN');
-    });
+    const { t, login } = useConversationApp(storage);
 
     it('posts the customer’s text in the order’s thread with a Reply button, mentioning the agent on the first message only', async () => {
       const sent = await sendUpdate(t, 'CV-1', 'ACV10000000000001');
       expect(sent.via).toBe('channel');
-      await customerSays(t, login, { id: 'wamid.CV1-a' });
+      await customerSays(t, login(), { id: 'wamid.CV1-a' });
       const [first] = await repliesUnder(t, sent.channel ?? '', sent.ts ?? '');
       const row = await settledRow(t, 'wamid.CV1-a');
       expect(textOf(first?.blocks)).toContain('<@UAGENT>');
@@ -48,7 +44,7 @@ describe.each(await ownStorageModes('conversation'))(
       const linked = await waitUntil(async () => (await incomingRow(t, 'wamid.CV1-a'))?.slack_permalink);
       expect(linked).toContain(`thread_ts=${sent.ts}`);
 
-      await customerSays(t, login, { id: 'wamid.CV1-b', message: textMessage('Hello? Anyone?') });
+      await customerSays(t, login(), { id: 'wamid.CV1-b', message: textMessage('Hello? Anyone?') });
       const replies = await repliesUnder(t, sent.channel ?? '', sent.ts ?? '', 2);
       expect(textOf(replies[1]?.blocks)).toContain('Hello? Anyone?');
       expect(textOf(replies[1])).not.toContain('<@UAGENT>');
@@ -61,7 +57,7 @@ describe.each(await ownStorageModes('conversation'))(
     it('shows a message carrying <!channel>, <@U123> and <https://evil|x> inert', async () => {
       const sent = await sendUpdate(t, 'CV-2', 'ACV20000000000001');
       const hostile = '<!channel> <@U123> <https://evil.example|click> @channel & @here';
-      await customerSays(t, login, { id: 'wamid.CV2', name: '<!here>', message: textMessage(hostile) });
+      await customerSays(t, login(), { id: 'wamid.CV2', name: '<!here>', message: textMessage(hostile) });
       await repliesUnder(t, sent.channel ?? '', sent.ts ?? '');
       const [call] = postsIn(t, sent.channel ?? '').filter((c) => c.body.thread_ts === sent.ts);
       const json = JSON.stringify(call?.body);
@@ -118,7 +114,7 @@ describe.each(await ownStorageModes('conversation'))(
           media === 'http'
             ? 'http://media.kaleyra.example/voice.ogg'
             : 'https://media.kaleyra.example/box.jpg';
-        await customerSays(t, login, { id: `wamid.CV3-${i}`, message, mediaUrl });
+        await customerSays(t, login(), { id: `wamid.CV3-${i}`, message, mediaUrl });
       }
       const replies = await repliesUnder(t, sent.channel ?? '', sent.ts ?? '', kinds.length);
       for (const [i, [, shown]] of kinds.entries()) expect(textOf(replies[i]?.blocks)).toContain(shown);
@@ -130,10 +126,10 @@ describe.each(await ownStorageModes('conversation'))(
     it('shows a callback Kaleyra retries (or two profiles send) once', async () => {
       const sent = await sendUpdate(t, 'CV-4', 'ACV40000000000001');
       const body = incomingPayload({ id: 'wamid.CV4' });
-      const answers = await Promise.all([1, 2, 3].map(() => postCallback(t.url, body, login)));
+      const answers = await Promise.all([1, 2, 3].map(() => postCallback(t.url, body, login())));
       expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
       await repliesUnder(t, sent.channel ?? '', sent.ts ?? '');
-      await customerSays(t, login, { id: 'wamid.CV4' });
+      await customerSays(t, login(), { id: 'wamid.CV4' });
       await sleep(1500); // several sweeps
       expect(t.slack.repliesTo(sent.channel ?? '', sent.ts ?? '')).toHaveLength(1);
     });
@@ -162,7 +158,7 @@ describe.each(await ownStorageModes('conversation'))(
       const sent = await sendUpdate(t, 'CV-6', 'ACV60000000000001');
       t.slack.setResponse('chat.postMessage', { ok: false, error: 'internal_error' });
       try {
-        await customerSays(t, login, { id: 'wamid.CV6-a' });
+        await customerSays(t, login(), { id: 'wamid.CV6-a' });
         await waitUntil(async () =>
           (await incomingRow(t, 'wamid.CV6-a'))?.post_note?.includes('internal_error'),
         );
@@ -177,7 +173,7 @@ describe.each(await ownStorageModes('conversation'))(
 
       t.slack.setResponse('chat.postMessage', { ok: false, error: 'internal_error' });
       try {
-        await customerSays(t, login, { id: 'wamid.CV6-b' });
+        await customerSays(t, login(), { id: 'wamid.CV6-b' });
         const kept = await settledRow(t, 'wamid.CV6-b', 10_000);
         expect(kept).toMatchObject({ post_state: 'kept', post_tries: QUICK_CONVERSATION.maxTries });
         expect(kept.post_note).toContain(`after ${QUICK_CONVERSATION.maxTries} tries`);

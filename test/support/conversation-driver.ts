@@ -1,7 +1,9 @@
-import { type AppFixture, waitUntil } from './app-driver.ts';
+import { beforeEach } from 'vitest';
+import { type AppFixture, useTestApp, waitUntil } from './app-driver.ts';
 import type { PostedMessage, SlackApiCall } from './fake-slack.ts';
 import { type Login, postCallback } from './kaleyra-callbacks.ts';
 import { type IncomingValues, incomingPayload } from './kaleyra-incoming.ts';
+import type { StorageMode } from './start-app.ts';
 
 /** Customers' messages as the tests drive them: Kaleyra's callback in, what the fake Slack shows out. */
 
@@ -11,6 +13,23 @@ export const QUICK_CONVERSATION = {
   maxTries: 3,
   sweeper: { intervalMs: 200, graceSeconds: 1 },
 } as const;
+
+/**
+ * The real app on `storage` with QUICK_CONVERSATION for the enclosing describe block (useTestApp), and
+ * a callback login of each test's workspace.
+ */
+export function useConversationApp(storage: StorageMode | undefined): { t: AppFixture; login: () => Login } {
+  const t = useTestApp(storage, { conversation: QUICK_CONVERSATION });
+  let current: Login | undefined;
+  beforeEach(async () => {
+    current = await t.server.services.callbackCredentials.rotate(t.team, 'UADMIN');
+  });
+  const login = () => {
+    if (!current) throw new Error('useConversationApp: no login outside a test');
+    return current;
+  };
+  return { t, login };
+}
 
 /** A customer's message (the document's payload) at the callback URL, with the workspace's login; expects 200. */
 export async function customerSays(t: AppFixture, login: Login, values: IncomingValues): Promise<void> {
