@@ -7,8 +7,14 @@ import type { Route } from './http/router.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import { type BulkWorker, type BulkWorkerOptions, createBulkWorker } from './services/bulk-worker.ts';
+import {
+  createIncomingSweeper,
+  type IncomingSweeper,
+  type IncomingSweeperOptions,
+} from './services/incoming-sweeper.ts';
 import { observeSends } from './services/observe.ts';
 import type { Services } from './services/open-services.ts';
+import type { ConversationOptions } from './slack/conversation/conversation-poster.ts';
 import { createSlackApp, type SlackApp } from './slack/create-slack-app.ts';
 
 export type AppDeps = {
@@ -19,6 +25,8 @@ export type AppDeps = {
   metrics: Metrics;
   /** Bulk worker tunings (tests pass short leases and polls); production uses the defaults. */
   bulk?: (BulkWorkerOptions & { editMs?: number }) | undefined;
+  /** Customers' messages' post and sweeper tunings (tests: quick retries and sweeps). */
+  conversation?: (ConversationOptions & { sweeper?: IncomingSweeperOptions }) | undefined;
 };
 
 export type BuiltApp = {
@@ -27,10 +35,12 @@ export type BuiltApp = {
   slack: SlackApp;
   /** Sends queued bulk jobs' rows; the server starts it once ready and stops it on SIGTERM. */
   bulkWorker: BulkWorker;
+  /** Posts customers' messages left pending (a crash, a Slack outage); started and stopped like the bulk worker. */
+  incomingSweeper: IncomingSweeper;
 };
 
 /** The application: its Slack app and its route table, built from the opened services. */
-export function buildApp({ config, logger, services, metrics, bulk }: AppDeps): BuiltApp {
+export function buildApp({ config, logger, services, metrics, bulk, conversation }: AppDeps): BuiltApp {
   let bulkWorker: BulkWorker | undefined;
   // Codes as every surface shows them (result files, metrics).
   const codeOf = (error: unknown) => describeError(error, PLAIN_SURFACE).code;
@@ -57,6 +67,8 @@ export function buildApp({ config, logger, services, metrics, bulk }: AppDeps): 
     bulkReports: services.bulkReports,
     bulkEditMs: bulk?.editMs,
     onBulkQueued: () => bulkWorker?.wake(),
+    incomingPosts: services.incomingPosts,
+    conversationOptions: conversation,
   });
   bulkWorker = createBulkWorker({
     jobs: services.bulkJobs,
@@ -78,7 +90,7 @@ export function buildApp({ config, logger, services, metrics, bulk }: AppDeps): 
     onChanged: (_workspaceId, attemptIds) => {
       for (const attemptId of attemptIds) slack.notifier.refresh(attemptId);
     },
-    onIncoming: () => undefined,
+    onIncoming: (workspaceId, recorded) => slack.conversation.show(workspaceId, recorded),
     onAccountChanged: () => undefined,
     metrics,
     logger: logger.child({ component: 'callbacks' }),
@@ -88,5 +100,11 @@ export function buildApp({ config, logger, services, metrics, bulk }: AppDeps): 
     callbacks,
     createMetricsRoute(metrics.registry, config.metricsToken),
   ];
-  return { routes, slack, bulkWorker };
+  const incomingSweeper = createIncomingSweeper({
+    posts: services.incomingPosts,
+    deliver: (claim) => slack.conversation.deliver(claim),
+    logger: logger.child({ component: 'conversation' }),
+    options: conversation?.sweeper,
+  });
+  return { routes, slack, bulkWorker, incomingSweeper };
 }

@@ -33,6 +33,8 @@ export type StartOptions = {
   logger?: Logger;
   /** Bulk worker tunings (tests: short leases and polls); production uses the defaults. */
   bulk?: AppDeps['bulk'];
+  /** Customers' messages' post and sweeper tunings (tests). */
+  conversation?: AppDeps['conversation'];
 };
 
 export async function startServer(
@@ -64,7 +66,14 @@ export async function startServer(
     throw error;
   }
   await reportStuckSends(services, logger);
-  const built = buildApp({ config, logger, services, metrics, bulk: options.bulk });
+  const built = buildApp({
+    config,
+    logger,
+    services,
+    metrics,
+    bulk: options.bulk,
+    conversation: options.conversation,
+  });
   for (const route of built.routes) router.add(route);
   if (built.slack.socketMode) {
     try {
@@ -79,6 +88,7 @@ export async function startServer(
   health.setState('ready');
   services.retention.start();
   built.bulkWorker.start();
+  built.incomingSweeper.start();
   logger.info(
     {
       port,
@@ -102,6 +112,7 @@ export async function startServer(
       const [drained] = await Promise.all([
         services?.tasks.drain(DRAIN_TIMEOUT_MS) ?? true,
         stopWithin(built.bulkWorker.stop(), DRAIN_TIMEOUT_MS),
+        stopWithin(built.incomingSweeper.stop(), DRAIN_TIMEOUT_MS),
       ]);
       if (!drained)
         logger.warn({ left: services?.tasks.size }, 'drain timed out; some outcomes were not posted');

@@ -11,7 +11,7 @@ const API_KEY = 'Awabakey000000000000000000000000x7';
 const pgUrl = await probeTestDatabase();
 const modes = cliStorageModes(pgUrl, TEST_ENCRYPTION_KEY);
 
-describe.each(modes)('credentials set --pod na --waba-id on the %s', (_name, storageEnv) => {
+describe.each(modes)('credentials set’s optional flags on the %s', (_name, storageEnv) => {
   let dataDir: string;
   let env: Record<string, string>;
   beforeAll(async () => {
@@ -59,6 +59,35 @@ describe.each(modes)('credentials set --pod na --waba-id on the %s', (_name, sto
       expect(badPod.code).toBe(2);
       expect(badPod.stderr).toContain('in, sg, eu or na');
       expect((await runCli(['credentials', 'show', '--team', team], env)).code).toBe(1);
+    },
+  );
+
+  it.skipIf(!storageEnv)(
+    'stores the replies channel and shows it; a set without it clears it; a channel name is refused (exit 2)',
+    async () => {
+      const team = uniqueTeamId();
+      const set = await runCli(
+        setArgs(team, ['--pod', 'in', '--replies-channel', 'C0REPLIES1']),
+        env,
+        API_KEY,
+      );
+      expect(set.stderr).toBe('');
+      expect(set.code).toBe(0);
+      const show = await runCli(['credentials', 'show', '--team', team], env);
+      expect(show.stdout).toMatch(/^replies channel: C0REPLIES1$/m);
+
+      const named = await runCli(
+        setArgs(team, ['--pod', 'in', '--replies-channel', '#orders']),
+        env,
+        API_KEY,
+      );
+      expect(named.code).toBe(2);
+      expect(named.stderr).toContain('--replies-channel');
+      expect(named.stderr).toContain('Slack channel id');
+
+      expect((await runCli(setArgs(team, ['--pod', 'in']), env, API_KEY)).code).toBe(0);
+      const cleared = await runCli(['credentials', 'show', '--team', team], env);
+      expect(cleared.stdout).toMatch(/^replies channel: \(none: /m);
     },
   );
 });

@@ -23,6 +23,7 @@ const SETTINGS_FLAGS: Record<string, string> = {
   templateName: '--template',
   languageCode: '--language',
   wabaId: '--waba-id',
+  repliesChannel: '--replies-channel',
 };
 
 const SET_FLAGS: readonly OptionName[] = [
@@ -34,6 +35,7 @@ const SET_FLAGS: readonly OptionName[] = [
   'template',
   'language',
   'waba-id',
+  'replies-channel',
 ];
 
 /** The flags of each `credentials` subcommand. */
@@ -134,6 +136,7 @@ function set(team: string, values: CliOptions, io: Io, env: Env): CliWork {
     ...(values.template !== undefined ? { templateName: values.template } : {}),
     ...(values.language !== undefined ? { languageCode: values.language } : {}),
     ...(values['waba-id'] !== undefined ? { wabaId: values['waba-id'] } : {}),
+    ...(values['replies-channel'] !== undefined ? { repliesChannel: values['replies-channel'] } : {}),
   });
   if (!result.ok) throw new ValidationError(renameIssues(result.issues, SETTINGS_FLAGS));
   return async (services) => {
@@ -153,6 +156,7 @@ function describeCredentials(team: string, credentials: WorkspaceCredentials): s
     `business number: ${credentials.businessNumber}`,
     `template:        ${credentials.templateName} (${credentials.languageCode})`,
     `waba id:         ${credentials.wabaId ?? '(none: agents type the template name)'}`,
+    `replies channel: ${credentials.repliesChannel ?? "(none: replies no order's thread can take go to the order's agent by DM, or wait on admins' App Home)"}`,
     `updated:         ${credentials.updatedAt} by ${credentials.updatedBy}`,
   ];
 }

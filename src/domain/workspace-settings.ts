@@ -42,6 +42,19 @@ export const WabaIdSchema = v.pipe(
   ),
 );
 
+/**
+ * The Slack channel where customers' replies go when no order's thread can take them (a public `C…` or a
+ * private channel's `C…`/`G…` id; not a DM, not a name: names change, ids do not).
+ */
+export const RepliesChannelSchema = v.pipe(
+  v.string('Enter the replies channel’s id.'),
+  v.trim(),
+  v.regex(
+    /^[CG][A-Z0-9]{8,20}$/,
+    'A Slack channel id is C (or G) and 8–20 capital letters and digits, e.g. C0123ABCDEF: open the channel’s details in Slack; the id is at the bottom.',
+  ),
+);
+
 export const BusinessNumberSchema = v.pipe(
   v.string('Enter the WhatsApp business number.'),
   v.transform((value) => value.trim()),
@@ -57,6 +70,7 @@ export const WorkspaceSettingsSchema = v.object({
   templateName: v.optional(TemplateNameSchema, DEFAULT_TEMPLATE_NAME),
   languageCode: v.optional(LanguageCodeSchema, DEFAULT_LANGUAGE_CODE),
   wabaId: v.optional(WabaIdSchema),
+  repliesChannel: v.optional(RepliesChannelSchema),
 });
 
 export type WorkspaceSettingsInput = v.InferInput<typeof WorkspaceSettingsSchema>;

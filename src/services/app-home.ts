@@ -1,6 +1,7 @@
 import type { WorkspaceCredentials } from '../domain/workspace-settings.ts';
 import type { CallbackCredentialsInfo } from '../storage/callback-credentials-store.ts';
 import type { CredentialStore } from '../storage/credential-store.ts';
+import type { IncomingLists, KeptReplies, WaitingReply } from '../storage/incoming-lists.ts';
 import type { HistoryPage } from '../storage/order-history-store.ts';
 import type { WorkspaceActivity, WorkspaceActivityStore } from '../storage/workspace-activity.ts';
 import { within } from '../within.ts';
@@ -9,6 +10,10 @@ import type { OrderHistory } from './order-history.ts';
 
 /** Each person's own newest sends on their App Home. */
 export const HOME_RECENT_SENDS = 10;
+/** Customers waiting for an answer, newest first, on everyone's App Home. */
+export const HOME_WAITING_REPLIES = 10;
+/** Messages Slack could not take, newest first, on the admins' App Home (all of them are counted). */
+export const HOME_KEPT_REPLIES = 10;
 /** The admins' counts cover this window. */
 export const HOME_ACTIVITY_WINDOW_SECONDS = 24 * 60 * 60;
 /** Sends this old with no status callback since mean the callback setup is probably broken. */
@@ -20,6 +25,8 @@ export type HomePart<T> = { ok: true; value: T } | { ok: false; error?: unknown 
 export type HomeData = {
   settings: HomePart<WorkspaceCredentials | undefined>;
   recent: HomePart<HistoryPage>;
+  /** Customers whose messages no agent has answered yet, in this workspace. */
+  waiting: HomePart<WaitingReply[]>;
   /** `no` for everyone but admins; `unknown` when the role could not be checked in time. */
   admin: 'no' | 'unknown' | AdminData;
 };
@@ -27,6 +34,8 @@ export type HomeData = {
 export type AdminData = {
   callbacks: HomePart<CallbackCredentialsInfo | undefined>;
   activity: HomePart<WorkspaceActivity>;
+  /** Customers' messages no place in Slack took (no replies channel, or it refused them). */
+  kept: HomePart<KeptReplies>;
 };
 
 export type AppHomeDeps = {
@@ -34,6 +43,7 @@ export type AppHomeDeps = {
   orderHistory: Pick<OrderHistory, 'listSentBy'>;
   callbackCredentials: Pick<CallbackCredentials, 'show'>;
   activity: Pick<WorkspaceActivityStore, 'count'>;
+  replies: Pick<IncomingLists, 'waiting' | 'kept'>;
   now?: () => number;
 };
 
@@ -48,7 +58,8 @@ export type LoadHomeInput = {
 
 /**
  * What a person's App Home shows, read fresh on every open: the workspace's settings, their own last
- * sends and, for admins, the callback setup and the last day's counts. Every part is read at once and
+ * sends, the customers waiting for an answer and, for admins, the callback setup, the last day's counts
+ * and the customers' messages no place in Slack took. Every part is read at once and
  * on its own, so one that fails or is slow leaves the others shown.
  */
 export function createAppHome(deps: AppHomeDeps) {
@@ -60,17 +71,24 @@ export function createAppHome(deps: AppHomeDeps) {
       const { workspaceId } = input;
       const settings = part(() => deps.credentials.get(workspaceId));
       const recent = part(() => deps.orderHistory.listSentBy(workspaceId, input.userId, HOME_RECENT_SENDS));
+      const waiting = part(() => deps.replies.waiting(workspaceId, HOME_WAITING_REPLIES));
       const admin = part(input.isAdmin).then(async (checked): Promise<HomeData['admin']> => {
         if (!checked.ok) return 'unknown';
         if (!checked.value) return 'no';
-        const [callbacks, activity] = await Promise.all([
+        const [callbacks, activity, kept] = await Promise.all([
           part(() => deps.callbackCredentials.show(workspaceId)),
           part(() => deps.activity.count(workspaceId, HOME_ACTIVITY_WINDOW_SECONDS, CALLBACKS_QUIET_SECONDS)),
+          part(() => deps.replies.kept(workspaceId, HOME_KEPT_REPLIES)),
         ]);
-        return { callbacks, activity };
+        return { callbacks, activity, kept };
       });
-      const [settingsPart, recentPart, adminPart] = await Promise.all([settings, recent, admin]);
-      return { settings: settingsPart, recent: recentPart, admin: adminPart };
+      const [settingsPart, recentPart, waitingPart, adminPart] = await Promise.all([
+        settings,
+        recent,
+        waiting,
+        admin,
+      ]);
+      return { settings: settingsPart, recent: recentPart, waiting: waitingPart, admin: adminPart };
     },
   };
 }

@@ -18,6 +18,8 @@ import {
   loadOrCreateEmbeddedKey,
   parseEncryptionKeys,
 } from '../storage/encryption.ts';
+import { createIncomingLists } from '../storage/incoming-lists.ts';
+import { createIncomingPosts } from '../storage/incoming-posts.ts';
 import { createIncomingStore } from '../storage/incoming-store.ts';
 import { createInstallationStore } from '../storage/installation-store.ts';
 import { type KeyedHash, loadKeyedHash, resealKeyedHashKey } from '../storage/keyed-hash.ts';
@@ -118,6 +120,7 @@ export async function openServices(
   });
   const orderHistory = createOrderHistory({ store: createOrderHistoryStore(db), keyedHash });
   const incomingStore = createIncomingStore(db);
+  const incomingLists = createIncomingLists(db);
 
   return {
     /** The database itself, for health checks and tests; everything else goes through the stores. */
@@ -154,6 +157,8 @@ export async function openServices(
     /** Customers' messages: recorded once, matched to their order (the callback receiver). */
     incoming: createIncomingMessages({ store: incomingStore, keyedHash, sealer }),
     incomingStore,
+    /** Showing each customer's message in Slack once across replicas (claims, where it went). */
+    incomingPosts: createIncomingPosts(db),
     /** Meta's template-status and number-quality events (the callback receiver). */
     accountHealth: createAccountHealth({ store: createAccountHealthStore(db), credentials }),
     /** What each person's App Home shows, read fresh on every open. */
@@ -162,6 +167,7 @@ export async function openServices(
       orderHistory,
       callbackCredentials,
       activity: createWorkspaceActivity(db),
+      replies: incomingLists,
     }),
     /** Kaleyra's approved templates per workspace, for the send form's picker (cached a few minutes). */
     templateChoices: createTemplateChoices({

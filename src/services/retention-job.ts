@@ -28,11 +28,12 @@ export function createRetentionJob(deps: {
         retentionDays: deps.retentionDays,
         stopped: () => stopped,
       });
-      const deleted = result.journalRows + result.claims + result.usedButtons + result.rateRows;
+      const deleted =
+        result.journalRows + result.incomingMessages + result.claims + result.usedButtons + result.rateRows;
       const level = deleted > 0 ? 'info' : 'debug';
       deps.logger[level](
         { ...result, retentionDays: deps.retentionDays, ms: Date.now() - started },
-        'pruned the journal, expired claims and used buttons',
+        'pruned the journal, customers’ messages, expired claims and used buttons',
       );
     } catch (error) {
       deps.logger.warn({ err: error }, 'could not prune the journal this time; will try again in an hour');

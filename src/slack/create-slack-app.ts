@@ -12,9 +12,15 @@ import type { Metrics } from '../metrics.ts';
 import type { BulkJobs } from '../storage/bulk-jobs.ts';
 import type { BulkReports } from '../storage/bulk-reports.ts';
 import type { DeliveryJournal } from '../storage/delivery-journal.ts';
+import type { IncomingPosts } from '../storage/incoming-posts.ts';
 import { toBoltLogger } from './bolt-logger.ts';
 import { type BulkReporter, createBulkReporter } from './bulk/bulk-reporter.ts';
 import { createChannelMemory } from './channel-memory.ts';
+import {
+  type ConversationOptions,
+  type ConversationPoster,
+  createConversationPoster,
+} from './conversation/conversation-poster.ts';
 import { createDeliveryNotifier, type DeliveryNotifier } from './delivery/delivery-notifier.ts';
 import { createSlackCaller } from './delivery/slack-calls.ts';
 import { createOAuth } from './oauth.ts';
@@ -47,6 +53,8 @@ export type SlackApp = {
   notifier: Pick<DeliveryNotifier, 'refresh'>;
   /** Bulk jobs' progress messages, summaries and result files (the bulk worker reports to it). */
   bulk: BulkReporter;
+  /** Customers' messages into their order's thread (or the replies channel, a DM, or kept). */
+  conversation: ConversationPoster;
 };
 
 export type SlackAppDeps = SlackListenerDeps & {
@@ -59,6 +67,9 @@ export type SlackAppDeps = SlackListenerDeps & {
   bulkReports: Pick<BulkReports, 'results' | 'counts'>;
   /** How often a bulk job's progress message may be edited, ms (tests). */
   bulkEditMs?: number | undefined;
+  incomingPosts: Pick<IncomingPosts, 'claim' | 'markPosted' | 'setPermalink' | 'release' | 'keep'>;
+  /** Customers' messages' post tunings (tests). */
+  conversationOptions?: ConversationOptions | undefined;
   metrics: Pick<Metrics, 'ackSeconds' | 'commands' | 'slackApiErrors' | 'endToEndSeconds' | 'secondsSince'>;
 };
 
@@ -149,8 +160,17 @@ export function createSlackApp(slack: SlackConfig, deps: SlackAppDeps): SlackApp
     logger,
     editMs: deps.bulkEditMs,
   });
+  const conversation = createConversationPoster({
+    posts: deps.incomingPosts,
+    settings: deps.credentials,
+    client: background,
+    slack: caller,
+    tasks: deps.tasks,
+    logger: logger.child({ component: 'conversation' }),
+    options: deps.conversationOptions,
+  });
   registerListeners(app, { ...deps, notifier, bulk, channels: createChannelMemory() });
-  return { app, routes, socketMode, notifier, bulk };
+  return { app, routes, socketMode, notifier, bulk, conversation };
 }
 
 /** A workspace's bot token outside any request: the one token, or the workspace's installation's. */

@@ -73,6 +73,7 @@ export const CONFIG_FIELDS = {
   templateName: { blockId: 'orderstatus_config_template', actionId: 'template_name' },
   languageCode: { blockId: 'orderstatus_config_language', actionId: 'language_code' },
   wabaId: { blockId: 'orderstatus_config_waba_id', actionId: 'waba_id' },
+  repliesChannel: { blockId: 'orderstatus_config_replies_channel', actionId: 'replies_channel' },
 } as const satisfies Record<string, FieldIds>;
 export type ConfigModalField = keyof typeof CONFIG_FIELDS;
 
@@ -147,11 +148,15 @@ function readFields<F extends string>(
   return out;
 }
 
-/** A plain_text_input carries `value`; a static_select carries `selected_option.value`. */
+/**
+ * A plain_text_input carries `value`; a static_select carries `selected_option.value`; a
+ * conversations_select carries `selected_conversation`.
+ */
 function readElementValue(element: unknown): string | undefined {
   const typed = ownProperty(element, 'value');
   const selected = ownProperty(ownProperty(element, 'selected_option'), 'value');
-  const raw = typeof typed === 'string' ? typed : selected;
+  const conversation = ownProperty(element, 'selected_conversation');
+  const raw = typeof typed === 'string' ? typed : typeof selected === 'string' ? selected : conversation;
   if (typeof raw !== 'string' || raw.trim() === '') return undefined;
   return raw;
 }

@@ -58,6 +58,7 @@ const StoredCredentialsSchema = v.object({
   templateName: v.pipe(v.string(), v.nonEmpty()),
   languageCode: v.pipe(v.string(), v.nonEmpty()),
   wabaId: v.optional(v.pipe(v.string(), v.nonEmpty())),
+  repliesChannel: v.optional(v.pipe(v.string(), v.nonEmpty())),
   updatedBy: v.string(),
   updatedAt: v.string(),
 });
@@ -98,6 +99,7 @@ export function createCredentialStore(keyv: Keyv<unknown>, cipher: Cipher): Cred
       templateName: settings.templateName,
       languageCode: settings.languageCode,
       ...(settings.wabaId ? { wabaId: settings.wabaId } : {}),
+      ...(settings.repliesChannel ? { repliesChannel: settings.repliesChannel } : {}),
       updatedBy,
       updatedAt: now.toISOString(),
     };

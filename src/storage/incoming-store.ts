@@ -143,7 +143,8 @@ const DetailsSchema = v.object({
   ),
 });
 
-const ROW_COLUMNS = `id, workspace_id, message_id, customer_hash, customer_masked, customer_sealed, customer_name, type,
+/** The columns an IncomingRow is read from (readIncomingRow). */
+export const INCOMING_ROW_COLUMNS = `id, workspace_id, message_id, customer_hash, customer_masked, customer_sealed, customer_name, type,
   text, details, sent_at, received_at, attempt_id, matched_by, keyword, post_state, slack_channel, slack_ts,
   slack_thread_ts, slack_permalink`;
 
@@ -214,7 +215,7 @@ export function createIncomingStore(db: Database) {
     /** One message of this workspace (never another's), or undefined. */
     async read(workspaceId: string, id: string): Promise<IncomingRow | undefined> {
       const rows = await db.query<Record<string, unknown>>(
-        `SELECT ${ROW_COLUMNS} FROM incoming_messages WHERE workspace_id = $1 AND id = $2`,
+        `SELECT ${INCOMING_ROW_COLUMNS} FROM incoming_messages WHERE workspace_id = $1 AND id = $2`,
         [workspaceId, id],
       );
       return rows[0] && readIncomingRow(rows[0]);
@@ -223,7 +224,7 @@ export function createIncomingStore(db: Database) {
     /** The customer's newest message to this workspace (by when they sent it): the 24-hour window counts from it. */
     async lastFromCustomer(workspaceId: string, customerHash: string): Promise<IncomingRow | undefined> {
       const rows = await db.query<Record<string, unknown>>(
-        `SELECT ${ROW_COLUMNS} FROM incoming_messages WHERE workspace_id = $1 AND customer_hash = $2
+        `SELECT ${INCOMING_ROW_COLUMNS} FROM incoming_messages WHERE workspace_id = $1 AND customer_hash = $2
           ORDER BY sent_at DESC, received_at DESC LIMIT 1`,
         [workspaceId, customerHash],
       );

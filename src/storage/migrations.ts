@@ -331,6 +331,15 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: rea
         ADD COLUMN IF NOT EXISTS paused_at TIMESTAMPTZ`,
     ],
   },
+  {
+    version: 13,
+    name: 'customers’ messages kept for the admins',
+    sql: [
+      // The admins' App Home lists the messages Slack could not take; few, among many posted ones.
+      `CREATE INDEX IF NOT EXISTS incoming_kept ON incoming_messages (workspace_id, received_at DESC)
+        WHERE post_state = 'kept'`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

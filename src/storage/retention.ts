@@ -10,6 +10,8 @@ const IDLE_RATE_SECONDS = 24 * 60 * 60;
 
 export type PruneResult = {
   journalRows: number;
+  /** Customers' messages (personal data: they follow the journal's retention). */
+  incomingMessages: number;
   bulkJobs: number;
   claims: number;
   usedButtons: number;
@@ -28,7 +30,8 @@ export type RetentionOptions = {
 
 /**
  * Deletes what the service no longer needs, oldest data first, one small batch at a time:
- * journal rows older than the retention (they hold references and descriptions), duplicate claims
+ * journal rows and customers' messages older than the retention (they hold references, descriptions
+ * and what customers wrote), duplicate claims
  * past their window (they guard nothing any more), nonces of buttons that have expired (an expired
  * button is refused anyway), and send-rate rows of idle business numbers.
  */
@@ -36,6 +39,7 @@ export async function pruneExpired(db: Database, options: RetentionOptions): Pro
   const limit = options.batchSize ?? PRUNE_BATCH_SIZE;
   const result: PruneResult = {
     journalRows: 0,
+    incomingMessages: 0,
     bulkJobs: 0,
     claims: 0,
     usedButtons: 0,
@@ -47,6 +51,12 @@ export async function pruneExpired(db: Database, options: RetentionOptions): Pro
       'journalRows',
       `DELETE FROM send_journal WHERE id IN (
          SELECT id FROM send_journal WHERE created_at < now() - make_interval(days => $1) LIMIT $2)`,
+      [options.retentionDays],
+    ],
+    [
+      'incomingMessages',
+      `DELETE FROM incoming_messages WHERE id IN (
+         SELECT id FROM incoming_messages WHERE received_at < now() - make_interval(days => $1) LIMIT $2)`,
       [options.retentionDays],
     ],
     [
@@ -104,29 +114,41 @@ export async function pruneExpired(db: Database, options: RetentionOptions): Pro
 
 /**
  * Everything a workspace left in the send records, for an uninstall: its journal rows (their delivery
- * events go with them), the claims they held, its used buttons, its callback login and its bulk jobs.
- * Returns how many journal rows went.
+ * events go with them), the claims they held, its customers' messages, its used buttons, its callback
+ * login and its bulk jobs. Returns how many journal rows went.
  */
 export async function deleteWorkspaceRecords(db: Database, workspaceId: string): Promise<number> {
-  let journalRows = 0;
-  for (;;) {
-    // Claims and rows in one statement, so no claim is left pointing at a row that is gone.
-    const rows = await db.query(
-      `WITH gone AS (
-         DELETE FROM send_journal WHERE id IN (
-           SELECT id FROM send_journal WHERE workspace_id = $1 LIMIT $2)
-         RETURNING id
-       ), claims AS (
-         DELETE FROM send_claims WHERE attempt_id IN (SELECT id FROM gone)
-       )
-       SELECT id FROM gone`,
-      [workspaceId, PRUNE_BATCH_SIZE],
-    );
-    journalRows += rows.length;
-    if (rows.length < PRUNE_BATCH_SIZE) break;
-  }
+  // Claims and rows in one statement, so no claim is left pointing at a row that is gone.
+  const journalRows = await deleteInBatches(
+    db,
+    `WITH gone AS (
+       DELETE FROM send_journal WHERE id IN (
+         SELECT id FROM send_journal WHERE workspace_id = $1 LIMIT $2)
+       RETURNING id
+     ), claims AS (
+       DELETE FROM send_claims WHERE attempt_id IN (SELECT id FROM gone)
+     )
+     SELECT id FROM gone`,
+    workspaceId,
+  );
   await db.query('DELETE FROM used_buttons WHERE workspace_id = $1', [workspaceId]);
   await db.query('DELETE FROM callback_credentials WHERE workspace_id = $1', [workspaceId]);
   await db.query('DELETE FROM bulk_jobs WHERE workspace_id = $1', [workspaceId]);
+  await deleteInBatches(
+    db,
+    `DELETE FROM incoming_messages WHERE id IN (
+       SELECT id FROM incoming_messages WHERE workspace_id = $1 LIMIT $2) RETURNING 1`,
+    workspaceId,
+  );
   return journalRows;
+}
+
+/** Runs a batch delete of the workspace's rows ($1 the workspace, $2 the batch size) until none are left. */
+async function deleteInBatches(db: Database, sql: string, workspaceId: string): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const rows = await db.query(sql, [workspaceId, PRUNE_BATCH_SIZE]);
+    deleted += rows.length;
+    if (rows.length < PRUNE_BATCH_SIZE) return deleted;
+  }
 }

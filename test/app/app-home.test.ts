@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { HASH_PURPOSES } from '../../src/domain/keyed-hash.ts';
 import {
   CONFIG_MODAL_CALLBACK,
   HISTORY_VIEW,
@@ -6,6 +7,7 @@ import {
   HOME_SETTINGS_ACTION,
 } from '../../src/slack/ids.ts';
 import { command, outcomeOf, storageModes, textOf, useTestApp, waitUntil } from '../support/app-driver.ts';
+import { customerSays, incomingRow, settledRow } from '../support/conversation-driver.ts';
 import { report, sendUpdate } from '../support/delivery-driver.ts';
 import { KALEYRA_RESPONSES } from '../support/fake-kaleyra.ts';
 import type { SlackApiCall } from '../support/fake-slack.ts';
@@ -174,5 +176,59 @@ describe.each(await storageModes())('the App Home on the %s', (_name, storage) =
     expect(home.text).toContain('You have not sent any update');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(t.slack.callsTo('views.publish')).toHaveLength(1);
+  });
+
+  it('lists the customers waiting for an answer with a link to the thread, until an agent answers', async () => {
+    const login = await t.server.services.callbackCredentials.rotate(t.team, 'UADMIN');
+    const sent = await sendUpdate(t, 'WAIT-1', 'AWAIT0000000000001');
+    await customerSays(t, login, { id: 'wamid.WAIT-1a' });
+    await customerSays(t, login, { id: 'wamid.WAIT-1b' });
+    await settledRow(t, 'wamid.WAIT-1b');
+    const permalink = await waitUntil(async () => (await incomingRow(t, 'wamid.WAIT-1b'))?.slack_permalink);
+    const waiting = await openHome('UAGENT');
+    expect(waiting.text).toContain('Waiting for an answer');
+    expect(waiting.text).toContain('*+91 •••• 3210* · order `WAIT-1` · 2 messages');
+    expect(waiting.text).toContain(`<${permalink.replace(/&/g, '&amp;')}|open the thread>`);
+    // Not what the customer wrote: the thread may be in a channel this person is not in.
+    expect(waiting.text).not.toContain('Where is my parcel?');
+
+    // An agent's session text to the customer, as the reply path journals it.
+    const { journal, keyedHash } = t.server.services;
+    const begun = await journal.begin({
+      workspaceId: t.team,
+      actor: 'UAGENT',
+      source: 'slack',
+      force: false,
+      customerHash: keyedHash(HASH_PURPOSES.customerNumber, '+919876543210'),
+      text: {
+        to: '+919876543210',
+        body: 'It leaves today.',
+        referenceId: 'WAIT-1',
+        parentId: sent.attemptId,
+      },
+    });
+    if (!begun.ok) throw new Error('the answer was not journaled');
+    await journal.complete(begun.attempt, { outcome: 'sent', messageId: 'AWAIT0000000000002' });
+    const answered = await openHome('UAGENT');
+    expect(answered.text).not.toContain('|open the thread>');
+    expect(answered.text).toContain('No customer is waiting for an answer.');
+  });
+
+  it('shows admins the customers’ messages kept for want of a replies channel, with their count', async () => {
+    t.slack.setUser('UADMIN', { is_admin: true, team_id: t.team });
+    const login = await t.server.services.callbackCredentials.rotate(t.team, 'UADMIN');
+    for (const id of ['wamid.KEPT-1', 'wamid.KEPT-2']) {
+      await customerSays(t, login, { id, from: '14155550123', name: '<!channel>' });
+      expect((await settledRow(t, id)).post_state).toBe('kept');
+    }
+    const admin = await openHome('UADMIN');
+    expect(admin.text).toContain('Customers’ messages not shown in Slack: 2*');
+    expect(admin.text).toContain('&lt;!channel&gt;');
+    expect(admin.text).not.toContain('<!channel>');
+    expect(admin.text).toContain('Where is my parcel?');
+    expect(admin.text).toContain('in the last 30 days matches it');
+    expect(admin.text).toContain('Pick a replies channel');
+    t.slack.setUser('UAGENT', { team_id: t.team });
+    expect((await openHome('UAGENT')).text).not.toContain('not shown in Slack');
   });
 });

@@ -1,15 +1,7 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BULK_CANCEL_ACTION } from '../../src/slack/ids.ts';
 import { ISSUES_SHOWN } from '../../src/slack/views/bulk-views.ts';
-import {
-  command,
-  type NamedStorage,
-  outcomeOf,
-  testDatabaseUrl,
-  textOf,
-  useTestApp,
-  waitUntil,
-} from '../support/app-driver.ts';
+import { command, outcomeOf, textOf, useTestApp, waitUntil } from '../support/app-driver.ts';
 import {
   BULK_CUSTOMER,
   bulkCsv,
@@ -22,20 +14,12 @@ import {
   submitBulkFile,
 } from '../support/bulk-driver.ts';
 import { acceptedAs, KALEYRA_RESPONSES, referenceIdOf } from '../support/fake-kaleyra.ts';
-import { createScratchDatabase } from '../support/scratch-database.ts';
+import { ownStorageModes } from '../support/scratch-database.ts';
 import { maxInWindow } from '../support/sliding-window.ts';
 import { SIGNING_SECRET, uniqueTeamId } from '../support/start-app.ts';
 
 // A Postgres database of its own: every app other test files start runs a bulk worker that would take these jobs.
-const pgUrl = await testDatabaseUrl();
-const scratch = pgUrl ? await createScratchDatabase(pgUrl, 'bulkapp') : undefined;
-afterAll(async () => {
-  await scratch?.drop();
-});
-const stores: NamedStorage[] = [
-  ['embedded store', { kind: 'embedded' }],
-  ['Postgres', scratch ? { kind: 'postgres', url: scratch.url } : undefined],
-];
+const stores = await ownStorageModes('bulkapp');
 const BULK = { pollMs: 100, editMs: 200 };
 
 describe.each(stores)('/orderstatus bulk on the %s', (_name, storage) => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../src/storage/database.ts';
+import { PRUNE_BATCH_SIZE } from '../../src/storage/retention.ts';
 import {
   command,
   outcomeOf,
@@ -38,6 +39,25 @@ async function insertRows(db: Database, team: string, count: number, ageSeconds:
   return prefix;
 }
 
+/** `count` customers' messages of `team` that arrived `ageSeconds` ago; returns their ids' prefix. */
+async function insertIncoming(
+  db: Database,
+  team: string,
+  count: number,
+  ageSeconds: number,
+): Promise<string> {
+  const prefix = randomUUID();
+  await db.query(
+    `INSERT INTO incoming_messages (id, workspace_id, message_id, customer_hash, customer_masked, customer_sealed,
+       type, text, sent_at, received_at, post_state)
+     SELECT $1 || '-' || n, $2, 'wamid.' || $1 || '-' || n, 'hash', '+91 •••• 3210', 'sealed', 'text',
+            'Where is my parcel?', now() - make_interval(secs => $4), now() - make_interval(secs => $4), 'thread'
+       FROM generate_series(1, $3::int) AS n`,
+    [prefix, team, count, ageSeconds],
+  );
+  return prefix;
+}
+
 async function countRows(db: Database, table: string, where: string, params: unknown[]): Promise<number> {
   const rows = await db.query<{ n: string | number }>(
     `SELECT count(*) AS n FROM ${table} WHERE ${where}`,
@@ -59,6 +79,8 @@ describe.each(await storageModes())('journal retention on the %s', (_name, stora
         const { db } = app.server.services;
         const old = await insertRows(db, team, 1200, 31 * DAY);
         const kept = await insertRows(db, team, 3, 29 * DAY);
+        const oldMessages = await insertIncoming(db, team, 600, 31 * DAY);
+        const newMessages = await insertIncoming(db, team, 2, 29 * DAY);
         const nonce = randomUUID().replace(/-/g, '').slice(0, 22);
         await db.query(
           `INSERT INTO used_buttons (nonce, workspace_id, expires_at) VALUES
@@ -85,10 +107,13 @@ describe.each(await storageModes())('journal retention on the %s', (_name, stora
         );
         const line = JSON.parse(pruned) as Record<string, number>;
         expect(line.journalRows).toBeGreaterThanOrEqual(1200);
+        expect(line.incomingMessages).toBeGreaterThanOrEqual(600);
         expect(line.batches).toBeGreaterThanOrEqual(3);
         const now = app.server.services.db;
         expect(await countRows(now, 'send_journal', 'id LIKE $1', [`${old}-%`])).toBe(0);
         expect(await countRows(now, 'send_journal', 'id LIKE $1', [`${kept}-%`])).toBe(3);
+        expect(await countRows(now, 'incoming_messages', 'id LIKE $1', [`${oldMessages}-%`])).toBe(0);
+        expect(await countRows(now, 'incoming_messages', 'id LIKE $1', [`${newMessages}-%`])).toBe(2);
         expect(
           await countRows(now, 'send_journal', 'workspace_id = $1 AND reference_id = $2', [team, 'RET-1']),
         ).toBe(1);
@@ -107,7 +132,7 @@ describe.each(await storageModes())('journal retention on the %s', (_name, stora
 describe.each(await storageModes())('uninstalling on the %s', (_name, storage) => {
   const t = useTestApp(storage);
 
-  it("deletes the workspace's journal, claims and used buttons, and no other workspace's", async () => {
+  it("deletes the workspace's journal, claims, customers' messages and used buttons, and no other workspace's", async () => {
     const other = uniqueTeamId();
     await t.server.services.credentials.set(other, SETTINGS, 'UADMIN');
     for (const [team, reference] of [
@@ -122,6 +147,8 @@ describe.each(await storageModes())('uninstalling on the %s', (_name, storage) =
     const { db, journal } = t.server.services;
     const ids = (await journal.list(t.team)).map((row) => row.id);
     expect(ids).toHaveLength(2);
+    await insertIncoming(db, t.team, PRUNE_BATCH_SIZE + 1, 60);
+    await insertIncoming(db, other, 1, 60);
     await db.query(
       `INSERT INTO used_buttons (nonce, workspace_id, expires_at) VALUES ($1, $2, now() + interval '1 hour')`,
       [randomUUID().replace(/-/g, '').slice(0, 22), t.team],
@@ -142,7 +169,14 @@ describe.each(await storageModes())('uninstalling on the %s', (_name, storage) =
     expect(response.status).toBe(200);
     await waitUntil(async () => (await journal.list(t.team)).length === 0, 5000, 'the journal deleted');
     expect(await countRows(db, 'send_claims', 'attempt_id = ANY($1)', [ids])).toBe(0);
+    // Deleted last, in batches of their own.
+    await waitUntil(
+      async () => (await countRows(db, 'incoming_messages', 'workspace_id = $1', [t.team])) === 0,
+      5000,
+      'the customers’ messages deleted',
+    );
     expect(await countRows(db, 'used_buttons', 'workspace_id = $1', [t.team])).toBe(0);
+    expect(await countRows(db, 'incoming_messages', 'workspace_id = $1', [other])).toBe(1);
     expect((await journal.list(other)).map((row) => row.reference_id)).toEqual(['UNINSTALL-3']);
   });
 });

@@ -6,6 +6,7 @@ import type { AdminData, HomeData } from '../../src/services/app-home.ts';
 import { HOME_HISTORY_ACTION, HOME_SETTINGS_ACTION } from '../../src/slack/ids.ts';
 import { buildAppHome, fitBlocks, HOME_MAX_BLOCKS } from '../../src/slack/views/app-home.ts';
 import { activityText, buildAdminHomeBlocks, MAX_CODES_SHOWN } from '../../src/slack/views/app-home-admin.ts';
+import type { KeptReply, WaitingReply } from '../../src/storage/incoming-lists.ts';
 import type { HistoryEntry } from '../../src/storage/order-history-store.ts';
 import type { WorkspaceActivity } from '../../src/storage/workspace-activity.ts';
 
@@ -63,6 +64,7 @@ function home(data: Partial<HomeData>) {
     data: {
       settings: { ok: true, value: SETTINGS },
       recent: { ok: true, value: { entries: [entry('395001')], more: false } },
+      waiting: { ok: true, value: [] },
       admin: 'no',
       ...data,
     },
@@ -76,7 +78,27 @@ const admin = (overrides: Partial<AdminData> = {}): AdminData => ({
     value: { username: 'cb-user', rotatedAt: new Date(), rotatedBy: 'UADMIN', lastCallbackAt: null },
   },
   activity: { ok: true, value: QUIET },
+  kept: { ok: true, value: { count: 0, newest: [] } },
   ...overrides,
+});
+
+const waitingReply = (i: number): WaitingReply => ({
+  id: `in-${i}`,
+  customerMasked: '+91 •••• 3210',
+  referenceId: `R${i}`,
+  sentAt: new Date('2025-03-01T10:00:00Z'),
+  waiting: i + 1,
+  permalink: `https://fake.slack.com/archives/CORDERS/p1700000000${String(i).padStart(6, '0')}?thread_ts=1700000000.000001`,
+});
+
+const keptReply = (i: number, text = 'Where is it?'): KeptReply => ({
+  id: `kept-${i}`,
+  customerMasked: '+1 •••• 0123',
+  customerName: '<!channel> Sam',
+  type: 'text',
+  text,
+  sentAt: new Date('2025-03-01T10:00:00Z'),
+  note: 'No order sent from this workspace to this number in the last 30 days matches it.',
 });
 
 describe('buildAppHome', () => {
@@ -119,8 +141,58 @@ describe('buildAppHome', () => {
     expect(text).not.toContain(HOME_SETTINGS_ACTION);
   });
 
+  it('lists the customers waiting for an answer with a link to each thread, never what they wrote', () => {
+    const { text } = home({
+      waiting: {
+        ok: true,
+        value: [waitingReply(0), { ...waitingReply(1), referenceId: undefined, permalink: undefined }],
+      },
+    });
+    expect(text).toContain('Waiting for an answer');
+    expect(text).toContain('order `R0`');
+    expect(text).toContain('|open the thread>');
+    expect(text).toContain('p1700000000000000?thread_ts=1700000000.000001|open the thread>');
+    expect(text).toContain('no order · 2 messages');
+    expect(home({}).text).toContain('No customer is waiting for an answer.');
+    expect(home({ waiting: { ok: false } }).text).toContain(
+      'the customers waiting for an answer cannot be shown',
+    );
+  });
+
+  it('shows admins the kept messages with their count and why, escaped, and nothing when there are none', () => {
+    const kept = {
+      ok: true as const,
+      value: { count: 12, newest: [keptReply(0, '<@U123> <https://evil|x>')] },
+    };
+    const { text } = home({ admin: admin({ kept }) });
+    expect(text).toContain('Customers’ messages not shown in Slack: 12*');
+    expect(text).toContain('&lt;!channel&gt; Sam');
+    expect(text).toContain('&lt;@U123&gt; &lt;https://evil|x&gt;');
+    expect(text).not.toContain('<@U123>');
+    expect(text).toContain('in the last 30 days matches it');
+    expect(text).toContain('Pick a replies channel with `/orderstatus config`');
+    expect(text).toContain('11 older ones are not listed');
+    const withChannel = home({
+      settings: { ok: true, value: { ...SETTINGS, repliesChannel: 'C0REPLIES1' } },
+      admin: admin({ kept }),
+    }).text;
+    expect(withChannel).toContain('New ones go to <#C0REPLIES1>');
+    expect(home({ admin: admin() }).text).not.toContain('not shown in Slack');
+    // Agents see no kept messages at all.
+    expect(home({}).text).not.toContain('not shown in Slack');
+  });
+
   it('stays within Slack’s limits with the fullest home there can be', () => {
     const entries = Array.from({ length: 10 }, (_, i) => entry(`R${i}`, 'd'.repeat(120)));
+    const waiting = Array.from({ length: 10 }, (_, i) => ({
+      ...waitingReply(i),
+      referenceId: 'R'.repeat(35),
+    }));
+    const kept = Array.from({ length: 10 }, (_, i) => ({
+      ...keptReply(i, '<'.repeat(4096)),
+      customerName: '&'.repeat(200),
+      note: 'n'.repeat(1000),
+    }));
     const failures = Array.from({ length: 40 }, (_, i) => ({
       stage: 'not_delivered' as const,
       code: `1310${i}`,
@@ -128,11 +200,13 @@ describe('buildAppHome', () => {
     }));
     const { view } = home({
       recent: { ok: true, value: { entries, more: true } },
+      waiting: { ok: true, value: waiting },
       admin: admin({
         activity: {
           ok: true,
           value: { ...QUIET, failures, awaitingCallbacks: 3, oldestAwaitingAt: new Date() },
         },
+        kept: { ok: true, value: { count: 500, newest: kept } },
       }),
     });
     expect(view.blocks.length).toBeLessThanOrEqual(HOME_MAX_BLOCKS);

@@ -1,6 +1,6 @@
-import type { InputBlock, ModalView, PlainTextInput, StaticSelect } from '@slack/types';
+import type { ConversationsSelect, InputBlock, ModalView, PlainTextInput, StaticSelect } from '@slack/types';
 import { describe, expect, it } from 'vitest';
-import type { WorkspaceCredentials } from '../../src/domain/workspace-settings.ts';
+import { validateSettingsChanges, type WorkspaceCredentials } from '../../src/domain/workspace-settings.ts';
 import { CONFIG_FIELDS, CONFIG_MODAL_CALLBACK, type ConfigModalField } from '../../src/slack/ids.ts';
 import {
   buildConfigModal,
@@ -78,6 +78,21 @@ describe('buildConfigModal', () => {
     expect(json).not.toContain(API_KEY.slice(0, 12));
   });
 
+  it('offers the replies channel as an optional channel picker, prefilled with the saved one', () => {
+    const empty = input(buildConfigModal(), 'repliesChannel');
+    expect(empty.optional).toBe(true);
+    const select = empty.element as ConversationsSelect;
+    expect(select.type).toBe('conversations_select');
+    expect(select.action_id).toBe(CONFIG_FIELDS.repliesChannel.actionId);
+    expect(select.initial_conversation).toBeUndefined();
+    expect(select.filter?.include).toEqual(['public', 'private']);
+    const saved = input(
+      buildConfigModal({ current: { ...current, repliesChannel: 'C0REPLIES1' } }),
+      'repliesChannel',
+    );
+    expect((saved.element as ConversationsSelect).initial_conversation).toBe('C0REPLIES1');
+  });
+
   it('says who changed the settings last', () => {
     const json = JSON.stringify(buildConfigModal({ current }));
     expect(json).toContain('<@U0ADMIN>');
@@ -94,6 +109,24 @@ describe('buildConfigModalErrors', () => {
         [CONFIG_FIELDS.pod.blockId]: 'Choose the pod.',
       },
     });
+  });
+});
+
+describe('the replies channel setting', () => {
+  const base = { sid: current.sid, pod: 'in', businessNumber: current.businessNumber };
+  it('takes a channel id (C or G and 8 to 20 capitals and digits), trimmed', () => {
+    for (const id of ['C01234567', 'G0123456789', ` C${'A'.repeat(20)} `]) {
+      const result = validateSettingsChanges({ ...base, repliesChannel: id });
+      expect(result.ok && result.value.repliesChannel).toBe(id.trim());
+    }
+  });
+
+  it('refuses a name, a DM, a user, or an id one character off either bound', () => {
+    for (const id of ['#orders', 'D01234567', 'U01234567', 'C1234567', `C${'A'.repeat(21)}`, 'c01234567']) {
+      const result = validateSettingsChanges({ ...base, repliesChannel: id });
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.issues.repliesChannel).toMatch(/Slack channel id/);
+    }
   });
 });
 

@@ -65,13 +65,24 @@ export type AppFixture = Omit<TestApp, 'close'> & {
  */
 export function useTestApp(
   storage: StorageMode | undefined,
-  options: { env?: Record<string, string>; configure?: boolean; bulk?: StartOptions['bulk'] } = {},
+  options: {
+    env?: Record<string, string>;
+    configure?: boolean;
+    bulk?: StartOptions['bulk'];
+    conversation?: StartOptions['conversation'];
+  } = {},
 ): AppFixture {
   let app: TestApp | undefined;
   let team: string | undefined;
 
   beforeAll(async () => {
-    if (storage) app = await startTestApp(storage, options.env, options.bulk ? { bulk: options.bulk } : {});
+    if (storage) {
+      const { bulk, conversation } = options;
+      app = await startTestApp(storage, options.env, {
+        ...(bulk ? { bulk } : {}),
+        ...(conversation ? { conversation } : {}),
+      });
+    }
   });
   afterAll(async () => {
     await app?.close();

@@ -196,6 +196,19 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       return { ok: true, channel: call.body.channel, ts: call.body.ts, text: call.body.text };
     },
     'chat.postEphemeral': () => ({ ok: true, message_ts: nextTs() }),
+    // Like Slack: a reply's link names its thread.
+    'chat.getPermalink': (call) => {
+      const channel = String(call.body.channel ?? '');
+      const ts = String(call.body.message_ts ?? '');
+      const found = messages.get(key(channel, ts));
+      if (!found) return { ok: false, error: 'message_not_found' };
+      const thread = found.threadTs ? `?thread_ts=${found.threadTs}&cid=${channel}` : '';
+      return {
+        ok: true,
+        channel,
+        permalink: `https://fake.slack.com/archives/${channel}/p${ts.replace('.', '')}${thread}`,
+      };
+    },
     'files.info': (call) => {
       const file = files.get(String(call.body.file ?? ''));
       if (!file) return { ok: false, error: 'file_not_found' };

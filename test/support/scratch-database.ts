@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll } from 'vitest';
 import { openDatabase } from '../../src/storage/database.ts';
 import { migrate } from '../../src/storage/migrations.ts';
+import { probeTestDatabase } from './postgres.ts';
 
 export type ScratchDatabase = { url: string; drop(): Promise<void> };
 
@@ -39,6 +41,27 @@ export async function createScratchDatabase(baseUrl: string, label: string): Pro
       }
     },
   };
+}
+
+/**
+ * The embedded store, and a scratch Postgres database of the file's own (dropped after the file), for
+ * `describe.each`: for tests whose background workers (bulk worker, customers' messages sweeper) would
+ * otherwise take other test files' work on the shared test database, or have theirs taken.
+ */
+export async function ownStorageModes(
+  label: string,
+): Promise<
+  Array<[name: string, storage: { kind: 'embedded' } | { kind: 'postgres'; url: string } | undefined]>
+> {
+  const pgUrl = await probeTestDatabase();
+  const scratch = pgUrl ? await createScratchDatabase(pgUrl, label) : undefined;
+  afterAll(async () => {
+    await scratch?.drop();
+  });
+  return [
+    ['embedded store', { kind: 'embedded' }],
+    ['Postgres', scratch ? { kind: 'postgres', url: scratch.url } : undefined],
+  ];
 }
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };

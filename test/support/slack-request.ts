@@ -227,6 +227,7 @@ export function viewState(
   fields: Readonly<Record<string, { blockId: string; actionId: string }>>,
   values: Readonly<Record<string, string>>,
   selects: readonly string[] = ['status', 'pod'],
+  conversations: readonly string[] = ['repliesChannel'],
 ): Record<string, Record<string, unknown>> {
   const state: Record<string, Record<string, unknown>> = {};
   for (const [field, value] of Object.entries(values)) {
@@ -234,7 +235,9 @@ export function viewState(
     if (!ids) throw new Error(`no such field: ${field}`);
     state[ids.blockId] = selects.includes(field)
       ? { [ids.actionId]: { type: 'static_select', selected_option: { value } } }
-      : { [ids.actionId]: { type: 'plain_text_input', value } };
+      : conversations.includes(field)
+        ? { [ids.actionId]: { type: 'conversations_select', selected_conversation: value } }
+        : { [ids.actionId]: { type: 'plain_text_input', value } };
   }
   return state;
 }

@@ -26,6 +26,17 @@ export function escapeMrkdwn(text: string): string {
     .replace(/@(channel|here|everyone)\b/gi, '@\u2060$1');
 }
 
+/**
+ * An https URL as the target of a mrkdwn link: parsed again (so `<`, `>`, spaces and quotes are
+ * percent-encoded), `|` encoded (it would start the label), `&` escaped as Slack asks. Anything else: none.
+ */
+export function httpsLink(raw: string): string | undefined {
+  if (!URL.canParse(raw)) return undefined;
+  const url = new URL(raw);
+  if (url.protocol !== 'https:') return undefined;
+  return url.href.replace(/\|/g, '%7C').replace(/&/g, '&amp;').replace(/</g, '%3C').replace(/>/g, '%3E');
+}
+
 /** For text inside `code`: a backtick would close the span early and let the rest be formatted. */
 export function escapeCode(text: string): string {
   return escapeMrkdwn(text.replace(/`/g, 'ˋ').replace(/[\r\n]+/g, ' '));

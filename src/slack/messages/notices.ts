@@ -31,6 +31,7 @@ export function buildSettingsSavedMessage(
     credentials.wabaId
       ? `*WhatsApp Business Account:* \`${escapeCode(truncate(credentials.wabaId, 25))}\` (agents pick from Kaleyra’s approved templates)`
       : '*WhatsApp Business Account:* not set (agents type the template name)',
+    repliesChannelLine(credentials.repliesChannel),
   ];
   const by = credentials.updatedBy ? ` by ${formatActor(credentials.updatedBy)}` : '';
   return {
@@ -49,6 +50,13 @@ export function buildSettingsSavedMessage(
       },
     ],
   };
+}
+
+/** The replies channel setting in one line (the saved-settings message and the App Home). */
+export function repliesChannelLine(channel: string | undefined): string {
+  return channel
+    ? `*Replies channel:* <#${channel}> (customers’ replies no order’s thread can take)`
+    : '*Replies channel:* not set (replies no order’s thread can take go to the order’s agent, or wait on the admins’ App Home)';
 }
 
 /** The interim note while Kaleyra answers; the outcome follows as its own message (or replaces this one). */

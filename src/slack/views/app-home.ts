@@ -10,8 +10,10 @@ import { HOME_HISTORY_ACTION, SLASH_COMMAND } from '../ids.ts';
 import { ONE_LINER_EXAMPLE } from '../messages/help.ts';
 import { historyEntryText } from '../messages/history.ts';
 import { escapeCode, truncate } from '../messages/mrkdwn.ts';
+import { repliesChannelLine } from '../messages/notices.ts';
 import { SLACK_SURFACE } from '../messages/slack-surface.ts';
 import { buildAdminHomeBlocks } from './app-home-admin.ts';
+import { buildKeptBlocks, buildWaitingBlocks } from './app-home-replies.ts';
 import { POD_LABELS } from './config-modal.ts';
 import { note, problem, section } from './home-blocks.ts';
 
@@ -26,9 +28,10 @@ export type AppHomeInput = {
 };
 
 /**
- * A person's App Home: what the app does and how to use it, whether this workspace is set up, their
- * own last sends (each with a button for that order's whole history) and, for admins, the settings,
- * the callback setup and the last day's counts. Parts that could not be read say so.
+ * A person's App Home: what the app does and how to use it, whether this workspace is set up, the
+ * customers waiting for an answer, their own last sends (each with a button for that order's whole
+ * history) and, for admins, the settings, the callback setup, the last day's counts and the customers'
+ * messages no place in Slack took. Parts that could not be read say so.
  */
 export function buildAppHome(input: AppHomeInput): HomeView {
   const { data } = input;
@@ -37,10 +40,18 @@ export function buildAppHome(input: AppHomeInput): HomeView {
     { type: 'divider' },
     workspaceBlock(data.settings, input.workspaceId),
     { type: 'divider' },
+    ...buildWaitingBlocks(data.waiting),
+    { type: 'divider' },
     ...recentBlocks(data.recent),
   ];
   if (data.admin === 'unknown') blocks.push(note(ROLE_UNKNOWN));
-  else if (data.admin !== 'no') blocks.push(...buildAdminHomeBlocks(data.admin, input.callbacks));
+  else if (data.admin !== 'no') {
+    const repliesChannel = data.settings.ok ? data.settings.value?.repliesChannel : undefined;
+    blocks.push(
+      ...buildAdminHomeBlocks(data.admin, input.callbacks),
+      ...buildKeptBlocks(data.admin.kept, repliesChannel),
+    );
+  }
   return { type: 'home', blocks: fitBlocks(blocks) };
 }
 
@@ -78,6 +89,7 @@ function workspaceBlock(part: HomePart<WorkspaceCredentials | undefined>, worksp
     settings.wabaId
       ? '*Template picker:* on: agents pick from Kaleyra’s approved templates'
       : `*Template picker:* off: agents type the template name (an admin can add the WhatsApp Business Account id with \`${SLASH_COMMAND} config\`)`,
+    repliesChannelLine(settings.repliesChannel),
   ];
   return section(lines.join('\n'));
 }

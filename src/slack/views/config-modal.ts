@@ -1,4 +1,4 @@
-import type { InputBlock, KnownBlock, ModalView } from '@slack/types';
+import type { ConversationsSelect, InputBlock, KnownBlock, ModalView } from '@slack/types';
 import {
   DEFAULT_LANGUAGE_CODE,
   DEFAULT_TEMPLATE_NAME,
@@ -38,6 +38,7 @@ const FIELD_LABELS: Record<ConfigModalField, string> = {
   templateName: 'Default template name',
   languageCode: 'Default template language',
   wabaId: 'WhatsApp Business Account id',
+  repliesChannel: 'Replies channel',
 };
 
 const inputs = labelledInputs(CONFIG_FIELDS, FIELD_LABELS);
@@ -122,6 +123,7 @@ export function buildConfigModal(input: ConfigModalInput = {}): ModalView {
       hint: 'Optional. With it, agents pick the template from Kaleyra’s approved utility templates instead of typing its name. Meta Business Suite → WhatsApp accounts.',
       optional: true,
     }),
+    repliesChannelInput(current?.repliesChannel),
   );
   if (input.callbacks) blocks.push(...buildCallbackSettingsBlocks(input.callbacks));
 
@@ -151,6 +153,35 @@ export function buildNotAdminMessage(scope: SettingsScope = 'workspace'): SlackM
   return {
     text,
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:lock: ${text}` } }],
+  };
+}
+
+/**
+ * Any channel the admin can see; the app posts in a public one without joining (chat:write.public), and
+ * must be invited to a private one (the hint says so, and a refused post says so again).
+ */
+function repliesChannelInput(current: string | undefined): InputBlock {
+  const element: ConversationsSelect = {
+    type: 'conversations_select',
+    action_id: CONFIG_FIELDS.repliesChannel.actionId,
+    placeholder: { type: 'plain_text', text: 'Pick a channel' },
+    filter: {
+      include: ['public', 'private'],
+      exclude_bot_users: true,
+      exclude_external_shared_channels: true,
+    },
+  };
+  if (current) element.initial_conversation = current;
+  return {
+    type: 'input',
+    block_id: CONFIG_FIELDS.repliesChannel.blockId,
+    label: { type: 'plain_text', text: FIELD_LABELS.repliesChannel },
+    hint: {
+      type: 'plain_text',
+      text: 'Optional. Customers’ replies that no order’s thread can take (an unknown number, an archived channel, a send from the CLI) are posted here. For a private channel, invite the app first (/invite @Order Status).',
+    },
+    element,
+    optional: true,
   };
 }
 
