@@ -88,6 +88,7 @@ const PreviousRowSchema = v.object({
   outcome: v.picklist(['in_flight', 'sent', 'unknown', 'failed', 'duplicate']),
   message_id: v.nullable(v.string()),
   created_at: v.union([v.date(), v.string()]),
+  kind: v.optional(v.string()),
 });
 
 export type JournalRow = {
@@ -192,7 +193,7 @@ export function createSendJournal(db: Database, keyedHash: KeyedHash) {
     const rows = await db.query(
       // An attempt still "in flight" long after any send could have lasted lost its outcome (the
       // process or the database went away mid-send): it may have been delivered.
-      `SELECT j.id, j.actor, j.message_id, j.created_at,
+      `SELECT j.id, j.actor, j.message_id, j.created_at, j.kind,
               CASE WHEN j.outcome = 'in_flight' AND j.created_at < now() - make_interval(secs => $3)
                    THEN 'unknown' ELSE j.outcome END AS outcome
          FROM send_claims c JOIN send_journal j ON j.id = c.attempt_id
@@ -207,6 +208,7 @@ export function createSendJournal(db: Database, keyedHash: KeyedHash) {
       row.created_at instanceof Date ? row.created_at.toISOString() : new Date(row.created_at).toISOString();
     const previous: PreviousSend = { state, at, by: row.actor };
     if (row.message_id) previous.messageId = row.message_id;
+    if (row.kind === 'text') previous.what = 'reply';
     return { id: row.id, previous };
   }
 
