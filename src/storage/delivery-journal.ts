@@ -49,6 +49,9 @@ export type DeliveryColumns = {
 
 export type DeliveryRecord = DeliveryColumns & {
   id: string;
+  /** An order-status template, or an agent's reply (a session text: `body` holds its words). */
+  kind: 'order_status' | 'text';
+  body: string | null;
   workspace_id: string;
   actor: string;
   source: string;
@@ -112,7 +115,7 @@ SELECT (SELECT id FROM target) AS attempt_id,
        EXISTS (SELECT 1 FROM event) AS recorded,
        (SELECT delivery_version FROM changed) AS version`;
 
-const RECORD_COLUMNS = `id, workspace_id, actor, source, customer_masked, reference_id, status, description,
+const RECORD_COLUMNS = `id, kind, body, workspace_id, actor, source, customer_masked, reference_id, status, description,
   template_name, language_code, message_id, created_at, delivery_state, delivery_version, whatsapp_sent_at,
   delivered_at, read_at, delivery_failed_at, delivery_error_code, delivery_error_text, slack_path,
   slack_channel, slack_ts, slack_thread_ts, slack_version, notice_state`;

@@ -1,7 +1,7 @@
 import type { ContextBlock, KnownBlock } from '@slack/types';
 import type { ErrorDescription } from '../../describe/error-description.ts';
 import { SLASH_COMMAND } from '../ids.ts';
-import { describeUpdate, type SendResultUpdate, withDescription } from './describe-update.ts';
+import { describeSent, isReply, type SentSubject, withSentText } from './describe-update.ts';
 import {
   escapeCode,
   formatActor,
@@ -75,7 +75,8 @@ function corrected(view: { corrected?: boolean | undefined }): string {
 export type DeliveryFailureInput = {
   /** Who sent it. */
   userId: string;
-  update: SendResultUpdate;
+  /** The update, or the agent's reply. */
+  update: SentSubject;
   messageId: string;
   /** Described for Slack (SLACK_SURFACE): already mrkdwn, outside text escaped. */
   failure: ErrorDescription;
@@ -102,8 +103,8 @@ export function buildDeliveryFailureMessage(input: DeliveryFailureInput): SlackM
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: withDescription(
-          `${formatActor(input.userId)} sent ${describeUpdate(update)}, but the customer did not get it.\n` +
+        text: withSentText(
+          `${formatActor(input.userId)} sent ${describeSent(update)}, but the customer did not get it.\n` +
             `${truncate(failure.summary, 1000)}\n*What to do:* ${truncate(failure.nextStep, 1000)}`,
           update,
         ),
@@ -115,7 +116,7 @@ export function buildDeliveryFailureMessage(input: DeliveryFailureInput): SlackM
     },
   ];
   return {
-    text: `:x: Not delivered — ${code}: ${describeUpdate(update)}. ${failure.summary} ${failure.nextStep}`,
+    text: `:x: Not delivered — ${code}: ${describeSent(update)}. ${failure.summary} ${failure.nextStep}`,
     blocks,
   };
 }
@@ -127,18 +128,19 @@ export function buildDeliveryFailureMessage(input: DeliveryFailureInput): SlackM
 export function buildFailureNotice(input: DeliveryFailureInput, where: 'thread' | 'dm'): SlackMessage {
   if (where === 'dm') return buildDeliveryFailureMessage(input);
   const code = input.failure.code.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 40) || 'FAILED';
-  const text = `${formatActor(input.userId)} WhatsApp did not deliver this update (${code}). ${truncate(input.failure.nextStep, 1000)}`;
+  const what = isReply(input.update) ? 'reply' : 'update';
+  const text = `${formatActor(input.userId)} WhatsApp did not deliver this ${what} (${code}). ${truncate(input.failure.nextStep, 1000)}`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:x: ${text}` } }] };
 }
 
 /** One line after a failure notice, when WhatsApp then delivers (or the customer reads) it after all. */
 export function buildCorrectionNotice(
   state: 'delivered' | 'read',
-  update: SendResultUpdate,
+  update: SentSubject,
   at: string | undefined,
 ): SlackMessage {
   const when = at ? ` ${formatSlackDate(at)}` : '';
-  const text = `Correction: WhatsApp ${state === 'read' ? 'reports the customer read' : 'delivered'} ${describeUpdate(update)}${when} after all; ignore the failure reported earlier.`;
+  const text = `Correction: WhatsApp ${state === 'read' ? 'reports the customer read' : 'delivered'} ${describeSent(update)}${when} after all; ignore the failure reported earlier.`;
   return {
     text,
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:white_check_mark: ${text}` } }],
