@@ -39,6 +39,7 @@ export function buildApp({ config, logger, services, metrics, bulk }: AppDeps): 
     logger,
     apiUrl: config.slack.apiUrl,
     orderStatus,
+    sessionText: services.sessionText,
     metrics,
     credentials: services.credentials,
     installations: services.installationStore,

@@ -5,14 +5,7 @@ import { maskPhoneNumber } from '../../domain/mask-phone.ts';
 import type { PreviousSend } from '../../errors/duplicate-send-error.ts';
 import { RESEND_ACTION, RESULT_ACTIONS_BLOCK, RETRY_ACTION } from '../ids.ts';
 import { buildDeliveryBlock, type DeliveryView, deliveryWord } from './delivery-status.ts';
-import {
-  describeSent,
-  describeUpdate,
-  isReply,
-  type SendResultUpdate,
-  type SentSubject,
-  withSentText,
-} from './describe-update.ts';
+import { describeSent, describeUpdate, isReply, type SentSubject, withSentText } from './describe-update.ts';
 import {
   escapeCode,
   escapeMrkdwn,
