@@ -213,6 +213,7 @@ describe.each(await storageModes())(
       expect(textOf(refused)).toContain(WINDOW_CLOSED_SUMMARY);
       expect(textOf(refused)).toContain('the customer last wrote <!date^');
       expect(sessionTexts()).toHaveLength(1);
+      expect(await replies('refused')).toBe(refusedBefore + 1);
     });
 
     it('opens the order-status form with the order’s reference when the order’s customer wrote too long ago', async () => {
