@@ -4,7 +4,7 @@ import type { SlackApiCall } from './fake-slack.ts';
 import { type Login, postCallback } from './kaleyra-callbacks.ts';
 import { incomingPayload } from './kaleyra-incoming.ts';
 import { type AppResponse, blockActionsBody, postToApp, viewSubmissionBody } from './slack-request.ts';
-import { SIGNING_SECRET } from './start-app.ts';
+import { SIGNING_SECRET, type StorageMode, TEST_ENCRYPTION_KEY } from './start-app.ts';
 
 /** Driving replies as customers and agents do: a customer's message in, the Reply button, the modal. */
 
@@ -123,4 +123,18 @@ export function submitReply(
     },
   });
   return postToApp(t.url, body, { signingSecret: SIGNING_SECRET });
+}
+
+/** The environment of a CLI process beside the running app: its storage, and its fake Kaleyra. */
+export function cliBeside(
+  t: Pick<AppFixture, 'dataDir' | 'kaleyra'>,
+  storage: StorageMode,
+): Record<string, string> {
+  return {
+    DATA_DIR: t.dataDir,
+    KALEYRA_BASE_URL: t.kaleyra.url,
+    ...(storage.kind === 'postgres'
+      ? { DATABASE_URL: storage.url, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY }
+      : {}),
+  };
 }
