@@ -22,7 +22,8 @@ Commands:
                                                             refused (window closed, opted out…) or it failed
   callbacks rotate --team T                                 a new Kaleyra callback password: prints url, username, password (once)
   callbacks show --team T                                   callback url, username, when the last callback arrived
-  history --team T (--ref R | --to +91…)                    every update sent for an order or to a customer, newest first
+  history --team T (--ref R | --to +91…)                    the conversation about an order or with a customer, in and
+                                                            out, oldest first: updates, the customer's messages, replies
   migrate                                                   create or upgrade the database schema
   doctor                                                    check the configuration, the database and each workspace
   serve                                                     start the Slack app server (same as npm start)
