@@ -12,11 +12,10 @@ import type { SessionText } from '../storage/send-journal.ts';
 import { CUSTOMER_SEAL_PURPOSE } from './incoming-messages.ts';
 import { ALLOW_ALL } from './send-guard.ts';
 import {
-  beginAttempt,
   checkGuard,
   journalActorOf,
+  journalAndPost,
   loadCredentials,
-  postAttempt,
   type SendStepsDeps,
 } from './send-steps.ts';
 import type { SendError, SendWarning } from './types.ts';
@@ -110,23 +109,14 @@ export function createSessionTextService(options: SessionTextDeps) {
         text,
       };
     }
-    const attempt = await beginAttempt(deps, {
-      workspaceId,
-      ...journalActorOf(actor),
-      text,
-      force: false,
-      customerHash,
-    });
-    if (!attempt.ok) return { ...attempt, text };
-    const { attemptId } = attempt.value;
-    const payload = buildSessionTextPayload(text.to, text.body, {
-      ref: workspaceId,
-      ref1: journalActorOf(actor).actor,
-      ref2: attemptId,
-    });
-    const sent = await postAttempt(deps, credentials.value, attempt.value, payload);
-    if (!sent.ok) return { ...sent, text, attemptId };
-    const result: ReplyResult = { ok: true, messageId: sent.value.messageId, attemptId, text };
+    const sent = await journalAndPost(
+      deps,
+      credentials.value,
+      { workspaceId, ...journalActorOf(actor), text, force: false, customerHash },
+      (refs) => buildSessionTextPayload(text.to, text.body, refs),
+    );
+    if (!sent.ok) return { ...sent, text };
+    const result: ReplyResult = { ok: true, messageId: sent.messageId, attemptId: sent.attemptId, text };
     if (guard.value.length > 0) result.warnings = guard.value;
     return result;
   }

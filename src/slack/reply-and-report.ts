@@ -1,5 +1,4 @@
 import type { webApi } from '@slack/bolt';
-import { describeError } from '../describe/describe-error.ts';
 import { maskPhoneNumber } from '../domain/mask-phone.ts';
 import type { Logger } from '../logger.ts';
 import type { TaskTracker } from '../services/background-tasks.ts';
@@ -9,8 +8,12 @@ import type { ChannelMemory } from './channel-memory.ts';
 import { type Delivery, type DeliveryPath, deliverMessage } from './deliver-message.ts';
 import type { DeliveryNotifier } from './delivery/delivery-notifier.ts';
 import type { SentReply } from './messages/describe-update.ts';
-import { SLACK_SURFACE } from './messages/slack-surface.ts';
-import { deliveryViewFor, recordWhereItWent, renderOutcomeMessage } from './send-and-report.ts';
+import {
+  deliveryViewFor,
+  logSendFinished,
+  recordWhereItWent,
+  renderOutcomeMessage,
+} from './send-and-report.ts';
 
 export type ReplyReporterDeps = {
   sessionText: Pick<SessionTextService, 'replyToMessage'>;
@@ -97,17 +100,6 @@ export async function replyAndReport(
     (path) => rendered(path).message,
   );
   if (result.ok) await recordWhereItWent(deps, result.attemptId, delivered);
-  deps.logger.info(
-    {
-      workspace: input.workspaceId,
-      user: input.userId,
-      attemptId: result.attemptId,
-      outcome: result.ok ? 'sent' : result.error.name,
-      code: result.ok ? 'WA202' : describeError(result.error, SLACK_SURFACE).code,
-      messageId: result.ok ? result.messageId : undefined,
-      postedVia: delivered?.path ?? 'nowhere',
-    },
-    'reply send finished',
-  );
+  logSendFinished(deps.logger, input, result, delivered, 'reply send finished');
   return result;
 }

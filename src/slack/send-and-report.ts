@@ -104,7 +104,21 @@ export async function sendAndReport(deps: SendReporterDeps, input: SendAndReport
   const delivered = await deliverMessage(delivery, { ...target, visibility }, messageFor);
   deps.metrics?.endToEndSeconds.observe(deps.metrics.secondsSince(started));
   if (result.ok) await recordWhereItWent(deps, result.attemptId, delivered);
-  deps.logger.info(
+  logSendFinished(deps.logger, input, result, delivered, 'order status send finished');
+  return result;
+}
+
+/** One log line per send from Slack: who, the attempt, how it ended and where its outcome went. */
+export function logSendFinished(
+  logger: Logger,
+  input: { workspaceId: string; userId: string },
+  result:
+    | { ok: true; attemptId: string; messageId: string }
+    | { ok: false; error: Error; attemptId?: string | undefined },
+  delivered: Delivered | undefined,
+  message: string,
+): void {
+  logger.info(
     {
       workspace: input.workspaceId,
       user: input.userId,
@@ -114,9 +128,8 @@ export async function sendAndReport(deps: SendReporterDeps, input: SendAndReport
       messageId: result.ok ? result.messageId : undefined,
       postedVia: delivered?.path ?? 'nowhere',
     },
-    'order status send finished',
+    message,
   );
-  return result;
 }
 
 /** A message the app can edit waits for WhatsApp's word; a response_url post says where to look. */
