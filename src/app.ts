@@ -49,6 +49,7 @@ export function buildApp({ config, logger, services, metrics, bulk, conversation
     logger,
     apiUrl: config.slack.apiUrl,
     orderStatus,
+    sessionText: services.sessionText,
     metrics,
     credentials: services.credentials,
     installations: services.installationStore,

@@ -9,6 +9,7 @@ import { credentialsCommand } from './credentials-command.ts';
 import { doctorCommand } from './doctor-command.ts';
 import { historyCommand } from './history-command.ts';
 import { migrateCommand } from './migrate-command.ts';
+import { replyCommand } from './reply-command.ts';
 import { sendCommand } from './send-command.ts';
 import { type CliOptions, checkOptions, parseCommandLine, USAGE, UsageError, usageOf } from './usage.ts';
 
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, CliCommand> = {
   migrate: migrateCommand,
   callbacks: callbacksCommand,
   history: historyCommand,
+  reply: replyCommand,
   doctor: doctorCommand,
 };
 

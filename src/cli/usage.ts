@@ -18,9 +18,14 @@ Commands:
                                                             description); the result file on stdout; exit 0 when every
                                                             row was sent or already sent, 1 otherwise, 2 when the file
                                                             is invalid (then nothing is sent)
+  reply --team T --to +91… --text TEXT                      a free-form WhatsApp reply to a customer who wrote in the
+                                                            last 24 hours (--text - reads it from stdin); prints the
+                                                            message_id; exit 0 only when Kaleyra accepted it, 1 when
+                                                            refused (window closed, opted out…) or it failed
   callbacks rotate --team T                                 a new Kaleyra callback password: prints url, username, password (once)
   callbacks show --team T                                   callback url, username, when the last callback arrived
-  history --team T (--ref R | --to +91…)                    every update sent for an order or to a customer, newest first
+  history --team T (--ref R | --to +91…)                    the conversation about an order or with a customer, in and
+                                                            out, oldest first: updates, the customer's messages, replies
   migrate                                                   create or upgrade the database schema
   doctor                                                    check the configuration, the database and each workspace
   serve                                                     start the Slack app server (same as npm start)
@@ -56,6 +61,7 @@ export const OPTIONS = {
   ref: { type: 'string' },
   status: { type: 'string' },
   description: { type: 'string' },
+  text: { type: 'string' },
   force: { type: 'boolean' },
   csv: { type: 'string' },
   'dry-run': { type: 'boolean' },

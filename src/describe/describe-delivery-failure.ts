@@ -1,4 +1,5 @@
 import type { DeliveryError } from '../domain/delivery-state.ts';
+import { WINDOW_CLOSED_NEXT_STEP, WINDOW_CLOSED_SUMMARY } from './describe-refusal.ts';
 import type { ErrorDescription } from './error-description.ts';
 import type { Surface } from './surface.ts';
 
@@ -55,11 +56,9 @@ const BY_META_CODE: Record<string, (surface: Surface) => Words> = {
       'WhatsApp could not deliver the message: the number may not be on WhatsApp, may use an old version of the app, or the customer has not accepted WhatsApp’s new terms.',
       `Do not resend; ${ANOTHER_WAY}.`,
     ),
+  // The same words as a reply the window check refused before Kaleyra (describe-refusal.ts).
   '131047': () =>
-    words(
-      'WhatsApp refused the message: more than 24 hours have passed since the customer last wrote, and then only templates may be sent.',
-      'orderstatus always sends a template, so tell a workspace admin: the template may not be set up as one.',
-    ),
+    words(`${WINDOW_CLOSED_SUMMARY}, so WhatsApp did not deliver the message.`, WINDOW_CLOSED_NEXT_STEP),
   '131049': () =>
     words(
       'Meta held the message back to keep the customer’s experience healthy (it limits how many business messages a customer gets).',

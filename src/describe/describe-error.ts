@@ -1,6 +1,7 @@
 import { ButtonRefusedError } from '../errors/button-refused-error.ts';
 import { DuplicateSendError, type PreviousSend } from '../errors/duplicate-send-error.ts';
 import { NotConfiguredError } from '../errors/not-configured-error.ts';
+import { ReplyTargetError } from '../errors/reply-target-error.ts';
 import { SendRefusedError } from '../errors/send-refused-error.ts';
 import { StorageError } from '../errors/storage-error.ts';
 import { ValidationError } from '../errors/validation-error.ts';
@@ -51,6 +52,7 @@ export function describeError(error: unknown, surface: Surface): ErrorDescriptio
   }
   if (error instanceof ButtonRefusedError) return describeButtonRefused(error);
   if (error instanceof SendRefusedError) return describeRefusal(error, surface);
+  if (error instanceof ReplyTargetError) return describeReplyTarget(error, surface);
   return {
     code: 'INTERNAL',
     summary: `Something went wrong inside orderstatus${surface.attempt === 'send' ? '; the update may not have been sent' : ''}.`,
@@ -103,19 +105,41 @@ function describeButtonRefused(error: ButtonRefusedError): ErrorDescription {
   }
 }
 
+function describeReplyTarget(error: ReplyTargetError, surface: Surface): ErrorDescription {
+  if (error.reason === 'not_found') {
+    return {
+      code: 'MESSAGE_NOT_FOUND',
+      summary: `The customer’s message this reply answers is not stored in this workspace (older ones are deleted after the retention period)${nothingSent(surface)}.`,
+      nextStep:
+        'Reply to the customer’s newest message; if they have not written in the last 24 hours, send the order-status template instead.',
+      retryable: false,
+    };
+  }
+  return {
+    code: 'MESSAGE_UNREADABLE',
+    summary: `The customer’s number in this message cannot be read back${nothingSent(surface)}.`,
+    nextStep: surface.operatorStep(
+      'Check that ENCRYPTION_KEY still lists the key in use when the message arrived.',
+      error.message,
+    ),
+    retryable: false,
+  };
+}
+
 /** What happened to the earlier send that the duplicate guard found: when, by whom, its message_id. */
 export function describePreviousSend(previous: PreviousSend, surface: Surface): string {
+  const what = previous.what ?? 'update';
   const when = surface.time(previous.at);
   const by = surface.actor(previous.by);
   const id = previous.messageId === undefined ? undefined : surface.literal(previous.messageId);
   switch (previous.state) {
     case 'sent':
-      return `The same update already went out ${when}, sent by ${by}${id ? ` (message_id ${id})` : ''}.`;
+      return `The same ${what} already went out ${when}, sent by ${by}${id ? ` (message_id ${id})` : ''}.`;
     case 'in_flight':
-      return `The same update is being sent right now: ${by} started it ${when}.`;
+      return `The same ${what} is being sent right now: ${by} started it ${when}.`;
     default:
       return (
-        `The same update was sent ${when} by ${by}, but Kaleyra did not confirm it: it may have been delivered.` +
+        `The same ${what} was sent ${when} by ${by}, but Kaleyra did not confirm it: it may have been delivered.` +
         (id ? ` Its message_id was ${id}.` : '')
       );
   }

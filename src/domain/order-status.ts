@@ -74,7 +74,7 @@ export function findInvisibleCharacter(
 }
 
 /** Checked before trimming: JavaScript's trim removes U+FEFF, which would hide it rather than refuse it. */
-function withoutInvisibleCharacters(field: string) {
+export function withoutInvisibleCharacters(field: string) {
   return v.check<string, (issue: v.CheckIssue<string>) => string>(
     (value) => findInvisibleCharacter(value) === undefined,
     (issue) => {

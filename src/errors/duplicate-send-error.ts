@@ -5,7 +5,7 @@ export class DuplicateSendError extends Error {
 
   constructor(previous: PreviousSend) {
     super(
-      `The same update was already ${previous.state === 'sent' ? 'sent' : 'attempted'} at ${previous.at}`,
+      `The same ${previous.what ?? 'update'} was already ${previous.state === 'sent' ? 'sent' : 'attempted'} at ${previous.at}`,
     );
     this.previous = previous;
   }
@@ -19,4 +19,6 @@ export type PreviousSend = {
   /** Slack user id, or `cli`. */
   by: string;
   messageId?: string;
+  /** An order-status update (the default), or an agent's reply (the same words to the same customer). */
+  what?: 'update' | 'reply';
 };

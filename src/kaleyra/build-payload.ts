@@ -40,9 +40,6 @@ export type OrderStatusPayload = {
 
 export type ExtraInfoRefs = { ref: string; ref1?: string; ref2?: string };
 
-/** WhatsApp's limit for a session text's body (kaleyra-whatsapp-incoming-and-events.md). */
-export const SESSION_TEXT_MAX = 4_096;
-
 /**
  * The request body of a session text (a free-form reply, allowed within 24 hours of the customer's
  * last message), field for field as the shared document shows it: the same endpoint as the template.

@@ -1,9 +1,11 @@
 import { DuplicateSendError } from '../errors/duplicate-send-error.ts';
+import { SendRefusedError } from '../errors/send-refused-error.ts';
 import type { KaleyraClient } from '../kaleyra/client.ts';
 import { KaleyraError } from '../kaleyra/kaleyra-error.ts';
 import { boundedLabel, KNOWN_SEND_CODES, type Metrics } from '../metrics.ts';
 import type { SendRateLimiter } from './rate-limiter.ts';
 import type { OrderStatusService } from './send-order-status.ts';
+import type { ReplyResult, SessionTextService } from './session-text.ts';
 import type { SendResult } from './types.ts';
 
 /**
@@ -58,6 +60,35 @@ export function observeSends(
       return result;
     },
   };
+}
+
+/**
+ * Every agent's reply by outcome: `sent`, `failed`, `unknown`, `duplicate` (the same words within 10
+ * minutes), `refused` (the window closed, opted out, not configured, the message gone, the database
+ * down). A reply the 24-hour window refused is also counted in sendsRefused{reason="window_closed"}:
+ * the consent and quality guard never refuses for that reason, so it is counted nowhere else.
+ */
+export function observeReplies(service: SessionTextService, metrics: Metrics): SessionTextService {
+  const count = (result: ReplyResult) => {
+    metrics.replies.inc({ outcome: replyOutcomeOf(result) });
+    if (!result.ok && result.error instanceof SendRefusedError && result.error.reason === 'window_closed') {
+      metrics.sendsRefused.inc({ reason: 'window_closed' });
+    }
+    return result;
+  };
+  return {
+    ...service,
+    replyToMessage: async (input) => count(await service.replyToMessage(input)),
+    replyToNumber: async (input) => count(await service.replyToNumber(input)),
+  };
+}
+
+function replyOutcomeOf(result: ReplyResult): 'sent' | 'failed' | 'unknown' | 'duplicate' | 'refused' {
+  if (result.ok) return 'sent';
+  const { error } = result;
+  if (error instanceof KaleyraError) return error.outcome === 'rejected' ? 'failed' : 'unknown';
+  if (error instanceof DuplicateSendError) return 'duplicate';
+  return 'refused';
 }
 
 function classify(result: SendResult, codeOf: (error: unknown) => string) {

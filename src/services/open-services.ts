@@ -8,6 +8,7 @@ import { createAccountHealthStore } from '../storage/account-health-store.ts';
 import { createBulkJobs } from '../storage/bulk-jobs.ts';
 import { createBulkReports } from '../storage/bulk-reports.ts';
 import { createCallbackCredentialsStore } from '../storage/callback-credentials-store.ts';
+import { createConversationStore } from '../storage/conversation-store.ts';
 import { createCachedCredentialStore } from '../storage/credential-cache.ts';
 import { createCredentialStore } from '../storage/credential-store.ts';
 import { type Database, openDatabase } from '../storage/database.ts';
@@ -34,14 +35,16 @@ import { createAccountHealth } from './account-health.ts';
 import { createAppHome } from './app-home.ts';
 import { createTaskTracker } from './background-tasks.ts';
 import { createCallbackCredentials } from './callback-credentials.ts';
+import { createConversationHistory } from './conversation-history.ts';
 import { createDeliveryStatusService } from './delivery-status.ts';
 import { createIncomingMessages } from './incoming-messages.ts';
-import { observeKaleyra, observeLimiter } from './observe.ts';
+import { observeKaleyra, observeLimiter, observeReplies } from './observe.ts';
 import { createOrderHistory } from './order-history.ts';
 import { createOutcomeRecorder } from './outcome-recorder.ts';
 import { createSendRateLimiter } from './rate-limiter.ts';
 import { createRetentionJob } from './retention-job.ts';
 import { createOrderStatusService } from './send-order-status.ts';
+import { createSessionTextService } from './session-text.ts';
 import { createTemplateChoices } from './template-choices.ts';
 
 /**
@@ -102,14 +105,15 @@ export async function openServices(
     complete: (attempt, outcome) => journal.complete(attempt, outcome),
     logger,
   });
-  const orderStatus = createOrderStatusService({
+  // The steps every send takes, shared by order-status templates and session texts (one rate budget).
+  const sendSteps = {
     credentials,
     kaleyra,
     journal,
     recorder,
     limiter: observeLimiter(createSendRateLimiter({ limitPerSecond: config.kaleyraRateLimit, db }), metrics),
-    keyedHash,
-  });
+  };
+  const orderStatus = createOrderStatusService({ ...sendSteps, keyedHash });
   const tasks = createTaskTracker((error) => logger.error({ err: error }, 'background task failed'));
   const sealer = createSealer(cipher);
   const retention = createRetentionJob({ db, retentionDays: config.journalRetentionDays, logger });
@@ -121,6 +125,17 @@ export async function openServices(
   const orderHistory = createOrderHistory({ store: createOrderHistoryStore(db), keyedHash });
   const incomingStore = createIncomingStore(db);
   const incomingLists = createIncomingLists(db);
+  const conversations = createConversationStore(db);
+  const sessionText = observeReplies(
+    createSessionTextService({
+      ...sendSteps,
+      keyedHash,
+      sealer,
+      incoming: incomingStore,
+      orders: conversations,
+    }),
+    metrics,
+  );
 
   return {
     /** The database itself, for health checks and tests; everything else goes through the stores. */
@@ -148,6 +163,10 @@ export async function openServices(
     journal,
     installationStore,
     orderStatus,
+    /** Agents' free-form replies (session texts), inside WhatsApp's 24-hour window only. */
+    sessionText,
+    /** Both directions of a conversation, for `orderstatus history`. */
+    conversations: createConversationHistory({ store: conversations, keyedHash }),
     tasks,
     /** Where each attempt's delivery state and Slack message are kept. */
     deliveryJournal,

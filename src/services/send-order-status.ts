@@ -5,11 +5,10 @@ import type { WorkspaceCredentials } from '../domain/workspace-settings.ts';
 import { buildOrderStatusPayload } from '../kaleyra/build-payload.ts';
 import { ALLOW_ALL } from './send-guard.ts';
 import {
-  beginAttempt,
   checkGuard,
   journalActorOf,
+  journalAndPost,
   loadCredentials,
-  postAttempt,
   type SendStepsDeps,
 } from './send-steps.ts';
 import type { SendResult } from './types.ts';
@@ -69,24 +68,14 @@ export function createOrderStatusService(options: OrderStatusServiceDeps) {
       bulk: actor.kind === 'bulk',
     });
     if (!guard.ok) return { ...guard, update };
-    const attempt = await beginAttempt(deps, {
-      workspaceId,
-      ...journalActorOf(actor),
-      update,
-      force: input.force === true,
-      customerHash,
-    });
-    if (!attempt.ok) return { ...attempt, update };
-    const { attemptId } = attempt.value;
-    const payload = buildOrderStatusPayload(update, {
-      ref: workspaceId,
-      ref1: journalActorOf(actor).actor,
-      // ref2 names the journal attempt, so a status callback finds it even without a known message id.
-      ref2: attemptId,
-    });
-    const sent = await postAttempt(deps, credentials.value, attempt.value, payload);
-    if (!sent.ok) return { ...sent, update, attemptId };
-    const result: SendResult = { ok: true, messageId: sent.value.messageId, update, attemptId };
+    const sent = await journalAndPost(
+      deps,
+      credentials.value,
+      { workspaceId, ...journalActorOf(actor), update, force: input.force === true, customerHash },
+      (refs) => buildOrderStatusPayload(update, refs),
+    );
+    if (!sent.ok) return { ...sent, update };
+    const result: SendResult = { ok: true, messageId: sent.messageId, update, attemptId: sent.attemptId };
     if (guard.value.length > 0) result.warnings = guard.value;
     return result;
   }

@@ -3,7 +3,7 @@ import type { WorkspaceCredentials } from '../domain/workspace-settings.ts';
 import { DuplicateSendError } from '../errors/duplicate-send-error.ts';
 import { NotConfiguredError } from '../errors/not-configured-error.ts';
 import { StorageError } from '../errors/storage-error.ts';
-import type { KaleyraPayload } from '../kaleyra/build-payload.ts';
+import type { ExtraInfoRefs, KaleyraPayload } from '../kaleyra/build-payload.ts';
 import type { KaleyraClient } from '../kaleyra/client.ts';
 import { KaleyraError } from '../kaleyra/kaleyra-error.ts';
 import type { Attempt, BeginAttempt, SendJournal } from '../storage/send-journal.ts';
@@ -139,4 +139,26 @@ export async function postAttempt(
     await deps.recorder.record(attempt, { outcome: 'unknown', code: 'INTERNAL' });
     throw error;
   }
+}
+
+/**
+ * Claims and journals the attempt, builds its payload with the refs status callbacks echo back (`ref`
+ * the workspace, `ref1` who asked, `ref2` the journal attempt, so a callback finds it even without a
+ * known message id), and posts it once.
+ */
+export async function journalAndPost(
+  deps: Pick<SendStepsDeps, 'journal' | 'limiter' | 'kaleyra' | 'recorder'>,
+  credentials: WorkspaceCredentials,
+  input: BeginAttempt,
+  payloadFor: (refs: ExtraInfoRefs) => KaleyraPayload,
+): Promise<
+  { ok: true; attemptId: string; messageId: string } | { ok: false; error: SendError; attemptId?: string }
+> {
+  const attempt = await beginAttempt(deps, input);
+  if (!attempt.ok) return attempt;
+  const { attemptId } = attempt.value;
+  const payload = payloadFor({ ref: input.workspaceId, ref1: input.actor, ref2: attemptId });
+  const sent = await postAttempt(deps, credentials, attempt.value, payload);
+  if (!sent.ok) return { ...sent, attemptId };
+  return { ok: true, attemptId, messageId: sent.value.messageId };
 }

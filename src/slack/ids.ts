@@ -42,6 +42,10 @@ export const BULK_ACTIONS_BLOCK = 'orderstatus_bulk_actions';
  */
 export const REPLY_ACTION = 'orderstatus_reply';
 export const REPLY_MODAL_CALLBACK = 'orderstatus_reply_modal';
+/** The reply modal's text input. */
+export const REPLY_FIELDS = {
+  text: { blockId: 'orderstatus_reply_text', actionId: 'text' },
+} as const satisfies Record<'text', FieldIds>;
 
 /** The Workflow Builder step (the function's callback_id in slack-manifest.yml). */
 export const SEND_ORDER_STATUS_FUNCTION = 'send_order_status';
@@ -107,6 +111,11 @@ export function readSendModalValues(view: unknown): SendModalValues {
 export function readTemplatePick(view: unknown): string | undefined {
   const values = ownProperty(ownProperty(view, 'state'), 'values');
   return readElementValue(ownProperty(ownProperty(values, TEMPLATE_PICK.blockId), TEMPLATE_PICK.actionId));
+}
+
+/** The reply typed in a submitted reply modal, as typed (validation trims and checks it); never throws. */
+export function readReplyModalText(view: unknown): string | undefined {
+  return readFields(view, REPLY_FIELDS).text;
 }
 
 /** Reads a submitted settings modal (`body.view`); never throws, like readSendModalValues. */

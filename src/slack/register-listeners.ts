@@ -7,6 +7,7 @@ import type { TaskTracker } from '../services/background-tasks.ts';
 import type { CallbackCredentials } from '../services/callback-credentials.ts';
 import type { OrderHistory } from '../services/order-history.ts';
 import type { OrderStatusService } from '../services/send-order-status.ts';
+import type { SessionTextService } from '../services/session-text.ts';
 import type { TemplateChoicesService } from '../services/template-choices.ts';
 import type { BulkJobs } from '../storage/bulk-jobs.ts';
 import type { CredentialStore } from '../storage/credential-store.ts';
@@ -23,6 +24,8 @@ import {
   CONFIG_MODAL_CALLBACK,
   HOME_HISTORY_ACTION,
   HOME_SETTINGS_ACTION,
+  REPLY_ACTION,
+  REPLY_MODAL_CALLBACK,
   RESEND_ACTION,
   RETRY_ACTION,
   SEND_FROM_MESSAGE_SHORTCUT,
@@ -35,6 +38,7 @@ import { createBulkCancelAction } from './listeners/actions/bulk-cancel.ts';
 import { createHomeHistoryAction } from './listeners/actions/home-history.ts';
 import { createHomeSettingsAction } from './listeners/actions/home-settings.ts';
 import { createNewCallbackPasswordAction } from './listeners/actions/new-callback-password.ts';
+import { createReplyAction } from './listeners/actions/reply-button.ts';
 import { createResendAction } from './listeners/actions/send-again.ts';
 import { createBulkCommand } from './listeners/commands/bulk-command.ts';
 import { createConfigCommand } from './listeners/commands/config-command.ts';
@@ -51,7 +55,9 @@ import { createSendFromMessageShortcut } from './listeners/shortcuts/send-from-m
 import { createBulkConfirmSubmission } from './listeners/views/bulk-confirm-submission.ts';
 import { createBulkFileSubmission } from './listeners/views/bulk-file-submission.ts';
 import { createConfigModalSubmission } from './listeners/views/config-modal-submission.ts';
+import { createReplyModalSubmission } from './listeners/views/reply-modal-submission.ts';
 import { createSendModalSubmission } from './listeners/views/send-modal-submission.ts';
+import { createReplyReporter } from './reply-and-report.ts';
 import { createSendReporter } from './send-and-report.ts';
 
 /** What the Slack listeners use, and nothing more. */
@@ -62,6 +68,8 @@ export type SlackListenerDeps = {
   /** The Slack API base; its origin is trusted for response_urls (local fakes, proxies). */
   apiUrl: string;
   orderStatus: Pick<OrderStatusService, 'sendOrderStatus'>;
+  /** Agents' replies to customers (session texts) from the Reply button. */
+  sessionText: Pick<SessionTextService, 'openReply' | 'replyToMessage'>;
   credentials: Pick<CredentialStore, 'get' | 'update' | 'delete'>;
   installations: { deleteWorkspace(workspaceId: string): Promise<void> };
   /** A workspace's send records (journal, claims, used buttons), deleted when it uninstalls the app. */
@@ -97,6 +105,7 @@ export function registerListeners(app: App, deps: SlackListenerDeps & SlackAppPa
   const { logger, credentials, sealer, callbackCredentials, publicUrl } = deps;
   const trustedResponseOrigins = ['https://hooks.slack.com', new URL(deps.apiUrl).origin];
   const reporter = createSendReporter({ ...deps, trustedResponseOrigins });
+  const replies = createReplyReporter({ ...deps, trustedResponseOrigins });
   const modals = { logger, trustedResponseOrigins, credentials };
   const forms = { ...modals, templates: deps.templateChoices };
   const settings = { credentials, callbackCredentials, publicUrl, logger };
@@ -117,6 +126,8 @@ export function registerListeners(app: App, deps: SlackListenerDeps & SlackAppPa
   );
   app.view(SEND_MODAL_CALLBACK, createSendModalSubmission(reporter));
   app.view(CONFIG_MODAL_CALLBACK, createConfigModalSubmission({ credentials, logger }));
+  app.action<BlockButtonAction>(REPLY_ACTION, createReplyAction({ ...forms, sessionText: deps.sessionText }));
+  app.view(REPLY_MODAL_CALLBACK, createReplyModalSubmission({ reporter: replies, logger }));
   const buttons = { reporter, sealer, usedButtons: deps.usedButtons, logger, trustedResponseOrigins };
   app.action<BlockButtonAction>(RETRY_ACTION, createResendAction(buttons, { force: false }));
   app.action<BlockButtonAction>(RESEND_ACTION, createResendAction(buttons, { force: true }));

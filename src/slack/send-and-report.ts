@@ -4,6 +4,7 @@ import type { OrderStatusRequest } from '../domain/order-status.ts';
 import type { Sealer } from '../domain/sealer.ts';
 import { DuplicateSendError } from '../errors/duplicate-send-error.ts';
 import { NotConfiguredError } from '../errors/not-configured-error.ts';
+import { ReplyTargetError } from '../errors/reply-target-error.ts';
 import { StorageError } from '../errors/storage-error.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
@@ -16,6 +17,7 @@ import type { ChannelMemory } from './channel-memory.ts';
 import { type Delivered, type Delivery, type DeliveryPath, deliverMessage } from './deliver-message.ts';
 import type { DeliveryNotifier } from './delivery/delivery-notifier.ts';
 import type { DeliveryView } from './messages/delivery-status.ts';
+import type { SentSubject } from './messages/describe-update.ts';
 import type { SlackMessage } from './messages/mrkdwn.ts';
 import { buildErrorNotice } from './messages/notices.ts';
 import { buildSendResultMessage } from './messages/send-result.ts';
@@ -97,12 +99,26 @@ export async function sendAndReport(deps: SendReporterDeps, input: SendAndReport
   }
   // Only a message the app can edit later waits for WhatsApp's word; a response_url post says where to look.
   const messageFor = (path: DeliveryPath) =>
-    renderSendResult(result, input, deps.sealer, deliveryViewFor(path, input)).message;
+    renderSendResult(result, input, deps.sealer, deliveryViewFor(path, input.request.referenceId)).message;
   const visibility = sendResultVisibility(result);
   const delivered = await deliverMessage(delivery, { ...target, visibility }, messageFor);
   deps.metrics?.endToEndSeconds.observe(deps.metrics.secondsSince(started));
   if (result.ok) await recordWhereItWent(deps, result.attemptId, delivered);
-  deps.logger.info(
+  logSendFinished(deps.logger, input, result, delivered, 'order status send finished');
+  return result;
+}
+
+/** One log line per send from Slack: who, the attempt, how it ended and where its outcome went. */
+export function logSendFinished(
+  logger: Logger,
+  input: { workspaceId: string; userId: string },
+  result:
+    | { ok: true; attemptId: string; messageId: string }
+    | { ok: false; error: Error; attemptId?: string | undefined },
+  delivered: Delivered | undefined,
+  message: string,
+): void {
+  logger.info(
     {
       workspace: input.workspaceId,
       user: input.userId,
@@ -112,23 +128,21 @@ export async function sendAndReport(deps: SendReporterDeps, input: SendAndReport
       messageId: result.ok ? result.messageId : undefined,
       postedVia: delivered?.path ?? 'nowhere',
     },
-    'order status send finished',
+    message,
   );
-  return result;
 }
 
-function deliveryViewFor(path: DeliveryPath, input: SendAndReportInput): DeliveryView {
-  return path === 'response_url'
-    ? { state: 'untracked', referenceId: input.request.referenceId }
-    : { state: 'awaiting' };
+/** A message the app can edit waits for WhatsApp's word; a response_url post says where to look. */
+export function deliveryViewFor(path: DeliveryPath, referenceId: string | undefined): DeliveryView {
+  return path === 'response_url' ? { state: 'untracked', referenceId } : { state: 'awaiting' };
 }
 
 /**
  * Notes in the journal where the outcome went. A status callback that came while it was being posted
  * found nowhere to show itself, so the message is brought up to date now.
  */
-async function recordWhereItWent(
-  deps: SendReporterDeps,
+export async function recordWhereItWent(
+  deps: Pick<SendReporterDeps, 'deliveryJournal' | 'notifier' | 'logger'>,
   attemptId: string,
   delivered: Delivered | undefined,
 ): Promise<void> {
@@ -148,7 +162,9 @@ async function recordWhereItWent(
  * Where renderSendResult's message goes, without building it (a send's outcome is built once, for the
  * path it takes).
  */
-export function sendResultVisibility(result: SendResult): 'in_channel' | 'ephemeral' {
+export function sendResultVisibility(
+  result: { ok: true } | { ok: false; error: unknown },
+): 'in_channel' | 'ephemeral' {
   if (result.ok) return 'in_channel';
   return result.error instanceof DuplicateSendError || onlyForTheAsker(result.error)
     ? 'ephemeral'
@@ -157,7 +173,10 @@ export function sendResultVisibility(result: SendResult): 'in_channel' | 'epheme
 
 function onlyForTheAsker(error: unknown): boolean {
   return (
-    error instanceof NotConfiguredError || (error instanceof StorageError && error.reason === 'unavailable')
+    error instanceof NotConfiguredError ||
+    (error instanceof StorageError && error.reason === 'unavailable') ||
+    // A reply to a message this workspace does not have: nothing about the customer to tell the channel.
+    error instanceof ReplyTargetError
   );
 }
 
@@ -168,16 +187,37 @@ export function renderSendResult(
   sealer: Sealer,
   delivery?: DeliveryView,
 ): { message: SlackMessage; visibility: 'in_channel' | 'ephemeral' } {
-  const update = result.update ?? input.request;
-  const { userId } = input;
+  const resendable =
+    !result.ok && result.update
+      ? encodeActionPayload(result.update, input.channelId, sealer, { workspaceId: input.workspaceId })
+      : undefined;
+  return renderOutcomeMessage(result, {
+    userId: input.userId,
+    subject: result.update ?? input.request,
+    resendable,
+    delivery,
+  });
+}
+
+/**
+ * A send's outcome as the channel (or only the asker) reads it, whatever was sent: the update or the
+ * agent's reply. `resendable` is the Retry / Send again button's value, when the send can be repeated.
+ */
+export function renderOutcomeMessage(
+  result: { ok: true; messageId: string } | { ok: false; error: unknown },
+  input: {
+    userId: string;
+    subject: SentSubject;
+    resendable?: string | undefined;
+    delivery?: DeliveryView | undefined;
+  },
+): { message: SlackMessage; visibility: 'in_channel' | 'ephemeral' } {
+  const { userId, subject: update, resendable, delivery } = input;
   if (result.ok) {
     const outcome = { ok: true as const, messageId: result.messageId, ...(delivery ? { delivery } : {}) };
     return { visibility: 'in_channel', message: buildSendResultMessage({ userId, update, outcome }) };
   }
   const { error } = result;
-  const resendable =
-    result.update &&
-    encodeActionPayload(result.update, input.channelId, sealer, { workspaceId: input.workspaceId });
   if (error instanceof DuplicateSendError) {
     const outcome = { ok: false as const, duplicate: error.previous, resendPayload: resendable ?? '' };
     return { visibility: 'ephemeral', message: buildSendResultMessage({ userId, update, outcome }) };

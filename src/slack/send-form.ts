@@ -50,6 +50,10 @@ export type SendForm = {
   channelId: string;
   responseUrl?: string;
   fromMessage?: (fields: CommandFields) => NonNullable<SendModalInput['fromMessage']>;
+  /** Shown at the top of the form (mrkdwn, escaped): why it opened. */
+  notice?: string;
+  /** The thread the outcome goes in, when not opened from a message. */
+  threadTs?: string;
 };
 
 type Settings = { ok: true; settings: WorkspaceCredentials | undefined } | { ok: false; error: StorageError };
@@ -108,6 +112,8 @@ function viewOf(form: SendForm, settings: WorkspaceCredentials | undefined, temp
     ...(form.responseUrl ? { responseUrl: form.responseUrl } : {}),
     ...(form.issues ? { issues: form.issues } : {}),
     ...(form.fromMessage ? { fromMessage: form.fromMessage(fields) } : {}),
+    ...(form.notice ? { notice: form.notice } : {}),
+    ...(form.threadTs ? { threadTs: form.threadTs } : {}),
     template,
   });
 }

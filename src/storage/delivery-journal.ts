@@ -44,6 +44,9 @@ export type SlackLocation =
 
 const RECORD_COLUMNS = [
   ...ATTEMPT_COLUMNS,
+  // An order-status template, or an agent's reply (a session text: `body` holds its words).
+  'kind',
+  'body',
   'workspace_id',
   'template_name',
   'language_code',

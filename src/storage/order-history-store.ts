@@ -28,7 +28,8 @@ export type HistoryFilter = { referenceId: string } | { customerHash: string } |
 export type HistoryPage = { entries: HistoryEntry[]; more: boolean };
 
 /**
- * Order history: a workspace's attempts for one order, one customer or one sender, newest first. Attempts the
+ * Order history: a workspace's order-status updates (agents' replies are in conversation-store.ts) for
+ * one order, one customer or one sender, newest first. Attempts the
  * duplicate guard stopped are left out (nothing was sent); rejected and uncertain ones stay in, since
  * "did the customer get it?" is the question. Customer numbers are looked up by their keyed hash.
  */
@@ -43,7 +44,7 @@ export function createOrderHistoryStore(db: Database) {
             : ['customer_hash', filter.customerHash];
       const rows = await db.query<HistoryEntry>(
         `SELECT ${selectList(COLUMNS)} FROM send_journal
-          WHERE workspace_id = $1 AND ${column} = $2 AND outcome <> 'duplicate'
+          WHERE workspace_id = $1 AND ${column} = $2 AND outcome <> 'duplicate' AND kind = 'order_status'
           ORDER BY created_at DESC, id
           LIMIT $3`,
         [workspaceId, value, limit + 1],

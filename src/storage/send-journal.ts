@@ -102,6 +102,7 @@ const PreviousRowSchema = v.pick(SendJournalRowSchema, [
   'outcome',
   'message_id',
   'created_at',
+  'kind',
 ]);
 
 /**
@@ -183,7 +184,7 @@ export function createSendJournal(db: Database, keyedHash: KeyedHash) {
     const rows = await db.query(
       // An attempt still "in flight" long after any send could have lasted lost its outcome (the
       // process or the database went away mid-send): it may have been delivered.
-      `SELECT j.id, j.actor, j.message_id, j.created_at,
+      `SELECT j.id, j.actor, j.message_id, j.created_at, j.kind,
               CASE WHEN j.outcome = 'in_flight' AND j.created_at < now() - make_interval(secs => $3)
                    THEN 'unknown' ELSE j.outcome END AS outcome
          FROM send_claims c JOIN send_journal j ON j.id = c.attempt_id
@@ -196,6 +197,7 @@ export function createSendJournal(db: Database, keyedHash: KeyedHash) {
     const state = row.outcome === 'sent' ? 'sent' : row.outcome === 'in_flight' ? 'in_flight' : 'unknown';
     const previous: PreviousSend = { state, at: row.created_at.toISOString(), by: row.actor };
     if (row.message_id) previous.messageId = row.message_id;
+    if (row.kind === 'text') previous.what = 'reply';
     return { id: row.id, previous };
   }
 

@@ -125,12 +125,13 @@ describe.each(await storageModes())('order history on the %s', (_name, storage) 
     expect(textOf((await outcomeOf(t, elsewhere)).body)).toContain('No update has been sent');
   });
 
-  it('orderstatus history --team T (--ref R | --to +…) prints the same in a terminal', async () => {
+  it('orderstatus history --team T (--ref R | --to +…) prints the same in a terminal, oldest first', async () => {
     await sendThree();
     const byRef = await cli(['history', '--team', t.team, '--ref', 'H-1']);
     expect(byRef.code, byRef.err.join('\n')).toBe(0);
     const text = byRef.out.join('\n');
-    expect(text.indexOf('completed')).toBeLessThan(text.indexOf('shipped'));
+    // Oldest first in a terminal: the conversation reads in the order it happened.
+    expect(text.indexOf('shipped')).toBeLessThan(text.indexOf('completed'));
     expect(text).toContain('UAGENT');
     expect(text).toContain('message_id AHIST0000000000001');
     expect(text).toContain('Read 2025-11-29T10:42:00.000Z (delivered 2025-11-29T10:41:00.000Z).');

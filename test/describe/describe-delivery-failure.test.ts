@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { cliSurface } from '../../src/cli/cli-surface.ts';
 import { describeAttemptState } from '../../src/describe/describe-attempt.ts';
 import { describeDeliveryFailure } from '../../src/describe/describe-delivery-failure.ts';
+import { describeError } from '../../src/describe/describe-error.ts';
+import { WINDOW_CLOSED_NEXT_STEP, WINDOW_CLOSED_SUMMARY } from '../../src/describe/describe-refusal.ts';
+import { SendRefusedError } from '../../src/errors/send-refused-error.ts';
 import { SLACK_SURFACE } from '../../src/slack/messages/slack-surface.ts';
 
 // Every code the issue and the shared callbacks document name.
@@ -114,5 +117,23 @@ describe('describeAttemptState', () => {
         plain,
       ),
     ).toMatch(/^Not delivered 2025-11-29T10:00:00.000Z \(131050\): The customer has stopped marketing/);
+  });
+});
+
+describe('the 24-hour window', () => {
+  it('reads the same for Meta’s 131047 as for a reply refused before Kaleyra', () => {
+    for (const surface of [SLACK_SURFACE, cliSurface({ team: 'T1', sends: true })]) {
+      const meta = describeDeliveryFailure({ state: 'failed', error: { code: '131047' } }, surface);
+      const refused = describeError(
+        new SendRefusedError('window_closed', { lastMessageAt: '2025-12-07T06:46:40.000Z' }),
+        surface,
+      );
+      expect(meta.summary).toContain(WINDOW_CLOSED_SUMMARY);
+      expect(refused.summary).toContain(WINDOW_CLOSED_SUMMARY);
+      expect(meta.nextStep).toBe(WINDOW_CLOSED_NEXT_STEP);
+      expect(refused.nextStep).toBe(WINDOW_CLOSED_NEXT_STEP);
+      expect(refused.code).toBe('WINDOW_CLOSED');
+      expect(meta.summary).not.toContain('orderstatus always sends a template');
+    }
   });
 });

@@ -101,6 +101,52 @@ describe('a delivery failure', () => {
   });
 });
 
+describe('an agent’s reply', () => {
+  const reply = {
+    kind: 'reply' as const,
+    customerMasked: '+91 •••• 3210',
+    body: `Sorry <!channel> ${'x'.repeat(800)}`,
+  };
+
+  it('names who replied and quotes the words, escaped and cut, with no order-status wording', () => {
+    const sent = buildSendResultMessage({
+      userId: 'UAGENT',
+      update: reply,
+      outcome: {
+        ok: true,
+        messageId: 'AREPLY1',
+        delivery: { state: 'delivered', deliveredAt: '2025-11-29T10:41:00.000Z' },
+      },
+    });
+    expect(sent.text).toMatch(
+      /^:white_check_mark: <@UAGENT> replied on WhatsApp to \+91 •••• 3210 \(message_id: AREPLY1\) — delivered$/,
+    );
+    const section = text(sent.blocks[0]);
+    expect(section).toContain('<@UAGENT> replied on WhatsApp to +91 •••• 3210:\\n> Sorry &lt;!channel&gt; x');
+    expect(section).toContain('…');
+    expect(section).not.toContain('x'.repeat(800));
+    expect(text(sent)).not.toContain('<!channel>');
+    expect(text(sent)).not.toContain('template');
+    expect(text(sent)).toContain('Delivered <!date^1764412860^');
+  });
+
+  it('says a failed reply, its notice and its correction in its own words', () => {
+    const failure = describeDeliveryFailure({ state: 'failed', error: { code: '131047' } }, SLACK_SURFACE);
+    const input = { userId: 'UAGENT', update: reply, messageId: 'AREPLY1', failure };
+    const message = buildDeliveryFailureMessage(input);
+    expect(message.text).toMatch(
+      /^:x: Not delivered — 131047: the reply to \+91 •••• 3210\. WhatsApp allows/,
+    );
+    expect(text(message)).toContain('> Sorry &lt;!channel&gt;');
+    expect(buildFailureNotice(input, 'thread').text).toMatch(
+      /^<@UAGENT> WhatsApp did not deliver this reply \(131047\)\. Send the order-status template/,
+    );
+    expect(buildCorrectionNotice('delivered', reply, undefined).text).toBe(
+      'Correction: WhatsApp delivered the reply to +91 •••• 3210 after all; ignore the failure reported earlier.',
+    );
+  });
+});
+
 describe('order history', () => {
   const entry: HistoryEntry = {
     id: 'a1',

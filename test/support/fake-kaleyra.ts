@@ -178,6 +178,55 @@ export function referenceIdOf(request: RecordedKaleyraRequest): string | undefin
   return payload?.messaging_object?.template?.components?.[0]?.parameters?.[0]?.order_status?.reference_id;
 }
 
+/**
+ * What is wrong with a session-text send, measured against the shared document's body
+ * (kaleyra-whatsapp-incoming-and-events.md, "Replying: a session text message"): exactly its keys, its
+ * fixed values, `text.body` of 1 to 4,096 characters, the same endpoint and headers as the template send.
+ * An empty list: the body is the document's.
+ */
+export function sessionTextIssues(request: RecordedKaleyraRequest): string[] {
+  const issues: string[] = [];
+  const keys = (value: unknown) =>
+    typeof value === 'object' && value !== null ? Object.keys(value).sort().join(',') : String(value);
+  const expectKeys = (where: string, value: unknown, wanted: string) => {
+    if (keys(value) !== wanted) issues.push(`${where} has keys ${keys(value)}, not ${wanted}`);
+  };
+  if (request.method !== 'POST') issues.push(`method ${request.method}`);
+  if (!/^\/v2\/[^/]+\/whatsapp\/\+?\d+\/messages$/.test(request.path)) issues.push(`path ${request.path}`);
+  if (!request.headers['api-key']) issues.push('no api-key header');
+  if (!String(request.headers['content-type']).startsWith('application/json')) issues.push('not JSON');
+  const body = request.body as
+    | { messaging_object?: Record<string, unknown>; extra_info?: Record<string, unknown> }
+    | undefined;
+  expectKeys('the body', body, 'extra_info,messaging_object');
+  const object = body?.messaging_object;
+  expectKeys('messaging_object', object, 'messaging_product,recipient_type,text,to,type');
+  if (object?.messaging_product !== 'whatsapp') issues.push('messaging_product is not whatsapp');
+  if (object?.recipient_type !== 'individual') issues.push('recipient_type is not individual');
+  if (object?.type !== 'text') issues.push('type is not text');
+  if (typeof object?.to !== 'string' || !/^\+\d{7,15}$/.test(object.to))
+    issues.push(`to ${String(object?.to)}`);
+  const text = object?.text as { preview_url?: unknown; body?: unknown } | undefined;
+  expectKeys('text', text, 'body,preview_url');
+  if (text?.preview_url !== false) issues.push('text.preview_url is not false');
+  if (typeof text?.body !== 'string' || text.body.length < 1 || text.body.length > 4096) {
+    issues.push('text.body is not 1 to 4096 characters');
+  }
+  const extra = body?.extra_info;
+  expectKeys('extra_info', extra, 'ref,ref1,ref2');
+  for (const ref of ['ref', 'ref1', 'ref2']) {
+    const value = extra?.[ref];
+    if (typeof value !== 'string' || value === '' || value.length > 255)
+      issues.push(`extra_info.${ref} ${String(value)}`);
+  }
+  return issues;
+}
+
+/** Answers a session text that is the document's with `accepted` (202 WA202), any other body with WA400. */
+export function acceptingSessionTextsAs(accepted: CannedKaleyraResponse): KaleyraResponder {
+  return (request) => (sessionTextIssues(request).length === 0 ? accepted : KALEYRA_RESPONSES.wa400);
+}
+
 /** A Kaleyra stand-in on 127.0.0.1 with an ephemeral port; answers 202 WA202 until told otherwise. */
 export async function startFakeKaleyra(): Promise<FakeKaleyra> {
   const requests: RecordedKaleyraRequest[] = [];

@@ -136,6 +136,8 @@ export type BlockActionsOptions = {
   responseUrl?: string;
   triggerId?: string;
   messageTs?: string;
+  /** The clicked message is a reply in this thread. */
+  threadTs?: string;
   enterpriseId?: string;
   isEnterpriseInstall?: boolean;
 };
@@ -156,7 +158,15 @@ export function blockActionsBody(options: BlockActionsOptions): string {
     enterprise,
     is_enterprise_install: options.isEnterpriseInstall ?? false,
     channel: { id: channelId, name: 'orders' },
-    message: { type: 'message', user: 'UBOT', ts: messageTs, bot_id: 'B1', text: '', blocks: [] },
+    message: {
+      type: 'message',
+      user: 'UBOT',
+      ts: messageTs,
+      ...(options.threadTs !== undefined ? { thread_ts: options.threadTs } : {}),
+      bot_id: 'B1',
+      text: '',
+      blocks: [],
+    },
     state: { values: {} },
     ...(options.responseUrl !== undefined ? { response_url: options.responseUrl } : {}),
     actions: [

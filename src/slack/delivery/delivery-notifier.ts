@@ -6,7 +6,7 @@ import type { DeliveryJournal, DeliveryRecord } from '../../storage/delivery-jou
 import { buildCorrectionNotice, buildFailureNotice } from '../messages/delivery-status.ts';
 import type { SlackMessage } from '../messages/mrkdwn.ts';
 import { slackErrorCode } from '../slack-error-code.ts';
-import { failureInputOf, renderOutcome, updateOf } from './render-outcome.ts';
+import { failureInputOf, renderOutcome, subjectOf } from './render-outcome.ts';
 import type { SlackCaller } from './slack-calls.ts';
 import { createSlots } from './slots.ts';
 
@@ -152,7 +152,11 @@ export function createDeliveryNotifier(deps: DeliveryNotifierDeps) {
     } else if ((state === 'delivered' || state === 'read') && record.notice_state === 'failure') {
       if (await deps.journal.claimNotice(record.id, 'failure', 'correction')) {
         const at = state === 'read' ? record.read_at : record.delivered_at;
-        message = buildCorrectionNotice(state, updateOf(record), at ? new Date(at).toISOString() : undefined);
+        message = buildCorrectionNotice(
+          state,
+          subjectOf(record),
+          at ? new Date(at).toISOString() : undefined,
+        );
       }
     }
     if (!message) return;

@@ -6,7 +6,7 @@ import {
   type DeliveryFailureInput,
   type DeliveryView,
 } from '../messages/delivery-status.ts';
-import type { SendResultUpdate } from '../messages/describe-update.ts';
+import type { SendResultUpdate, SentSubject } from '../messages/describe-update.ts';
 import type { SlackMessage } from '../messages/mrkdwn.ts';
 import { buildSendResultMessage } from '../messages/send-result.ts';
 import { SLACK_SURFACE } from '../messages/slack-surface.ts';
@@ -21,6 +21,14 @@ export function updateOf(record: DeliveryRecord): SendResultUpdate {
     templateName: record.template_name,
     languageCode: record.language_code,
   };
+}
+
+/** What the attempt sent: the update, or the agent's reply (its words, not the order-status wording). */
+export function subjectOf(record: DeliveryRecord): SentSubject {
+  if (record.kind === 'text') {
+    return { kind: 'reply', customerMasked: record.customer_masked, body: record.body ?? '' };
+  }
+  return updateOf(record);
 }
 
 const iso = (date: Date | null) => (date ? new Date(date).toISOString() : undefined);
@@ -48,7 +56,7 @@ export function failureInputOf(record: DeliveryRecord): DeliveryFailureInput | u
   };
   return {
     userId: record.actor,
-    update: updateOf(record),
+    update: subjectOf(record),
     messageId: record.message_id ?? '',
     failure: describeDeliveryFailure({ state, error }, SLACK_SURFACE),
     at: iso(record.delivery_failed_at),
@@ -61,7 +69,7 @@ export function renderOutcome(record: DeliveryRecord): SlackMessage {
   if (failure) return buildDeliveryFailureMessage(failure);
   return buildSendResultMessage({
     userId: record.actor,
-    update: updateOf(record),
+    update: subjectOf(record),
     outcome: { ok: true, messageId: record.message_id ?? '', delivery: deliveryViewOf(record) },
   });
 }

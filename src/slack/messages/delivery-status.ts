@@ -1,7 +1,7 @@
 import type { ContextBlock } from '@slack/types';
 import type { ErrorDescription } from '../../describe/error-description.ts';
 import { SLASH_COMMAND } from '../ids.ts';
-import { describeUpdate, type SendResultUpdate } from './describe-update.ts';
+import { describeSent, isReply, type SentSubject } from './describe-update.ts';
 import { buildFailureBlocks } from './failure-blocks.ts';
 import {
   escapeCode,
@@ -75,7 +75,8 @@ function corrected(view: { corrected?: boolean | undefined }): string {
 export type DeliveryFailureInput = {
   /** Who sent it. */
   userId: string;
-  update: SendResultUpdate;
+  /** The update, or the agent's reply. */
+  update: SentSubject;
   messageId: string;
   /** Described for Slack (SLACK_SURFACE): already mrkdwn, outside text escaped. */
   failure: ErrorDescription;
@@ -91,13 +92,13 @@ export function buildDeliveryFailureMessage(input: DeliveryFailureInput): SlackM
   const blocks = buildFailureBlocks({
     heading: ':x: Not delivered',
     code,
-    lead: `${formatActor(input.userId)} sent ${describeUpdate(update)}, but the customer did not get it.`,
+    lead: `${formatActor(input.userId)} sent ${describeSent(update)}, but the customer did not get it.`,
     failure,
     update,
     context: `message_id: \`${shownId(input.messageId)}\` · error: \`${code}\`${when}`,
   });
   return {
-    text: `:x: Not delivered — ${code}: ${describeUpdate(update)}. ${failure.summary} ${failure.nextStep}`,
+    text: `:x: Not delivered — ${code}: ${describeSent(update)}. ${failure.summary} ${failure.nextStep}`,
     blocks,
   };
 }
@@ -109,18 +110,19 @@ export function buildDeliveryFailureMessage(input: DeliveryFailureInput): SlackM
 export function buildFailureNotice(input: DeliveryFailureInput, where: 'thread' | 'dm'): SlackMessage {
   if (where === 'dm') return buildDeliveryFailureMessage(input);
   const code = plainCode(input.failure.code, 'FAILED');
-  const text = `${formatActor(input.userId)} WhatsApp did not deliver this update (${code}). ${truncate(input.failure.nextStep, 1000)}`;
+  const what = isReply(input.update) ? 'reply' : 'update';
+  const text = `${formatActor(input.userId)} WhatsApp did not deliver this ${what} (${code}). ${truncate(input.failure.nextStep, 1000)}`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:x: ${text}` } }] };
 }
 
 /** One line after a failure notice, when WhatsApp then delivers (or the customer reads) it after all. */
 export function buildCorrectionNotice(
   state: 'delivered' | 'read',
-  update: SendResultUpdate,
+  update: SentSubject,
   at: string | undefined,
 ): SlackMessage {
   const when = at ? ` ${formatSlackDate(at)}` : '';
-  const text = `Correction: WhatsApp ${state === 'read' ? 'reports the customer read' : 'delivered'} ${describeUpdate(update)}${when} after all; ignore the failure reported earlier.`;
+  const text = `Correction: WhatsApp ${state === 'read' ? 'reports the customer read' : 'delivered'} ${describeSent(update)}${when} after all; ignore the failure reported earlier.`;
   return {
     text,
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:white_check_mark: ${text}` } }],

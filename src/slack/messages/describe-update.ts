@@ -21,6 +21,30 @@ export type SendResultUpdate =
     };
 
 const DESCRIPTION_SHOWN_MAX = 500;
+/** A reply's words under its outcome: enough to recognise it, leaving room for a failure's two sentences. */
+export const REPLY_SHOWN_MAX = 700;
+
+/** An agent's reply (a session text) as the journal keeps it: to whom (masked) and its words. */
+export type SentReply = { kind: 'reply'; customerMasked: string; body: string };
+
+/** What a message about a send names: an order-status update, or an agent's reply. */
+export type SentSubject = SendResultUpdate | SentReply;
+
+export function isReply(subject: SentSubject): subject is SentReply {
+  return 'kind' in subject && subject.kind === 'reply';
+}
+
+/** The update (describeUpdate), or "the reply to +91 •••• 3210". */
+export function describeSent(subject: SentSubject): string {
+  if (!isReply(subject)) return describeUpdate(subject);
+  return `the reply to ${escapeMrkdwn(truncate(subject.customerMasked, 40))}`;
+}
+
+/** The line, then the update's description or the reply's words quoted under it (escaped, cut). */
+export function withSentText(line: string, subject: SentSubject): string {
+  if (!isReply(subject)) return withDescription(line, subject);
+  return `${line}\n${quote(escapeMrkdwn(truncate(subject.body, REPLY_SHOWN_MAX)))}`;
+}
 
 /** "*Shipped* for order `395001` to +91 •••• 3210", skipping what is unknown. */
 export function describeUpdate(update: SendResultUpdate): string {

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { ErrorDescription } from '../../describe/error-description.ts';
-import { type SendResultUpdate, withDescription } from './describe-update.ts';
+import { type SentSubject, withSentText } from './describe-update.ts';
 import { SLACK_LIMITS, truncate } from './mrkdwn.ts';
 
 /**
@@ -15,7 +15,7 @@ export function buildFailureBlocks(input: {
   /** Who did what, before the description. */
   lead: string;
   failure: ErrorDescription;
-  update: SendResultUpdate;
+  update: SentSubject;
   context: string;
 }): KnownBlock[] {
   const { failure } = input;
@@ -32,7 +32,7 @@ export function buildFailureBlocks(input: {
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: withDescription(
+        text: withSentText(
           `${input.lead}\n${truncate(failure.summary, 1000)}\n*What to do:* ${truncate(failure.nextStep, 1000)}`,
           input.update,
         ),

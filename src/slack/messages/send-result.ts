@@ -6,10 +6,11 @@ import type { PreviousSend } from '../../errors/duplicate-send-error.ts';
 import { RESEND_ACTION, RESULT_ACTIONS_BLOCK, RETRY_ACTION } from '../ids.ts';
 import { buildConfirmDialog } from './confirm-dialog.ts';
 import { buildDeliveryBlock, type DeliveryView, deliveryWord } from './delivery-status.ts';
-import { describeUpdate, type SendResultUpdate, withDescription } from './describe-update.ts';
+import { describeSent, describeUpdate, isReply, type SentSubject, withSentText } from './describe-update.ts';
 import { buildFailureBlocks } from './failure-blocks.ts';
 import {
   escapeCode,
+  escapeMrkdwn,
   formatActor,
   formatSlackDate,
   plainCode,
@@ -33,7 +34,8 @@ export type SendOutcome =
 export type SendResultInput = {
   /** Who asked for the send. */
   userId: string;
-  update: SendResultUpdate;
+  /** The update, or the agent's reply. */
+  update: SentSubject;
   outcome: SendOutcome;
 };
 
@@ -51,9 +53,14 @@ export function buildSendResultMessage(input: SendResultInput): SlackMessage {
 function buildSuccess(input: SendResultInput, messageId: string, delivery?: DeliveryView): SlackMessage {
   const { update } = input;
   const id = shownId(messageId);
-  const line = `${formatActor(input.userId)} sent ${describeUpdate(update)}`;
+  const line = isReply(update)
+    ? `${formatActor(input.userId)} replied on WhatsApp to ${escapeMrkdwn(truncate(update.customerMasked, 40))}`
+    : `${formatActor(input.userId)} sent ${describeUpdate(update)}`;
   const blocks: KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: withDescription(line, update) } },
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: withSentText(isReply(update) ? `${line}:` : line, update) },
+    },
   ];
   blocks.push({
     type: 'context',
@@ -76,7 +83,7 @@ function buildFailure(
   const blocks = buildFailureBlocks({
     heading: ':warning: Not sent',
     code,
-    lead: `${formatActor(input.userId)} tried to send ${describeUpdate(update)}.`,
+    lead: `${formatActor(input.userId)} tried to send ${describeSent(update)}.`,
     failure: error,
     update,
     context: contextLine(update, `error: \`${code}\``),
@@ -102,7 +109,11 @@ function buildDuplicate(input: SendResultInput, previous: PreviousSend, resendPa
   const { update } = input;
   const when = formatSlackDate(previous.at);
   const id = previous.messageId ? shownId(previous.messageId) : undefined;
-  const customer = update.to ? maskPhoneNumber(update.to) : 'the customer';
+  const customer = isReply(update)
+    ? escapeMrkdwn(truncate(update.customerMasked, 40))
+    : update.to
+      ? maskPhoneNumber(update.to)
+      : 'the customer';
 
   const what = describePreviousSend(previous, SLACK_SURFACE);
 
@@ -111,8 +122,8 @@ function buildDuplicate(input: SendResultInput, previous: PreviousSend, resendPa
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: withDescription(
-          `:hourglass: Not sent: ${describeUpdate(update)} (asked for by ${formatActor(input.userId)}).\n${what}\n` +
+        text: withSentText(
+          `:hourglass: Not sent: ${describeSent(update)} (asked for by ${formatActor(input.userId)}).\n${what}\n` +
             `Sending it again would give ${customer} the same WhatsApp message twice.`,
           update,
         ),
@@ -144,14 +155,14 @@ function buildDuplicate(input: SendResultInput, previous: PreviousSend, resendPa
     );
   }
   return {
-    text: `:hourglass: Not sent — DUPLICATE: the same update went out ${when}${id ? ` (message_id: ${id})` : ''}.`,
+    text: `:hourglass: Not sent — DUPLICATE: the same ${isReply(update) ? 'reply' : 'update'} went out ${when}${id ? ` (message_id: ${id})` : ''}.`,
     blocks,
   };
 }
 
-function contextLine(update: SendResultUpdate, first: string): string {
+function contextLine(update: SentSubject, first: string): string {
   const parts = [first];
-  if (update.templateName) {
+  if (!isReply(update) && update.templateName) {
     const language = update.languageCode ? ` (${escapeCode(truncate(update.languageCode, 20))})` : '';
     parts.push(`template \`${escapeCode(truncate(update.templateName, 100))}\`${language}`);
   }

@@ -11,15 +11,18 @@ export type TextInputOptions = {
   placeholder: string;
   hint: string;
   optional?: boolean;
+  /** Several lines (a reply); single-line when absent. */
+  multiline?: boolean;
 };
 
-/** A single-line text input block, the shape both modals use. */
+/** A text input block, the shape every modal uses. */
 export function buildTextInput(options: TextInputOptions): InputBlock {
   const element: PlainTextInput = {
     type: 'plain_text_input',
     action_id: options.ids.actionId,
     max_length: options.maxLength,
     placeholder: { type: 'plain_text', text: options.placeholder },
+    ...(options.multiline ? { multiline: true } : {}),
   };
   const value = options.value?.trim();
   if (value && value.length <= options.maxLength) element.initial_value = value;

@@ -60,6 +60,10 @@ export type SendModalInput = {
   template?: TemplateField;
   /** Opened from a message (the shortcut): the outcome goes in its thread, and the form says what it found. */
   fromMessage?: { threadTs: string; found: { to: boolean; referenceId: boolean } };
+  /** Why the form opened instead of something else (mrkdwn, already escaped), shown at the top. */
+  notice?: string;
+  /** Post the outcome in this thread (without `fromMessage`: a reply whose window had closed). */
+  threadTs?: string;
 };
 
 export type TemplateField = { kind: 'pick'; default: OrderTemplate } | { kind: 'type'; why?: string };
@@ -71,6 +75,9 @@ export function buildSendModal(input: SendModalInput): ModalView {
   const { to, reference, description, notes } = prefillTyped(fields);
 
   const blocks: KnownBlock[] = [];
+  if (input.notice) {
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(input.notice, 3000) }] });
+  }
   if (input.fromMessage) blocks.push(buildFoundContext(input.fromMessage.found));
   const notice = buildIssuesContext(input.issues ?? {}, notes);
   if (notice) blocks.push(notice);
@@ -108,7 +115,7 @@ export function buildSendModal(input: SendModalInput): ModalView {
     private_metadata: buildSendModalMetadata({
       channelId: input.channelId,
       responseUrl: input.responseUrl,
-      threadTs: input.fromMessage?.threadTs,
+      threadTs: input.fromMessage?.threadTs ?? input.threadTs,
     }),
     blocks,
   };
