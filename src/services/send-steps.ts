@@ -2,6 +2,7 @@ import type { Actor } from '../domain/order-update.ts';
 import type { WorkspaceCredentials } from '../domain/workspace-settings.ts';
 import { DuplicateSendError } from '../errors/duplicate-send-error.ts';
 import { NotConfiguredError } from '../errors/not-configured-error.ts';
+import { SendRefusedError } from '../errors/send-refused-error.ts';
 import { StorageError } from '../errors/storage-error.ts';
 import type { KaleyraPayload } from '../kaleyra/build-payload.ts';
 import type { KaleyraClient } from '../kaleyra/client.ts';
@@ -106,13 +107,25 @@ export async function beginAttempt(
   return { ok: true, value: begun.attempt };
 }
 
-/** Waits for the rate budget, posts once, and records how it ended (retried until written). */
+/**
+ * A send that waited longer than this for its rate slot asks the guard again before the POST: a STOP,
+ * a paused template or a flag recorded meanwhile (by any replica) stops it, so nothing goes out more
+ * than about this long after the guard last said yes.
+ */
+export const GUARD_RECHECK_AFTER_MS = 1_000;
+
+/**
+ * Waits for the rate budget, asks the guard again if that took long, posts once, and records how it
+ * ended (retried until written).
+ */
 export async function postAttempt(
-  deps: Pick<SendStepsDeps, 'limiter' | 'kaleyra' | 'recorder'>,
+  deps: Pick<SendStepsDeps, 'limiter' | 'kaleyra' | 'recorder' | 'guard'>,
   credentials: WorkspaceCredentials,
   attempt: Attempt,
   payload: KaleyraPayload,
+  guardInput: GuardInput,
 ): Promise<Step<{ messageId: string }>> {
+  const waitStarted = performance.now();
   try {
     await deps.limiter.acquire(credentials.businessNumber);
   } catch (error) {
@@ -120,6 +133,15 @@ export async function postAttempt(
     await deps.recorder.record(attempt, { outcome: 'failed', code: 'RATE_LIMIT_UNAVAILABLE' });
     if (error instanceof StorageError) return { ok: false, error };
     throw error;
+  }
+  if (performance.now() - waitStarted > GUARD_RECHECK_AFTER_MS) {
+    const again = await checkGuard(deps, guardInput);
+    if (!again.ok) {
+      // Nothing went out: the claim is freed, and the journal says why.
+      const code = again.error instanceof SendRefusedError ? again.error.code : 'STORAGE_UNAVAILABLE';
+      await deps.recorder.record(attempt, { outcome: 'failed', code });
+      return again;
+    }
   }
   try {
     const { messageId } = await deps.kaleyra.sendMessage(credentials, payload);
