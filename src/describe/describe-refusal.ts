@@ -1,4 +1,5 @@
 import type { SendRefusedError } from '../errors/send-refused-error.ts';
+import type { SendWarning } from '../services/types.ts';
 import type { ErrorDescription } from './error-description.ts';
 import type { Surface } from './surface.ts';
 
@@ -61,4 +62,9 @@ export function describeRefusal(error: SendRefusedError, surface: Surface): Erro
       };
     }
   }
+}
+
+/** The one line a send that went carries when the business number is flagged (single sends still go). */
+export function describeSendWarning(warning: SendWarning, surface: Surface): string {
+  return `Meta flagged the quality of the business number (${surface.literal(warning.event)} since ${surface.time(warning.since)}): this update went, but bulk sends are paused until the number recovers.`;
 }

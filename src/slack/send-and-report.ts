@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import { describeError } from '../describe/describe-error.ts';
+import { describeSendWarning } from '../describe/describe-refusal.ts';
 import type { OrderStatusRequest } from '../domain/order-status.ts';
 import type { Sealer } from '../domain/sealer.ts';
 import { DuplicateSendError } from '../errors/duplicate-send-error.ts';
@@ -171,7 +172,13 @@ export function renderSendResult(
   const update = result.update ?? input.request;
   const { userId } = input;
   if (result.ok) {
-    const outcome = { ok: true as const, messageId: result.messageId, ...(delivery ? { delivery } : {}) };
+    const warnings = (result.warnings ?? []).map((warning) => describeSendWarning(warning, SLACK_SURFACE));
+    const outcome = {
+      ok: true as const,
+      messageId: result.messageId,
+      ...(delivery ? { delivery } : {}),
+      ...(warnings.length > 0 ? { warnings } : {}),
+    };
     return { visibility: 'in_channel', message: buildSendResultMessage({ userId, update, outcome }) };
   }
   const { error } = result;
