@@ -6,10 +6,12 @@ import { createMetricsRoute } from './http/metrics-route.ts';
 import type { Route } from './http/router.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
+import type { AccountChange } from './services/account-health.ts';
 import { type BulkWorker, type BulkWorkerOptions, createBulkWorker } from './services/bulk-worker.ts';
 import { observeSends } from './services/observe.ts';
 import type { Services } from './services/open-services.ts';
 import { createSlackApp, type SlackApp } from './slack/create-slack-app.ts';
+import type { BulkPauseReason } from './storage/bulk-jobs.ts';
 
 export type AppDeps = {
   config: ServerConfig;
@@ -57,6 +59,8 @@ export function buildApp({ config, logger, services, metrics, bulk }: AppDeps): 
     bulkReports: services.bulkReports,
     bulkEditMs: bulk?.editMs,
     onBulkQueued: () => bulkWorker?.wake(),
+    guard: services.guard,
+    accountAnnouncements: services.accountAnnouncements,
   });
   bulkWorker = createBulkWorker({
     jobs: services.bulkJobs,
@@ -79,10 +83,28 @@ export function buildApp({ config, logger, services, metrics, bulk }: AppDeps): 
       for (const attemptId of attemptIds) slack.notifier.refresh(attemptId);
     },
     onIncoming: () => undefined,
-    onAccountChanged: () => undefined,
+    onAccountChanged: (workspaceId, changes) => {
+      void resumeLifted(workspaceId, changes);
+      void slack.announcer.run();
+    },
     metrics,
     logger: logger.child({ component: 'callbacks' }),
   });
+  /** Bulk jobs a lifted stop had paused go on (any replica's worker takes their rows; this one at once). */
+  async function resumeLifted(workspaceId: string, changes: readonly AccountChange[]): Promise<void> {
+    const reasons = changes.flatMap((change): BulkPauseReason[] => {
+      if (change.kind === 'template') return change.blocked ? [] : ['template_paused'];
+      return change.flagged ? [] : ['number_flagged'];
+    });
+    if (reasons.length === 0) return;
+    try {
+      const resumed = await services.bulkJobs.resume(workspaceId, reasons);
+      for (const job of resumed) slack.bulk.refresh(job);
+      if (resumed.length > 0) bulkWorker?.wake();
+    } catch (error) {
+      logger.warn({ err: error, workspace: workspaceId }, 'could not resume paused bulk jobs');
+    }
+  }
   const routes: Route[] = [
     ...slack.routes,
     callbacks,

@@ -79,6 +79,7 @@ export async function startServer(
   health.setState('ready');
   services.retention.start();
   built.bulkWorker.start();
+  built.slack.announcer.start();
   logger.info(
     {
       port,
@@ -105,6 +106,7 @@ export async function startServer(
       ]);
       if (!drained)
         logger.warn({ left: services?.tasks.size }, 'drain timed out; some outcomes were not posted');
+      await built.slack.announcer.stop();
       if (built.slack.socketMode) await built.slack.socketMode.stop().catch(() => {});
       server.closeAllConnections();
       await closed;

@@ -10,6 +10,7 @@ import {
 import type { WorkspaceCredentials } from '../domain/workspace-settings.ts';
 import { NotConfiguredError } from '../errors/not-configured-error.ts';
 import type { AccountHealthStore, AccountHealthView } from '../storage/account-health-store.ts';
+import type { BulkJobs } from '../storage/bulk-jobs.ts';
 
 /** A template or the business number whose state changed what may be sent. */
 export type AccountChange =
@@ -33,6 +34,8 @@ export type AccountChange =
 export type AccountHealthDeps = {
   store: Pick<AccountHealthStore, 'applyTemplate' | 'applyQuality' | 'override' | 'read'>;
   credentials: { get(workspaceId: string): Promise<WorkspaceCredentials | undefined> };
+  /** Bulk jobs the flag paused: resumed with the override. */
+  bulkJobs: Pick<BulkJobs, 'resume'>;
   newId?: () => string;
 };
 
@@ -150,19 +153,21 @@ export function createAccountHealth(deps: AccountHealthDeps) {
     },
 
     /**
-     * An admin resumes bulk sends although Meta flagged the number (journaled); lifted again by the next
-     * flag. Undefined when the number is not flagged (or already resumed).
+     * An admin resumes bulk sends although Meta flagged the number (journaled), and the bulk jobs the
+     * flag paused go on; the next flag pauses them again. `overridden` undefined when the number is not
+     * flagged (or was resumed already).
      */
     async resumeBulk(workspaceId: string, by: string) {
       const credentials = await deps.credentials.get(workspaceId);
       if (!credentials) throw new NotConfiguredError(workspaceId);
-      const done = await deps.store.override({
+      const overridden = await deps.store.override({
         workspaceId,
         businessNumber: credentials.businessNumber,
         by,
         id: (deps.newId ?? randomUUID)(),
       });
-      return done && { ...done, businessNumber: credentials.businessNumber };
+      const resumed = overridden ? await deps.bulkJobs.resume(workspaceId, ['number_flagged']) : [];
+      return { overridden, resumed, businessNumber: credentials.businessNumber };
     },
 
     /** Every template state and the number's quality (App Home, `quality show`). */

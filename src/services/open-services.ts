@@ -105,7 +105,9 @@ export async function openServices(
     complete: (attempt, outcome) => journal.complete(attempt, outcome),
     logger,
   });
-  const accountHealth = createAccountHealth({ store: createAccountHealthStore(db), credentials });
+  const sealer = createSealer(cipher);
+  const bulkJobs = createBulkJobs(db, sealer);
+  const accountHealth = createAccountHealth({ store: createAccountHealthStore(db), credentials, bulkJobs });
   // Read on every send, on every path: opt-outs, paused templates, a flagged number (consent-guard.ts).
   const guard = observeGuard(createConsentGuard({ store: createSendGuardStore(db) }), metrics);
   const orderStatus = createOrderStatusService({
@@ -120,7 +122,6 @@ export async function openServices(
     onLearnError: (error) => logger.warn({ err: error }, 'could not note a paused template from a send'),
   });
   const tasks = createTaskTracker((error) => logger.error({ err: error }, 'background task failed'));
-  const sealer = createSealer(cipher);
   const retention = createRetentionJob({ db, retentionDays: config.journalRetentionDays, logger });
   const callbackCredentials = createCallbackCredentials({
     store: createCallbackCredentialsStore(db),
@@ -141,7 +142,7 @@ export async function openServices(
     /** Seals what must leave the service readable only by us (Slack button values, bulk rows). */
     sealer,
     /** Bulk jobs from CSV files, row by row (sent by the bulk worker every server runs). */
-    bulkJobs: createBulkJobs(db, sealer),
+    bulkJobs,
     bulkReports: createBulkReports(db, sealer),
     /** HMAC-SHA-256 under a key that survives ENCRYPTION_KEY rotation (keyed-hash.ts). */
     keyedHash,

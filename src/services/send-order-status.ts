@@ -35,6 +35,8 @@ export type SendOrderStatusInput = {
   actor: Actor;
   /** A deliberate resend: skip the duplicate guard (never the consent and quality guard). */
   force?: boolean;
+  /** A row of a bulk send (a Slack job's or `send --csv`'s): refused, not just warned, while the number is flagged. */
+  bulk?: boolean;
 };
 
 /** Fills the template name and language from the workspace defaults when the agent gave none. */
@@ -72,7 +74,7 @@ export function createOrderStatusService(options: OrderStatusServiceDeps) {
       credentials: credentials.value,
       customerHash,
       message: { kind: 'order_status', templateName: update.templateName },
-      bulk: actor.kind === 'bulk',
+      bulk: input.bulk === true || actor.kind === 'bulk',
     };
     const guard = await checkGuard(deps, guardInput);
     if (!guard.ok) return { ...guard, update };

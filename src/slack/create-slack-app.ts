@@ -9,9 +9,11 @@ import {
 import type { SlackConfig } from '../config.ts';
 import type { Route } from '../http/router.ts';
 import type { Metrics } from '../metrics.ts';
+import type { AccountAnnouncementsStore } from '../storage/account-announcements-store.ts';
 import type { BulkJobs } from '../storage/bulk-jobs.ts';
 import type { BulkReports } from '../storage/bulk-reports.ts';
 import type { DeliveryJournal } from '../storage/delivery-journal.ts';
+import { type AccountAnnouncer, createAccountAnnouncer } from './account/account-announcer.ts';
 import { toBoltLogger } from './bolt-logger.ts';
 import { type BulkReporter, createBulkReporter } from './bulk/bulk-reporter.ts';
 import { createChannelMemory } from './channel-memory.ts';
@@ -47,6 +49,8 @@ export type SlackApp = {
   notifier: Pick<DeliveryNotifier, 'refresh'>;
   /** Bulk jobs' progress messages, summaries and result files (the bulk worker reports to it). */
   bulk: BulkReporter;
+  /** Tells admins of template and number changes, once (run on an event, and on a sweep). */
+  announcer: AccountAnnouncer;
 };
 
 export type SlackAppDeps = SlackListenerDeps & {
@@ -59,6 +63,7 @@ export type SlackAppDeps = SlackListenerDeps & {
   bulkReports: Pick<BulkReports, 'results' | 'counts'>;
   /** How often a bulk job's progress message may be edited, ms (tests). */
   bulkEditMs?: number | undefined;
+  accountAnnouncements: Pick<AccountAnnouncementsStore, 'claim' | 'release'>;
   metrics: Pick<Metrics, 'ackSeconds' | 'commands' | 'slackApiErrors' | 'endToEndSeconds' | 'secondsSince'>;
 };
 
@@ -149,8 +154,15 @@ export function createSlackApp(slack: SlackConfig, deps: SlackAppDeps): SlackApp
     logger,
     editMs: deps.bulkEditMs,
   });
+  const announcer = createAccountAnnouncer({
+    store: deps.accountAnnouncements,
+    credentials: deps.credentials,
+    client: background,
+    slack: caller,
+    logger,
+  });
   registerListeners(app, { ...deps, notifier, bulk, channels: createChannelMemory() });
-  return { app, routes, socketMode, notifier, bulk };
+  return { app, routes, socketMode, notifier, bulk, announcer };
 }
 
 /** A workspace's bot token outside any request: the one token, or the workspace's installation's. */

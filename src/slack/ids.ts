@@ -43,6 +43,12 @@ export const BULK_ACTIONS_BLOCK = 'orderstatus_bulk_actions';
 export const REPLY_ACTION = 'orderstatus_reply';
 export const REPLY_MODAL_CALLBACK = 'orderstatus_reply_modal';
 
+/**
+ * Button on the admins' "number flagged" announcement: resume bulk sends deliberately (admins only,
+ * checked on click; journaled). Its value is not read: the workspace is the clicking one.
+ */
+export const QUALITY_RESUME_ACTION = 'orderstatus_quality_resume';
+
 /** The Workflow Builder step (the function's callback_id in slack-manifest.yml). */
 export const SEND_ORDER_STATUS_FUNCTION = 'send_order_status';
 

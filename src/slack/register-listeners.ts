@@ -5,6 +5,7 @@ import type { Metrics } from '../metrics.ts';
 import type { AppHome } from '../services/app-home.ts';
 import type { TaskTracker } from '../services/background-tasks.ts';
 import type { CallbackCredentials } from '../services/callback-credentials.ts';
+import type { ConsentGuard } from '../services/consent-guard.ts';
 import type { OrderHistory } from '../services/order-history.ts';
 import type { OrderStatusService } from '../services/send-order-status.ts';
 import type { TemplateChoicesService } from '../services/template-choices.ts';
@@ -82,6 +83,8 @@ export type SlackListenerDeps = {
   bulkJobs: Pick<BulkJobs, 'createDraft' | 'queue' | 'cancel' | 'get'>;
   /** A bulk job was just queued: this process's worker looks for it at once. */
   onBulkQueued: () => void;
+  /** Whether a bulk job may start (no stopped template, no flagged number). */
+  guard: Pick<ConsentGuard, 'checkBulkStart'>;
 };
 
 /** What the Slack app adds for its listeners: the delivery notifier and the channels it cannot post in. */
@@ -150,6 +153,8 @@ export function registerListeners(app: App, deps: SlackListenerDeps & SlackAppPa
     BULK_CONFIRM_CALLBACK,
     createBulkConfirmSubmission({
       bulkJobs,
+      credentials,
+      guard: deps.guard,
       reporter: deps.bulk,
       onQueued: deps.onBulkQueued,
       tasks,

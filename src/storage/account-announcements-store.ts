@@ -76,7 +76,9 @@ export function createAccountAnnouncementsStore(db: Database) {
       const table = change.kind === 'template' ? 'template_states' : 'number_quality';
       const column = change.kind === 'template' ? 'template_name' : 'business_number';
       await db.query(
-        `UPDATE ${table} SET announced_at = NULL WHERE workspace_id = $1 AND ${column} = $2 AND since = $3`,
+        // `since` as read lost its microseconds: the same change is the one within a millisecond of it.
+        `UPDATE ${table} SET announced_at = NULL WHERE workspace_id = $1 AND ${column} = $2
+            AND abs(extract(epoch FROM since - $3::timestamptz)) < 0.001`,
         [change.workspaceId, change.subject, change.since],
       );
     },

@@ -15,6 +15,9 @@ import type { Database } from './database.ts';
 
 export type BulkJobState = 'draft' | 'queued' | 'done' | 'canceled';
 
+/** Why a queued job is paused (its rows kept pending, resumable): the guard's reasons that stop a whole job. */
+export type BulkPauseReason = 'template_paused' | 'number_flagged';
+
 export type BulkJob = {
   id: string;
   workspaceId: string;
@@ -26,6 +29,8 @@ export type BulkJob = {
   /** Where the progress message is (its ts), once posted. */
   progressTs: string | undefined;
   canceledBy: string | undefined;
+  /** Set while the job is paused by a stopped template or a flagged number; cleared when it resumes. */
+  paused: { reason: BulkPauseReason; at: Date } | undefined;
 };
 
 /**
@@ -69,6 +74,8 @@ const JobRowSchema = v.object({
   file_name: v.nullish(v.string()),
   progress_ts: v.nullable(v.string()),
   canceled_by: v.nullish(v.string()),
+  paused_reason: v.nullish(v.picklist(['template_paused', 'number_flagged'])),
+  paused_at: v.nullish(v.date()),
 });
 
 export function toBulkJob(row: unknown): BulkJob | undefined {
@@ -85,6 +92,7 @@ export function toBulkJob(row: unknown): BulkJob | undefined {
     fileName: r.file_name ?? undefined,
     progressTs: r.progress_ts ?? undefined,
     canceledBy: r.canceled_by ?? undefined,
+    paused: r.paused_reason && r.paused_at ? { reason: r.paused_reason, at: r.paused_at } : undefined,
   };
 }
 
@@ -171,7 +179,7 @@ export function createBulkJobs(db: Database, sealer: Sealer) {
         `UPDATE bulk_rows r SET state = 'leased', lease_until = now() + make_interval(secs => $2)
            FROM (SELECT b.job_id, b.line, b.state = 'leased' AS retaken
                    FROM bulk_rows b JOIN bulk_jobs q ON q.id = b.job_id
-                  WHERE q.state = 'queued'
+                  WHERE q.state = 'queued' AND q.paused_at IS NULL
                     AND (b.state = 'pending' OR (b.state = 'leased' AND b.lease_until < now()))
                   ORDER BY q.created_at, b.job_id, b.line
                   LIMIT $1
@@ -210,6 +218,32 @@ export function createBulkJobs(db: Database, sealer: Sealer) {
             AND (r.job_id, r.line) IN (SELECT * FROM unnest($1::text[], $2::int[]))`,
         [rows.map((row) => row.jobId), rows.map((row) => row.line)],
       );
+    },
+
+    /**
+     * Pauses a queued job (a row was refused because its template is stopped or the number flagged):
+     * no process leases its rows until it resumes. False when it was paused already or is not queued.
+     */
+    async pause(jobId: string, reason: BulkPauseReason): Promise<boolean> {
+      const rows = await db.query(
+        `UPDATE bulk_jobs SET paused_reason = $2, paused_at = now()
+          WHERE id = $1 AND state = 'queued' AND paused_at IS NULL RETURNING id`,
+        [jobId, reason],
+      );
+      return rows.length === 1;
+    },
+
+    /** Resumes the workspace's jobs paused for one of `reasons`; the jobs that resumed. */
+    async resume(
+      workspaceId: string,
+      reasons: readonly BulkPauseReason[],
+    ): Promise<Array<{ jobId: string; workspaceId: string }>> {
+      const rows = await db.query<{ id: string }>(
+        `UPDATE bulk_jobs SET paused_reason = NULL, paused_at = NULL
+          WHERE workspace_id = $1 AND state = 'queued' AND paused_reason = ANY($2::text[]) RETURNING id`,
+        [workspaceId, [...reasons]],
+      );
+      return rows.map((row) => ({ jobId: row.id, workspaceId }));
     },
 
     /** Records a leased row's outcome; false when the row was no longer leased (another process settled it). */
