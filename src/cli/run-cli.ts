@@ -9,6 +9,8 @@ import { credentialsCommand } from './credentials-command.ts';
 import { doctorCommand } from './doctor-command.ts';
 import { historyCommand } from './history-command.ts';
 import { migrateCommand } from './migrate-command.ts';
+import { optoutCommand } from './optout-command.ts';
+import { qualityCommand } from './quality-command.ts';
 import { sendCommand } from './send-command.ts';
 import { type CliOptions, checkOptions, parseCommandLine, USAGE, UsageError, usageOf } from './usage.ts';
 
@@ -25,6 +27,8 @@ const COMMANDS: Record<string, CliCommand> = {
   callbacks: callbacksCommand,
   history: historyCommand,
   doctor: doctorCommand,
+  optout: optoutCommand,
+  quality: qualityCommand,
 };
 
 /** Starts the Slack app server in this process (`orderstatus serve`); given by the entry point. */
