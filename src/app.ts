@@ -61,6 +61,9 @@ export function buildApp({ config, logger, services, metrics, bulk }: AppDeps): 
     onBulkQueued: () => bulkWorker?.wake(),
     guard: services.guard,
     accountAnnouncements: services.accountAnnouncements,
+    consent: services.consent,
+    accountHealth: services.accountHealth,
+    incomingStore: services.incomingStore,
   });
   bulkWorker = createBulkWorker({
     jobs: services.bulkJobs,
@@ -82,7 +85,8 @@ export function buildApp({ config, logger, services, metrics, bulk }: AppDeps): 
     onChanged: (_workspaceId, attemptIds) => {
       for (const attemptId of attemptIds) slack.notifier.refresh(attemptId);
     },
-    onIncoming: () => undefined,
+    // Customers' messages themselves reach threads with helper C's poster; the keyword notice is ours.
+    onIncoming: (workspaceId, recorded) => slack.consentNotices.notify(workspaceId, recorded),
     onAccountChanged: (workspaceId, changes) => {
       void resumeLifted(workspaceId, changes);
       void slack.announcer.run();

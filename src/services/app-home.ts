@@ -1,10 +1,13 @@
 import type { WorkspaceCredentials } from '../domain/workspace-settings.ts';
+import { NotConfiguredError } from '../errors/not-configured-error.ts';
 import type { CallbackCredentialsInfo } from '../storage/callback-credentials-store.ts';
 import type { CredentialStore } from '../storage/credential-store.ts';
 import type { HistoryPage } from '../storage/order-history-store.ts';
 import type { WorkspaceActivity, WorkspaceActivityStore } from '../storage/workspace-activity.ts';
 import { within } from '../within.ts';
+import type { AccountHealth } from './account-health.ts';
 import type { CallbackCredentials } from './callback-credentials.ts';
+import type { Consent } from './consent.ts';
 import type { OrderHistory } from './order-history.ts';
 
 /** Each person's own newest sends on their App Home. */
@@ -27,13 +30,19 @@ export type HomeData = {
 export type AdminData = {
   callbacks: HomePart<CallbackCredentialsInfo | undefined>;
   activity: HomePart<WorkspaceActivity>;
+  /** Meta's word on the template and the number, and how many opted out (undefined: not set up). */
+  health: HomePart<AccountHealthSummary | undefined>;
 };
+
+export type AccountHealthSummary = Awaited<ReturnType<AccountHealth['show']>> & { optedOut: number };
 
 export type AppHomeDeps = {
   credentials: Pick<CredentialStore, 'get'>;
   orderHistory: Pick<OrderHistory, 'listSentBy'>;
   callbackCredentials: Pick<CallbackCredentials, 'show'>;
   activity: Pick<WorkspaceActivityStore, 'count'>;
+  health: Pick<AccountHealth, 'show'>;
+  consent: Pick<Consent, 'count'>;
   now?: () => number;
 };
 
@@ -48,11 +57,20 @@ export type LoadHomeInput = {
 
 /**
  * What a person's App Home shows, read fresh on every open: the workspace's settings, their own last
- * sends and, for admins, the callback setup and the last day's counts. Every part is read at once and
+ * sends and, for admins, the callback setup, the last day's counts, and consent and quality. Every part is read at once and
  * on its own, so one that fails or is slow leaves the others shown.
  */
 export function createAppHome(deps: AppHomeDeps) {
   const now = deps.now ?? Date.now;
+  async function loadHealth(workspaceId: string): Promise<AccountHealthSummary | undefined> {
+    try {
+      const view = await deps.health.show(workspaceId);
+      return { ...view, optedOut: await deps.consent.count(workspaceId, view.credentials.businessNumber) };
+    } catch (error) {
+      if (error instanceof NotConfiguredError) return undefined;
+      throw error;
+    }
+  }
   return {
     async load(input: LoadHomeInput): Promise<HomeData> {
       const deadline = now() + input.budgetMs;
@@ -63,11 +81,12 @@ export function createAppHome(deps: AppHomeDeps) {
       const admin = part(input.isAdmin).then(async (checked): Promise<HomeData['admin']> => {
         if (!checked.ok) return 'unknown';
         if (!checked.value) return 'no';
-        const [callbacks, activity] = await Promise.all([
+        const [callbacks, activity, health] = await Promise.all([
           part(() => deps.callbackCredentials.show(workspaceId)),
           part(() => deps.activity.count(workspaceId, HOME_ACTIVITY_WINDOW_SECONDS, CALLBACKS_QUIET_SECONDS)),
+          part(() => loadHealth(workspaceId)),
         ]);
-        return { callbacks, activity };
+        return { callbacks, activity, health };
       });
       const [settingsPart, recentPart, adminPart] = await Promise.all([settings, recent, admin]);
       return { settings: settingsPart, recent: recentPart, admin: adminPart };

@@ -184,6 +184,8 @@ export async function openServices(
       orderHistory,
       callbackCredentials,
       activity: createWorkspaceActivity(db),
+      health: accountHealth,
+      consent,
     }),
     /** Kaleyra's approved templates per workspace, for the send form's picker (cached a few minutes). */
     templateChoices: createTemplateChoices({

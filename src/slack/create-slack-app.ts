@@ -13,7 +13,9 @@ import type { AccountAnnouncementsStore } from '../storage/account-announcements
 import type { BulkJobs } from '../storage/bulk-jobs.ts';
 import type { BulkReports } from '../storage/bulk-reports.ts';
 import type { DeliveryJournal } from '../storage/delivery-journal.ts';
+import type { IncomingStore } from '../storage/incoming-store.ts';
 import { type AccountAnnouncer, createAccountAnnouncer } from './account/account-announcer.ts';
+import { type ConsentNotices, createConsentNotices } from './account/consent-notices.ts';
 import { toBoltLogger } from './bolt-logger.ts';
 import { type BulkReporter, createBulkReporter } from './bulk/bulk-reporter.ts';
 import { createChannelMemory } from './channel-memory.ts';
@@ -51,6 +53,8 @@ export type SlackApp = {
   bulk: BulkReporter;
   /** Tells admins of template and number changes, once (run on an event, and on a sweep). */
   announcer: AccountAnnouncer;
+  /** "The customer opted out / back in" in the order's thread (customers' keywords). */
+  consentNotices: ConsentNotices;
 };
 
 export type SlackAppDeps = SlackListenerDeps & {
@@ -64,6 +68,7 @@ export type SlackAppDeps = SlackListenerDeps & {
   /** How often a bulk job's progress message may be edited, ms (tests). */
   bulkEditMs?: number | undefined;
   accountAnnouncements: Pick<AccountAnnouncementsStore, 'claim' | 'release'>;
+  incomingStore: Pick<IncomingStore, 'read'>;
   metrics: Pick<Metrics, 'ackSeconds' | 'commands' | 'slackApiErrors' | 'endToEndSeconds' | 'secondsSince'>;
 };
 
@@ -161,8 +166,16 @@ export function createSlackApp(slack: SlackConfig, deps: SlackAppDeps): SlackApp
     slack: caller,
     logger,
   });
+  const consentNotices = createConsentNotices({
+    incoming: deps.incomingStore,
+    deliveryJournal: deps.deliveryJournal,
+    credentials: deps.credentials,
+    client: background,
+    slack: caller,
+    logger,
+  });
   registerListeners(app, { ...deps, notifier, bulk, channels: createChannelMemory() });
-  return { app, routes, socketMode, notifier, bulk, announcer };
+  return { app, routes, socketMode, notifier, bulk, announcer, consentNotices };
 }
 
 /** A workspace's bot token outside any request: the one token, or the workspace's installation's. */

@@ -76,6 +76,7 @@ const admin = (overrides: Partial<AdminData> = {}): AdminData => ({
     value: { username: 'cb-user', rotatedAt: new Date(), rotatedBy: 'UADMIN', lastCallbackAt: null },
   },
   activity: { ok: true, value: QUIET },
+  health: { ok: true, value: undefined },
   ...overrides,
 });
 

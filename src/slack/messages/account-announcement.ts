@@ -3,7 +3,7 @@ import { describeRefusal } from '../../describe/describe-refusal.ts';
 import type { Surface } from '../../describe/surface.ts';
 import { maskPhoneNumber } from '../../domain/mask-phone.ts';
 import { SendRefusedError } from '../../errors/send-refused-error.ts';
-import { QUALITY_RESUME_ACTION } from '../ids.ts';
+import { resumeButton } from './consent-messages.ts';
 import { escapeCode, formatSlackDate, type SlackMessage, truncate } from './mrkdwn.ts';
 import { SLACK_SURFACE } from './slack-surface.ts';
 
@@ -64,31 +64,5 @@ export function buildAccountAnnouncement(change: AnnouncedChange): SlackMessage 
     ANNOUNCEMENT_SURFACE,
   );
   const text = `:warning: ${summary} (${literal(change.event)} ${when}, ${number}.) Single updates still go, each with a one-line warning to the agent.\n*What to do:* ${nextStep}`;
-  return {
-    text,
-    blocks: [
-      section(text),
-      {
-        type: 'actions',
-        elements: [
-          {
-            type: 'button',
-            action_id: QUALITY_RESUME_ACTION,
-            text: { type: 'plain_text', text: 'Resume bulk sends anyway' },
-            value: 'resume',
-            style: 'danger',
-            confirm: {
-              title: { type: 'plain_text', text: 'Resume bulk sends?' },
-              text: {
-                type: 'plain_text',
-                text: 'Meta flagged this number: more bulk messages can lower its quality and messaging limit further. Your name is recorded with the override; a new flag pauses bulk sends again.',
-              },
-              confirm: { type: 'plain_text', text: 'Resume' },
-              deny: { type: 'plain_text', text: 'Keep paused' },
-            },
-          },
-        ],
-      },
-    ],
-  };
+  return { text, blocks: [section(text), resumeButton()] };
 }
