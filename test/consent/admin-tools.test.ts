@@ -1,4 +1,4 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { QUALITY_RESUME_ACTION } from '../../src/slack/ids.ts';
 import {
   buttonValue,
@@ -6,7 +6,6 @@ import {
   command,
   outcomeOf,
   postsTo,
-  testDatabaseUrl,
   textOf,
   useTestApp,
   waitUntil,
@@ -15,14 +14,10 @@ import { runCliProcess } from '../support/cli-process.ts';
 import { CUSTOMER, cliEnvOf, customerSays, qualityEvent, templateEvent } from '../support/consent-driver.ts';
 import { acceptedAs } from '../support/fake-kaleyra.ts';
 import type { Login } from '../support/kaleyra-callbacks.ts';
-import { createScratchDatabase } from '../support/scratch-database.ts';
+import { useScratchDatabase } from '../support/scratch-database.ts';
 import { openAppHome, viewOf } from '../support/slack-surfaces.ts';
 
-const pgUrl = await testDatabaseUrl();
-const scratch = pgUrl ? await createScratchDatabase(pgUrl, 'consentadmin') : undefined;
-afterAll(async () => {
-  await scratch?.drop();
-});
+const scratch = await useScratchDatabase('consentadmin');
 
 /** Admins manage opt-outs, keywords and the quality override (CLI and Slack); the journal says who, when, why. */
 describe.skipIf(!scratch)('consent and quality for admins', () => {

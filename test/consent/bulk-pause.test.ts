@@ -1,30 +1,25 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { command, outcomeOf, testDatabaseUrl, textOf, useTestApp, waitUntil } from '../support/app-driver.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { command, outcomeOf, textOf, useTestApp, waitUntil } from '../support/app-driver.ts';
 import {
   bulkCsv,
   checkedView,
   confirmBulk,
+  jobResultRows,
   progressMessage,
-  resultRows,
-  resultUpload,
   submitBulkFile,
 } from '../support/bulk-driver.ts';
 import { runCliProcess } from '../support/cli-process.ts';
 import { CUSTOMER, cliEnvOf, qualityEvent, templateEvent } from '../support/consent-driver.ts';
 import { referenceIdOf } from '../support/fake-kaleyra.ts';
 import type { Login } from '../support/kaleyra-callbacks.ts';
-import { createScratchDatabase } from '../support/scratch-database.ts';
+import { useScratchDatabase } from '../support/scratch-database.ts';
 import { SIGNING_SECRET } from '../support/start-app.ts';
 
 // Its own database: only this app's worker may take these jobs, and the CLI runs beside it on it.
-const pgUrl = await testDatabaseUrl();
-const scratch = pgUrl ? await createScratchDatabase(pgUrl, 'bulkpause') : undefined;
-afterAll(async () => {
-  await scratch?.drop();
-});
+const scratch = await useScratchDatabase('bulkpause');
 
 // Ten sends a second: a 60-row job runs for about six seconds, long enough for an event to land mid-run.
 const RATE = '10';
@@ -108,15 +103,7 @@ describe.skipIf(!scratch)('Meta’s template pauses and quality flags stop bulk 
     expect(postedAt.has(`${prefix}ONE`)).toBe(false);
 
     await templateEvent(t, login, 'REINSTATED');
-    const rows = await waitUntil(
-      () => {
-        const message = progressMessage(t.slack, jobId);
-        const upload = message && resultUpload(t.slack, message);
-        return upload && resultRows(upload);
-      },
-      20_000,
-      'the job to finish',
-    );
+    const rows = await jobResultRows(t.slack, jobId);
     expect(rows.filter((row) => row.outcome === 'sent')).toHaveLength(60);
     expect(postedAt.size).toBe(60);
     expect(t.slack.callsTo('chat.postMessage').filter((c) => c.body.channel === 'UADMIN')).toHaveLength(2);

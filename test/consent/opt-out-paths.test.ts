@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { HASH_PURPOSES } from '../../src/domain/keyed-hash.ts';
 import { RESEND_ACTION, RETRY_ACTION } from '../../src/slack/ids.ts';
 import {
@@ -10,19 +10,15 @@ import {
   command,
   outcomeOf,
   SETTINGS,
-  testDatabaseUrl,
   textOf,
   useTestApp,
-  waitUntil,
 } from '../support/app-driver.ts';
 import {
   BULK_CUSTOMER,
   bulkCsv,
   checkedView,
   confirmBulk,
-  progressMessage,
-  resultRows,
-  resultUpload,
+  jobResultRows,
   runWorkflowStep,
   submitBulkFile,
 } from '../support/bulk-driver.ts';
@@ -30,17 +26,13 @@ import { runCliProcess } from '../support/cli-process.ts';
 import { CUSTOMER, cliEnvOf, customerSays, sendModal } from '../support/consent-driver.ts';
 import { KALEYRA_RESPONSES, referenceIdOf } from '../support/fake-kaleyra.ts';
 import type { Login } from '../support/kaleyra-callbacks.ts';
-import { createScratchDatabase } from '../support/scratch-database.ts';
+import { useScratchDatabase } from '../support/scratch-database.ts';
 import { useMessageShortcut, viewOf } from '../support/slack-surfaces.ts';
 import { SIGNING_SECRET, uniqueTeamId } from '../support/start-app.ts';
 
 // A database of its own: the CLI runs beside the server on it, and a bulk job here must be worked by
 // this app's worker only.
-const pgUrl = await testDatabaseUrl();
-const scratch = pgUrl ? await createScratchDatabase(pgUrl, 'optout') : undefined;
-afterAll(async () => {
-  await scratch?.drop();
-});
+const scratch = await useScratchDatabase('optout');
 
 /**
  * A customer's STOP, then an attempt on each send path: every one is refused before Kaleyra, says why
@@ -151,15 +143,7 @@ describe.skipIf(!scratch)('a STOP is honoured on every send path', () => {
     const { viewId } = await submitBulkFile(target(), { team: t.team, csv: bulkCsv(3, ref) });
     const checked = await checkedView(target(), viewId);
     await confirmBulk(target(), { team: t.team, jobId: checked.jobId ?? '' });
-    const rows = await waitUntil(
-      () => {
-        const message = progressMessage(t.slack, checked.jobId ?? '');
-        const upload = message && resultUpload(t.slack, message);
-        return upload && resultRows(upload);
-      },
-      20_000,
-      'the result file',
-    );
+    const rows = await jobResultRows(t.slack, checked.jobId ?? '');
     expect(rows.map((row) => [row.reference, row.outcome, row.error_code])).toEqual([
       [`${ref}0`, 'sent', ''],
       [`${ref}1`, 'failed', 'OPTED_OUT'],

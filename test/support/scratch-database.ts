@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll } from 'vitest';
 import { openDatabase } from '../../src/storage/database.ts';
 import { migrate } from '../../src/storage/migrations.ts';
+import { probeTestDatabase } from './postgres.ts';
 
 export type ScratchDatabase = { url: string; drop(): Promise<void> };
 
@@ -42,3 +44,16 @@ export async function createScratchDatabase(baseUrl: string, label: string): Pro
 }
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+
+/**
+ * For a test file (top level): a scratch database of its own on the test Postgres, dropped after the
+ * file's tests; undefined when the test Postgres did not answer (skip with `describe.skipIf`).
+ */
+export async function useScratchDatabase(label: string): Promise<ScratchDatabase | undefined> {
+  const url = await probeTestDatabase();
+  const scratch = url ? await createScratchDatabase(url, label) : undefined;
+  afterAll(async () => {
+    await scratch?.drop();
+  });
+  return scratch;
+}

@@ -3,22 +3,13 @@ import { describeRefusal } from '../../describe/describe-refusal.ts';
 import type { Surface } from '../../describe/surface.ts';
 import { maskPhoneNumber } from '../../domain/mask-phone.ts';
 import { SendRefusedError } from '../../errors/send-refused-error.ts';
+import type { Unannounced } from '../../storage/account-announcements-store.ts';
 import { resumeButton } from './consent-messages.ts';
 import { escapeCode, formatSlackDate, type SlackMessage, truncate } from './mrkdwn.ts';
 import { SLACK_SURFACE } from './slack-surface.ts';
 
 /** A template or the business number whose state changed what may be sent, as the admins are told. */
-export type AnnouncedChange = {
-  kind: 'template' | 'number';
-  /** The template's name, or the business number. */
-  subject: string;
-  event: string;
-  /** Template: sends with it are refused; number: bulk sends pause. */
-  stopped: boolean;
-  reason: string | undefined;
-  currentLimit: string | undefined;
-  since: Date;
-};
+export type AnnouncedChange = Omit<Unannounced, 'workspaceId'>;
 
 // An announcement is not a send: "so nothing was sent" would be beside the point.
 const ANNOUNCEMENT_SURFACE: Surface = { ...SLACK_SURFACE, attempt: 'other' };
