@@ -6,6 +6,7 @@ import { createMetricsRoute } from './http/metrics-route.ts';
 import type { Route } from './http/router.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
+import type { AccountChange } from './services/account-health.ts';
 import { type BulkWorker, type BulkWorkerOptions, createBulkWorker } from './services/bulk-worker.ts';
 import {
   createIncomingSweeper,
@@ -16,6 +17,7 @@ import { observeSends } from './services/observe.ts';
 import type { Services } from './services/open-services.ts';
 import type { ConversationOptions } from './slack/conversation/conversation-poster.ts';
 import { createSlackApp, type SlackApp } from './slack/create-slack-app.ts';
+import type { BulkPauseReason } from './storage/bulk-jobs.ts';
 
 export type AppDeps = {
   config: ServerConfig;
@@ -70,6 +72,10 @@ export function buildApp({ config, logger, services, metrics, bulk, conversation
     onBulkQueued: () => bulkWorker?.wake(),
     incomingPosts: services.incomingPosts,
     conversationOptions: conversation,
+    guard: services.guard,
+    accountAnnouncements: services.accountAnnouncements,
+    consent: services.consent,
+    accountHealth: services.accountHealth,
   });
   bulkWorker = createBulkWorker({
     jobs: services.bulkJobs,
@@ -92,10 +98,28 @@ export function buildApp({ config, logger, services, metrics, bulk, conversation
       for (const attemptId of attemptIds) slack.notifier.refresh(attemptId);
     },
     onIncoming: (workspaceId, recorded) => slack.conversation.show(workspaceId, recorded),
-    onAccountChanged: () => undefined,
+    onAccountChanged: (workspaceId, changes) => {
+      void resumeLifted(workspaceId, changes);
+      void slack.announcer.run();
+    },
     metrics,
     logger: logger.child({ component: 'callbacks' }),
   });
+  /** Bulk jobs a lifted stop had paused go on (any replica's worker takes their rows; this one at once). */
+  async function resumeLifted(workspaceId: string, changes: readonly AccountChange[]): Promise<void> {
+    const reasons = changes.flatMap((change): BulkPauseReason[] => {
+      if (change.kind === 'template') return change.blocked ? [] : ['template_paused'];
+      return change.flagged ? [] : ['number_flagged'];
+    });
+    if (reasons.length === 0) return;
+    try {
+      const resumed = await services.bulkJobs.resume(workspaceId, reasons);
+      for (const job of resumed) slack.bulk.refresh(job);
+      if (resumed.length > 0) bulkWorker?.wake();
+    } catch (error) {
+      logger.warn({ err: error, workspace: workspaceId }, 'could not resume paused bulk jobs');
+    }
+  }
   const routes: Route[] = [
     ...slack.routes,
     callbacks,

@@ -34,6 +34,10 @@ export const KNOWN_SEND_CODES = new Set([
   'BUTTON_USED',
   'BUTTON_EXPIRED',
   'BUTTON_NOT_VALID_HERE',
+  'OPTED_OUT',
+  'TEMPLATE_PAUSED',
+  'NUMBER_FLAGGED',
+  'WINDOW_CLOSED',
 ]);
 
 /** A label value from an open set, bounded: known values as they are, the rest `other`. */

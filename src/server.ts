@@ -89,6 +89,7 @@ export async function startServer(
   services.retention.start();
   built.bulkWorker.start();
   built.incomingSweeper.start();
+  built.slack.announcer.start();
   logger.info(
     {
       port,
@@ -116,6 +117,7 @@ export async function startServer(
       ]);
       if (!drained)
         logger.warn({ left: services?.tasks.size }, 'drain timed out; some outcomes were not posted');
+      await built.slack.announcer.stop();
       if (built.slack.socketMode) await built.slack.socketMode.stop().catch(() => {});
       server.closeAllConnections();
       await closed;

@@ -9,6 +9,8 @@ import { credentialsCommand } from './credentials-command.ts';
 import { doctorCommand } from './doctor-command.ts';
 import { historyCommand } from './history-command.ts';
 import { migrateCommand } from './migrate-command.ts';
+import { optoutCommand } from './optout-command.ts';
+import { qualityCommand } from './quality-command.ts';
 import { replyCommand } from './reply-command.ts';
 import { sendCommand } from './send-command.ts';
 import { type CliOptions, checkOptions, parseCommandLine, USAGE, UsageError, usageOf } from './usage.ts';
@@ -27,6 +29,8 @@ const COMMANDS: Record<string, CliCommand> = {
   history: historyCommand,
   reply: replyCommand,
   doctor: doctorCommand,
+  optout: optoutCommand,
+  quality: qualityCommand,
 };
 
 /** Starts the Slack app server in this process (`orderstatus serve`); given by the entry point. */

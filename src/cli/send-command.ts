@@ -1,4 +1,5 @@
 import { describeError } from '../describe/describe-error.ts';
+import { describeSendWarning } from '../describe/describe-refusal.ts';
 import { validateOrderStatus } from '../domain/order-status.ts';
 import { ValidationError } from '../errors/validation-error.ts';
 import { cliSurface } from './cli-surface.ts';
@@ -40,6 +41,9 @@ export const sendCommand: CliCommand = {
       });
       if (outcome.ok) {
         io.out(outcome.messageId);
+        const surface = cliSurface({ team, sends: true });
+        for (const warning of outcome.warnings ?? [])
+          io.err(`warning: ${describeSendWarning(warning, surface)}`);
         return 0;
       }
       const description = describeError(outcome.error, cliSurface({ team, sends: true }));

@@ -18,7 +18,7 @@ import { maskPhoneNumber } from '../domain/mask-phone.ts';
 import { ORDER_STATUSES } from '../domain/order-status.ts';
 import { NotConfiguredError } from '../errors/not-configured-error.ts';
 import { ValidationError } from '../errors/validation-error.ts';
-import { forEachConcurrently, sendBulkRow, TRY_AGAIN } from '../services/bulk-rows.ts';
+import { forEachConcurrently, type PauseJob, sendBulkRow, TRY_AGAIN } from '../services/bulk-rows.ts';
 import { BULK_DEFAULTS } from '../services/bulk-worker.ts';
 import { cliSurface } from './cli-surface.ts';
 import type { CliWork, Io } from './command.ts';
@@ -46,12 +46,23 @@ export function prepareCsvSend(team: string, values: CliOptions, io: Io): CliWor
   if (!plan.ok) throw new ValidationError(fileIssues(path.basename(file), plan));
   if (values['dry-run']) return dryRun(team, plan, io);
   return async (services) => {
-    if (!(await services.credentials.get(team))) {
-      const notConfigured = describeError(new NotConfiguredError(team), cliSurface({ team, sends: true }));
-      io.err(`error [${notConfigured.code}]: ${notConfigured.summary} ${notConfigured.nextStep}`);
+    const surface = cliSurface({ team, sends: true });
+    const tell = (error: unknown, prefix = 'error') => {
+      const described = describeError(error, surface);
+      io.err(`${prefix} [${described.code}]: ${described.summary} ${described.nextStep}`);
+    };
+    const credentials = await services.credentials.get(team);
+    if (!credentials) {
+      tell(new NotConfiguredError(team));
       return 1;
     }
-    const codeOf = (error: unknown) => describeError(error, cliSurface({ team, sends: true })).code;
+    // A stopped template or a flagged number: the job does not start at all.
+    const start = await services.guard.checkBulkStart(team, credentials);
+    if (!start.ok) {
+      tell(start.error);
+      return 1;
+    }
+    const codeOf = (error: unknown) => describeError(error, surface).code;
     const results: BulkResultLine[] = plan.rows.map(({ line, request }) => ({
       line,
       reference: request.referenceId,
@@ -63,18 +74,24 @@ export function prepareCsvSend(team: string, values: CliOptions, io: Io): CliWor
     const tally: Tally = { sent: 0, already_sent: 0, failed: 0, unknown: 0, canceled: 0 };
     const progress = startProgress(io, plan.rows.length, tally);
     let interrupted = false;
+    let paused: PauseJob | undefined;
     const stopListening = io.onInterrupt?.(() => {
       interrupted = true;
       io.err('\nstopping: the updates being sent finish, nothing else is sent');
     });
     try {
       await forEachConcurrently(plan.rows, BULK_DEFAULTS.concurrency, async (row, i) => {
-        if (interrupted) return;
+        if (interrupted || paused) return;
         const sent = await sendBulkRow(
           services.orderStatus,
           { workspaceId: team, request: row.request, actor: { kind: 'cli' } },
           codeOf,
         );
+        if (typeof sent === 'object' && 'pause' in sent) {
+          if (!paused) tell(sent.error, '\nstopping');
+          paused ??= sent;
+          return;
+        }
         const result =
           sent === TRY_AGAIN ? { outcome: 'failed' as const, code: 'STORAGE_UNAVAILABLE' } : sent;
         results[i] = {
@@ -87,11 +104,18 @@ export function prepareCsvSend(team: string, values: CliOptions, io: Io): CliWor
       });
     } finally {
       stopListening?.();
+      // Rows a pause kept back say why they were not sent.
+      for (const r of results) if (r.outcome === 'canceled' && paused) r.code = paused.error.code;
       tally.canceled = results.filter((r) => r.outcome === 'canceled').length;
       progress.stop();
     }
     io.out(buildResultCsv(results).trimEnd());
     io.err(summaryOf(plan.rows.length, tally));
+    if (paused) {
+      io.err(
+        `${tally.canceled} not sent (${paused.error.code}): run the same file again once that is lifted; the duplicate guard skips every update that went.`,
+      );
+    }
     return tally.sent + tally.already_sent === plan.rows.length ? 0 : 1;
   };
 }

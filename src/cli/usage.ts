@@ -26,6 +26,14 @@ Commands:
   callbacks show --team T                                   callback url, username, when the last callback arrived
   history --team T (--ref R | --to +91…)                    the conversation about an order or with a customer, in and
                                                             out, oldest first: updates, the customer's messages, replies
+  optout add --team T --to +91… [--reason R]                opt a customer out of the workspace's business number
+  optout remove --team T --to +91… [--reason R]             lift an opt-out (updates to the number go again)
+  optout list --team T                                      opted-out numbers (masked), when, why and by whom
+  optout keywords --team T                                  the standard keywords and the workspace's own
+  optout keyword-add --team T --word W [--means stop|start] a message that is only W opts out (or back in)
+  optout keyword-remove --team T --word W
+  quality show --team T                                     Meta's word on the template and the number, since when
+  quality resume --team T                                   resume bulk sends although the number is flagged (recorded)
   migrate                                                   create or upgrade the database schema
   doctor                                                    check the configuration, the database and each workspace
   serve                                                     start the Slack app server (same as npm start)
@@ -65,6 +73,9 @@ export const OPTIONS = {
   force: { type: 'boolean' },
   csv: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  reason: { type: 'string' },
+  word: { type: 'string' },
+  means: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

@@ -1,4 +1,5 @@
 import type { SendRefusedError } from '../errors/send-refused-error.ts';
+import type { SendWarning } from '../services/types.ts';
 import type { ErrorDescription } from './error-description.ts';
 import type { Surface } from './surface.ts';
 
@@ -17,13 +18,13 @@ export function describeRefusal(error: SendRefusedError, surface: Surface): Erro
   const nothing = surface.attempt === 'send' ? ', so nothing was sent' : '';
   switch (error.reason) {
     case 'opted_out': {
-      const since = details.since ? ` ${surface.time(details.since)}` : '';
+      const since = details.since ? ` since ${surface.time(details.since)}` : '';
       const by =
         details.by === undefined || details.by === 'customer'
           ? `the customer asked this business number to stop${details.why ? ` (“${surface.text(details.why)}”)` : ''}`
           : `${surface.actor(details.by)} opted the number out${details.why ? ` (${surface.text(details.why)})` : ''}`;
       return {
-        code: 'OPTED_OUT',
+        code: error.code,
         summary: `This customer has opted out of WhatsApp messages${since}: ${by}${nothing}.`,
         nextStep: `Nothing goes to them until they send START. If they asked to hear from you again another way, ${surface.commandStep('lift the opt-out', { slack: 'optout remove +…', cli: 'optout remove --team T --to +…' })}`,
         retryable: false,
@@ -34,7 +35,7 @@ export function describeRefusal(error: SendRefusedError, surface: Surface): Erro
       const event = details.event ? ` (${surface.literal(details.event)})` : '';
       const reason = details.metaReason ? ` Meta’s reason: ${surface.text(details.metaReason)}.` : '';
       return {
-        code: 'TEMPLATE_PAUSED',
+        code: error.code,
         summary: `Meta has stopped the WhatsApp template ${name}${event}${nothing}.${reason}`,
         nextStep: surface.adminStep('pick another approved template in the settings'),
         retryable: false,
@@ -43,7 +44,7 @@ export function describeRefusal(error: SendRefusedError, surface: Surface): Erro
     case 'number_flagged': {
       const limit = details.currentLimit ? ` (messaging limit ${surface.literal(details.currentLimit)})` : '';
       return {
-        code: 'NUMBER_FLAGGED',
+        code: error.code,
         summary: `Meta flagged the quality of the business number${limit}: bulk sends are paused so they cannot lower it further${nothing}.`,
         nextStep: `Single updates still go, and bulk sends resume when Meta unflags the number. To resume them before that: ${surface.commandStep('resume bulk sends deliberately', { slack: 'quality resume', cli: 'quality resume --team T' })}`,
         retryable: false,
@@ -54,11 +55,16 @@ export function describeRefusal(error: SendRefusedError, surface: Surface): Erro
         ? ` (the customer last wrote ${surface.time(details.lastMessageAt)})`
         : ' (the customer has not written to this business number)';
       return {
-        code: 'WINDOW_CLOSED',
+        code: error.code,
         summary: `${WINDOW_CLOSED_SUMMARY}${last}${nothing}.`,
         nextStep: WINDOW_CLOSED_NEXT_STEP,
         retryable: false,
       };
     }
   }
+}
+
+/** The one line a send that went carries when the business number is flagged (single sends still go). */
+export function describeSendWarning(warning: SendWarning, surface: Surface): string {
+  return `Meta flagged the quality of the business number (${surface.literal(warning.event)} since ${surface.time(warning.since)}): this update went, but bulk sends are paused until the number recovers.`;
 }

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { normalisePhoneNumber, PhoneNumberSchema, ReferenceIdSchema } from './order-status.ts';
+import { ReferenceIdSchema, readCustomerNumber } from './order-status.ts';
 
 /** Whose history to list: one order's updates, or every update sent to one customer number. */
 export type HistoryQuery = { by: 'reference'; referenceId: string } | { by: 'number'; to: string };
@@ -30,9 +30,8 @@ export function readHistoryReference(text: string): HistoryQueryResult {
 }
 
 function readNumber(input: string): HistoryQueryResult {
-  const parsed = v.safeParse(PhoneNumberSchema, normalisePhoneNumber(input));
-  if (!parsed.success) return { ok: false, issue: parsed.issues[0].message };
-  return { ok: true, query: { by: 'number', to: parsed.output } };
+  const read = readCustomerNumber(input);
+  return read.ok ? { ok: true, query: { by: 'number', to: read.number } } : read;
 }
 
 function readReference(input: string): HistoryQueryResult {

@@ -160,6 +160,16 @@ function requiredWord(what: string, max: number, pattern: RegExp, patternMessage
   );
 }
 
+/** A customer's number typed alone (`--to`, `/orderstatus optout +…`): its E.164 spelling, or why it is not one. */
+export function readCustomerNumber(
+  text: string,
+): { ok: true; number: string } | { ok: false; issue: string } {
+  const parsed = v.safeParse(PhoneNumberSchema, normalisePhoneNumber(text.trim()));
+  return parsed.success
+    ? { ok: true, number: parsed.output }
+    : { ok: false, issue: parsed.issues[0].message };
+}
+
 export const ReferenceIdSchema = v.pipe(
   v.string('Enter the order reference.'),
   withoutInvisibleCharacters('order reference'),

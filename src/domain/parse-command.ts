@@ -28,8 +28,23 @@ export type SlashCommand =
   | { kind: 'bulk' }
   /** `history <reference or +number>`: the updates sent for an order or to a customer. */
   | { kind: 'history'; query: HistoryQueryResult }
+  /** `optout …` (admins only): opt a customer out or back in, or list who opted out. */
+  | { kind: 'optout'; request: OptOutCommand }
+  /** `quality` (the account's state) or `quality resume` (bulk sends despite a flag), admins only. */
+  | { kind: 'quality'; action: 'show' | 'resume' }
   /** Nothing, or an incomplete/invalid line: open the modal prefilled with what was read. */
   | { kind: 'modal'; fields: CommandFields; issues: FieldIssues };
+
+/** `optout +91… [reason]` / `optout remove +91… [reason]` / `optout list`; `help` when the line says neither. */
+export type OptOutCommand =
+  | { action: 'add' | 'remove'; number: string; reason: string | undefined }
+  | { action: 'list' }
+  | { action: 'help'; issue: string | undefined };
+
+/** An admin's reason for an opt-out is a line, not a page. */
+export const OPT_OUT_REASON_MAX = 200;
+const OPT_OUT_WORDS = new Set(['optout', 'opt-out']);
+const REMOVE_WORDS = new Set(['remove', 'lift', 'delete', 'undo']);
 
 // Slack clients turn straight quotes into typographic ones; accept both.
 const QUOTE_PAIRS: Record<string, string> = { '"': '"', "'": "'", '“': '”', '‘': '’', '«': '»' };
@@ -149,6 +164,13 @@ export function parseSlashCommand(text: string): SlashCommand {
   if (keyword === 'config' || keyword === 'settings' || keyword === 'setup') return { kind: 'config' };
   if (input === '') return { kind: 'modal', fields: {}, issues: {} };
   if (keyword === 'bulk' || keyword === 'csv') return { kind: 'bulk' };
+  const first = nextWord(input);
+  if (first && OPT_OUT_WORDS.has(first.word.toLowerCase())) {
+    return { kind: 'optout', request: parseOptOut(first.rest) };
+  }
+  if (first?.word.toLowerCase() === 'quality') {
+    return { kind: 'quality', action: first.rest.trim().toLowerCase() === 'resume' ? 'resume' : 'show' };
+  }
   const history = historyQueryOf(input);
   if (history !== undefined) return { kind: 'history', query: readHistoryQuery(history) };
   const parsed = parseOrderStatusCommand(input);
@@ -162,4 +184,30 @@ function historyQueryOf(input: string): string | undefined {
   const rest = input.slice(7);
   if (rest !== '' && rest.charAt(0).trim() !== '') return undefined;
   return rest.trim();
+}
+
+/** The words after `optout`: what to do, to which number, and why. */
+function parseOptOut(text: string): OptOutCommand {
+  const first = nextWord(text);
+  if (!first) return { action: 'help', issue: undefined };
+  const word = first.word.toLowerCase();
+  if (word === 'list') return { action: 'list' };
+  const action = REMOVE_WORDS.has(word) ? 'remove' : 'add';
+  const rest = REMOVE_WORDS.has(word) || word === 'add' ? first.rest : text;
+  // The longest reading that is a valid number: its last digits are not taken for the reason.
+  const reading = readPhones(rest.slice(0, MAX_INPUT))
+    .filter((r) => validPhoneNumber(normalisePhoneNumber(r.phone)) !== undefined)
+    .at(-1);
+  if (!reading) {
+    return {
+      action: 'help',
+      issue: 'Give the customer’s WhatsApp number, starting with + and the country code.',
+    };
+  }
+  const reason = reading.rest.trim().slice(0, OPT_OUT_REASON_MAX);
+  return {
+    action,
+    number: validPhoneNumber(normalisePhoneNumber(reading.phone)) ?? reading.phone,
+    reason: reason === '' ? undefined : reason,
+  };
 }

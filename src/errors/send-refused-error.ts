@@ -18,7 +18,7 @@ export type RefusalDetails = {
   templateName?: string;
   event?: string;
   metaReason?: string;
-  /** number_flagged: the business number and its messaging limit. */
+  /** number_flagged: the business number, its messaging limit (and `event`: FLAGGED or DOWNGRADE). */
   businessNumber?: string;
   currentLimit?: string;
   /** window_closed: when the customer last wrote (ISO), when there was such a message. */
@@ -30,10 +30,13 @@ export class SendRefusedError extends Error {
   override name = 'SendRefusedError' as const;
   readonly reason: RefusalReason;
   readonly details: RefusalDetails;
+  /** The code every surface shows (`OPTED_OUT`…), and the journal's when a refusal came after the claim. */
+  readonly code: Uppercase<RefusalReason>;
 
   constructor(reason: RefusalReason, details: RefusalDetails = {}) {
     super(`The send was refused before Kaleyra: ${reason}`);
     this.reason = reason;
     this.details = details;
+    this.code = reason.toUpperCase() as Uppercase<RefusalReason>;
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type NumberQualityEvent,
   QUALITY_FLAGGING_EVENTS,
@@ -7,7 +8,9 @@ import {
   type TemplateStatusEvent,
 } from '../domain/incoming-message.ts';
 import type { WorkspaceCredentials } from '../domain/workspace-settings.ts';
-import type { AccountHealthStore } from '../storage/account-health-store.ts';
+import { NotConfiguredError } from '../errors/not-configured-error.ts';
+import type { AccountHealthStore, AccountHealthView } from '../storage/account-health-store.ts';
+import type { BulkJobs } from '../storage/bulk-jobs.ts';
 
 /** A template or the business number whose state changed what may be sent. */
 export type AccountChange =
@@ -29,9 +32,25 @@ export type AccountChange =
     };
 
 export type AccountHealthDeps = {
-  store: Pick<AccountHealthStore, 'applyTemplate' | 'applyQuality'>;
+  store: Pick<AccountHealthStore, 'applyTemplate' | 'applyQuality' | 'override' | 'read'>;
   credentials: { get(workspaceId: string): Promise<WorkspaceCredentials | undefined> };
+  /** Bulk jobs the flag paused: resumed with the override. */
+  bulkJobs: Pick<BulkJobs, 'resume'>;
+  newId?: () => string;
 };
+
+/** WhatsApp's failures that say what Meta did to the template: learnt as if its event had come. */
+export const TEMPLATE_FAILURE_EVENTS: Readonly<Record<string, string>> = {
+  '132015': 'PAUSED',
+  '132016': 'DISABLED',
+};
+
+/** What a send's failure says about its template, when it says anything. */
+export function templateEventOfFailure(code: string | undefined): string | undefined {
+  return code !== undefined && Object.hasOwn(TEMPLATE_FAILURE_EVENTS, code)
+    ? TEMPLATE_FAILURE_EVENTS[code]
+    : undefined;
+}
 
 /** `PAUSED` → true (refuse), `REINSTATED` → false (allow), anything else → undefined (no change). */
 export function templateBlocking(event: string): boolean | undefined {
@@ -108,6 +127,54 @@ export function createAccountHealth(deps: AccountHealthDeps) {
         }
       }
       return changes;
+    },
+
+    /**
+     * A send failed with 132015/132016 (Kaleyra's answer, or a status callback): the template is marked
+     * paused or disabled as if Meta's event had come, so the next send is refused before Kaleyra. The
+     * template is named, or is the one the attempt was sent with. True when that changed its state.
+     */
+    async learnFromFailure(
+      workspaceId: string,
+      failure: { code: string; templateName?: string | undefined; attemptId?: string | undefined },
+    ): Promise<boolean> {
+      const event = templateEventOfFailure(failure.code);
+      if (event === undefined) return false;
+      const applied = await deps.store.applyTemplate({
+        workspaceId,
+        templateName: failure.templateName,
+        attemptId: failure.attemptId,
+        event,
+        blocked: true,
+        reason: `WhatsApp failed a send with ${failure.code}`,
+        source: 'send',
+      });
+      return applied.changed;
+    },
+
+    /**
+     * An admin resumes bulk sends although Meta flagged the number (journaled), and the bulk jobs the
+     * flag paused go on; the next flag pauses them again. `overridden` undefined when the number is not
+     * flagged (or was resumed already).
+     */
+    async resumeBulk(workspaceId: string, by: string) {
+      const credentials = await deps.credentials.get(workspaceId);
+      if (!credentials) throw new NotConfiguredError(workspaceId);
+      const overridden = await deps.store.override({
+        workspaceId,
+        businessNumber: credentials.businessNumber,
+        by,
+        id: (deps.newId ?? randomUUID)(),
+      });
+      const resumed = overridden ? await deps.bulkJobs.resume(workspaceId, ['number_flagged']) : [];
+      return { overridden, resumed, businessNumber: credentials.businessNumber };
+    },
+
+    /** Every template state and the number's quality (App Home, `quality show`). */
+    async show(workspaceId: string): Promise<AccountHealthView & { credentials: WorkspaceCredentials }> {
+      const credentials = await deps.credentials.get(workspaceId);
+      if (!credentials) throw new NotConfiguredError(workspaceId);
+      return { ...(await deps.store.read(workspaceId, credentials.businessNumber)), credentials };
     },
   };
 }

@@ -1,11 +1,14 @@
 import type { WorkspaceCredentials } from '../domain/workspace-settings.ts';
+import { NotConfiguredError } from '../errors/not-configured-error.ts';
 import type { CallbackCredentialsInfo } from '../storage/callback-credentials-store.ts';
 import type { CredentialStore } from '../storage/credential-store.ts';
 import type { IncomingLists, KeptReplies, WaitingReply } from '../storage/incoming-lists.ts';
 import type { HistoryPage } from '../storage/order-history-store.ts';
 import type { WorkspaceActivity, WorkspaceActivityStore } from '../storage/workspace-activity.ts';
 import { within } from '../within.ts';
+import type { AccountHealth } from './account-health.ts';
 import type { CallbackCredentials } from './callback-credentials.ts';
+import type { Consent } from './consent.ts';
 import type { OrderHistory } from './order-history.ts';
 
 /** Each person's own newest sends on their App Home. */
@@ -36,7 +39,11 @@ export type AdminData = {
   activity: HomePart<WorkspaceActivity>;
   /** Customers' messages no place in Slack took (no replies channel, or it refused them). */
   kept: HomePart<KeptReplies>;
+  /** Meta's word on the template and the number, and how many opted out (undefined: not set up). */
+  health: HomePart<AccountHealthSummary | undefined>;
 };
+
+export type AccountHealthSummary = Awaited<ReturnType<AccountHealth['show']>> & { optedOut: number };
 
 export type AppHomeDeps = {
   credentials: Pick<CredentialStore, 'get'>;
@@ -44,6 +51,8 @@ export type AppHomeDeps = {
   callbackCredentials: Pick<CallbackCredentials, 'show'>;
   activity: Pick<WorkspaceActivityStore, 'count'>;
   replies: Pick<IncomingLists, 'waiting' | 'kept'>;
+  health: Pick<AccountHealth, 'show'>;
+  consent: Pick<Consent, 'count'>;
   now?: () => number;
 };
 
@@ -58,12 +67,20 @@ export type LoadHomeInput = {
 
 /**
  * What a person's App Home shows, read fresh on every open: the workspace's settings, their own last
- * sends, the customers waiting for an answer and, for admins, the callback setup, the last day's counts
- * and the customers' messages no place in Slack took. Every part is read at once and
+ * sends and, for admins, the callback setup, the last day's counts, and consent and quality. Every part is read at once and
  * on its own, so one that fails or is slow leaves the others shown.
  */
 export function createAppHome(deps: AppHomeDeps) {
   const now = deps.now ?? Date.now;
+  async function loadHealth(workspaceId: string): Promise<AccountHealthSummary | undefined> {
+    try {
+      const view = await deps.health.show(workspaceId);
+      return { ...view, optedOut: await deps.consent.count(workspaceId, view.credentials.businessNumber) };
+    } catch (error) {
+      if (error instanceof NotConfiguredError) return undefined;
+      throw error;
+    }
+  }
   return {
     async load(input: LoadHomeInput): Promise<HomeData> {
       const deadline = now() + input.budgetMs;
@@ -75,12 +92,13 @@ export function createAppHome(deps: AppHomeDeps) {
       const admin = part(input.isAdmin).then(async (checked): Promise<HomeData['admin']> => {
         if (!checked.ok) return 'unknown';
         if (!checked.value) return 'no';
-        const [callbacks, activity, kept] = await Promise.all([
+        const [callbacks, activity, kept, health] = await Promise.all([
           part(() => deps.callbackCredentials.show(workspaceId)),
           part(() => deps.activity.count(workspaceId, HOME_ACTIVITY_WINDOW_SECONDS, CALLBACKS_QUIET_SECONDS)),
           part(() => deps.replies.kept(workspaceId, HOME_KEPT_REPLIES)),
+          part(() => loadHealth(workspaceId)),
         ]);
-        return { callbacks, activity, kept };
+        return { callbacks, activity, kept, health };
       });
       const [settingsPart, recentPart, waitingPart, adminPart] = await Promise.all([
         settings,

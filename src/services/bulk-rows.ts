@@ -1,9 +1,10 @@
 import type { OrderStatusRequest } from '../domain/order-status.ts';
 import type { Actor } from '../domain/order-update.ts';
 import { DuplicateSendError } from '../errors/duplicate-send-error.ts';
+import { SendRefusedError } from '../errors/send-refused-error.ts';
 import { StorageError } from '../errors/storage-error.ts';
 import { KaleyraError } from '../kaleyra/kaleyra-error.ts';
-import type { RowResult } from '../storage/bulk-jobs.ts';
+import type { BulkPauseReason, RowResult } from '../storage/bulk-jobs.ts';
 import type { OrderStatusService } from './send-order-status.ts';
 import type { SendError } from './types.ts';
 
@@ -17,8 +18,18 @@ export type CodeOf = (error: SendError | unknown) => string;
 export const TRY_AGAIN = 'try-again' as const;
 
 /**
- * Sends one row through the one send path (validation done, duplicate guard, journal, rate limit,
- * delivery status) and says how it ended. A row the duplicate guard stops is "already sent" with the
+ * Nothing went out because the job as a whole must stop (the template is stopped, the number flagged):
+ * the row stays unsent and the job pauses, to resume when that is lifted.
+ */
+export type PauseJob = { pause: BulkPauseReason; error: SendRefusedError };
+
+const pausing = (reason: string): reason is BulkPauseReason =>
+  reason === 'template_paused' || reason === 'number_flagged';
+
+/**
+ * Sends one row through the one send path (validation done, consent and quality guard, duplicate
+ * guard, journal, rate limit, delivery status) and says how it ended. A customer who opted out is a
+ * failed row with its reason (OPTED_OUT); a stopped template or flagged number pauses the job. A row the duplicate guard stops is "already sent" with the
  * earlier message_id; when the earlier attempt is still in flight or unconfirmed, its outcome is
  * "unknown": it may have reached the customer, and it is not sent again.
  */
@@ -26,13 +37,14 @@ export async function sendBulkRow(
   orderStatus: Pick<OrderStatusService, 'sendOrderStatus'>,
   row: { workspaceId: string; request: OrderStatusRequest; actor: Actor },
   codeOf: CodeOf,
-): Promise<RowResult | typeof TRY_AGAIN> {
+): Promise<RowResult | typeof TRY_AGAIN | PauseJob> {
   let result: Awaited<ReturnType<OrderStatusService['sendOrderStatus']>>;
   try {
     result = await orderStatus.sendOrderStatus({
       workspaceId: row.workspaceId,
       request: row.request,
       actor: row.actor,
+      bulk: true,
     });
   } catch (error) {
     // A bug, not an answer: whether anything left is unknown (the service kept the key claimed).
@@ -47,6 +59,7 @@ export async function sendBulkRow(
       : { outcome: 'unknown', code: codeOf(error), messageId: previous.messageId };
   }
   if (error instanceof StorageError && error.reason === 'unavailable') return TRY_AGAIN;
+  if (error instanceof SendRefusedError && pausing(error.reason)) return { pause: error.reason, error };
   const unknown = error instanceof KaleyraError && error.outcome === 'unknown';
   return { outcome: unknown ? 'unknown' : 'failed', code: codeOf(error), attemptId };
 }

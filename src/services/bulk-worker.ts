@@ -2,7 +2,7 @@ import type { Logger } from '../logger.ts';
 import type { BulkJobs, LeasedRow, RowResult } from '../storage/bulk-jobs.ts';
 import type { BulkReports } from '../storage/bulk-reports.ts';
 import type { BulkJob } from '../storage/bulk-tables.ts';
-import { type CodeOf, sendBulkRow, TRY_AGAIN } from './bulk-rows.ts';
+import { type CodeOf, type PauseJob, sendBulkRow, TRY_AGAIN } from './bulk-rows.ts';
 import type { OrderStatusService } from './send-order-status.ts';
 
 /** Tunings a test (or a deployment with unusual sends) may pass in; the defaults suit production. */
@@ -29,7 +29,7 @@ export const BULK_DEFAULTS = { leaseSeconds: 60, pollMs: 1_000, concurrency: 6, 
 const BACKOFF_MS = 2_000;
 
 export type BulkWorkerDeps = {
-  jobs: Pick<BulkJobs, 'lease' | 'release' | 'finishRow'>;
+  jobs: Pick<BulkJobs, 'lease' | 'release' | 'finishRow' | 'pause'>;
   reports: Pick<BulkReports, 'claimReport' | 'markReported' | 'abandonedRows' | 'earlierAttempts'>;
   orderStatus: Pick<OrderStatusService, 'sendOrderStatus'>;
   codeOf: CodeOf;
@@ -134,6 +134,10 @@ export function createBulkWorker(deps: BulkWorkerDeps) {
         await deps.jobs.release([row]);
         return;
       }
+      if (typeof result === 'object' && 'pause' in result) {
+        await pauseJob(row, result);
+        return;
+      }
       await deps.jobs.finishRow(row, result);
       deps.onRowFinished?.(result.outcome);
       deps.onProgress(row);
@@ -147,7 +151,31 @@ export function createBulkWorker(deps: BulkWorkerDeps) {
     if (!held.has(row.jobId)) void reportFinished();
   }
 
-  async function settle(row: LeasedRow): Promise<RowResult | typeof TRY_AGAIN> {
+  /**
+   * The job stops where it is: this row and the job's others this process holds go back unsent (any
+   * process resumes them once the pause is lifted), and its progress message says so.
+   */
+  async function pauseJob(row: LeasedRow, result: PauseJob): Promise<void> {
+    const back = [row, ...takeBuffered(row.jobId)];
+    if (await deps.jobs.pause(row.jobId, result.pause)) {
+      logger.info({ jobId: row.jobId, workspace: row.workspaceId, reason: result.pause }, 'bulk job paused');
+    }
+    await deps.jobs.release(back);
+    deps.onProgress(row);
+  }
+
+  /** Removes the job's rows from the buffer (they are given back, not sent); the held count follows. */
+  function takeBuffered(jobId: string): LeasedRow[] {
+    const taken: LeasedRow[] = [];
+    for (let i = buffer.length - 1; i >= 0; i--) {
+      if (buffer[i]?.jobId !== jobId) continue;
+      taken.push(...buffer.splice(i, 1));
+      hold(jobId, -1);
+    }
+    return taken;
+  }
+
+  async function settle(row: LeasedRow): Promise<RowResult | typeof TRY_AGAIN | PauseJob> {
     if (!row.request) return { outcome: 'failed', code: 'ROW_UNREADABLE' };
     if (row.retaken) {
       // Its process died or hung: if the row reached the send step, the journal says how it ended.

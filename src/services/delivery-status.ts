@@ -1,5 +1,6 @@
 import { type DeliveryReport, readDeliveryStatus } from '../domain/delivery-state.ts';
 import type { DeliveryJournal } from '../storage/delivery-journal.ts';
+import { type AccountHealth, templateEventOfFailure } from './account-health.ts';
 
 // Longer ids or words are not Kaleyra's; cut so a hostile value cannot bloat a row.
 const ID_MAX = 255;
@@ -24,7 +25,11 @@ export type RecordedReports = {
   changed: string[];
 };
 
-export type DeliveryStatusDeps = { journal: Pick<DeliveryJournal, 'apply'> };
+export type DeliveryStatusDeps = {
+  journal: Pick<DeliveryJournal, 'apply'>;
+  /** A failure with 132015/132016 marks the attempt's template paused or disabled for the next sends. */
+  templateFailures?: Pick<AccountHealth, 'learnFromFailure'>;
+};
 
 /** Status callbacks into the journal: each report applied once, to the workspace's own attempts only. */
 export function createDeliveryStatusService(deps: DeliveryStatusDeps) {
@@ -32,6 +37,7 @@ export function createDeliveryStatusService(deps: DeliveryStatusDeps) {
     async record(workspaceId: string, reports: readonly DeliveryReport[]): Promise<RecordedReports> {
       const result: RecordedReports = { matched: 0, unknown: 0, changed: [] };
       for (const report of reports) {
+        const errorCode = report.error?.code === undefined ? undefined : clean(report.error.code, WORD_MAX);
         const applied = await deps.journal.apply({
           workspaceId,
           messageIds: [...new Set(report.messageIds.map((id) => id.slice(0, ID_MAX)))].slice(0, IDS_MAX),
@@ -40,7 +46,7 @@ export function createDeliveryStatusService(deps: DeliveryStatusDeps) {
           status: clean(report.status, WORD_MAX),
           state: readDeliveryStatus(report.status),
           at: report.at,
-          errorCode: report.error?.code === undefined ? undefined : clean(report.error.code, WORD_MAX),
+          errorCode,
           errorText:
             report.error?.title === undefined ? undefined : clean(report.error.title, ERROR_TEXT_MAX),
         });
@@ -49,6 +55,13 @@ export function createDeliveryStatusService(deps: DeliveryStatusDeps) {
           continue;
         }
         result.matched += 1;
+        // Learnt on every copy of the callback (idempotent), so one whose first try failed is not lost.
+        if (errorCode !== undefined && templateEventOfFailure(errorCode) !== undefined) {
+          await deps.templateFailures?.learnFromFailure(workspaceId, {
+            code: errorCode,
+            attemptId: applied.attemptId,
+          });
+        }
         if (applied.version !== undefined && !result.changed.includes(applied.attemptId)) {
           result.changed.push(applied.attemptId);
         }

@@ -1,18 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import type { KeywordAction } from '../domain/consent-keywords.ts';
 import type { IncomingMessage } from '../domain/incoming-message.ts';
 import { HASH_PURPOSES, type KeyedHash } from '../domain/keyed-hash.ts';
 import { maskPhoneNumber } from '../domain/mask-phone.ts';
 import type { Sealer } from '../domain/sealer.ts';
 import type { IncomingDetails, IncomingRecorded, IncomingStore } from '../storage/incoming-store.ts';
 
-/** What a consent keyword does: opts the customer out of the business number's messages, or back in. */
-export type KeywordAction = 'opt_out' | 'opt_in';
+export type { KeywordAction } from '../domain/consent-keywords.ts';
 
 /** The consent rules the receiver asks about each message (the consent service; none: no keywords). */
 export type KeywordReader = {
   /** The action the message's whole text asks for, when it is only a keyword (this workspace's words included). */
   keywordOf(workspaceId: string, text: string | undefined): Promise<KeywordAction | undefined>;
-  /** Applies it (after the message is recorded, once: a retried callback does not apply it again). */
+  /**
+   * Applies it, after the message is recorded: idempotent per message, since it is applied again when
+   * Kaleyra retries (a first try that failed after the message was stored must not lose the STOP).
+   */
   apply(workspaceId: string, message: IncomingMessage, action: KeywordAction): Promise<void>;
 };
 
@@ -64,7 +67,7 @@ export function createIncomingMessages(deps: IncomingMessagesDeps) {
           replyTo: message.replyTo,
           keyword,
         });
-        if (result.inserted && keyword) await deps.consent?.apply(workspaceId, message, keyword);
+        if (keyword) await deps.consent?.apply(workspaceId, message, keyword);
         recorded.push({ ...result, type: message.type, keyword });
       }
       return recorded;

@@ -4,6 +4,7 @@ import type { KaleyraClient } from '../kaleyra/client.ts';
 import { KaleyraError } from '../kaleyra/kaleyra-error.ts';
 import { boundedLabel, KNOWN_SEND_CODES, type Metrics } from '../metrics.ts';
 import type { SendRateLimiter } from './rate-limiter.ts';
+import type { SendGuard } from './send-guard.ts';
 import type { OrderStatusService } from './send-order-status.ts';
 import type { ReplyResult, SessionTextService } from './session-text.ts';
 import type { SendResult } from './types.ts';
@@ -36,6 +37,26 @@ export function observeLimiter<L extends Pick<SendRateLimiter, 'acquire'>>(limit
       const slot = await limiter.acquire(bucket);
       metrics.rateLimitWaitSeconds.observe(metrics.secondsSince(started));
       return slot;
+    },
+  };
+}
+
+/**
+ * A send refused before Kaleyra, by its reason only (opted_out, template_paused, number_flagged,
+ * window_closed): never the customer or the workspace, so the series stay few.
+ */
+export function countRefusal(metrics: Pick<Metrics, 'sendsRefused'>, error: SendRefusedError): void {
+  metrics.sendsRefused.inc({ reason: error.reason });
+}
+
+/** Every refusal of the consent and quality guard, whichever send path asked. */
+export function observeGuard<G extends SendGuard>(guard: G, metrics: Pick<Metrics, 'sendsRefused'>): G {
+  return {
+    ...guard,
+    async check(input) {
+      const verdict = await guard.check(input);
+      if (!verdict.ok) countRefusal(metrics, verdict.error);
+      return verdict;
     },
   };
 }

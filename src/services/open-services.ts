@@ -4,10 +4,12 @@ import { createKaleyraClient } from '../kaleyra/client.ts';
 import { createTemplatesClient } from '../kaleyra/templates-client.ts';
 import type { Logger } from '../logger.ts';
 import { createMetrics, type Metrics } from '../metrics.ts';
+import { createAccountAnnouncementsStore } from '../storage/account-announcements-store.ts';
 import { createAccountHealthStore } from '../storage/account-health-store.ts';
 import { createBulkJobs } from '../storage/bulk-jobs.ts';
 import { createBulkReports } from '../storage/bulk-reports.ts';
 import { createCallbackCredentialsStore } from '../storage/callback-credentials-store.ts';
+import { createConsentStore } from '../storage/consent-store.ts';
 import { createConversationStore } from '../storage/conversation-store.ts';
 import { createCachedCredentialStore } from '../storage/credential-cache.ts';
 import { createCredentialStore } from '../storage/credential-store.ts';
@@ -28,6 +30,7 @@ import { createKeyvStore } from '../storage/keyv-store.ts';
 import { migrate, readSchemaVersion, SCHEMA_VERSION } from '../storage/migrations.ts';
 import { createOrderHistoryStore } from '../storage/order-history-store.ts';
 import { deleteWorkspaceRecords } from '../storage/retention.ts';
+import { createSendGuardStore } from '../storage/send-guard-store.ts';
 import { createSendJournal } from '../storage/send-journal.ts';
 import { createUsedButtons } from '../storage/used-buttons.ts';
 import { createWorkspaceActivity } from '../storage/workspace-activity.ts';
@@ -35,10 +38,12 @@ import { createAccountHealth } from './account-health.ts';
 import { createAppHome } from './app-home.ts';
 import { createTaskTracker } from './background-tasks.ts';
 import { createCallbackCredentials } from './callback-credentials.ts';
+import { createConsent } from './consent.ts';
+import { createConsentGuard } from './consent-guard.ts';
 import { createConversationHistory } from './conversation-history.ts';
 import { createDeliveryStatusService } from './delivery-status.ts';
 import { createIncomingMessages } from './incoming-messages.ts';
-import { observeKaleyra, observeLimiter, observeReplies } from './observe.ts';
+import { observeGuard, observeKaleyra, observeLimiter, observeReplies } from './observe.ts';
 import { createOrderHistory } from './order-history.ts';
 import { createOutcomeRecorder } from './outcome-recorder.ts';
 import { createSendRateLimiter } from './rate-limiter.ts';
@@ -105,6 +110,11 @@ export async function openServices(
     complete: (attempt, outcome) => journal.complete(attempt, outcome),
     logger,
   });
+  const sealer = createSealer(cipher);
+  const bulkJobs = createBulkJobs(db, sealer);
+  const accountHealth = createAccountHealth({ store: createAccountHealthStore(db), credentials, bulkJobs });
+  // Read on every send, on every path: opt-outs, paused templates, a flagged number (consent-guard.ts).
+  const guard = observeGuard(createConsentGuard({ store: createSendGuardStore(db) }), metrics);
   // The steps every send takes, shared by order-status templates and session texts (one rate budget).
   const sendSteps = {
     credentials,
@@ -112,10 +122,15 @@ export async function openServices(
     journal,
     recorder,
     limiter: observeLimiter(createSendRateLimiter({ limitPerSecond: config.kaleyraRateLimit, db }), metrics),
+    guard,
   };
-  const orderStatus = createOrderStatusService({ ...sendSteps, keyedHash });
+  const orderStatus = createOrderStatusService({
+    ...sendSteps,
+    keyedHash,
+    templateFailures: accountHealth,
+    onLearnError: (error) => logger.warn({ err: error }, 'could not note a paused template from a send'),
+  });
   const tasks = createTaskTracker((error) => logger.error({ err: error }, 'background task failed'));
-  const sealer = createSealer(cipher);
   const retention = createRetentionJob({ db, retentionDays: config.journalRetentionDays, logger });
   const callbackCredentials = createCallbackCredentials({
     store: createCallbackCredentialsStore(db),
@@ -136,6 +151,7 @@ export async function openServices(
     }),
     metrics,
   );
+  const consent = createConsent({ store: createConsentStore(db), credentials, keyedHash });
 
   return {
     /** The database itself, for health checks and tests; everything else goes through the stores. */
@@ -147,7 +163,7 @@ export async function openServices(
     /** Seals what must leave the service readable only by us (Slack button values, bulk rows). */
     sealer,
     /** Bulk jobs from CSV files, row by row (sent by the bulk worker every server runs). */
-    bulkJobs: createBulkJobs(db, sealer),
+    bulkJobs,
     bulkReports: createBulkReports(db, sealer),
     /** HMAC-SHA-256 under a key that survives ENCRYPTION_KEY rotation (keyed-hash.ts). */
     keyedHash,
@@ -170,16 +186,25 @@ export async function openServices(
     tasks,
     /** Where each attempt's delivery state and Slack message are kept. */
     deliveryJournal,
-    deliveryStatus: createDeliveryStatusService({ journal: deliveryJournal }),
+    deliveryStatus: createDeliveryStatusService({
+      journal: deliveryJournal,
+      templateFailures: accountHealth,
+    }),
     callbackCredentials,
     orderHistory,
-    /** Customers' messages: recorded once, matched to their order (the callback receiver). */
-    incoming: createIncomingMessages({ store: incomingStore, keyedHash, sealer }),
+    /** Customers' messages: recorded once, matched to their order (the callback receiver); STOP/START applied. */
+    incoming: createIncomingMessages({ store: incomingStore, keyedHash, sealer, consent }),
     incomingStore,
     /** Showing each customer's message in Slack once across replicas (claims, where it went). */
     incomingPosts: createIncomingPosts(db),
-    /** Meta's template-status and number-quality events (the callback receiver). */
-    accountHealth: createAccountHealth({ store: createAccountHealthStore(db), credentials }),
+    /** Opt-outs (customers' keywords and admins'), their journal, and the keywords admins add. */
+    consent,
+    /** The consent and quality guard every send path asks (send-steps); bulk starts ask it too. */
+    guard,
+    /** Meta's template-status and number-quality events (the callback receiver), overrides, state. */
+    accountHealth,
+    /** Template and number changes not yet told to admins (claimed once, whichever replica). */
+    accountAnnouncements: createAccountAnnouncementsStore(db),
     /** What each person's App Home shows, read fresh on every open. */
     appHome: createAppHome({
       credentials,
@@ -187,6 +212,8 @@ export async function openServices(
       callbackCredentials,
       activity: createWorkspaceActivity(db),
       replies: incomingLists,
+      health: accountHealth,
+      consent,
     }),
     /** Kaleyra's approved templates per workspace, for the send form's picker (cached a few minutes). */
     templateChoices: createTemplateChoices({

@@ -167,7 +167,10 @@ async function reserve(
 /**
  * Maps the budget's clock (the database's) to this process's, from the round trips of the
  * reservations: the sample with the shortest round trip in the last 30 s is the least skewed by a
- * slow network or a busy event loop.
+ * slow network or a busy event loop. A round trip only bounds the offset (the database read its clock
+ * somewhere between asking and answering), so the offset taken is the one nearest zero within that
+ * bound: clocks kept in step (NTP, or one host) map exactly, however slow a round trip was, and two
+ * replicas cannot disagree by a busy moment's guess.
  */
 function createClockMapping(now: () => number) {
   let best: { offset: number; roundTrip: number; at: number } | undefined;
@@ -175,8 +178,11 @@ function createClockMapping(now: () => number) {
   return {
     observe(budgetNow: number, asked: number, answered: number): void {
       last = answered - asked;
+      // The database's clock read budgetNow at some local instant in [asked, answered].
+      const lowest = budgetNow - answered;
+      const highest = budgetNow - asked;
       const sample = {
-        offset: budgetNow - (asked + answered) / 2,
+        offset: Math.min(Math.max(0, lowest), highest),
         roundTrip: answered - asked,
         at: answered,
       };

@@ -3,7 +3,9 @@ import type { OrderStatusRequest } from '../domain/order-status.ts';
 import type { Actor, ResolvedOrderStatus } from '../domain/order-update.ts';
 import type { WorkspaceCredentials } from '../domain/workspace-settings.ts';
 import { buildOrderStatusPayload } from '../kaleyra/build-payload.ts';
-import { ALLOW_ALL } from './send-guard.ts';
+import { KaleyraError } from '../kaleyra/kaleyra-error.ts';
+import type { AccountHealth } from './account-health.ts';
+import { ALLOW_ALL, type GuardInput } from './send-guard.ts';
 import {
   checkGuard,
   journalActorOf,
@@ -19,6 +21,10 @@ export type OrderStatusServiceDeps = Omit<SendStepsDeps, 'guard'> & {
   /** Hashes the customer number into the journal, so history can find it by number. */
   keyedHash: KeyedHash;
   guard?: SendStepsDeps['guard'];
+  /** Kaleyra answered 132015/132016: the template is marked paused or disabled for the next sends. */
+  templateFailures?: Pick<AccountHealth, 'learnFromFailure'>;
+  /** Where a failure to learn from a send is told (it never changes the send's result). */
+  onLearnError?: (error: unknown) => void;
 };
 
 export type SendOrderStatusInput = {
@@ -28,6 +34,8 @@ export type SendOrderStatusInput = {
   actor: Actor;
   /** A deliberate resend: skip the duplicate guard (never the consent and quality guard). */
   force?: boolean;
+  /** A row of a bulk send (a Slack job's or `send --csv`'s): refused, not just warned, while the number is flagged. */
+  bulk?: boolean;
 };
 
 /** Fills the template name and language from the workspace defaults when the agent gave none. */
@@ -60,24 +68,37 @@ export function createOrderStatusService(options: OrderStatusServiceDeps) {
     if (!credentials.ok) return credentials;
     const update = resolveOrderStatus(input.request, credentials.value);
     const customerHash = options.keyedHash(HASH_PURPOSES.customerNumber, update.to);
-    const guard = await checkGuard(deps, {
+    const guardInput: GuardInput = {
       workspaceId,
       credentials: credentials.value,
       customerHash,
       message: { kind: 'order_status', templateName: update.templateName },
-      bulk: actor.kind === 'bulk',
-    });
+      bulk: input.bulk === true || actor.kind === 'bulk',
+    };
+    const guard = await checkGuard(deps, guardInput);
     if (!guard.ok) return { ...guard, update };
     const sent = await journalAndPost(
       deps,
       credentials.value,
       { workspaceId, ...journalActorOf(actor), update, force: input.force === true, customerHash },
       (refs) => buildOrderStatusPayload(update, refs),
+      guardInput,
     );
-    if (!sent.ok) return { ...sent, update };
+    if (!sent.ok) {
+      if (sent.error instanceof KaleyraError) await learn(workspaceId, sent.error.code, update.templateName);
+      return { ...sent, update };
+    }
     const result: SendResult = { ok: true, messageId: sent.messageId, update, attemptId: sent.attemptId };
     if (guard.value.length > 0) result.warnings = guard.value;
     return result;
+  }
+
+  async function learn(workspaceId: string, code: string, templateName: string): Promise<void> {
+    try {
+      await options.templateFailures?.learnFromFailure(workspaceId, { code, templateName });
+    } catch (error) {
+      options.onLearnError?.(error);
+    }
   }
 
   return { sendOrderStatus };

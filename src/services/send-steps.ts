@@ -2,6 +2,7 @@ import type { Actor } from '../domain/order-update.ts';
 import type { WorkspaceCredentials } from '../domain/workspace-settings.ts';
 import { DuplicateSendError } from '../errors/duplicate-send-error.ts';
 import { NotConfiguredError } from '../errors/not-configured-error.ts';
+import { SendRefusedError } from '../errors/send-refused-error.ts';
 import { StorageError } from '../errors/storage-error.ts';
 import type { ExtraInfoRefs, KaleyraPayload } from '../kaleyra/build-payload.ts';
 import type { KaleyraClient } from '../kaleyra/client.ts';
@@ -106,20 +107,41 @@ export async function beginAttempt(
   return { ok: true, value: begun.attempt };
 }
 
-/** Waits for the rate budget, posts once, and records how it ended (retried until written). */
+/**
+ * While a send waits for its rate slot, it asks the guard again this often: a STOP, a paused template
+ * or a flag recorded meanwhile (by any replica) stops it, so nothing goes out more than about this long
+ * after the guard last said yes. The asking happens during the wait, never between the slot and the
+ * POST, which would shift the POST out of its slot.
+ */
+export const GUARD_RECHECK_AFTER_MS = 1_000;
+
+/**
+ * Waits for the rate budget (asking the guard again during a long wait), posts once, and records how
+ * it ended (retried until written).
+ */
 export async function postAttempt(
-  deps: Pick<SendStepsDeps, 'limiter' | 'kaleyra' | 'recorder'>,
+  deps: Pick<SendStepsDeps, 'limiter' | 'kaleyra' | 'recorder' | 'guard'>,
   credentials: WorkspaceCredentials,
   attempt: Attempt,
   payload: KaleyraPayload,
+  guardInput: GuardInput,
 ): Promise<Step<{ messageId: string }>> {
+  const watch = watchGuard(deps, guardInput);
   try {
     await deps.limiter.acquire(credentials.businessNumber);
   } catch (error) {
+    watch.stop();
     // Nothing left: the claim is freed so the message can be sent once the budget is reachable.
     await deps.recorder.record(attempt, { outcome: 'failed', code: 'RATE_LIMIT_UNAVAILABLE' });
     if (error instanceof StorageError) return { ok: false, error };
     throw error;
+  }
+  const refused = watch.stop();
+  if (refused) {
+    // Nothing went out: the claim is freed, and the journal says why.
+    const code = refused.error instanceof SendRefusedError ? refused.error.code : 'STORAGE_UNAVAILABLE';
+    await deps.recorder.record(attempt, { outcome: 'failed', code });
+    return refused;
   }
   try {
     const { messageId } = await deps.kaleyra.sendMessage(credentials, payload);
@@ -142,15 +164,46 @@ export async function postAttempt(
 }
 
 /**
+ * Asks the guard every GUARD_RECHECK_AFTER_MS until stopped; `stop` says whether one of those answers
+ * refused the send (an answer still on its way when the slot came is not waited for).
+ */
+function watchGuard(deps: Pick<SendStepsDeps, 'guard'>, input: GuardInput) {
+  let refused: Extract<Step<unknown>, { ok: false }> | undefined;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const tick = () => {
+    timer = undefined;
+    void checkGuard(deps, input)
+      .then((again) => {
+        if (!again.ok) refused ??= again;
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        if (!stopped && !refused) timer = setTimeout(tick, GUARD_RECHECK_AFTER_MS);
+      });
+  };
+  timer = setTimeout(tick, GUARD_RECHECK_AFTER_MS);
+  return {
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      return refused;
+    },
+  };
+}
+
+/**
  * Claims and journals the attempt, builds its payload with the refs status callbacks echo back (`ref`
  * the workspace, `ref1` who asked, `ref2` the journal attempt, so a callback finds it even without a
  * known message id), and posts it once.
  */
 export async function journalAndPost(
-  deps: Pick<SendStepsDeps, 'journal' | 'limiter' | 'kaleyra' | 'recorder'>,
+  deps: Pick<SendStepsDeps, 'journal' | 'limiter' | 'kaleyra' | 'recorder' | 'guard'>,
   credentials: WorkspaceCredentials,
   input: BeginAttempt,
   payloadFor: (refs: ExtraInfoRefs) => KaleyraPayload,
+  /** What the guard was asked: asked again before the POST after a long wait for the rate slot. */
+  guardInput: GuardInput,
 ): Promise<
   { ok: true; attemptId: string; messageId: string } | { ok: false; error: SendError; attemptId?: string }
 > {
@@ -158,7 +211,7 @@ export async function journalAndPost(
   if (!attempt.ok) return attempt;
   const { attemptId } = attempt.value;
   const payload = payloadFor({ ref: input.workspaceId, ref1: input.actor, ref2: attemptId });
-  const sent = await postAttempt(deps, credentials, attempt.value, payload);
+  const sent = await postAttempt(deps, credentials, attempt.value, payload, guardInput);
   if (!sent.ok) return { ...sent, attemptId };
   return { ok: true, attemptId, messageId: sent.value.messageId };
 }

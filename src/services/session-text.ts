@@ -10,6 +10,7 @@ import type { ConversationStore, ReplyOrder } from '../storage/conversation-stor
 import type { IncomingRow, IncomingStore } from '../storage/incoming-store.ts';
 import type { SessionText } from '../storage/send-journal.ts';
 import { CUSTOMER_SEAL_PURPOSE } from './incoming-messages.ts';
+import type { GuardInput } from './send-guard.ts';
 import { ALLOW_ALL } from './send-guard.ts';
 import {
   checkGuard,
@@ -92,13 +93,14 @@ export function createSessionTextService(options: SessionTextDeps) {
     const credentials = await loadCredentials(deps, workspaceId);
     if (!credentials.ok) return { ...credentials, text };
     const customerHash = hashOf(input.to);
-    const guard = await checkGuard(deps, {
+    const guardInput: GuardInput = {
       workspaceId,
       credentials: credentials.value,
       customerHash,
       message: { kind: 'text' },
       bulk: false,
-    });
+    };
+    const guard = await checkGuard(deps, guardInput);
     if (!guard.ok) return { ...guard, text };
     const { window } = await windowFor(workspaceId, customerHash);
     if (!window.open) {
@@ -114,6 +116,7 @@ export function createSessionTextService(options: SessionTextDeps) {
       credentials.value,
       { workspaceId, ...journalActorOf(actor), text, force: false, customerHash },
       (refs) => buildSessionTextPayload(text.to, text.body, refs),
+      guardInput,
     );
     if (!sent.ok) return { ...sent, text };
     const result: ReplyResult = { ok: true, messageId: sent.messageId, attemptId: sent.attemptId, text };

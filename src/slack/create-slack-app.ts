@@ -9,10 +9,12 @@ import {
 import type { SlackConfig } from '../config.ts';
 import type { Route } from '../http/router.ts';
 import type { Metrics } from '../metrics.ts';
+import type { AccountAnnouncementsStore } from '../storage/account-announcements-store.ts';
 import type { BulkJobs } from '../storage/bulk-jobs.ts';
 import type { BulkReports } from '../storage/bulk-reports.ts';
 import type { DeliveryJournal } from '../storage/delivery-journal.ts';
 import type { IncomingPosts } from '../storage/incoming-posts.ts';
+import { type AccountAnnouncer, createAccountAnnouncer } from './account/account-announcer.ts';
 import { toBoltLogger } from './bolt-logger.ts';
 import { type BulkReporter, createBulkReporter } from './bulk/bulk-reporter.ts';
 import { createChannelMemory } from './channel-memory.ts';
@@ -55,6 +57,8 @@ export type SlackApp = {
   bulk: BulkReporter;
   /** Customers' messages into their order's thread (or the replies channel, a DM, or kept). */
   conversation: ConversationPoster;
+  /** Tells admins of template and number changes, once (run on an event, and on a sweep). */
+  announcer: AccountAnnouncer;
 };
 
 export type SlackAppDeps = SlackListenerDeps & {
@@ -70,6 +74,7 @@ export type SlackAppDeps = SlackListenerDeps & {
   incomingPosts: Pick<IncomingPosts, 'claim' | 'markPosted' | 'setPermalink' | 'release' | 'keep'>;
   /** Customers' messages' post tunings (tests). */
   conversationOptions?: ConversationOptions | undefined;
+  accountAnnouncements: Pick<AccountAnnouncementsStore, 'claim' | 'release'>;
   metrics: Pick<Metrics, 'ackSeconds' | 'commands' | 'slackApiErrors' | 'endToEndSeconds' | 'secondsSince'>;
 };
 
@@ -169,8 +174,15 @@ export function createSlackApp(slack: SlackConfig, deps: SlackAppDeps): SlackApp
     logger: logger.child({ component: 'conversation' }),
     options: deps.conversationOptions,
   });
+  const announcer = createAccountAnnouncer({
+    store: deps.accountAnnouncements,
+    credentials: deps.credentials,
+    client: background,
+    slack: caller,
+    logger,
+  });
   registerListeners(app, { ...deps, notifier, bulk, channels: createChannelMemory() });
-  return { app, routes, socketMode, notifier, bulk, conversation };
+  return { app, routes, socketMode, notifier, bulk, conversation, announcer };
 }
 
 /** A workspace's bot token outside any request: the one token, or the workspace's installation's. */

@@ -47,6 +47,12 @@ export const REPLY_FIELDS = {
   text: { blockId: 'orderstatus_reply_text', actionId: 'text' },
 } as const satisfies Record<'text', FieldIds>;
 
+/**
+ * Button on the admins' "number flagged" announcement: resume bulk sends deliberately (admins only,
+ * checked on click; journaled). Its value is not read: the workspace is the clicking one.
+ */
+export const QUALITY_RESUME_ACTION = 'orderstatus_quality_resume';
+
 /** The Workflow Builder step (the function's callback_id in slack-manifest.yml). */
 export const SEND_ORDER_STATUS_FUNCTION = 'send_order_status';
 

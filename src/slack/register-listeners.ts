@@ -2,9 +2,12 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import type { Sealer } from '../domain/sealer.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
+import type { AccountHealth } from '../services/account-health.ts';
 import type { AppHome } from '../services/app-home.ts';
 import type { TaskTracker } from '../services/background-tasks.ts';
 import type { CallbackCredentials } from '../services/callback-credentials.ts';
+import type { Consent } from '../services/consent.ts';
+import type { ConsentGuard } from '../services/consent-guard.ts';
 import type { OrderHistory } from '../services/order-history.ts';
 import type { OrderStatusService } from '../services/send-order-status.ts';
 import type { SessionTextService } from '../services/session-text.ts';
@@ -24,6 +27,7 @@ import {
   CONFIG_MODAL_CALLBACK,
   HOME_HISTORY_ACTION,
   HOME_SETTINGS_ACTION,
+  QUALITY_RESUME_ACTION,
   REPLY_ACTION,
   REPLY_MODAL_CALLBACK,
   RESEND_ACTION,
@@ -38,6 +42,7 @@ import { createBulkCancelAction } from './listeners/actions/bulk-cancel.ts';
 import { createHomeHistoryAction } from './listeners/actions/home-history.ts';
 import { createHomeSettingsAction } from './listeners/actions/home-settings.ts';
 import { createNewCallbackPasswordAction } from './listeners/actions/new-callback-password.ts';
+import { createQualityResumeAction } from './listeners/actions/quality-resume.ts';
 import { createReplyAction } from './listeners/actions/reply-button.ts';
 import { createResendAction } from './listeners/actions/send-again.ts';
 import { createBulkCommand } from './listeners/commands/bulk-command.ts';
@@ -45,7 +50,9 @@ import { createConfigCommand } from './listeners/commands/config-command.ts';
 import { createFormCommand } from './listeners/commands/form-command.ts';
 import { helpCommand } from './listeners/commands/help-command.ts';
 import { createHistoryCommand } from './listeners/commands/history-command.ts';
+import { createOptOutCommand } from './listeners/commands/optout-command.ts';
 import { createOrderStatusCommand } from './listeners/commands/orderstatus-command.ts';
+import { createQualityCommand } from './listeners/commands/quality-command.ts';
 import { createSendCommand } from './listeners/commands/send-command.ts';
 import { createAppHomeOpened } from './listeners/events/app-home-opened.ts';
 import { createAppUninstalled } from './listeners/events/app-uninstalled.ts';
@@ -90,6 +97,12 @@ export type SlackListenerDeps = {
   bulkJobs: Pick<BulkJobs, 'createDraft' | 'queue' | 'cancel' | 'get'>;
   /** A bulk job was just queued: this process's worker looks for it at once. */
   onBulkQueued: () => void;
+  /** Whether a bulk job may start (no stopped template, no flagged number). */
+  guard: Pick<ConsentGuard, 'checkBulkStart'>;
+  /** Opt-outs admins manage (`/orderstatus optout`). */
+  consent: Pick<Consent, 'change' | 'list' | 'count'>;
+  /** The account's state and the admins' override of a flag (`/orderstatus quality`, its button). */
+  accountHealth: Pick<AccountHealth, 'show' | 'resumeBulk'>;
 };
 
 /** What the Slack app adds for its listeners: the delivery notifier and the channels it cannot post in. */
@@ -109,6 +122,15 @@ export function registerListeners(app: App, deps: SlackListenerDeps & SlackAppPa
   const modals = { logger, trustedResponseOrigins, credentials };
   const forms = { ...modals, templates: deps.templateChoices };
   const settings = { credentials, callbackCredentials, publicUrl, logger };
+  const quality = {
+    accountHealth: deps.accountHealth,
+    consent: deps.consent,
+    logger,
+    onResumed: (jobs: ReadonlyArray<{ jobId: string; workspaceId: string }>) => {
+      for (const job of jobs) deps.bulk.refresh(job);
+      if (jobs.length > 0) deps.onBulkQueued();
+    },
+  };
 
   app.command(
     SLASH_COMMAND,
@@ -120,6 +142,8 @@ export function registerListeners(app: App, deps: SlackListenerDeps & SlackAppPa
         config: createConfigCommand({ ...modals, ...settings }),
         history: createHistoryCommand({ orderHistory: deps.orderHistory }),
         bulk: createBulkCommand(modals),
+        optout: createOptOutCommand({ consent: deps.consent, logger }),
+        quality: createQualityCommand(quality),
       },
       (kind) => deps.metrics.commands.inc({ kind }),
     ),
@@ -146,6 +170,7 @@ export function registerListeners(app: App, deps: SlackListenerDeps & SlackAppPa
     createHomeHistoryAction({ orderHistory: deps.orderHistory, logger }),
   );
   app.action<BlockButtonAction>(HOME_SETTINGS_ACTION, createHomeSettingsAction(settings));
+  app.action<BlockButtonAction>(QUALITY_RESUME_ACTION, createQualityResumeAction(quality));
   const { bulkJobs, tasks } = deps;
   app.view(
     BULK_MODAL_CALLBACK,
@@ -161,6 +186,8 @@ export function registerListeners(app: App, deps: SlackListenerDeps & SlackAppPa
     BULK_CONFIRM_CALLBACK,
     createBulkConfirmSubmission({
       bulkJobs,
+      credentials,
+      guard: deps.guard,
       reporter: deps.bulk,
       onQueued: deps.onBulkQueued,
       tasks,

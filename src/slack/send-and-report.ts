@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import { describeError } from '../describe/describe-error.ts';
+import { describeSendWarning } from '../describe/describe-refusal.ts';
 import type { OrderStatusRequest } from '../domain/order-status.ts';
 import type { Sealer } from '../domain/sealer.ts';
 import { DuplicateSendError } from '../errors/duplicate-send-error.ts';
@@ -10,7 +11,7 @@ import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { TaskTracker } from '../services/background-tasks.ts';
 import type { OrderStatusService } from '../services/send-order-status.ts';
-import type { SendResult } from '../services/types.ts';
+import type { SendResult, SendWarning } from '../services/types.ts';
 import type { DeliveryJournal, SlackLocation } from '../storage/delivery-journal.ts';
 import { encodeActionPayload } from './action-payload.ts';
 import type { ChannelMemory } from './channel-memory.ts';
@@ -204,7 +205,9 @@ export function renderSendResult(
  * agent's reply. `resendable` is the Retry / Send again button's value, when the send can be repeated.
  */
 export function renderOutcomeMessage(
-  result: { ok: true; messageId: string } | { ok: false; error: unknown },
+  result:
+    | { ok: true; messageId: string; warnings?: SendWarning[] | undefined }
+    | { ok: false; error: unknown },
   input: {
     userId: string;
     subject: SentSubject;
@@ -214,7 +217,13 @@ export function renderOutcomeMessage(
 ): { message: SlackMessage; visibility: 'in_channel' | 'ephemeral' } {
   const { userId, subject: update, resendable, delivery } = input;
   if (result.ok) {
-    const outcome = { ok: true as const, messageId: result.messageId, ...(delivery ? { delivery } : {}) };
+    const warnings = (result.warnings ?? []).map((warning) => describeSendWarning(warning, SLACK_SURFACE));
+    const outcome = {
+      ok: true as const,
+      messageId: result.messageId,
+      ...(delivery ? { delivery } : {}),
+      ...(warnings.length > 0 ? { warnings } : {}),
+    };
     return { visibility: 'in_channel', message: buildSendResultMessage({ userId, update, outcome }) };
   }
   const { error } = result;

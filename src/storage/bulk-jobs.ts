@@ -13,6 +13,9 @@ import type { Database } from './database.ts';
  * by every connection) cannot keep apart; a single statement is atomic on both stores.
  */
 
+export type { BulkJob, BulkPauseReason } from './bulk-tables.ts';
+
+import type { BulkPauseReason } from './bulk-tables.ts';
 /**
  * A row leased to this process: send it, then `finishRow`. `request` is undefined when the stored row
  * can no longer be read (its key was dropped from ENCRYPTION_KEY): finish it as failed. `retaken`: its
@@ -122,7 +125,7 @@ export function createBulkJobs(db: Database, sealer: Sealer) {
         `UPDATE bulk_rows r SET state = 'leased', lease_until = now() + make_interval(secs => $2)
            FROM (SELECT b.job_id, b.line, b.state = 'leased' AS retaken
                    FROM bulk_rows b JOIN bulk_jobs q ON q.id = b.job_id
-                  WHERE q.state = 'queued'
+                  WHERE q.state = 'queued' AND q.paused_at IS NULL
                     AND (b.state = 'pending' OR (b.state = 'leased' AND b.lease_until < now()))
                   ORDER BY q.created_at, b.job_id, b.line
                   LIMIT $1
@@ -161,6 +164,32 @@ export function createBulkJobs(db: Database, sealer: Sealer) {
             AND (r.job_id, r.line) IN (SELECT * FROM unnest($1::text[], $2::int[]))`,
         [rows.map((row) => row.jobId), rows.map((row) => row.line)],
       );
+    },
+
+    /**
+     * Pauses a queued job (a row was refused because its template is stopped or the number flagged):
+     * no process leases its rows until it resumes. False when it was paused already or is not queued.
+     */
+    async pause(jobId: string, reason: BulkPauseReason): Promise<boolean> {
+      const rows = await db.query(
+        `UPDATE bulk_jobs SET paused_reason = $2, paused_at = now()
+          WHERE id = $1 AND state = 'queued' AND paused_at IS NULL RETURNING id`,
+        [jobId, reason],
+      );
+      return rows.length === 1;
+    },
+
+    /** Resumes the workspace's jobs paused for one of `reasons`; the jobs that resumed. */
+    async resume(
+      workspaceId: string,
+      reasons: readonly BulkPauseReason[],
+    ): Promise<Array<{ jobId: string; workspaceId: string }>> {
+      const rows = await db.query<{ id: string }>(
+        `UPDATE bulk_jobs SET paused_reason = NULL, paused_at = NULL
+          WHERE workspace_id = $1 AND state = 'queued' AND paused_reason = ANY($2::text[]) RETURNING id`,
+        [workspaceId, [...reasons]],
+      );
+      return rows.map((row) => ({ jobId: row.id, workspaceId }));
     },
 
     /** Records a leased row's outcome; false when the row was no longer leased (another process settled it). */

@@ -13,6 +13,9 @@ export type BulkJobState = (typeof BULK_JOB_STATES)[number];
  * One row of `bulk_jobs`, every column (migrations 9 and 11): the one description of that table's
  * rows; readers take a `Pick` of it (test/storage/table-rows.test.ts compares it with the table).
  */
+/** Why a job may be paused. */
+export const BULK_PAUSE_REASONS = ['template_paused', 'number_flagged'] as const;
+
 export const BulkJobsRowSchema = v.object({
   id: v.string(),
   workspace_id: v.string(),
@@ -30,10 +33,13 @@ export const BulkJobsRowSchema = v.object({
   report_until: v.nullable(Timestamp),
   reported_at: v.nullable(Timestamp),
   /** Why the job stopped sending (a paused template, a flagged number), and since when; null while it runs. */
-  paused_reason: MaybeText,
+  paused_reason: v.nullable(v.picklist(BULK_PAUSE_REASONS)),
   paused_at: v.nullable(Timestamp),
 });
 export type BulkJobsRow = v.InferOutput<typeof BulkJobsRowSchema>;
+
+/** Why a queued job is paused (its rows kept pending, resumable): the guard's reasons that stop a whole job. */
+export type BulkPauseReason = (typeof BULK_PAUSE_REASONS)[number];
 
 export const BULK_ROW_STATES = ['pending', 'leased', 'done', 'canceled'] as const;
 
@@ -65,10 +71,13 @@ const JOB_COLUMNS = [
 ] as const satisfies ReadonlyArray<keyof BulkJobsRow>;
 
 /** A job as the layers above storage see it. */
-export type BulkJob = Camelized<Unnulled<Pick<BulkJobsRow, (typeof JOB_COLUMNS)[number]>>>;
+export type BulkJob = Camelized<Unnulled<Pick<BulkJobsRow, (typeof JOB_COLUMNS)[number]>>> & {
+  /** Set while the job is paused by a stopped template or a flagged number; cleared when it resumes. */
+  paused: { reason: BulkPauseReason; at: Date } | undefined;
+};
 
 // Checked: a job read back decides what is sent and reported.
-const JobSchema = v.pick(BulkJobsRowSchema, JOB_COLUMNS);
+const JobSchema = v.pick(BulkJobsRowSchema, [...JOB_COLUMNS, 'paused_reason', 'paused_at']);
 
 export function toBulkJob(row: unknown): BulkJob | undefined {
   const parsed = v.safeParse(JobSchema, row);
@@ -84,5 +93,6 @@ export function toBulkJob(row: unknown): BulkJob | undefined {
     fileName: r.file_name ?? undefined,
     progressTs: r.progress_ts ?? undefined,
     canceledBy: r.canceled_by ?? undefined,
+    paused: r.paused_reason && r.paused_at ? { reason: r.paused_reason, at: r.paused_at } : undefined,
   };
 }

@@ -79,6 +79,7 @@ const admin = (overrides: Partial<AdminData> = {}): AdminData => ({
   },
   activity: { ok: true, value: QUIET },
   kept: { ok: true, value: { count: 0, newest: [] } },
+  health: { ok: true, value: undefined },
   ...overrides,
 });
 

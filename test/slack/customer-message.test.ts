@@ -145,10 +145,12 @@ describe('buildCustomerMessage', () => {
 
   it('says what a consent keyword did, and offers no Reply to someone who asked to stop', () => {
     const stop = buildCustomerMessage({ ...base, text: 'STOP', keyword: 'opt_out' });
-    expect(JSON.stringify(stop)).toContain('asked to stop');
+    // The consent notice's own words (consent-notice.ts), with when and the keyword.
+    expect(JSON.stringify(stop)).toContain('opted out of WhatsApp messages from this business number');
+    expect(JSON.stringify(stop)).toContain('by sending `STOP`');
     expect(stop.blocks.some((b) => b.type === 'actions')).toBe(false);
     const start = buildCustomerMessage({ ...base, text: 'START', keyword: 'opt_in' });
-    expect(JSON.stringify(start)).toContain('receive WhatsApp messages again');
+    expect(JSON.stringify(start)).toContain('opted back in');
     expect(start.blocks.some((b) => b.type === 'actions')).toBe(true);
   });
 

@@ -5,6 +5,7 @@ import {
   BULK_FIELDS,
   BULK_MODAL_CALLBACK,
 } from '../../src/slack/ids.ts';
+import { waitUntil } from './app-driver.ts';
 import type { FakeSlack, PostedMessage, UploadedFile } from './fake-slack.ts';
 import {
   type AppResponse,
@@ -133,6 +134,23 @@ export function progressMessage(slack: FakeSlack, jobId: string): PostedMessage 
 /** The result file uploaded to the progress message's thread, once complete. */
 export function resultUpload(slack: FakeSlack, message: PostedMessage): UploadedFile | undefined {
   return slack.uploads.find((u) => u.completed && u.threadTs === message.ts && u.channel === message.channel);
+}
+
+/** Waits for the job's result file (its end) and gives its rows. */
+export function jobResultRows(
+  slack: FakeSlack,
+  jobId: string,
+  timeoutMs = 20_000,
+): Promise<Array<Record<string, string>>> {
+  return waitUntil(
+    () => {
+      const message = progressMessage(slack, jobId);
+      const upload = message && resultUpload(slack, message);
+      return upload && resultRows(upload);
+    },
+    timeoutMs,
+    'the job’s result file',
+  );
 }
 
 /** The result file's rows, by column name. */

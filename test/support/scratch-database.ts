@@ -65,3 +65,16 @@ export async function ownStorageModes(
 }
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+
+/**
+ * For a test file (top level): a scratch database of its own on the test Postgres, dropped after the
+ * file's tests; undefined when the test Postgres did not answer (skip with `describe.skipIf`).
+ */
+export async function useScratchDatabase(label: string): Promise<ScratchDatabase | undefined> {
+  const url = await probeTestDatabase();
+  const scratch = url ? await createScratchDatabase(url, label) : undefined;
+  afterAll(async () => {
+    await scratch?.drop();
+  });
+  return scratch;
+}

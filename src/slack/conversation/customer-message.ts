@@ -1,7 +1,9 @@
 import type { ActionsBlock, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
+import { keywordForm } from '../../domain/consent-keywords.ts';
 import { CUSTOMER_TEXT_MAX } from '../../domain/customer-text.ts';
 import type { IncomingLocation, IncomingMedia } from '../../domain/incoming-message.ts';
 import { REPLY_ACTION } from '../ids.ts';
+import { consentNoticeText } from '../messages/consent-notice.ts';
 import {
   escapeCode,
   escapeMrkdwn,
@@ -62,7 +64,14 @@ export function buildCustomerMessage(input: CustomerMessageInput): SlackMessage 
     body.cut
       ? `:scissors: Cut to its first ${count(body.cut.shown)} of ${count(body.cut.total)} characters: Slack shows no more in one message.`
       : undefined,
-    keywordNote(input.keyword),
+    input.keyword
+      ? consentNoticeText({
+          action: input.keyword,
+          customerMasked: input.customerMasked,
+          keyword: keywordForm(input.text),
+          at: input.sentAt.toISOString(),
+        })
+      : undefined,
     input.note ? `:information_source: ${input.note}` : undefined,
   ].filter((line): line is string => line !== undefined);
   if (notes.length > 0) blocks.push(context(notes.join('\n')));
@@ -194,14 +203,6 @@ export function fitQuoted(text: string): { mrkdwn: string; cut: boolean; shown: 
 
 // What each character may become: escaped (&amp; &lt; &gt;), a word joiner after `@`, a new quoted line.
 const ESCAPED_COST: Record<string, number> = { '&': 5, '<': 4, '>': 4, '@': 2, '\n': 3 };
-
-function keywordNote(keyword: CustomerMessageInput['keyword']): string | undefined {
-  if (keyword === 'opt_out')
-    return ':no_entry: The customer asked to stop: no more WhatsApp messages go to this number until they send START.';
-  if (keyword === 'opt_in')
-    return ':white_check_mark: The customer asked to receive WhatsApp messages again.';
-  return undefined;
-}
 
 function section(text: string): SectionBlock {
   return { type: 'section', text: { type: 'mrkdwn', text } };

@@ -1,13 +1,22 @@
 import type { KnownBlock } from '@slack/types';
-import type { BulkCounts } from '../../storage/bulk-jobs.ts';
+import type { BulkCounts, BulkPauseReason } from '../../storage/bulk-jobs.ts';
 import type { BulkJob } from '../../storage/bulk-tables.ts';
 import { BULK_ACTIONS_BLOCK, BULK_CANCEL_ACTION } from '../ids.ts';
 import { buildConfirmDialog } from './confirm-dialog.ts';
-import { escapeCode, formatActor, type SlackMessage, truncate } from './mrkdwn.ts';
+import { escapeCode, formatActor, formatSlackDate, type SlackMessage, truncate } from './mrkdwn.ts';
 
 export type BulkProgressInput = {
-  job: Pick<BulkJob, 'id' | 'state' | 'total' | 'createdBy' | 'fileName' | 'canceledBy'>;
+  job: Pick<BulkJob, 'id' | 'state' | 'total' | 'createdBy' | 'fileName' | 'canceledBy'> &
+    Partial<Pick<BulkJob, 'paused'>>;
   counts: BulkCounts;
+};
+
+/** What a paused job's message says: why, and what lifts it (the words of the refusal it stopped on). */
+export const BULK_PAUSED_NOTES: Record<BulkPauseReason, string> = {
+  template_paused:
+    'Meta stopped the WhatsApp template these updates use, so sending paused before Kaleyra. The updates not sent yet are kept: sending resumes by itself when Meta reinstates the template. Cancel drops them.',
+  number_flagged:
+    'Meta flagged the quality of the business number, so sending paused before more bulk messages could lower it. The updates not sent yet are kept: sending resumes when Meta unflags the number, or when an admin resumes it deliberately. Cancel drops them.',
 };
 
 const n = (value: number) => value.toLocaleString('en-US');
@@ -47,6 +56,9 @@ export function buildBulkProgressMessage({ job, counts }: BulkProgressInput): Sl
   } else if (job.state === 'done' || (settled && job.state !== 'draft')) {
     head = `:white_check_mark: *Bulk send finished*${file} (started by ${by})`;
     notes.push('The result file (one line per row: outcome, message_id or error code) is in the thread.');
+  } else if (job.paused && job.state === 'queued') {
+    head = `:double_vertical_bar: *Bulk send paused* ${formatSlackDate(job.paused.at.toISOString())}${file} (started by ${by}): ${n(counts.pending)} not sent yet`;
+    notes.push(BULK_PAUSED_NOTES[job.paused.reason]);
   } else {
     head = `:outbox_tray: *Sending order updates*${file}, started by ${by}`;
     notes.push(

@@ -59,7 +59,8 @@ export function buildHelpMessage(): SlackMessage {
             text:
               `\`${SLASH_COMMAND}\` alone (or a line with something missing) opens a form; ` +
               `\`${SLASH_COMMAND} bulk\` sends one update per row of a CSV file. ` +
-              `Workspace admins set up the Kaleyra account with \`${SLASH_COMMAND} config\`.`,
+              `Workspace admins set up the Kaleyra account with \`${SLASH_COMMAND} config\`, manage opt-outs with ` +
+              `\`${SLASH_COMMAND} optout +… | remove +… | list\` and see Meta’s word on the template and number with \`${SLASH_COMMAND} quality\`.`,
           },
         ],
       },

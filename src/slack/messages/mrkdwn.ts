@@ -86,6 +86,11 @@ export function formatSlackDate(iso: string): string {
 
 const SLACK_USER_ID = /^[UW][A-Z0-9]{1,30}$/;
 
+/** A Slack user's id (`U…`, `W…` on Enterprise Grid), not `cli`, `customer` or other text. */
+export function isSlackUserId(text: string): boolean {
+  return SLACK_USER_ID.test(text);
+}
+
 /** Who did something: a Slack user as a mention, the CLI by name, anything else as inert text. */
 export function formatActor(by: string): string {
   if (by === 'cli') return 'the CLI';

@@ -24,8 +24,11 @@ import { SLACK_SURFACE } from './slack-surface.ts';
 export type { SendResultUpdate } from './describe-update.ts';
 
 export type SendOutcome =
-  /** `delivery`: what WhatsApp has said so far, shown under the outcome (none: nothing is said). */
-  | { ok: true; messageId: string; delivery?: DeliveryView }
+  /**
+   * `delivery`: what WhatsApp has said so far, shown under the outcome (none: nothing is said);
+   * `warnings`: lines the sender should read although it went (a flagged number), already mrkdwn.
+   */
+  | { ok: true; messageId: string; delivery?: DeliveryView; warnings?: readonly string[] }
   /** `retryPayload` (≤ 2000 characters) becomes the Retry button's value when the error is retryable. */
   | { ok: false; error: ErrorDescription; retryPayload?: string }
   /** `resendPayload` (≤ 2000 characters) becomes the "Send again anyway" button's value. */
@@ -45,12 +48,17 @@ export type SendResultInput = {
  */
 export function buildSendResultMessage(input: SendResultInput): SlackMessage {
   const { outcome } = input;
-  if (outcome.ok) return buildSuccess(input, outcome.messageId, outcome.delivery);
+  if (outcome.ok) return buildSuccess(input, outcome.messageId, outcome.delivery, outcome.warnings);
   if ('duplicate' in outcome) return buildDuplicate(input, outcome.duplicate, outcome.resendPayload);
   return buildFailure(input, outcome.error, outcome.retryPayload);
 }
 
-function buildSuccess(input: SendResultInput, messageId: string, delivery?: DeliveryView): SlackMessage {
+function buildSuccess(
+  input: SendResultInput,
+  messageId: string,
+  delivery?: DeliveryView,
+  warnings: readonly string[] = [],
+): SlackMessage {
   const { update } = input;
   const id = shownId(messageId);
   const line = isReply(update)
@@ -67,8 +75,14 @@ function buildSuccess(input: SendResultInput, messageId: string, delivery?: Deli
     elements: [{ type: 'mrkdwn', text: contextLine(update, `message_id: \`${id}\``) }],
   });
   if (delivery) blocks.push(buildDeliveryBlock(delivery));
+  for (const warning of warnings) {
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `:warning: ${truncate(warning, 1000)}` }],
+    });
+  }
   return {
-    text: `:white_check_mark: ${line} (message_id: ${id})${delivery ? ` — ${deliveryWord(delivery)}` : ''}`,
+    text: `:white_check_mark: ${line} (message_id: ${id})${delivery ? ` — ${deliveryWord(delivery)}` : ''}${warnings.map((w) => ` :warning: ${w}`).join('')}`,
     blocks,
   };
 }

@@ -1,9 +1,11 @@
 import type { KnownBlock } from '@slack/types';
 import { describeCallbacksSilent } from '../../describe/describe-callbacks-silent.ts';
+import { describeAccountHealth } from '../../describe/describe-consent.ts';
 import { describeUnavailable } from '../../describe/describe-unavailable.ts';
 import type { AdminData } from '../../services/app-home.ts';
 import type { FailureStage, WorkspaceActivity } from '../../storage/workspace-activity.ts';
 import { HOME_SETTINGS_ACTION } from '../ids.ts';
+import { resumeButton } from '../messages/consent-messages.ts';
 import { escapeCode, truncate } from '../messages/mrkdwn.ts';
 import { SLACK_SURFACE } from '../messages/slack-surface.ts';
 import { callbackSettingsLines, PLACEHOLDER_HOST_NOTE } from './callback-settings.ts';
@@ -51,6 +53,7 @@ export function buildAdminHomeBlocks(
   } else {
     blocks.push(section(problem(describeUnavailable('the callback setup cannot be shown'))));
   }
+  blocks.push(...healthBlocks(admin.health));
   if (!admin.activity.ok) {
     blocks.push(section(problem(describeUnavailable('the last day’s counts cannot be shown'))));
     return blocks;
@@ -70,6 +73,15 @@ export function buildAdminHomeBlocks(
   }
   blocks.push(section(activityText(activity)));
   return blocks;
+}
+
+/** Consent and quality: opted-out count, the template's and the number's state since when, the override. */
+function healthBlocks(part: AdminData['health']): KnownBlock[] {
+  if (!part.ok) return [section(problem(describeUnavailable('consent and quality cannot be shown')))];
+  if (!part.value) return [];
+  const lines = describeAccountHealth(part.value, part.value.optedOut, SLACK_SURFACE);
+  const flagged = part.value.number?.flagged === true && part.value.number.override === undefined;
+  return [{ ...section(`*Consent and quality*\n${lines.join('\n')}`) }, ...(flagged ? [resumeButton()] : [])];
 }
 
 /** The last 24 hours in a few lines: sent, delivered, read, duplicates stopped, failures by code. */

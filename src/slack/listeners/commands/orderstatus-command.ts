@@ -41,6 +41,10 @@ export function createOrderStatusCommand(
         return handlers.history(args, parsed, workspaceId);
       case 'bulk':
         return handlers.bulk(args, parsed, workspaceId);
+      case 'optout':
+        return handlers.optout(args, parsed, workspaceId);
+      case 'quality':
+        return handlers.quality(args, parsed, workspaceId);
     }
   };
 }

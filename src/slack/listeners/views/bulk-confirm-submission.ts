@@ -1,11 +1,16 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
+import { describeError } from '../../../describe/describe-error.ts';
 import { describeUnavailable } from '../../../describe/describe-unavailable.ts';
+import type { WorkspaceCredentials } from '../../../domain/workspace-settings.ts';
+import { NotConfiguredError } from '../../../errors/not-configured-error.ts';
 import { StorageError } from '../../../errors/storage-error.ts';
 import type { Logger } from '../../../logger.ts';
 import type { TaskTracker } from '../../../services/background-tasks.ts';
+import type { ConsentGuard } from '../../../services/consent-guard.ts';
 import type { BulkJobs } from '../../../storage/bulk-jobs.ts';
 import type { BulkReporter } from '../../bulk/bulk-reporter.ts';
 import { buildErrorNotice } from '../../messages/notices.ts';
+import { SLACK_SURFACE } from '../../messages/slack-surface.ts';
 import { readBulkModalMetadata } from '../../views/bulk-views.ts';
 import { buildNoticeView } from '../../views/notice-view.ts';
 import { workspaceOf } from '../../workspace-of.ts';
@@ -17,6 +22,9 @@ const section = (text: string) => ({ type: 'section' as const, text: { type: 'mr
 
 export type BulkConfirmDeps = {
   bulkJobs: Pick<BulkJobs, 'queue'>;
+  credentials: { get(workspaceId: string): Promise<WorkspaceCredentials | undefined> };
+  /** A stopped template or a flagged number: the job is not started. */
+  guard: Pick<ConsentGuard, 'checkBulkStart'>;
   reporter: Pick<BulkReporter, 'post'>;
   /** The job is queued: this process's worker looks for it now rather than at its next poll. */
   onQueued: () => void;
@@ -35,6 +43,14 @@ export function createBulkConfirmSubmission(deps: BulkConfirmDeps) {
     if (!workspaceId || !jobId) return ack();
     let queued: boolean;
     try {
+      const credentials = await deps.credentials.get(workspaceId);
+      const verdict = credentials
+        ? await deps.guard.checkBulkStart(workspaceId, credentials)
+        : { ok: false as const, error: new NotConfiguredError(workspaceId) };
+      if (!verdict.ok) {
+        const notice = buildErrorNotice(describeError(verdict.error, SLACK_SURFACE));
+        return ack({ response_action: 'update', view: buildNoticeView(TITLE, notice) });
+      }
       queued = await deps.bulkJobs.queue(jobId, workspaceId);
     } catch (error) {
       if (!(error instanceof StorageError)) throw error;

@@ -1,0 +1,105 @@
+import type { webApi } from '@slack/bolt';
+import type { WorkspaceCredentials } from '../../domain/workspace-settings.ts';
+import type { Logger } from '../../logger.ts';
+import type { AccountAnnouncementsStore } from '../../storage/account-announcements-store.ts';
+import type { SlackCaller } from '../delivery/slack-calls.ts';
+import { buildAccountAnnouncement } from '../messages/account-announcement.ts';
+import { isSlackUserId } from '../messages/mrkdwn.ts';
+import { slackErrorCode } from '../slack-error-code.ts';
+
+/** Every replica looks for changes not announced yet this often (a crash before the post, a send's 132015). */
+export const ANNOUNCE_SWEEP_MS = 30_000;
+const CLAIM_BATCH = 20;
+
+export type AccountAnnouncerDeps = {
+  store: Pick<AccountAnnouncementsStore, 'claim' | 'release'>;
+  credentials: { get(workspaceId: string): Promise<WorkspaceCredentials | undefined> };
+  /** A background client (no retries of its own): `slack` waits out 429s per workspace. */
+  client: webApi.WebClient;
+  slack: Pick<SlackCaller, 'call'>;
+  logger: Logger;
+  sweepMs?: number | undefined;
+};
+
+/**
+ * Where a workspace's admins hear of its template and number changes: the admin who last saved the
+ * settings, in the app's DM. (Once the settings have a replies channel, it goes first: that is where
+ * a team reads what concerns it.)
+ */
+export function announcementTarget(credentials: WorkspaceCredentials): string | undefined {
+  return isSlackUserId(credentials.updatedBy) ? credentials.updatedBy : undefined;
+}
+
+/**
+ * Tells each workspace's admins, once, that Meta stopped or lifted a template or flagged or unflagged
+ * the number: claims the changes not announced yet (one statement, so two replicas never both post)
+ * and posts one message per change, not one per agent. Runs when an event arrives and on a sweep.
+ */
+export function createAccountAnnouncer(deps: AccountAnnouncerDeps) {
+  const { logger } = deps;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  async function announceAll(): Promise<void> {
+    for (let claimed = await deps.store.claim(CLAIM_BATCH); claimed.length > 0; ) {
+      for (const change of claimed) await announce(change);
+      claimed = claimed.length >= CLAIM_BATCH ? await deps.store.claim(CLAIM_BATCH) : [];
+    }
+  }
+
+  async function announce(change: Awaited<ReturnType<AccountAnnouncerDeps['store']['claim']>>[number]) {
+    const where = { workspace: change.workspaceId, kind: change.kind, event: change.event };
+    try {
+      const credentials = await deps.credentials.get(change.workspaceId);
+      const target = credentials && announcementTarget(credentials);
+      if (!target) {
+        logger.info(where, 'no admin to tell of an account change (App Home and `quality show` show it)');
+        return;
+      }
+      const message = buildAccountAnnouncement(change);
+      const posted = await deps.slack.call(change.workspaceId, (token) =>
+        deps.client.chat.postMessage({ token, channel: target, text: message.text, blocks: message.blocks }),
+      );
+      logger.info({ ...where, posted: posted !== undefined }, 'account change announced');
+    } catch (error) {
+      logger.warn({ ...where, err: error, reason: slackErrorCode(error) }, 'could not announce; next sweep');
+      await deps.store.release(change).catch(() => undefined);
+    }
+  }
+
+  function run(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await announceAll().catch((error: unknown) =>
+          logger.warn({ err: error }, 'could not look for account changes to announce'),
+        );
+      } while (again);
+    })().finally(() => {
+      running = undefined;
+    });
+    return running;
+  }
+
+  return {
+    /** Announces what is not announced yet (an event just arrived here); resolves when done. */
+    run,
+    start(): void {
+      if (timer) return;
+      timer = setInterval(() => void run(), deps.sweepMs ?? ANNOUNCE_SWEEP_MS);
+      timer.unref();
+    },
+    async stop(): Promise<void> {
+      clearInterval(timer);
+      timer = undefined;
+      await running;
+    },
+  };
+}
+
+export type AccountAnnouncer = ReturnType<typeof createAccountAnnouncer>;

@@ -1,0 +1,28 @@
+import type { KeywordAction } from '../../domain/consent-keywords.ts';
+import { SLASH_COMMAND } from '../ids.ts';
+import { escapeCode, escapeMrkdwn, formatSlackDate, truncate } from './mrkdwn.ts';
+
+export type ConsentNoticeInput = {
+  action: KeywordAction;
+  /** The customer's number masked (+91 •••• 3210): what the thread may show. */
+  customerMasked: string;
+  /** The keyword in the form it was matched (STOP), from the customer's own text. */
+  keyword: string | undefined;
+  /** When the customer sent it (ISO). */
+  at: string;
+};
+
+/**
+ * The plain words an order's thread (or wherever the customer's message went) reads when a customer
+ * opts out or back in by keyword: under the customer's own message (customer-message.ts).
+ */
+export function consentNoticeText(input: ConsentNoticeInput): string {
+  const when = formatSlackDate(input.at);
+  const who = escapeMrkdwn(truncate(input.customerMasked, 40));
+  const word = input.keyword ? ` by sending \`${escapeCode(truncate(input.keyword, 40))}\`` : '';
+  const text =
+    input.action === 'opt_out'
+      ? `:no_bell: The customer (${who}) opted out of WhatsApp messages from this business number ${when}${word}. Nothing more is sent to them, on any path, until they send START (or an admin runs \`${SLASH_COMMAND} optout remove\`).`
+      : `:bell: The customer (${who}) opted back in ${when}${word}: updates and replies go to them again.`;
+  return text;
+}

@@ -1,0 +1,88 @@
+import * as v from 'valibot';
+import type { Database } from './database.ts';
+
+/** A template or number whose state changed and has not been told to the workspace's admins yet. */
+export type Unannounced = {
+  kind: 'template' | 'number';
+  workspaceId: string;
+  /** The template's name, or the business number. */
+  subject: string;
+  event: string;
+  /** Template: blocked; number: flagged. */
+  stopped: boolean;
+  reason: string | undefined;
+  currentLimit: string | undefined;
+  since: Date;
+};
+
+/** A change older than this is no longer announced (a workspace whose Slack never answers stops being retried). */
+export const ANNOUNCE_WITHIN_HOURS = 24;
+
+const RowSchema = v.object({
+  kind: v.picklist(['template', 'number']),
+  workspace_id: v.string(),
+  subject: v.string(),
+  event: v.string(),
+  stopped: v.boolean(),
+  reason: v.nullable(v.string()),
+  current_limit: v.nullable(v.string()),
+  since: v.date(),
+});
+
+// One statement claims them (announced_at is the claim): whichever replica runs it first tells the
+// admins, once; SKIP LOCKED keeps two replicas sweeping at once from waiting on each other.
+const CLAIM = `
+WITH t AS (
+  UPDATE template_states s SET announced_at = now()
+    FROM (SELECT workspace_id, template_name FROM template_states
+           WHERE announced_at IS NULL AND since > now() - make_interval(hours => $2)
+           ORDER BY since LIMIT $1 FOR UPDATE SKIP LOCKED) c
+   WHERE s.workspace_id = c.workspace_id AND s.template_name = c.template_name
+  RETURNING 'template'::text AS kind, s.workspace_id, s.template_name AS subject, s.event, s.blocked AS stopped,
+    s.reason, NULL::text AS current_limit, s.since
+), q AS (
+  UPDATE number_quality n SET announced_at = now()
+    FROM (SELECT workspace_id, business_number FROM number_quality
+           WHERE announced_at IS NULL AND since > now() - make_interval(hours => $2)
+           ORDER BY since LIMIT $1 FOR UPDATE SKIP LOCKED) c
+   WHERE n.workspace_id = c.workspace_id AND n.business_number = c.business_number
+  RETURNING 'number'::text AS kind, n.workspace_id, n.business_number AS subject, n.event, n.flagged AS stopped,
+    NULL::text AS reason, n.current_limit, n.since
+)
+SELECT * FROM t UNION ALL SELECT * FROM q`;
+
+export function createAccountAnnouncementsStore(db: Database) {
+  return {
+    /** Claims up to `limit` of each kind not announced yet. */
+    async claim(limit: number): Promise<Unannounced[]> {
+      const rows = await db.query(CLAIM, [limit, ANNOUNCE_WITHIN_HOURS]);
+      return rows.map((row) => {
+        const r = v.parse(RowSchema, row);
+        return {
+          kind: r.kind,
+          workspaceId: r.workspace_id,
+          subject: r.subject,
+          event: r.event,
+          stopped: r.stopped,
+          reason: r.reason ?? undefined,
+          currentLimit: r.current_limit ?? undefined,
+          since: r.since,
+        };
+      });
+    },
+
+    /** Gives a claim back (Slack could not be reached), for the next sweep; unless the state changed since. */
+    async release(change: Pick<Unannounced, 'kind' | 'workspaceId' | 'subject' | 'since'>): Promise<void> {
+      const table = change.kind === 'template' ? 'template_states' : 'number_quality';
+      const column = change.kind === 'template' ? 'template_name' : 'business_number';
+      await db.query(
+        // `since` as read lost its microseconds: the same change is the one within a millisecond of it.
+        `UPDATE ${table} SET announced_at = NULL WHERE workspace_id = $1 AND ${column} = $2
+            AND abs(extract(epoch FROM since - $3::timestamptz)) < 0.001`,
+        [change.workspaceId, change.subject, change.since],
+      );
+    },
+  };
+}
+
+export type AccountAnnouncementsStore = ReturnType<typeof createAccountAnnouncementsStore>;

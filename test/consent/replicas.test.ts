@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { command, outcomeOf, textOf, waitUntil } from '../support/app-driver.ts';
+import { CUSTOMER, customerSays, templateEvent } from '../support/consent-driver.ts';
+import { postCallback } from '../support/kaleyra-callbacks.ts';
+import { templateStatusPayload } from '../support/kaleyra-incoming.ts';
+import { probeTestDatabase } from '../support/postgres.ts';
+import { useReplicas } from '../support/replicas.ts';
+import type { TestApp } from '../support/start-app.ts';
+
+const pgUrl = await probeTestDatabase();
+
+/**
+ * Two replicas on one Postgres: what one of them heard from Kaleyra (a STOP, a pause) holds for the
+ * other's very next send, with no cache to wait out; and an event both receive is announced once.
+ */
+describe.skipIf(!pgUrl)('consent and quality across two replicas', () => {
+  const r = useReplicas(pgUrl, { sharedKaleyra: true });
+
+  async function oneLinerOn(app: TestApp, reference: string) {
+    const sent = command(r.on(app), `${CUSTOMER.e164} ${reference} shipped`);
+    await sent.post();
+    return textOf((await outcomeOf(r.on(r.a), sent)).body);
+  }
+
+  it('a STOP received by A is enforced by B’s next send at once; START on B lets A send again', async () => {
+    // B has already read the workspace's settings (its credential cache is warm).
+    expect(await oneLinerOn(r.b, 'REPL-0')).toContain('message_id');
+    await customerSays(r.on(r.a), r.login, 'STOP');
+    expect(await oneLinerOn(r.b, 'REPL-1')).toContain('OPTED_OUT');
+    expect(r.a.kaleyra.requests).toHaveLength(1);
+    await customerSays(r.on(r.b), r.login, 'START');
+    expect(await oneLinerOn(r.a, 'REPL-2')).toContain('message_id');
+    expect(r.a.kaleyra.requests).toHaveLength(2);
+  });
+
+  it('a template PAUSED received by B refuses A’s next send; the same event reaching both is announced once', async () => {
+    const body = templateStatusPayload({ event: 'PAUSED', name: 'order_status', reason: 'LOW_QUALITY' });
+    const answers = await Promise.all([
+      postCallback(r.a.url, body, r.login),
+      postCallback(r.b.url, body, r.login),
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    expect(await oneLinerOn(r.a, 'REPL-3')).toContain('TEMPLATE_PAUSED');
+    const toAdmin = () =>
+      r.a.slack.callsTo('chat.postMessage').filter((call) => call.body.channel === 'UADMIN');
+    await waitUntil(() => toAdmin().length > 0, 5000, 'the announcement');
+    // Both replicas sweep too: still one message.
+    await Promise.all([r.a.server.app.slack.announcer.run(), r.b.server.app.slack.announcer.run()]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(toAdmin()).toHaveLength(1);
+    expect(textOf(toAdmin()[0]?.body)).toContain('LOW_QUALITY');
+
+    await templateEvent(r.on(r.b), r.login, 'REINSTATED');
+    expect(await oneLinerOn(r.a, 'REPL-4')).toContain('message_id');
+    await waitUntil(() => toAdmin().length === 2, 5000, 'the second announcement');
+  });
+});
