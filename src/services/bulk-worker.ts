@@ -29,7 +29,7 @@ export const BULK_DEFAULTS = { leaseSeconds: 60, pollMs: 1_000, concurrency: 6, 
 const BACKOFF_MS = 2_000;
 
 export type BulkWorkerDeps = {
-  jobs: Pick<BulkJobs, 'lease' | 'release' | 'finishRow' | 'pause'>;
+  jobs: Pick<BulkJobs, 'lease' | 'renew' | 'release' | 'finishRow' | 'pause'>;
   reports: Pick<BulkReports, 'claimReport' | 'markReported' | 'abandonedRows' | 'earlierAttempts'>;
   orderStatus: Pick<OrderStatusService, 'sendOrderStatus'>;
   codeOf: CodeOf;
@@ -54,6 +54,9 @@ export function createBulkWorker(deps: BulkWorkerDeps) {
   const options = { ...BULK_DEFAULTS, ...deps.options };
   const { logger } = deps;
   const buffer: LeasedRow[] = [];
+  /** Rows being settled or sent right now (waiting for a rate slot included). */
+  const active = new Set<LeasedRow>();
+  let renewal: NodeJS.Timeout | undefined;
   /** Rows of each job this process holds (buffered or being sent). */
   const held = new Map<string, number>();
   let running: Promise<void>[] = [];
@@ -127,6 +130,7 @@ export function createBulkWorker(deps: BulkWorkerDeps) {
   }
 
   async function processRow(row: LeasedRow): Promise<void> {
+    active.add(row);
     try {
       const result = await settle(row);
       if (result === TRY_AGAIN) {
@@ -146,6 +150,7 @@ export function createBulkWorker(deps: BulkWorkerDeps) {
       logger.warn({ err: error, jobId: row.jobId, line: row.line }, 'could not record a bulk row');
       pausedUntil = Date.now() + BACKOFF_MS;
     } finally {
+      active.delete(row);
       hold(row.jobId, -1);
     }
     if (!held.has(row.jobId)) void reportFinished();
@@ -239,6 +244,15 @@ export function createBulkWorker(deps: BulkWorkerDeps) {
       if (running.length > 0) return;
       stopping = false;
       running = Array.from({ length: options.concurrency }, (_, lane) => runLane(lane));
+      // A row that waits its turn (behind the rate limit, one-liners, the buffer) keeps its lease: only
+      // a process that died or hung loses its rows to another.
+      renewal = setInterval(() => {
+        const rows = [...buffer, ...active];
+        deps.jobs.renew(rows, options.leaseSeconds).catch((error: unknown) => {
+          logger.warn({ err: error, rows: rows.length }, 'could not renew the leases of bulk rows');
+        });
+      }, (options.leaseSeconds * 1000) / 3);
+      renewal.unref();
     },
     /** Looks for work now rather than at the next poll (a job was just queued here). */
     wake(): void {
@@ -247,6 +261,7 @@ export function createBulkWorker(deps: BulkWorkerDeps) {
     /** Lets the rows being sent finish and gives back the rest; resolves when the lanes have stopped. */
     async stop(): Promise<void> {
       stopping = true;
+      clearInterval(renewal);
       wakeAll();
       await Promise.all(running);
       running = [];

@@ -3,7 +3,7 @@ import { SendRefusedError } from '../errors/send-refused-error.ts';
 import type { KaleyraClient } from '../kaleyra/client.ts';
 import { KaleyraError } from '../kaleyra/kaleyra-error.ts';
 import { boundedLabel, KNOWN_SEND_CODES, type Metrics } from '../metrics.ts';
-import type { SendRateLimiter } from './rate-limiter.ts';
+import type { Prepare, SendRateLimiter } from './rate-limiter.ts';
 import type { SendGuard } from './send-guard.ts';
 import type { OrderStatusService } from './send-order-status.ts';
 import type { ReplyResult, SessionTextService } from './session-text.ts';
@@ -32,9 +32,9 @@ export function observeKaleyra(client: KaleyraClient, metrics: Metrics): Kaleyra
 export function observeLimiter<L extends Pick<SendRateLimiter, 'acquire'>>(limiter: L, metrics: Metrics): L {
   return {
     ...limiter,
-    async acquire(bucket: string) {
+    async acquire(bucket: string, prepare?: Prepare) {
       const started = performance.now();
-      const slot = await limiter.acquire(bucket);
+      const slot = await limiter.acquire(bucket, prepare);
       metrics.rateLimitWaitSeconds.observe(metrics.secondsSince(started));
       return slot;
     },

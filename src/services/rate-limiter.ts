@@ -55,13 +55,26 @@ export type SendRateLimiter = {
    * nothing is dropped. Rejects with StorageError when the shared budget cannot be reached (the send
    * must then not go out).
    */
-  acquire(bucket: string): Promise<SendSlot>;
+  acquire(bucket: string, prepare?: Prepare): Promise<SendSlot>;
 };
+
+/**
+ * Work that must be done just before a send goes out, and not long before (journaling it as being sent:
+ * a send journaled long before its POST would read as "may have been sent" after a crash). It is run
+ * once, PREPARE_LEAD_MS before the slot; a rejection rejects the acquire (the slot goes unused).
+ */
+export type Prepare = () => Promise<void>;
+
+/** How long before its slot a send's preparation runs: a round trip to the database, with room. */
+export const PREPARE_LEAD_MS = 25;
 
 type Waiter = {
   resolve: (slot: SendSlot) => void;
   reject: (error: unknown) => void;
   seq: number;
+  prepare: Prepare | undefined;
+  /** The preparation, once started (it runs once, whichever slot the waiter ends up with). */
+  prepared: Promise<void> | undefined;
 };
 
 /**
@@ -103,7 +116,9 @@ export function createSendRateLimiter(options: SendRateLimiterOptions): SendRate
     try {
       for (let queue = queues.get(bucket); queue && queue.length > 0; queue = queues.get(bucket)) {
         const batch = queue.splice(0, Math.min(queue.length, limit));
-        const reservation = await reserve(store, clock, now, bucket, batch.length).catch((error: unknown) => {
+        // A send with work to do just before its slot gets that long: its first slot starts no sooner.
+        const lead = batch.some((waiter) => waiter.prepare && !waiter.prepared) ? PREPARE_LEAD_MS : 0;
+        const reservation = await reserve(store, clock, now, bucket, batch.length, lead).catch((error: unknown) => {
           for (const waiter of batch) waiter.reject(error);
         });
         if (!reservation) continue;
@@ -130,14 +145,23 @@ export function createSendRateLimiter(options: SendRateLimiterOptions): SendRate
       }
       waiter.resolve({ at: slotAt });
     };
-    check();
+    const early = start - PREPARE_LEAD_MS - now();
+    if (!waiter.prepare || waiter.prepared) {
+      check();
+      return;
+    }
+    const prepare = waiter.prepare;
+    setTimeout(() => {
+      waiter.prepared = prepare();
+      waiter.prepared.then(check, (error: unknown) => waiter.reject(error));
+    }, Math.max(0, early));
   }
 
   return {
-    acquire(bucket) {
+    acquire(bucket, prepare) {
       return new Promise<SendSlot>((resolve, reject) => {
         seq += 1;
-        enqueue(bucket, { resolve, reject, seq });
+        enqueue(bucket, { resolve, reject, seq, prepare, prepared: undefined });
       });
     },
   };
@@ -150,11 +174,12 @@ async function reserve(
   now: () => number,
   bucket: string,
   count: number,
+  minimumLeadMs: number,
 ): Promise<Reservation> {
   const asked = now();
   try {
     // An idle bucket's first slot starts a round trip ahead, so the answer does not arrive after it.
-    const reservation = await store.reserve(bucket, count, clock.leadMs());
+    const reservation = await store.reserve(bucket, count, Math.max(clock.leadMs(), minimumLeadMs));
     clock.observe(reservation.now, asked, now());
     return reservation;
   } catch (error) {

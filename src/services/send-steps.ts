@@ -27,7 +27,7 @@ export type SendStepsDeps = {
   journal: Pick<SendJournal, 'begin'>;
   /** Writes each attempt's outcome to the journal, retrying in the background when it cannot. */
   recorder: Pick<OutcomeRecorder, 'record'>;
-  /** The shared per-business-number send budget; waited on after the claim, before the POST. */
+  /** The shared per-business-number send budget; the claim is made just before the slot, then the POST. */
   limiter: Pick<SendRateLimiter, 'acquire'>;
   /** Consent (opt-outs) and account health (paused templates, a flagged number); asked before the claim. */
   guard: SendGuard;
@@ -116,33 +116,57 @@ export async function beginAttempt(
 export const GUARD_RECHECK_AFTER_MS = 1_000;
 
 /**
- * Waits for the rate budget (asking the guard again during a long wait), posts once, and records how
- * it ended (retried until written).
+ * Waits for the rate budget, claiming and journaling the attempt just before its slot (so a send that
+ * was only waiting when its process died is not taken for one that may have gone: it was never
+ * journaled), posts once, and records how it ended (retried until written). The guard is asked again
+ * during a long wait.
  */
-export async function postAttempt(
-  deps: Pick<SendStepsDeps, 'limiter' | 'kaleyra' | 'recorder' | 'guard'>,
+export async function journalAndPost(
+  deps: Pick<SendStepsDeps, 'journal' | 'limiter' | 'kaleyra' | 'recorder' | 'guard'>,
   credentials: WorkspaceCredentials,
-  attempt: Attempt,
-  payload: KaleyraPayload,
+  input: BeginAttempt,
+  payloadFor: (refs: ExtraInfoRefs) => KaleyraPayload,
+  /** What the guard was asked: asked again while the send waits for its rate slot. */
   guardInput: GuardInput,
-): Promise<Step<{ messageId: string }>> {
+): Promise<
+  { ok: true; attemptId: string; messageId: string } | { ok: false; error: SendError; attemptId?: string }
+> {
+  let begun: Step<Attempt> | undefined;
   const watch = watchGuard(deps, guardInput);
   try {
-    await deps.limiter.acquire(credentials.businessNumber);
+    await deps.limiter.acquire(credentials.businessNumber, async () => {
+      begun = await beginAttempt(deps, input);
+    });
   } catch (error) {
     watch.stop();
-    // Nothing left: the claim is freed so the message can be sent once the budget is reachable.
-    await deps.recorder.record(attempt, { outcome: 'failed', code: 'RATE_LIMIT_UNAVAILABLE' });
+    // No slot (the budget is unreachable), or the claim's own failure: nothing was sent.
     if (error instanceof StorageError) return { ok: false, error };
     throw error;
   }
   const refused = watch.stop();
+  if (!begun) throw new Error('the rate limiter released a send it had not prepared');
+  if (!begun.ok) return begun;
+  const attempt = begun.value;
+  const { attemptId } = attempt;
   if (refused) {
     // Nothing went out: the claim is freed, and the journal says why.
     const code = refused.error instanceof SendRefusedError ? refused.error.code : 'STORAGE_UNAVAILABLE';
     await deps.recorder.record(attempt, { outcome: 'failed', code });
-    return refused;
+    return { ...refused, attemptId };
   }
+  const payload = payloadFor({ ref: input.workspaceId, ref1: input.actor, ref2: attemptId });
+  const sent = await post(deps, credentials, attempt, payload);
+  if (!sent.ok) return { ...sent, attemptId };
+  return { ok: true, attemptId, messageId: sent.value.messageId };
+}
+
+/** Posts once and records how it ended. */
+async function post(
+  deps: Pick<SendStepsDeps, 'kaleyra' | 'recorder'>,
+  credentials: WorkspaceCredentials,
+  attempt: Attempt,
+  payload: KaleyraPayload,
+): Promise<Step<{ messageId: string }>> {
   try {
     const { messageId } = await deps.kaleyra.sendMessage(credentials, payload);
     await deps.recorder.record(attempt, { outcome: 'sent', messageId });
@@ -190,28 +214,4 @@ function watchGuard(deps: Pick<SendStepsDeps, 'guard'>, input: GuardInput) {
       return refused;
     },
   };
-}
-
-/**
- * Claims and journals the attempt, builds its payload with the refs status callbacks echo back (`ref`
- * the workspace, `ref1` who asked, `ref2` the journal attempt, so a callback finds it even without a
- * known message id), and posts it once.
- */
-export async function journalAndPost(
-  deps: Pick<SendStepsDeps, 'journal' | 'limiter' | 'kaleyra' | 'recorder' | 'guard'>,
-  credentials: WorkspaceCredentials,
-  input: BeginAttempt,
-  payloadFor: (refs: ExtraInfoRefs) => KaleyraPayload,
-  /** What the guard was asked: asked again before the POST after a long wait for the rate slot. */
-  guardInput: GuardInput,
-): Promise<
-  { ok: true; attemptId: string; messageId: string } | { ok: false; error: SendError; attemptId?: string }
-> {
-  const attempt = await beginAttempt(deps, input);
-  if (!attempt.ok) return attempt;
-  const { attemptId } = attempt.value;
-  const payload = payloadFor({ ref: input.workspaceId, ref1: input.actor, ref2: attemptId });
-  const sent = await postAttempt(deps, credentials, attempt.value, payload, guardInput);
-  if (!sent.ok) return { ...sent, attemptId };
-  return { ok: true, attemptId, messageId: sent.value.messageId };
 }

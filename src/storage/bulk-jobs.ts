@@ -152,6 +152,19 @@ export function createBulkJobs(db: Database, sealer: Sealer) {
      * Gives back leased rows that were never attempted (a stopping process, a database hiccup before the
      * claim): any process may take them now, or they are canceled if their job was canceled meanwhile.
      */
+    /**
+     * Extends the leases of rows this process still holds (buffered, waiting for a rate slot, or being
+     * sent), so no process (this one included) takes a row that is only waiting its turn.
+     */
+    async renew(rows: ReadonlyArray<Pick<LeasedRow, 'jobId' | 'line'>>, leaseSeconds: number): Promise<void> {
+      if (rows.length === 0) return;
+      await db.query(
+        `UPDATE bulk_rows SET lease_until = now() + make_interval(secs => $3)
+          WHERE state = 'leased' AND (job_id, line) IN (SELECT * FROM unnest($1::text[], $2::int[]))`,
+        [rows.map((row) => row.jobId), rows.map((row) => row.line), leaseSeconds],
+      );
+    },
+
     async release(rows: ReadonlyArray<Pick<LeasedRow, 'jobId' | 'line'>>): Promise<void> {
       if (rows.length === 0) return;
       await db.query(

@@ -3,11 +3,13 @@ import { command, outcomeOf, textOf, waitUntil } from '../support/app-driver.ts'
 import { CUSTOMER, customerSays, templateEvent } from '../support/consent-driver.ts';
 import { postCallback } from '../support/kaleyra-callbacks.ts';
 import { templateStatusPayload } from '../support/kaleyra-incoming.ts';
-import { probeTestDatabase } from '../support/postgres.ts';
 import { useReplicas } from '../support/replicas.ts';
+import { useScratchDatabase } from '../support/scratch-database.ts';
 import type { TestApp } from '../support/start-app.ts';
 
-const pgUrl = await probeTestDatabase();
+// A database of its own: every replica's announcer sweeps the whole database, and other test files'
+// workspaces (all saved by UADMIN) would be announced here too.
+const pgUrl = (await useScratchDatabase('consent_replicas'))?.url;
 
 /**
  * Two replicas on one Postgres: what one of them heard from Kaleyra (a STOP, a pause) holds for the

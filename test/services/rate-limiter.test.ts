@@ -230,8 +230,9 @@ describe('when the shared budget cannot be reached', () => {
     }
   });
 
-  it('sends nothing, reports a storage error and frees the claim', async () => {
+  it('sends nothing, reports a storage error, and journals nothing (no claim is taken without a slot)', async () => {
     const completed: AttemptOutcome[] = [];
+    let begun = 0;
     const credentials: WorkspaceCredentials = {
       ...SETTINGS,
       updatedBy: 'UADMIN',
@@ -241,7 +242,10 @@ describe('when the shared budget cannot be reached', () => {
       credentials: { get: async () => credentials },
       kaleyra: createKaleyraClient({ baseUrlOverride: kaleyra.url, timeoutMs: 2000 }),
       journal: {
-        begin: async () => ({ ok: true, attempt: { attemptId: 'a1', dedupeKey: 'k1', forced: false } }),
+        begin: async () => {
+          begun += 1;
+          return { ok: true, attempt: { attemptId: 'a1', dedupeKey: 'k1', forced: false } };
+        },
       },
       recorder: { record: async (_attempt, outcome) => void completed.push(outcome) },
       limiter: createSendRateLimiter({ limitPerSecond: 10, db: down }),
@@ -255,7 +259,8 @@ describe('when the shared budget cannot be reached', () => {
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error).toBeInstanceOf(StorageError);
     expect(kaleyra.requests).toHaveLength(0);
-    expect(completed).toEqual([{ outcome: 'failed', code: 'RATE_LIMIT_UNAVAILABLE' }]);
+    expect(begun).toBe(0);
+    expect(completed).toEqual([]);
   });
 });
 
