@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { NumberQualityRowSchema, TemplateStatesRowSchema } from './consent-tables.ts';
 import type { Database } from './database.ts';
 
 /** A template's state as Meta last told it (an event) or as a send's failure revealed it. */
@@ -50,21 +51,21 @@ export type AccountHealthView = {
     | undefined;
 };
 
-const TemplateRowSchema = v.object({
-  template_name: v.string(),
-  event: v.string(),
-  blocked: v.boolean(),
-  reason: v.nullable(v.string()),
-  since: v.date(),
-});
-const NumberRowSchema = v.object({
-  event: v.string(),
-  flagged: v.boolean(),
-  current_limit: v.nullable(v.string()),
-  since: v.date(),
-  override_by: v.nullable(v.string()),
-  override_at: v.nullable(v.date()),
-});
+const TemplateRowSchema = v.pick(TemplateStatesRowSchema, [
+  'template_name',
+  'event',
+  'blocked',
+  'reason',
+  'since',
+]);
+const NumberRowSchema = v.pick(NumberQualityRowSchema, [
+  'event',
+  'flagged',
+  'current_limit',
+  'since',
+  'override_by',
+  'override_at',
+]);
 
 // The override and its journal row in one statement; only a flagged number without an override yet.
 const OVERRIDE = `

@@ -1,6 +1,8 @@
 import * as v from 'valibot';
 import type { KeywordAction } from '../domain/consent-keywords.ts';
+import { ConsentKeywordsRowSchema, OptOutsRowSchema } from './consent-tables.ts';
 import type { Database } from './database.ts';
+import type { Camelized } from './row-schema.ts';
 
 /** A customer's opt-out or opt-in, as it is journaled: the number only as its keyed hash and masked. */
 export type ConsentChange = {
@@ -25,31 +27,19 @@ export type ConsentApplied = {
   at: Date;
 };
 
-/** An opted-out number as admins see it. */
-export type OptOutEntry = {
-  businessNumber: string;
-  customerMasked: string;
-  since: Date;
-  changedBy: string;
-  reason: string;
-};
-
-export type ConsentKeyword = { keyword: string; action: KeywordAction; addedBy: string; addedAt: Date };
-
 const AppliedSchema = v.object({ journaled: v.boolean(), changed: v.boolean(), at: v.date() });
-const EntrySchema = v.object({
-  business_number: v.string(),
-  customer_masked: v.string(),
-  since: v.date(),
-  changed_by: v.string(),
-  reason: v.string(),
-});
-const KeywordSchema = v.object({
-  keyword: v.string(),
-  action: v.picklist(['opt_out', 'opt_in']),
-  added_by: v.string(),
-  added_at: v.date(),
-});
+const EntrySchema = v.pick(OptOutsRowSchema, [
+  'business_number',
+  'customer_masked',
+  'since',
+  'changed_by',
+  'reason',
+]);
+const KeywordSchema = v.pick(ConsentKeywordsRowSchema, ['keyword', 'action', 'added_by', 'added_at']);
+
+/** An opted-out number as admins see it. */
+export type OptOutEntry = Camelized<v.InferOutput<typeof EntrySchema>>;
+export type ConsentKeyword = Camelized<v.InferOutput<typeof KeywordSchema>>;
 
 // The journal row and the state change in one statement (the embedded database has no multi-statement
 // transactions): the journal's id decides whether anything happens at all, so applying one message's

@@ -1,6 +1,8 @@
 import * as v from 'valibot';
 import type { IncomingLocation, IncomingMedia, IncomingType } from '../domain/incoming-message.ts';
+import { type IncomingMessagesRow, IncomingMessagesRowSchema } from './conversation-tables.ts';
 import type { Database } from './database.ts';
+import { selectList } from './row-schema.ts';
 import { createStatementBatcher } from './statement-batcher.ts';
 
 /** A customer's message may be matched to an order sent to their number this many days before. */
@@ -31,7 +33,7 @@ export type IncomingInsert = {
 export type IncomingDetails = { media?: IncomingMedia; location?: IncomingLocation };
 
 /** How a stored message was matched to an order: by the message it replied to, or by the number. */
-export type MatchedBy = 'context' | 'reply_to' | 'number';
+export type MatchedBy = NonNullable<IncomingMessagesRow['matched_by']>;
 
 export type IncomingRecorded = {
   /** False when this WhatsApp id was already recorded (Kaleyra retried): nothing new to show. */
@@ -45,7 +47,7 @@ export type IncomingRecorded = {
 };
 
 /** Where a customer's message ended up in Slack. */
-export type PostState = 'pending' | 'thread' | 'replies_channel' | 'dm' | 'kept';
+export type PostState = IncomingMessagesRow['post_state'];
 
 // One statement for every message recorded in one event-loop turn (statement-batcher.ts): match each
 // (the message it replied to, by WhatsApp's id then Kaleyra's; else the newest send to the number within
@@ -97,32 +99,40 @@ SELECT i.id, i.attempt_id, i.matched_by, i.id IN (SELECT first_reply_id FROM fir
 const RecordedRowSchema = v.object({
   id: v.string(),
   attempt_id: v.nullable(v.string()),
-  matched_by: v.nullable(v.picklist(['context', 'reply_to', 'number'])),
+  matched_by: IncomingMessagesRowSchema.entries.matched_by,
   first: v.boolean(),
 });
 
+/** The columns an IncomingRow is read from (readIncomingRow). */
+const INCOMING_COLUMNS = [
+  'id',
+  'workspace_id',
+  'message_id',
+  'customer_hash',
+  'customer_masked',
+  'customer_sealed',
+  'customer_name',
+  'type',
+  'text',
+  'details',
+  'sent_at',
+  'received_at',
+  'attempt_id',
+  'matched_by',
+  'keyword',
+  'post_state',
+  'slack_channel',
+  'slack_ts',
+  'slack_thread_ts',
+  'slack_permalink',
+] as const satisfies ReadonlyArray<keyof IncomingMessagesRow>;
+export const INCOMING_ROW_COLUMNS = selectList(INCOMING_COLUMNS);
+const IncomingColumnsSchema = v.pick(IncomingMessagesRowSchema, INCOMING_COLUMNS);
+
 /** A stored customer's message, as Slack and the reply read it (the number sealed; never in clear). */
-export type IncomingRow = {
-  id: string;
-  workspace_id: string;
-  message_id: string;
-  customer_hash: string;
-  customer_masked: string;
-  customer_sealed: string;
-  customer_name: string | null;
-  type: string;
-  text: string | null;
+export type IncomingRow = Omit<Pick<IncomingMessagesRow, (typeof INCOMING_COLUMNS)[number]>, 'details'> & {
+  /** The media link or the location, checked as read. */
   details: IncomingDetails | undefined;
-  sent_at: Date;
-  received_at: Date;
-  attempt_id: string | null;
-  matched_by: MatchedBy | null;
-  keyword: 'opt_out' | 'opt_in' | null;
-  post_state: PostState;
-  slack_channel: string | null;
-  slack_ts: string | null;
-  slack_thread_ts: string | null;
-  slack_permalink: string | null;
 };
 
 const DetailsSchema = v.object({
@@ -143,11 +153,6 @@ const DetailsSchema = v.object({
   ),
 });
 
-/** The columns an IncomingRow is read from (readIncomingRow). */
-export const INCOMING_ROW_COLUMNS = `id, workspace_id, message_id, customer_hash, customer_masked, customer_sealed, customer_name, type,
-  text, details, sent_at, received_at, attempt_id, matched_by, keyword, post_state, slack_channel, slack_ts,
-  slack_thread_ts, slack_permalink`;
-
 /** A row as read: `details` (JSON text) checked, and dropped when it is not what the receiver wrote. */
 export function readIncomingRow(row: Record<string, unknown>): IncomingRow {
   let details: IncomingDetails | undefined;
@@ -159,7 +164,7 @@ export function readIncomingRow(row: Record<string, unknown>): IncomingRow {
       details = undefined;
     }
   }
-  return { ...(row as Omit<IncomingRow, 'details'>), details };
+  return { ...v.parse(IncomingColumnsSchema, row), details };
 }
 
 /** Customers' messages: recorded once, matched to an order of the same workspace, then shown in Slack. */

@@ -20,10 +20,8 @@ describe.each(await storageModes())('Slack flows on the %s', (_name, storage) =>
 
   it('sends a one-liner with the exact payload and posts the message_id in the channel', async () => {
     const sent = command(t, '+919876543210 395001 shipped Your parcel left our warehouse');
-    const started = Date.now();
     const response = await sent.post();
     expect(response.status).toBe(200);
-    expect(Date.now() - started).toBeLessThan(1000);
     expect(response.text).toContain('Sending');
 
     // In the channel with chat.postMessage, so that its delivery state can be edited in later.
@@ -284,14 +282,15 @@ describe.each(await storageModes())('Slack flows on the %s', (_name, storage) =>
     expect(t.slack.responseUrlPosts).toHaveLength(0);
   });
 
-  it('acks in well under 3 s while Kaleyra takes 2 s', async () => {
-    t.kaleyra.respondWith({ status: 202, body: KALEYRA_RESPONSES.wa202.body, delayMs: 2000 });
+  it('acks without waiting for Kaleyra (which takes 5 s), within Slack’s 3 s', async () => {
+    t.kaleyra.respondWith({ status: 202, body: KALEYRA_RESPONSES.wa202.body, delayMs: 5000 });
     const sent = command(t, '+919876543210 395001 shipped');
     const started = Date.now();
     expect((await sent.post()).status).toBe(200);
-    expect(Date.now() - started).toBeLessThan(500);
-    await outcomeOf(t, sent);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+    // Not how fast (that is the bench's): that the ack did not wait for the send.
+    expect(Date.now() - started).toBeLessThan(3000);
+    await outcomeOf(t, sent, 15_000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4900);
   });
 
   it('keeps secrets and full customer numbers out of the logs', async () => {

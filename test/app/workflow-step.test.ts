@@ -119,7 +119,7 @@ describe.each(await storageModes())(
     it('a Kaleyra timeout ends the step in fail too (it may have been delivered), and the event is acked at once', async () => {
       app.kaleyra.respondWith({ hang: true });
       const step = await run(INPUTS);
-      expect(step.ackMs).toBeLessThan(1_000);
+      expect(step.ackMs).toBeLessThan(3_000); // Slack's limit: the hanging Kaleyra is not waited for
       expect(step.ended.method).toBe('functions.completeError');
       expect(String(step.ended.body.error)).toContain('(TIMEOUT)');
       expect(String(step.ended.body.error)).toContain('may still have received');

@@ -17,7 +17,8 @@ describe('extending the app', () => {
     const started = Date.now();
     const response = await clickButton(app, { actionId: 'orderstatus_brand_new', value: 'hello' }).post();
     expect(response.status).toBe(200);
-    expect(Date.now() - started).toBeLessThan(1000);
+    // An interaction no listener takes is answered after Bolt's 3 s wait: this one was not waiting.
+    expect(Date.now() - started).toBeLessThan(3000);
     expect(seen).toEqual(['hello']);
   });
 

@@ -46,7 +46,7 @@ describe.skipIf(!pgUrl)('callbacks and history while Postgres is unreachable', (
     const during = await postCallback(t.url, body, login);
     expect(during.status).toBe(503);
     expect(during.headers.get('retry-after')).toBe('5');
-    expect(during.ms).toBeLessThan(1000);
+    expect(during.ms).toBeLessThan(2900); // the answer budget, not the pool's 3 s wait for a connection
     proxy.restore();
     await waitUntil(
       async () => (await postCallback(t.url, body, login)).status === 200,
@@ -61,7 +61,7 @@ describe.skipIf(!pgUrl)('callbacks and history while Postgres is unreachable', (
     proxy.stall();
     const during = await postCallback(t.url, body, login);
     expect(during.status).toBe(503);
-    expect(during.ms).toBeLessThan(1000);
+    expect(during.ms).toBeLessThan(2900); // the answer budget, not the pool's 3 s wait for a connection
   });
 
   it('tells the asker that the history cannot be shown', async () => {

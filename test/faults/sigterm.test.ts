@@ -154,11 +154,12 @@ describe('SIGTERM drains the real server process (node src/server.ts)', () => {
         const h = await healthz(base);
         return h.status !== 200 ? h : undefined;
       },
-      1000,
+      5000,
       'healthz to stop answering 200',
     );
     expect([0, 503]).toContain(health.status);
-    expect(Date.now() - signalledAt).toBeLessThan(1000);
+    // Well before the drain ends (25 s): a load balancer stops sending here while sends finish.
+    expect(Date.now() - signalledAt).toBeLessThan(5000);
 
     // A new command is not accepted (503, or the connection is refused).
     const late = oneLiner('DRAIN-2');

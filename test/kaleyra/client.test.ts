@@ -200,7 +200,7 @@ describe('sendMessage', () => {
     expect(error.code).toBe('TIMEOUT');
     expect(error.outcome).toBe('unknown');
     expect(elapsed).toBeGreaterThanOrEqual(280);
-    expect(elapsed).toBeLessThan(2_000);
+    expect(elapsed).toBeLessThan(10_000); // the budget, not a hang
     expect(fake.requests).toHaveLength(1);
     expectNoSecrets(error);
   });

@@ -116,6 +116,6 @@ describe('template choices', () => {
     serveTemplates(kaleyra, { hang: true });
     const started = Date.now();
     expect(await choices().choicesFor('T1', SETTINGS)).toMatchObject({ ok: false, reason: 'TIMEOUT' });
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(10_000); // the 300 ms budget, not a hang
   });
 });

@@ -6,6 +6,15 @@ import {
   CallbackCredentialsRowSchema,
   createCallbackCredentialsStore,
 } from '../../src/storage/callback-credentials-store.ts';
+import {
+  ConsentKeywordsRowSchema,
+  NumberQualityRowSchema,
+  OptOutChangesRowSchema,
+  OptOutsRowSchema,
+  QualityOverridesRowSchema,
+  TemplateStatesRowSchema,
+} from '../../src/storage/consent-tables.ts';
+import { IncomingMessagesRowSchema, SendWamidsRowSchema } from '../../src/storage/conversation-tables.ts';
 import { createCipher, createSealer, parseEncryptionKeys } from '../../src/storage/encryption.ts';
 import { loadKeyedHash } from '../../src/storage/keyed-hash.ts';
 import { createSendJournal } from '../../src/storage/send-journal.ts';
@@ -114,5 +123,21 @@ describe.each(databaseStores('rows', pgUrl))('table rows on the %s', (_name, ope
     const row = await expectRowOf('callback_credentials', CallbackCredentialsRowSchema, 'workspace_id', team);
     expect(row).toMatchObject({ secret_hash: 'hash', last_callback_at: null });
     expect(row.rotated_at).toBeInstanceOf(Date);
+  });
+
+  it.skipIf(!open)('the conversation and consent tables: one row type each, with every column', async () => {
+    const tables: Array<[string, v.ObjectSchema<v.ObjectEntries, undefined>]> = [
+      ['incoming_messages', IncomingMessagesRowSchema],
+      ['send_wamids', SendWamidsRowSchema],
+      ['opt_outs', OptOutsRowSchema],
+      ['opt_out_changes', OptOutChangesRowSchema],
+      ['consent_keywords', ConsentKeywordsRowSchema],
+      ['template_states', TemplateStatesRowSchema],
+      ['number_quality', NumberQualityRowSchema],
+      ['quality_overrides', QualityOverridesRowSchema],
+    ];
+    for (const [table, schema] of tables) {
+      expect(Object.keys(schema.entries).sort(), table).toEqual(await columnsOf(table));
+    }
   });
 });

@@ -1,0 +1,87 @@
+import * as v from 'valibot';
+import { Timestamp } from './row-schema.ts';
+
+const Text = v.string();
+const MaybeText = v.nullable(v.string());
+const MaybeTimestamp = v.nullable(Timestamp);
+const Action = v.picklist(['opt_out', 'opt_in']);
+
+/**
+ * The consent and account-health tables (migrations 12 and 15), each described once, every column:
+ * readers take Picks of these (v.pick where they check what they read).
+ */
+
+/** A customer opted out of a workspace's business number (keyed hash and masked form only). */
+export const OptOutsRowSchema = v.object({
+  workspace_id: Text,
+  business_number: Text,
+  customer_hash: Text,
+  customer_masked: Text,
+  since: Timestamp,
+  /** `customer` (a keyword), an admin's Slack user id, or `cli`. */
+  changed_by: Text,
+  /** The keyword as the customer wrote it, or the admin's reason. */
+  reason: Text,
+});
+export type OptOutsRow = v.InferOutput<typeof OptOutsRowSchema>;
+
+/** Every opt-out and opt-in: who, when, why. */
+export const OptOutChangesRowSchema = v.object({
+  id: Text,
+  workspace_id: Text,
+  business_number: Text,
+  customer_hash: Text,
+  customer_masked: Text,
+  action: Action,
+  changed_by: Text,
+  reason: Text,
+  changed_at: Timestamp,
+});
+
+/** A keyword an admin added for the workspace. */
+export const ConsentKeywordsRowSchema = v.object({
+  workspace_id: Text,
+  keyword: Text,
+  action: Action,
+  added_by: Text,
+  added_at: Timestamp,
+});
+
+/** Meta's word on a template of the workspace. */
+export const TemplateStatesRowSchema = v.object({
+  workspace_id: Text,
+  template_name: Text,
+  event: Text,
+  blocked: v.boolean(),
+  reason: MaybeText,
+  /** `event` (Meta's webhook) or `send` (learnt from a 132015/132016 failure). */
+  source: Text,
+  since: Timestamp,
+  announced_at: MaybeTimestamp,
+});
+export type TemplateStatesRow = v.InferOutput<typeof TemplateStatesRowSchema>;
+
+/** The business number's quality and limit, and an admin's override of the bulk pause. */
+export const NumberQualityRowSchema = v.object({
+  workspace_id: Text,
+  business_number: Text,
+  event: Text,
+  flagged: v.boolean(),
+  current_limit: MaybeText,
+  since: Timestamp,
+  override_by: MaybeText,
+  override_at: MaybeTimestamp,
+  announced_at: MaybeTimestamp,
+});
+export type NumberQualityRow = v.InferOutput<typeof NumberQualityRowSchema>;
+
+/** Every deliberate "resume bulk sends although the number is flagged". */
+export const QualityOverridesRowSchema = v.object({
+  id: Text,
+  workspace_id: Text,
+  business_number: Text,
+  event: Text,
+  current_limit: MaybeText,
+  overridden_by: Text,
+  overridden_at: Timestamp,
+});
