@@ -246,12 +246,15 @@ export function createBulkWorker(deps: BulkWorkerDeps) {
       running = Array.from({ length: options.concurrency }, (_, lane) => runLane(lane));
       // A row that waits its turn (behind the rate limit, one-liners, the buffer) keeps its lease: only
       // a process that died or hung loses its rows to another.
-      renewal = setInterval(() => {
-        const rows = [...buffer, ...active];
-        deps.jobs.renew(rows, options.leaseSeconds).catch((error: unknown) => {
-          logger.warn({ err: error, rows: rows.length }, 'could not renew the leases of bulk rows');
-        });
-      }, (options.leaseSeconds * 1000) / 3);
+      renewal = setInterval(
+        () => {
+          const rows = [...buffer, ...active];
+          deps.jobs.renew(rows, options.leaseSeconds).catch((error: unknown) => {
+            logger.warn({ err: error, rows: rows.length }, 'could not renew the leases of bulk rows');
+          });
+        },
+        (options.leaseSeconds * 1000) / 3,
+      );
       renewal.unref();
     },
     /** Looks for work now rather than at the next poll (a job was just queued here). */

@@ -118,9 +118,11 @@ export function createSendRateLimiter(options: SendRateLimiterOptions): SendRate
         const batch = queue.splice(0, Math.min(queue.length, limit));
         // A send with work to do just before its slot gets that long: its first slot starts no sooner.
         const lead = batch.some((waiter) => waiter.prepare && !waiter.prepared) ? PREPARE_LEAD_MS : 0;
-        const reservation = await reserve(store, clock, now, bucket, batch.length, lead).catch((error: unknown) => {
-          for (const waiter of batch) waiter.reject(error);
-        });
+        const reservation = await reserve(store, clock, now, bucket, batch.length, lead).catch(
+          (error: unknown) => {
+            for (const waiter of batch) waiter.reject(error);
+          },
+        );
         if (!reservation) continue;
         for (const [i, waiter] of batch.entries())
           schedule(bucket, waiter, reservation.first + i * intervalMs);
@@ -151,10 +153,13 @@ export function createSendRateLimiter(options: SendRateLimiterOptions): SendRate
       return;
     }
     const prepare = waiter.prepare;
-    setTimeout(() => {
-      waiter.prepared = prepare();
-      waiter.prepared.then(check, (error: unknown) => waiter.reject(error));
-    }, Math.max(0, early));
+    setTimeout(
+      () => {
+        waiter.prepared = prepare();
+        waiter.prepared.then(check, (error: unknown) => waiter.reject(error));
+      },
+      Math.max(0, early),
+    );
   }
 
   return {
