@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type AppFixture, SETTINGS, textOf, waitUntil } from '../support/app-driver.ts';
+import { textOf, waitUntil } from '../support/app-driver.ts';
 import { messageOf, messageSays, report, type SentUpdate, sendUpdate } from '../support/delivery-driver.ts';
-import { callbackPayload, type Login, postCallback } from '../support/kaleyra-callbacks.ts';
+import { callbackPayload, postCallback } from '../support/kaleyra-callbacks.ts';
 import { probeTestDatabase } from '../support/postgres.ts';
 import { useReplicas } from '../support/replicas.ts';
 import { uniqueTeamId } from '../support/start-app.ts';

@@ -170,7 +170,10 @@ describe('the in-process send-rate budget', () => {
     const released: number[] = [];
     const slots = await Promise.all(
       Array.from({ length: 5 }, () =>
-        limiter.acquire('+15550002').then((slot) => (released.push(Date.now()), slot)),
+        limiter.acquire('+15550002').then((slot) => {
+          released.push(Date.now());
+          return slot;
+        }),
       ),
     );
     // Never closer than the slots' spacing (a waiter woken late takes a later slot: longer, not shorter).
