@@ -15,6 +15,7 @@ import { COMPILE_CACHE_DIR } from '../src/storage/embedded-template.ts';
 import { acceptedWithFreshId, KALEYRA_RESPONSES, startFakeKaleyra } from '../test/support/fake-kaleyra.ts';
 import { type FakeSlack, startFakeSlack } from '../test/support/fake-slack.ts';
 import { postToApp, slashCommandBody, viewState, viewSubmissionBody } from '../test/support/slack-request.ts';
+import { showConversation } from './demo-conversation.ts';
 import { setUpCallbacks, showDelivery } from './demo-delivery.ts';
 import { renderMrkdwn } from './demo-render.ts';
 
@@ -220,19 +221,28 @@ async function main() {
     process.stdout.write(`  Kaleyra requests for it: ${kaleyra.requests.length - before}\n`);
 
     kaleyra.respondWith(() => acceptedWithFreshId());
-    await showDelivery(url, slack, TEAM, login, {
+    const io = {
       heading,
       say,
       render: renderBlocks,
-      oneLiner: async (text, reference) => {
+      oneLiner: async (text: string, reference: string) => {
         await command(text, `demo-${reference}`);
         return slack.waitFor((s) => channelPostNaming(s, reference), 20_000);
       },
-      ask: async (text) => {
+      ask: async (text: string) => {
         await command(text, 'asked');
         return (await postedTo('asked')).body;
       },
-    });
+    };
+    await showDelivery(url, slack, TEAM, login, io);
+
+    heading('8. A new order goes out: its message in #orders is where the conversation happens');
+    const order = await io.oneLiner('+919876543210 395020 shipped Out for delivery today', '395020');
+    say(renderBlocks(order.body));
+    await showConversation(
+      { url, slack, kaleyra, team: TEAM, login, signingSecret: SIGNING_SECRET, order },
+      io,
+    );
 
     heading('Done');
     process.stdout.write(

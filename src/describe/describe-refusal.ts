@@ -26,7 +26,7 @@ export function describeRefusal(error: SendRefusedError, surface: Surface): Erro
       return {
         code: error.code,
         summary: `This customer has opted out of WhatsApp messages${since}: ${by}${nothing}.`,
-        nextStep: `Nothing goes to them until they send START. If they asked to hear from you again another way, ${surface.commandStep('lift the opt-out', { slack: 'optout remove +…', cli: 'optout remove --team T --to +…' })}`,
+        nextStep: `Nothing goes to them until they send START. ${surface.commandStep('lift the opt-out only if they asked, another way, to hear from you again', { slack: 'optout remove +…', cli: 'optout remove --team T --to +…' })}`,
         retryable: false,
       };
     }

@@ -51,7 +51,7 @@ export type PostState = IncomingMessagesRow['post_state'];
 
 // One statement for every message recorded in one event-loop turn (statement-batcher.ts): match each
 // (the message it replied to, by WhatsApp's id then Kaleyra's; else the newest send to the number within
-// the window; always the order a reply belongs to), insert each once per WhatsApp id, and take each
+// the window that was not reported undelivered; always the order a reply belongs to), insert each once per WhatsApp id, and take each
 // order's "first reply" mark for the earliest of its new messages. Only the message's own workspace's
 // sends are ever looked at.
 const RECORD = `
@@ -76,7 +76,8 @@ WITH input AS (
       (SELECT s.id, 'number', 4 FROM send_journal s
         WHERE s.workspace_id = i.workspace_id AND s.customer_hash = i.customer_hash
           AND s.outcome IN ('sent', 'unknown') AND s.created_at >= now() - make_interval(days => $16)
-        ORDER BY s.created_at DESC LIMIT 1)
+        -- A customer answers what reached them: a send WhatsApp reported undelivered comes last.
+        ORDER BY COALESCE(s.delivery_state IN ('failed', 'not_sent'), false), s.created_at DESC LIMIT 1)
     ) m JOIN send_journal j ON j.id = m.id AND j.workspace_id = i.workspace_id
     ORDER BY m.rank LIMIT 1
   ) f ON true
