@@ -70,6 +70,15 @@ describe.each(await storageModes())(
       expect((await stored())[0]).toMatchObject({ attempt_id: first.attemptId, matched_by: 'reply_to' });
     });
 
+    it('matches by number the newest send that reached the customer, not one WhatsApp reported undelivered', async () => {
+      const reached = await sendUpdate(t, 'IN-7A', 'AIN7A000000000001');
+      const undelivered = await sendUpdate(t, 'IN-7B', 'AIN7B000000000001');
+      await report(t, login, undelivered, 'failed', { errorCode: 131026 });
+      const body = incomingPayload({ id: 'wamid.IN7' });
+      expect((await postCallback(t.url, body, login)).status).toBe(200);
+      expect((await stored())[0]).toMatchObject({ attempt_id: reached.attemptId, matched_by: 'number' });
+    });
+
     it('keeps a message from a number no order went to, unmatched', async () => {
       const body = incomingPayload({ id: 'wamid.IN4', from: '14155550123' });
       expect((await postCallback(t.url, body, login)).status).toBe(200);
