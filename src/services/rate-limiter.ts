@@ -61,12 +61,14 @@ export type SendRateLimiter = {
 /**
  * Work that must be done just before a send goes out, and not long before (journaling it as being sent:
  * a send journaled long before its POST would read as "may have been sent" after a crash). It is run
- * once, PREPARE_LEAD_MS before the slot; a rejection rejects the acquire (the slot goes unused).
+ * once, a little before the slot (prepareLeadMs: three of the database's recent round trips, between
+ * PREPARE_LEAD_MIN_MS and PREPARE_LEAD_MAX_MS); a rejection rejects the acquire (the slot goes unused).
  */
 export type Prepare = () => Promise<void>;
 
-/** How long before its slot a send's preparation runs: a round trip to the database, with room. */
-export const PREPARE_LEAD_MS = 25;
+/** How long before its slot a send's preparation runs, at least and at most (ms). */
+export const PREPARE_LEAD_MIN_MS = 5;
+export const PREPARE_LEAD_MAX_MS = 50;
 
 type Waiter = {
   resolve: (slot: SendSlot) => void;
@@ -117,7 +119,7 @@ export function createSendRateLimiter(options: SendRateLimiterOptions): SendRate
       for (let queue = queues.get(bucket); queue && queue.length > 0; queue = queues.get(bucket)) {
         const batch = queue.splice(0, Math.min(queue.length, limit));
         // A send with work to do just before its slot gets that long: its first slot starts no sooner.
-        const lead = batch.some((waiter) => waiter.prepare && !waiter.prepared) ? PREPARE_LEAD_MS : 0;
+        const lead = batch.some((waiter) => waiter.prepare && !waiter.prepared) ? clock.prepareLeadMs() : 0;
         const reservation = await reserve(store, clock, now, bucket, batch.length, lead).catch(
           (error: unknown) => {
             for (const waiter of batch) waiter.reject(error);
@@ -147,7 +149,7 @@ export function createSendRateLimiter(options: SendRateLimiterOptions): SendRate
       }
       waiter.resolve({ at: slotAt });
     };
-    const early = start - PREPARE_LEAD_MS - now();
+    const early = start - clock.prepareLeadMs() - now();
     if (!waiter.prepare || waiter.prepared) {
       check();
       return;
@@ -220,6 +222,10 @@ function createClockMapping(now: () => number) {
     },
     toLocal(budgetTime: number): number {
       return budgetTime - (best?.offset ?? 0);
+    },
+    /** Three recent round trips, bounded: how long before its slot a send's preparation should start. */
+    prepareLeadMs(): number {
+      return Math.min(PREPARE_LEAD_MAX_MS, Math.max(PREPARE_LEAD_MIN_MS, 3 * last));
     },
     /** Twice the last round trip, bounded: how far ahead a fresh slot should start. */
     leadMs(): number {

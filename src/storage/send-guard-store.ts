@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { Database } from './database.ts';
+import { createStatementBatcher } from './statement-batcher.ts';
 
 /** What stands in a send's way, as the database says at this moment. */
 export type GuardState = {
@@ -39,47 +40,54 @@ const RowSchema = v.object({
   q_override_at: v.nullable(v.date()),
 });
 
-// Everything the guard needs in one statement, read on every send: no cache for a STOP or a pause to
-// wait behind, on any replica.
+// Everything the guard needs in one statement, read on every send (the sends of one event-loop turn
+// share it: statement-batcher.ts): no cache for a STOP or a pause to wait behind, on any replica.
 const READ = `
-SELECT o.since AS opt_since, o.changed_by AS opt_by, o.reason AS opt_reason,
+SELECT i.n,
+       o.since AS opt_since, o.changed_by AS opt_by, o.reason AS opt_reason,
        t.event AS t_event, t.reason AS t_reason, t.since AS t_since,
        q.event AS q_event, q.current_limit AS q_limit, q.since AS q_since,
        q.override_by AS q_override_by, q.override_at AS q_override_at
-  FROM (SELECT 1) one
-  LEFT JOIN opt_outs o ON o.workspace_id = $1 AND o.business_number = $2 AND o.customer_hash = $3::text
-  LEFT JOIN template_states t ON t.workspace_id = $1 AND t.template_name = $4::text AND t.blocked
-  LEFT JOIN number_quality q ON q.workspace_id = $1 AND q.business_number = $2 AND q.flagged`;
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY
+         AS i(workspace_id, business_number, customer_hash, template_name, n)
+  LEFT JOIN opt_outs o ON o.workspace_id = i.workspace_id AND o.business_number = i.business_number
+    AND o.customer_hash = i.customer_hash
+  LEFT JOIN template_states t ON t.workspace_id = i.workspace_id AND t.template_name = i.template_name AND t.blocked
+  LEFT JOIN number_quality q ON q.workspace_id = i.workspace_id AND q.business_number = i.business_number
+    AND q.flagged`;
+
+function stateOf(row: unknown): GuardState {
+  const r = v.parse(RowSchema, row);
+  const state: GuardState = {};
+  if (r.opt_since) {
+    state.optOut = { since: r.opt_since, changedBy: r.opt_by ?? 'customer', reason: r.opt_reason ?? '' };
+  }
+  if (r.t_event && r.t_since) {
+    state.template = { event: r.t_event, reason: r.t_reason ?? undefined, since: r.t_since };
+  }
+  if (r.q_event && r.q_since) {
+    state.number = {
+      event: r.q_event,
+      currentLimit: r.q_limit ?? undefined,
+      since: r.q_since,
+      override: r.q_override_by && r.q_override_at ? { by: r.q_override_by, at: r.q_override_at } : undefined,
+    };
+  }
+  return state;
+}
 
 export function createSendGuardStore(db: Database) {
-  return {
-    async read(query: GuardQuery): Promise<GuardState> {
-      const rows = await db.query(READ, [
-        query.workspaceId,
-        query.businessNumber,
-        query.customerHash ?? null,
-        query.templateName ?? null,
-      ]);
-      const r = v.parse(RowSchema, rows[0]);
-      const state: GuardState = {};
-      if (r.opt_since) {
-        state.optOut = { since: r.opt_since, changedBy: r.opt_by ?? 'customer', reason: r.opt_reason ?? '' };
-      }
-      if (r.t_event && r.t_since) {
-        state.template = { event: r.t_event, reason: r.t_reason ?? undefined, since: r.t_since };
-      }
-      if (r.q_event && r.q_since) {
-        state.number = {
-          event: r.q_event,
-          currentLimit: r.q_limit ?? undefined,
-          since: r.q_since,
-          override:
-            r.q_override_by && r.q_override_at ? { by: r.q_override_by, at: r.q_override_at } : undefined,
-        };
-      }
-      return state;
-    },
-  };
+  const read = createStatementBatcher<GuardQuery, GuardState>(async (queries) => {
+    const rows = await db.query<Record<string, unknown>>(READ, [
+      queries.map((q) => q.workspaceId),
+      queries.map((q) => q.businessNumber),
+      queries.map((q) => q.customerHash ?? null),
+      queries.map((q) => q.templateName ?? null),
+    ]);
+    const byIndex = new Map(rows.map((row) => [Number(row.n), row]));
+    return queries.map((_, i) => stateOf(byIndex.get(i + 1)));
+  });
+  return { read };
 }
 
 export type SendGuardStore = ReturnType<typeof createSendGuardStore>;
