@@ -79,6 +79,23 @@ describe.each(await storageModes())(
       expect((await stored())[0]).toMatchObject({ attempt_id: reached.attemptId, matched_by: 'number' });
     });
 
+    it('counts each new message once by its type in orderstatus_incoming_messages_total (a retry is not counted)', async () => {
+      const count = async (type: string) => {
+        const text = await (await fetch(new URL('/metrics', t.url))).text();
+        const line = text
+          .split('\n')
+          .find((l) => l.startsWith(`orderstatus_incoming_messages_total{type="${type}"}`));
+        return Number(line?.split(' ').at(-1) ?? 0);
+      };
+      const [texts, images] = [await count('text'), await count('image')];
+      await postCallback(t.url, incomingPayload({ id: 'wamid.IN8-a' }), login);
+      await postCallback(t.url, incomingPayload({ id: 'wamid.IN8-a' }), login);
+      const photo = { type: 'image', image: { mime_type: 'image/jpeg', id: 'm1', caption: 'the box' } };
+      await postCallback(t.url, incomingPayload({ id: 'wamid.IN8-b', message: photo }), login);
+      expect(await count('text')).toBe(texts + 1);
+      expect(await count('image')).toBe(images + 1);
+    });
+
     it('keeps a message from a number no order went to, unmatched', async () => {
       const body = incomingPayload({ id: 'wamid.IN4', from: '14155550123' });
       expect((await postCallback(t.url, body, login)).status).toBe(200);
