@@ -1,19 +1,10 @@
 import * as v from 'valibot';
 import type { Database } from './database.ts';
+import { type Camelized, camelRow, type Unnulled } from './row-schema.ts';
 
 /** A template or number whose state changed and has not been told to the workspace's admins yet. */
-export type Unannounced = {
-  kind: 'template' | 'number';
-  workspaceId: string;
-  /** The template's name, or the business number. */
-  subject: string;
-  event: string;
-  /** Template: blocked; number: flagged. */
-  stopped: boolean;
-  reason: string | undefined;
-  currentLimit: string | undefined;
-  since: Date;
-};
+/** A template or number change not yet told to the admins (`subject`: the template's name, or the business number; `stopped`: blocked, or flagged). */
+export type Unannounced = Camelized<Unnulled<v.InferOutput<typeof RowSchema>>>;
 
 /** A change older than this is no longer announced (a workspace whose Slack never answers stops being retried). */
 export const ANNOUNCE_WITHIN_HOURS = 24;
@@ -56,19 +47,7 @@ export function createAccountAnnouncementsStore(db: Database) {
     /** Claims up to `limit` of each kind not announced yet. */
     async claim(limit: number): Promise<Unannounced[]> {
       const rows = await db.query(CLAIM, [limit, ANNOUNCE_WITHIN_HOURS]);
-      return rows.map((row) => {
-        const r = v.parse(RowSchema, row);
-        return {
-          kind: r.kind,
-          workspaceId: r.workspace_id,
-          subject: r.subject,
-          event: r.event,
-          stopped: r.stopped,
-          reason: r.reason ?? undefined,
-          currentLimit: r.current_limit ?? undefined,
-          since: r.since,
-        };
-      });
+      return rows.map((row) => camelRow(v.parse(RowSchema, row)));
     },
 
     /** Gives a claim back (Slack could not be reached), for the next sweep; unless the state changed since. */

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { BULK_OUTCOMES } from '../domain/bulk-result.ts';
-import { type Camelized, Timestamp, type Unnulled } from './row-schema.ts';
+import { type Camelized, camelRow, Timestamp, type Unnulled } from './row-schema.ts';
 
 const MaybeText = v.nullable(v.string());
 // INTEGER arrives as a number from pg; a count or a sum may come as a numeric string.
@@ -82,17 +82,9 @@ const JobSchema = v.pick(BulkJobsRowSchema, [...JOB_COLUMNS, 'paused_reason', 'p
 export function toBulkJob(row: unknown): BulkJob | undefined {
   const parsed = v.safeParse(JobSchema, row);
   if (!parsed.success) return undefined;
-  const r = parsed.output;
+  const { paused_reason, paused_at, ...job } = parsed.output;
   return {
-    id: r.id,
-    workspaceId: r.workspace_id,
-    createdBy: r.created_by,
-    channelId: r.channel_id ?? undefined,
-    state: r.state,
-    total: r.total,
-    fileName: r.file_name ?? undefined,
-    progressTs: r.progress_ts ?? undefined,
-    canceledBy: r.canceled_by ?? undefined,
-    paused: r.paused_reason && r.paused_at ? { reason: r.paused_reason, at: r.paused_at } : undefined,
+    ...camelRow(job),
+    paused: paused_reason && paused_at ? { reason: paused_reason, at: paused_at } : undefined,
   };
 }

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import type { KeywordAction } from '../domain/consent-keywords.ts';
 import { ConsentKeywordsRowSchema, OptOutsRowSchema } from './consent-tables.ts';
 import type { Database } from './database.ts';
-import type { Camelized } from './row-schema.ts';
+import { type Camelized, camelRow } from './row-schema.ts';
 
 /** A customer's opt-out or opt-in, as it is journaled: the number only as its keyed hash and masked. */
 export type ConsentChange = {
@@ -148,12 +148,5 @@ export function createConsentStore(db: Database) {
 export type ConsentStore = ReturnType<typeof createConsentStore>;
 
 function toEntry(row: unknown): OptOutEntry {
-  const r = v.parse(EntrySchema, row);
-  return {
-    businessNumber: r.business_number,
-    customerMasked: r.customer_masked,
-    since: r.since,
-    changedBy: r.changed_by,
-    reason: r.reason,
-  };
+  return camelRow(v.parse(EntrySchema, row));
 }

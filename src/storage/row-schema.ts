@@ -22,6 +22,19 @@ export type Narrowed<Row, Changes extends { [K in keyof Row]?: Row[K] }> = Omit<
 /** The columns under their camelCase names (`workspace_id` → `workspaceId`). */
 export type Camelized<Row> = CamelCasedProperties<Row>;
 
+/**
+ * A row under its columns' camelCase names, NULL as undefined: the one mapping from a table's (checked)
+ * row to what the layers above storage see, instead of a hand-written copy of the columns per reader.
+ */
+export function camelRow<Row extends Record<string, unknown>>(row: Row): Camelized<Unnulled<Row>> {
+  const out: Record<string, unknown> = {};
+  for (const [column, value] of Object.entries(row)) {
+    out[column.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase())] =
+      value ?? undefined;
+  }
+  return out as Camelized<Unnulled<Row>>;
+}
+
 /** SQL's NULL as JavaScript's undefined, column by column. */
 export type Unnulled<Row> = {
   [K in keyof Row]: Exclude<Row[K], null> | (null extends Row[K] ? undefined : never);

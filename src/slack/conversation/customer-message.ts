@@ -3,6 +3,7 @@ import { keywordForm } from '../../domain/consent-keywords.ts';
 import { CUSTOMER_TEXT_MAX } from '../../domain/customer-text.ts';
 import type { IncomingLocation, IncomingMedia } from '../../domain/incoming-message.ts';
 import { REPLY_ACTION } from '../ids.ts';
+import { buildActions } from '../messages/buttons.ts';
 import { consentNoticeText } from '../messages/consent-notice.ts';
 import {
   escapeCode,
@@ -213,16 +214,5 @@ function context(text: string): ContextBlock {
 }
 
 function replyButton(incomingId: string): ActionsBlock {
-  return {
-    type: 'actions',
-    elements: [
-      {
-        type: 'button',
-        action_id: REPLY_ACTION,
-        text: { type: 'plain_text', text: 'Reply' },
-        value: incomingId,
-        style: 'primary',
-      },
-    ],
-  };
+  return buildActions([{ actionId: REPLY_ACTION, text: 'Reply', value: incomingId, style: 'primary' }]);
 }

@@ -3,6 +3,8 @@ import { describeAccountHealth, describeOptOutEntry } from '../../describe/descr
 import type { AccountHealthView } from '../../storage/account-health-store.ts';
 import type { OptOutEntry } from '../../storage/consent-store.ts';
 import { QUALITY_RESUME_ACTION, SLASH_COMMAND } from '../ids.ts';
+import { buildActions } from './buttons.ts';
+import { buildConfirmDialog } from './confirm-dialog.ts';
 import { escapeMrkdwn, formatActor, formatSlackDate, type SlackMessage, truncate } from './mrkdwn.ts';
 import { SLACK_SURFACE } from './slack-surface.ts';
 
@@ -73,27 +75,20 @@ export function buildQualityMessage(
 
 /** Resume bulk sends although the number is flagged: admins only, confirmed, recorded with their name. */
 export function resumeButton(): KnownBlock {
-  return {
-    type: 'actions',
-    elements: [
-      {
-        type: 'button',
-        action_id: QUALITY_RESUME_ACTION,
-        text: { type: 'plain_text', text: 'Resume bulk sends anyway' },
-        value: 'resume',
-        style: 'danger',
-        confirm: {
-          title: { type: 'plain_text', text: 'Resume bulk sends?' },
-          text: {
-            type: 'plain_text',
-            text: 'Meta flagged this number: more bulk messages can lower its quality and messaging limit further. Your name is recorded with the override; a new flag pauses bulk sends again.',
-          },
-          confirm: { type: 'plain_text', text: 'Resume' },
-          deny: { type: 'plain_text', text: 'Keep paused' },
-        },
-      },
-    ],
-  };
+  return buildActions([
+    {
+      actionId: QUALITY_RESUME_ACTION,
+      text: 'Resume bulk sends anyway',
+      value: 'resume',
+      style: 'danger',
+      confirm: buildConfirmDialog({
+        title: 'Resume bulk sends?',
+        text: 'Meta flagged this number: more bulk messages can lower its quality and messaging limit further. Your name is recorded with the override; a new flag pauses bulk sends again.',
+        confirm: 'Resume',
+        deny: 'Keep paused',
+      }),
+    },
+  ]);
 }
 
 export function buildQualityResumed(result: {

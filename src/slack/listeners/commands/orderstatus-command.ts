@@ -30,21 +30,17 @@ export function createOrderStatusCommand(
       });
       return;
     }
-    switch (parsed.kind) {
-      case 'config':
-        return handlers.config(args, parsed, workspaceId);
-      case 'send':
-        return handlers.send(args, parsed, workspaceId);
-      case 'modal':
-        return handlers.modal(args, parsed, workspaceId);
-      case 'history':
-        return handlers.history(args, parsed, workspaceId);
-      case 'bulk':
-        return handlers.bulk(args, parsed, workspaceId);
-      case 'optout':
-        return handlers.optout(args, parsed, workspaceId);
-      case 'quality':
-        return handlers.quality(args, parsed, workspaceId);
-    }
+    return dispatch(handlers, args, parsed, workspaceId);
   };
+}
+
+/** The subcommand's own handler (the correlated types of `handlers[kind]` and `parsed` need one cast). */
+function dispatch<K extends SlashCommand['kind']>(
+  handlers: SubcommandHandlers,
+  args: CommandArgs,
+  parsed: Extract<SlashCommand, { kind: K }>,
+  workspaceId: string,
+): Promise<void> {
+  const handler = handlers[parsed.kind as K] as Handler<K>;
+  return handler(args, parsed, workspaceId);
 }
