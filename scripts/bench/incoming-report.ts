@@ -65,5 +65,5 @@ WhatsApp id; every one is matched to its customer's order and shown in that orde
 Target: answer p99 ≤ ${INCOMING_TARGETS.p99Ms} ms; no failure, none lost, none shown twice.
 
 ${INCOMING_TABLE_HEAD} answer | cold | failed / record errors | posts/s | settled | not shown / twice |
-|---|---|---|---|---|---|---|---|
+|---|---|---|---|---|---|---|---|---|
 `;

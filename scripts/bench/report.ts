@@ -158,7 +158,7 @@ function loadRows(report: LoadReport): PrintedRow[] {
         [
           `bulk (${name}): most in a sliding second; dup / lost / not sent`,
           `${b.maxPerSecond}; ${b.duplicates} / ${b.lost} / ${b.notSent}`,
-          `≤ ${DEFAULT_LIMIT + 1}; 0 / 0 / 0`,
+          `≤ ${DEFAULT_LIMIT}; 0 / 0 / 0`,
         ],
         [
           `one-liner acks during the bulk job (${name}, N=${b.oneLiners.n}): p50 / p99 / max`,
