@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { storageModes, useTestApp } from '../support/app-driver.ts';
+import { SETTINGS, storageModes, useTestApp } from '../support/app-driver.ts';
 import { report, sendUpdate } from '../support/delivery-driver.ts';
 import { getCallback, type Login, postCallback } from '../support/kaleyra-callbacks.ts';
 import { incomingPayload, incomingQuery } from '../support/kaleyra-incoming.ts';
@@ -77,6 +77,32 @@ describe.each(await storageModes())(
       const body = incomingPayload({ id: 'wamid.IN7' });
       expect((await postCallback(t.url, body, login)).status).toBe(200);
       expect((await stored())[0]).toMatchObject({ attempt_id: reached.attemptId, matched_by: 'number' });
+    });
+
+    it('matches a number two workspaces both sent to by the workspace whose login it came with, never the other', async () => {
+      const mine = await sendUpdate(t, 'IN-9A', 'AIN9A000000000001');
+      // Another workspace sends to the same customer afterwards: the newest send to that number is theirs.
+      const { server, slack, kaleyra, url, dataDir, logs } = t;
+      const other = { server, slack, kaleyra, url, dataDir, logs, team: `${t.team}Z` };
+      await t.server.services.credentials.set(other.team, { ...SETTINGS, sid: 'HXOTHER000000000' }, 'UADMIN');
+      const theirs = await sendUpdate(other, 'IN-9B', 'AIN9B000000000001');
+      const otherLogin = await t.server.services.callbackCredentials.rotate(other.team, 'UADMIN');
+      expect((await postCallback(t.url, incomingPayload({ id: 'wamid.IN9-mine' }), login)).status).toBe(200);
+      expect(
+        (await postCallback(t.url, incomingPayload({ id: 'wamid.IN9-theirs' }), otherLogin)).status,
+      ).toBe(200);
+      expect(await stored()).toEqual([
+        expect.objectContaining({
+          message_id: 'wamid.IN9-mine',
+          attempt_id: mine.attemptId,
+          matched_by: 'number',
+        }),
+      ]);
+      const [kept] = await t.server.services.db.query<{ message_id: string; attempt_id: string }>(
+        'SELECT message_id, attempt_id FROM incoming_messages WHERE workspace_id = $1',
+        [other.team],
+      );
+      expect(kept).toEqual({ message_id: 'wamid.IN9-theirs', attempt_id: theirs.attemptId });
     });
 
     it('counts each new message once by its type in orderstatus_incoming_messages_total (a retry is not counted)', async () => {
