@@ -120,7 +120,8 @@ describe('validateOrderStatus (properties)', () => {
           };
           input[key] = text;
           const result = validateOrderStatus(input);
-          if (key === 'description' && text.trim() === '') {
+          // JavaScript's trim also removes U+FEFF, which the validation refuses rather than hides.
+          if (key === 'description' && !text.includes('\uFEFF') && text.trim() === '') {
             // A description of nothing but whitespace is no description.
             expect(result).toMatchObject({ ok: true, value: { status: 'shipped' } });
             expect(result.ok && result.value.description).toBeUndefined();
