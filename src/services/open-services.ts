@@ -2,6 +2,7 @@ import type { Config } from '../config.ts';
 import { ConfigError } from '../config.ts';
 import { createKaleyraClient } from '../kaleyra/client.ts';
 import { createTemplatesClient } from '../kaleyra/templates-client.ts';
+import { watchMessageWrites } from '../kaleyra/watch-message-writes.ts';
 import type { Logger } from '../logger.ts';
 import { createMetrics, type Metrics } from '../metrics.ts';
 import { createAccountAnnouncementsStore } from '../storage/account-announcements-store.ts';
@@ -115,13 +116,16 @@ export async function openServices(
   const accountHealth = createAccountHealth({ store: createAccountHealthStore(db), credentials, bulkJobs });
   // Read on every send, on every path: opt-outs, paused templates, a flagged number (consent-guard.ts).
   const guard = observeGuard(createConsentGuard({ store: createSendGuardStore(db) }), metrics);
+  const limiter = createSendRateLimiter({ limitPerSecond: config.kaleyraRateLimit, db });
+  // When each send truly left (its headers written), so a late one cannot bunch with the next second's.
+  const stopWatchingWrites = watchMessageWrites((businessNumber) => limiter.noteWritten(businessNumber));
   // The steps every send takes, shared by order-status templates and session texts (one rate budget).
   const sendSteps = {
     credentials,
     kaleyra,
     journal,
     recorder,
-    limiter: observeLimiter(createSendRateLimiter({ limitPerSecond: config.kaleyraRateLimit, db }), metrics),
+    limiter: observeLimiter(limiter, metrics),
     guard,
   };
   const orderStatus = createOrderStatusService({
@@ -223,6 +227,7 @@ export async function openServices(
     migrate: () => migrate(db),
     /** Outcomes not yet written get one last try (and are logged by id) before the database closes. */
     async close() {
+      stopWatchingWrites();
       await retention.stop();
       await recorder.stop();
       await db.close();

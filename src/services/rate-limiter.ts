@@ -56,6 +56,12 @@ export type SendRateLimiter = {
    * must then not go out).
    */
   acquire(bucket: string, prepare?: Prepare): Promise<SendSlot>;
+  /**
+   * A send for `bucket` was written to its socket now (watch-message-writes.ts). A slot is not used
+   * while this process's `limit`-th latest write is less than a second old: a send let go in its slot
+   * but written late (the process waited for a core) cannot bunch with the sends a second later.
+   */
+  noteWritten(bucket: string): void;
 };
 
 /**
@@ -99,6 +105,7 @@ export function createSendRateLimiter(options: SendRateLimiterOptions): SendRate
     ? createDatabaseSendRateSlots(options.db, intervalMs)
     : createMemorySendRateSlots(intervalMs, now);
   const clock = createClockMapping(now);
+  const writes = createWriteLog(limit, now);
   const queues = new Map<string, Waiter[]>();
   const pumping = new Set<string>();
   let seq = 0;
@@ -143,7 +150,7 @@ export function createSendRateLimiter(options: SendRateLimiterOptions): SendRate
         setTimeout(check, -late);
         return;
       }
-      if (late >= SLOT_WINDOW_MS) {
+      if (late >= SLOT_WINDOW_MS || now() < writes.nextAllowed(bucket)) {
         enqueue(bucket, waiter);
         return;
       }
@@ -170,6 +177,29 @@ export function createSendRateLimiter(options: SendRateLimiterOptions): SendRate
         seq += 1;
         enqueue(bucket, { resolve, reject, seq, prepare, prepared: undefined });
       });
+    },
+    noteWritten(bucket) {
+      writes.note(bucket);
+    },
+  };
+}
+
+/** The latest `limit` write times per bucket, and when the next write may go without a second holding more. */
+function createWriteLog(limit: number, now: () => number) {
+  const rings = new Map<string, { times: number[]; next: number }>();
+  return {
+    note(bucket: string): void {
+      const ring = rings.get(bucket) ?? { times: [], next: 0 };
+      rings.set(bucket, ring);
+      if (ring.times.length < limit) ring.times.push(now());
+      else ring.times[ring.next] = now();
+      ring.next = (ring.next + 1) % limit;
+    },
+    /** Not before the `limit`-th latest write + 1 s and 1 ms (the way to Kaleyra may stretch a gap a little). */
+    nextAllowed(bucket: string): number {
+      const ring = rings.get(bucket);
+      if (!ring || ring.times.length < limit) return 0;
+      return (ring.times[ring.next] ?? 0) + 1001;
     },
   };
 }

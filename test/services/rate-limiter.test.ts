@@ -200,6 +200,29 @@ describe('the in-process send-rate budget', () => {
     expect(slot.at).toBeGreaterThanOrEqual(stalledAt - 1);
   });
 
+  it('lets no send go while its limit-th latest write is under a second old, however late that write left', async () => {
+    // At 2/s: the second send is let go in its slot but written 300 ms late (its process waited for a
+    // core). On the slots alone the fourth would go 730 ms after that write, a third in one second.
+    const limiter = createSendRateLimiter({ limitPerSecond: 2 });
+    const bucket = '+15550005';
+    const writes: number[] = [];
+    const write = () => {
+      writes.push(Date.now());
+      limiter.noteWritten(bucket);
+    };
+    await limiter.acquire(bucket);
+    write();
+    await limiter.acquire(bucket);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    write();
+    await limiter.acquire(bucket);
+    write();
+    await limiter.acquire(bucket);
+    write();
+    expect(writes).toHaveLength(4);
+    expect(maxInSlidingSecond(writes)).toBeLessThanOrEqual(2);
+  });
+
   it('refuses nonsense limits', () => {
     expect(() => createSendRateLimiter({ limitPerSecond: 0 })).toThrow(RangeError);
     expect(() => createSendRateLimiter({ limitPerSecond: 1.5 })).toThrow(RangeError);
