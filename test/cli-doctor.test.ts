@@ -8,6 +8,7 @@ import { runDoctor } from '../src/cli/doctor-command.ts';
 import { type Io, runCli } from '../src/cli/run-cli.ts';
 import { SCHEMA_VERSION } from '../src/storage/migrations.ts';
 import { closedPort } from './storage/database-fixtures.ts';
+import { credentialsSetArgs } from './support/cli-process.ts';
 import { type FakeKaleyra, KALEYRA_RESPONSES, startFakeKaleyra } from './support/fake-kaleyra.ts';
 import { BOT_TOKEN, SIGNING_SECRET, TEST_ENCRYPTION_KEY, uniqueTeamId } from './support/start-app.ts';
 
@@ -52,22 +53,7 @@ describe('orderstatus doctor', () => {
   });
 
   const configure = (team: string, extra: string[] = []) =>
-    cli(
-      [
-        'credentials',
-        'set',
-        '--team',
-        team,
-        '--sid',
-        'HXIN1234567890IN',
-        '--api-key',
-        '-',
-        '--pod',
-        'in',
-      ].concat(['--business-number', '+919876500000', ...extra]),
-      env,
-      'Adoctor0000000000000000000000003\n',
-    );
+    cli([...credentialsSetArgs(team), ...extra], env, 'Adoctor0000000000000000000000003\n');
   const send = (team: string, ref: string) =>
     cli(['send', '--team', team, '--to', '+919876543210', '--ref', ref, '--status', 'shipped'], env);
 

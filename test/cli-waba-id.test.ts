@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliStorageModes, runCliProcess as runCli } from './support/cli-process.ts';
+import { cliStorageModes, credentialsSetArgs, runCliProcess as runCli } from './support/cli-process.ts';
 import { probeTestDatabase } from './support/postgres.ts';
 import { TEST_ENCRYPTION_KEY, uniqueTeamId } from './support/start-app.ts';
 
@@ -23,24 +23,14 @@ describe.each(modes)('credentials set’s optional flags on the %s', (_name, sto
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  const setArgs = (team: string, extra: string[]) => [
-    'credentials',
-    'set',
-    '--team',
-    team,
-    '--sid',
-    'HXIN1234567890IN',
-    // From stdin: the key is never put on a command line.
-    '--api-key',
-    '-',
-    '--business-number',
-    '+919876500000',
+  const setArgs = (team: string, pod: string, extra: string[] = []) => [
+    ...credentialsSetArgs(team, pod),
     ...extra,
   ];
 
   it.skipIf(!storageEnv)('stores the NA pod and the WABA id, and shows them', async () => {
     const team = uniqueTeamId();
-    const set = await runCli(setArgs(team, ['--pod', 'NA', '--waba-id', '104996122399160']), env, API_KEY);
+    const set = await runCli(setArgs(team, 'NA', ['--waba-id', '104996122399160']), env, API_KEY);
     expect(set.stderr).toBe('');
     expect(set.code).toBe(0);
     const show = await runCli(['credentials', 'show', '--team', team], env);
@@ -52,10 +42,10 @@ describe.each(modes)('credentials set’s optional flags on the %s', (_name, sto
     'refuses a malformed WABA id or an unknown pod, naming the flag, exit 2',
     async () => {
       const team = uniqueTeamId();
-      const badWaba = await runCli(setArgs(team, ['--pod', 'in', '--waba-id', 'WABA-1']), env, API_KEY);
+      const badWaba = await runCli(setArgs(team, 'in', ['--waba-id', 'WABA-1']), env, API_KEY);
       expect(badWaba.code).toBe(2);
       expect(badWaba.stderr).toContain('--waba-id');
-      const badPod = await runCli(setArgs(team, ['--pod', 'us']), env, API_KEY);
+      const badPod = await runCli(setArgs(team, 'us'), env, API_KEY);
       expect(badPod.code).toBe(2);
       expect(badPod.stderr).toContain('in, sg, eu or na');
       expect((await runCli(['credentials', 'show', '--team', team], env)).code).toBe(1);
@@ -66,26 +56,18 @@ describe.each(modes)('credentials set’s optional flags on the %s', (_name, sto
     'stores the replies channel and shows it; a set without it clears it; a channel name is refused (exit 2)',
     async () => {
       const team = uniqueTeamId();
-      const set = await runCli(
-        setArgs(team, ['--pod', 'in', '--replies-channel', 'C0REPLIES1']),
-        env,
-        API_KEY,
-      );
+      const set = await runCli(setArgs(team, 'in', ['--replies-channel', 'C0REPLIES1']), env, API_KEY);
       expect(set.stderr).toBe('');
       expect(set.code).toBe(0);
       const show = await runCli(['credentials', 'show', '--team', team], env);
       expect(show.stdout).toMatch(/^replies channel: C0REPLIES1$/m);
 
-      const named = await runCli(
-        setArgs(team, ['--pod', 'in', '--replies-channel', '#orders']),
-        env,
-        API_KEY,
-      );
+      const named = await runCli(setArgs(team, 'in', ['--replies-channel', '#orders']), env, API_KEY);
       expect(named.code).toBe(2);
       expect(named.stderr).toContain('--replies-channel');
       expect(named.stderr).toContain('Slack channel id');
 
-      expect((await runCli(setArgs(team, ['--pod', 'in']), env, API_KEY)).code).toBe(0);
+      expect((await runCli(setArgs(team, 'in'), env, API_KEY)).code).toBe(0);
       const cleared = await runCli(['credentials', 'show', '--team', team], env);
       expect(cleared.stdout).toMatch(/^replies channel: \(none: /m);
     },

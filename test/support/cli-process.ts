@@ -27,8 +27,8 @@ export function runCliProcess(args: string[], env: Record<string, string>, stdin
   });
 }
 
-/** `credentials set` for `team` with the tests' Indian-pod account; the API key comes on stdin (`-`). */
-export function credentialsSetArgs(team: string): string[] {
+/** `credentials set` for `team` with the tests' account (Indian pod unless `pod`); the API key comes on stdin (`-`). */
+export function credentialsSetArgs(team: string, pod = 'in'): string[] {
   return [
     'credentials',
     'set',
@@ -39,7 +39,7 @@ export function credentialsSetArgs(team: string): string[] {
     '--api-key',
     '-',
     '--pod',
-    'in',
+    pod,
     '--business-number',
     '+919876500000',
   ];
