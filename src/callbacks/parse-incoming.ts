@@ -1,20 +1,24 @@
-import { createHash } from 'node:crypto';
 import * as v from 'valibot';
+import { cleanCustomerText, STORED_TEXT_MAX } from '../domain/customer-text.ts';
 import {
-  CUSTOMER_LABEL_MAX,
-  cleanCustomerLabel,
-  cleanCustomerText,
-  STORED_TEXT_MAX,
-} from '../domain/customer-text.ts';
-import {
-  INCOMING_TYPES,
-  type IncomingMedia,
   type IncomingMessage,
-  type IncomingType,
   MEDIA_TYPES,
   type NumberQualityEvent,
   type TemplateStatusEvent,
 } from '../domain/incoming-message.ts';
+import {
+  customerNumber,
+  digits,
+  id,
+  label,
+  locationOf,
+  mediaOf,
+  readTime,
+  typeOf,
+  WORD_MAX,
+  withText,
+  word,
+} from './incoming-fields.ts';
 
 /**
  * Customers' messages and account events in a callback body (kaleyra-whatsapp-incoming-and-events.md),
@@ -24,10 +28,6 @@ import {
  * top level, and inside Meta's own `entry[].changes[]` envelope.
  */
 
-// Longer ids or words are not WhatsApp's; cut so a hostile value cannot bloat a row.
-const ID_MAX = 255;
-const WORD_MAX = 40;
-const MEDIA_URL_MAX = 2_000;
 const MESSAGES_MAX = 50;
 
 const Text = v.fallback(
@@ -197,43 +197,6 @@ function content(
   return withText(message.text?.body);
 }
 
-function withText(raw: string | undefined): Pick<IncomingMessage, 'text'> {
-  if (raw === undefined) return {};
-  const { text } = cleanCustomerText(raw, STORED_TEXT_MAX);
-  return text ? { text } : {};
-}
-
-function locationOf(location: RawMessage['location']): Pick<IncomingMessage, 'location' | 'text'> {
-  const latitude = Number(location?.latitude);
-  const longitude = Number(location?.longitude);
-  if (!Number.isFinite(latitude) || !Number.isFinite(longitude)) return {};
-  if (Math.abs(latitude) > 90 || Math.abs(longitude) > 180) return {};
-  const out: IncomingMessage['location'] = { latitude, longitude };
-  const name = label(location?.name);
-  if (name) out.name = name;
-  const address = label(location?.address);
-  if (address) out.address = address;
-  return { location: out };
-}
-
-/** The media's link only when it is https (never fetched, only shown); its type and file name. */
-export function mediaOf(
-  url: string | undefined,
-  mimeType: string | undefined,
-  filename: string | undefined,
-): IncomingMedia {
-  const media: IncomingMedia = {};
-  const link = url?.trim();
-  if (link && link.length <= MEDIA_URL_MAX && URL.canParse(link) && new URL(link).protocol === 'https:') {
-    media.url = new URL(link).toString();
-  }
-  const mime = label(mimeType, WORD_MAX * 2);
-  if (mime) media.mimeType = mime;
-  const name = label(filename);
-  if (name) media.filename = name;
-  return media;
-}
-
 function templateEventOf(value: RawValue): TemplateStatusEvent | undefined {
   const event = word(value.event);
   const templateName = label(value.message_template_name, 512);
@@ -255,96 +218,4 @@ function qualityEventOf(event: string, value: RawValue): NumberQualityEvent {
   const limit = word(value.current_limit);
   if (limit) out.currentLimit = limit;
   return out;
-}
-
-export function typeOf(raw: string | undefined): IncomingType | 'other' {
-  const type = raw?.trim().toLowerCase() ?? 'text';
-  return (INCOMING_TYPES as readonly string[]).includes(type) ? (type as IncomingType) : 'other';
-}
-
-/** `919876543210` (WhatsApp's spelling, no `+`) → `+919876543210`; undefined unless it is 6-15 digits. */
-export function customerNumber(raw: string | undefined): string | undefined {
-  const found = digits(raw);
-  return found ? `+${found}` : undefined;
-}
-
-function digits(raw: string | undefined): string | undefined {
-  if (raw === undefined || raw.length > 40) return undefined;
-  const only = raw.replace(/[\s+\-().]/g, '');
-  return /^[1-9]\d{5,14}$/.test(only) ? only : undefined;
-}
-
-export function id(raw: string | undefined): string | undefined {
-  const trimmed = raw?.trim();
-  if (!trimmed) return undefined;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: an id has no control characters
-  return trimmed.slice(0, ID_MAX).replace(/[\u0000-\u001f\u007f]/g, '');
-}
-
-/** An event or limit word: letters, digits and `_`, upper-cased; anything else is not one. */
-function word(raw: string | undefined): string | undefined {
-  const trimmed = raw?.trim().toUpperCase();
-  return trimmed && /^[A-Z0-9_]{1,40}$/.test(trimmed) ? trimmed : undefined;
-}
-
-function label(raw: string | undefined, max = CUSTOMER_LABEL_MAX): string | undefined {
-  if (raw === undefined) return undefined;
-  return cleanCustomerLabel(raw, max) || undefined;
-}
-
-/**
- * WhatsApp's Unix seconds (Kaleyra's GET `created_at` may also be milliseconds or ISO 8601); anything
- * else reads as "no time given".
- */
-export function readTime(raw: string | undefined): Date | undefined {
-  const value = raw?.trim();
-  if (!value || value.length > 40) return undefined;
-  if (/^\d{9,11}$/.test(value)) return new Date(Number(value) * 1000);
-  if (/^\d{12,14}$/.test(value)) return new Date(Number(value));
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value)) return undefined;
-  const millis = Date.parse(value);
-  return Number.isFinite(millis) ? new Date(millis) : undefined;
-}
-
-/**
- * A GET profile's customer message (its query variables), or undefined when the query is not one. GET
- * profiles carry no message id: a stable one is derived from what the message says, so Kaleyra's retry
- * of the same request is recognised (two identical messages in one second would count as one).
- */
-export function readIncomingQuery(
-  query: URLSearchParams,
-  now: Date = new Date(),
-): IncomingMessage | undefined {
-  const from = customerNumber(query.get('from') ?? query.get('mobile') ?? undefined);
-  if (!from) return undefined;
-  const type = typeOf(query.get('type') ?? undefined);
-  const body = query.get('body') ?? query.get('message') ?? undefined;
-  const createdAt = query.get('created_at') ?? undefined;
-  const mediaUrl = query.get('media_url') ?? undefined;
-  const messageId = `get.${createHash('sha256')
-    .update([from, createdAt ?? '', type, body ?? '', mediaUrl ?? ''].join('\n'))
-    .digest('base64url')
-    .slice(0, 32)}`;
-  const message: IncomingMessage = { messageId, from, type, sentAt: readTime(createdAt) ?? now };
-  if (MEDIA_TYPES.has(type as IncomingType)) {
-    message.media = mediaOf(mediaUrl, query.get('mime_type') ?? undefined, undefined);
-  }
-  const location = type === 'location' ? (query.get('location') ?? '').split(',') : [];
-  if (location.length === 2) {
-    const read = locationOf({
-      latitude: location[0],
-      longitude: location[1],
-      name: undefined,
-      address: undefined,
-    });
-    if (read.location) message.location = read.location;
-  }
-  Object.assign(message, body === undefined ? {} : withText(body));
-  const name = label(query.get('name') ?? undefined);
-  if (name) message.name = name;
-  const replyTo = id(query.get('reply_to') ?? undefined);
-  if (replyTo) message.replyTo = replyTo;
-  const businessNumber = digits(query.get('wanumber') ?? undefined);
-  if (businessNumber) message.businessNumber = businessNumber;
-  return message;
 }

@@ -2,7 +2,8 @@ import type { IncomingMessage as HttpRequest } from 'node:http';
 import type { DeliveryReport } from '../domain/delivery-state.ts';
 import type { CallbackEvents } from '../domain/incoming-message.ts';
 import { readCallbackBody, readCallbackQuery } from './parse-callback.ts';
-import { readIncomingBody, readIncomingQuery } from './parse-incoming.ts';
+import { readIncomingBody } from './parse-incoming.ts';
+import { readIncomingQuery } from './parse-incoming-query.ts';
 import { readBoundedBody } from './read-body.ts';
 
 /** Kaleyra's callbacks are a few kilobytes; anything this large is not one. */
