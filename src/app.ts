@@ -100,6 +100,8 @@ export function buildApp({ config, logger, services, metrics, bulk, conversation
     onIncoming: (workspaceId, recorded) => slack.conversation.show(workspaceId, recorded),
     onAccountChanged: (workspaceId, changes) => {
       void resumeLifted(workspaceId, changes);
+      // Even with no change here: the other replica's change may be waiting to be told (claims skip a row
+      // another replica's write of the same event held).
       void slack.announcer.run();
     },
     metrics,

@@ -27,7 +27,11 @@ export type CallbackRouteDeps = {
   onChanged: (workspaceId: string, attemptIds: readonly string[]) => void;
   /** Told, after the answer, of customers' messages recorded for the first time (to show them); never awaited. */
   onIncoming: (workspaceId: string, recorded: readonly RecordedIncoming[]) => void;
-  /** Told, after the answer, of templates and numbers whose state changed; never awaited. */
+  /**
+   * Told, after the answer, of every account event recorded, with the templates and numbers whose state
+   * changed (maybe none: the same event reaching two replicas changes the state once, and the replica
+   * that did it may have found the change locked by the other's write); never awaited.
+   */
   onAccountChanged: (workspaceId: string, changes: readonly AccountChange[]) => void;
   metrics: Pick<Metrics, 'callbackRequests' | 'deliveryStates' | 'whatsappErrors' | 'incomingMessages'>;
   logger: Logger;
@@ -139,7 +143,8 @@ export function createCallbackRoute(deps: CallbackRouteDeps): Route {
     }
     if (recorded.reports.changed.length > 0) deps.onChanged(workspaceId, recorded.reports.changed);
     if (fresh.length > 0) deps.onIncoming(workspaceId, fresh);
-    if (recorded.account.length > 0) deps.onAccountChanged(workspaceId, recorded.account);
+    if (read.events.templateEvents.length + read.events.qualityEvents.length > 0)
+      deps.onAccountChanged(workspaceId, recorded.account);
   }
 
   return { method: ['GET', 'POST'], path: CALLBACKS_PATH, handle };

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { command, outcomeOf, textOf, waitUntil } from '../support/app-driver.ts';
 import { CUSTOMER, customerSays, templateEvent } from '../support/consent-driver.ts';
@@ -55,5 +56,31 @@ describe.skipIf(!pgUrl)('consent and quality across two replicas', () => {
     await templateEvent(r.on(r.b), r.login, 'REINSTATED');
     expect(await oneLinerOn(r.a, 'REPL-4')).toContain('message_id');
     await waitUntil(() => toAdmin().length === 2, 5000, 'the second announcement');
+  });
+
+  it('announces a change the first replica skipped because the other held its row (the same event, at once)', async () => {
+    // A records PAUSED; while B's copy of the same event holds the row (its upsert, simulated by a lock),
+    // A's claim skips it (SKIP LOCKED). B's record then changes nothing: B must still look for it.
+    await r.a.server.services.accountHealth.record(r.team, {
+      templateEvents: [{ event: 'PAUSED', templateName: 'order_status', reason: 'LOW_QUALITY' }],
+      qualityEvents: [],
+    });
+    const locker = new pg.Client({ connectionString: pgUrl });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('SELECT 1 FROM template_states WHERE workspace_id = $1 FOR UPDATE', [r.team]);
+      await r.a.server.app.slack.announcer.run();
+      await locker.query('COMMIT');
+    } finally {
+      await locker.end();
+    }
+    const toAdmin = () =>
+      r.a.slack.callsTo('chat.postMessage').filter((call) => call.body.channel === 'UADMIN');
+    expect(toAdmin()).toHaveLength(0);
+    const body = templateStatusPayload({ event: 'PAUSED', name: 'order_status', reason: 'LOW_QUALITY' });
+    expect((await postCallback(r.b.url, body, r.login)).status).toBe(200);
+    await waitUntil(() => toAdmin().length > 0, 5000, 'the announcement');
+    expect(toAdmin()).toHaveLength(1);
   });
 });
