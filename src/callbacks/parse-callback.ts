@@ -1,73 +1,66 @@
 import * as v from 'valibot';
 import type { DeliveryError, DeliveryReport } from '../domain/delivery-state.ts';
+import { type Change, changesOf, List, Loose, Text } from './envelopes.ts';
 
 /**
- * Kaleyra's status callbacks (the shared callbacks document), read defensively: only the fields we use
- * are checked, everything else may be anything. Numbers are accepted where Kaleyra shows strings (and
- * the other way round), since a sample and the live service do not always agree.
+ * Kaleyra's status callbacks (the shared callbacks document) and Meta's status webhooks, read
+ * tolerantly: only the fields used are read, and a field of another type than expected reads as
+ * absent (envelopes.ts), so an odd field never refuses the callback.
  */
-const Text = v.union([v.string(), v.pipe(v.number(), v.transform(String))]);
-const OptionalText = v.optional(v.nullable(Text));
-
 const MetaErrorSchema = v.looseObject({
-  code: OptionalText,
-  title: OptionalText,
-  message: OptionalText,
-  error_data: v.optional(v.nullable(v.looseObject({ details: OptionalText }))),
+  code: Text,
+  title: Text,
+  message: Text,
+  error_data: Loose({ details: Text }),
 });
 
 const StatusEntrySchema = v.looseObject({
-  id: OptionalText,
-  status: OptionalText,
-  timestamp: OptionalText,
-  errors: v.optional(v.nullable(v.array(MetaErrorSchema))),
+  id: Text,
+  status: Text,
+  timestamp: Text,
+  // Meta reports a WhatsApp Pay payment as a `statuses[]` entry of type `payment`: not a delivery.
+  type: Text,
+  errors: List(v.unknown()),
 });
 
-const ExtraInfoSchema = v.looseObject({
-  message_id: OptionalText,
-  ref2: OptionalText,
-});
-
-export const CallbackBodySchema = v.looseObject({
-  meta_object: v.optional(
-    v.nullable(
-      v.looseObject({
-        value: v.optional(
-          v.nullable(v.looseObject({ statuses: v.optional(v.nullable(v.array(StatusEntrySchema))) })),
-        ),
-      }),
-    ),
-  ),
-  extra_info: v.optional(v.nullable(ExtraInfoSchema)),
-  status: OptionalText,
-  message_id: OptionalText,
+const TopSchema = v.looseObject({
+  extra_info: Loose({ message_id: Text, ref2: Text }),
+  status: Text,
+  message_id: Text,
+  type: Text,
 });
 
 type StatusEntry = v.InferOutput<typeof StatusEntrySchema>;
-type MetaError = v.InferOutput<typeof MetaErrorSchema>;
 
 export type ParsedCallback = { ok: true; reports: DeliveryReport[] } | { ok: false; issue: string };
 
-/** A POST body (already parsed as JSON) as reports, one per status it carries. */
-export function readCallbackBody(json: unknown): ParsedCallback {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    return { ok: false, issue: 'the body is not a JSON object' };
+/** A POST body (already parsed as JSON) as reports, one per status it carries, in any envelope. */
+export function readCallbackBody(
+  json: unknown,
+  changes: readonly Change[] = isObject(json) ? changesOf(json) : [],
+): ParsedCallback {
+  if (!isObject(json)) return { ok: false, issue: 'the body is not a JSON object' };
+  const top = v.parse(TopSchema, json);
+  const statuses: StatusEntry[] = [];
+  for (const { value } of changes) {
+    if (!Array.isArray(value.statuses)) continue;
+    for (const raw of value.statuses) {
+      const entry = v.safeParse(StatusEntrySchema, raw);
+      if (entry.success && present(entry.output.type) !== 'payment') statuses.push(entry.output);
+    }
   }
-  const parsed = v.safeParse(CallbackBodySchema, json);
-  if (!parsed.success) return { ok: false, issue: describeIssue(parsed.issues[0]) };
-  const body = parsed.output;
-  const statuses = body.meta_object?.value?.statuses ?? [];
-  const ref2 = present(body.extra_info?.ref2);
+  const ref2 = present(top.extra_info?.ref2);
   // The top-level ids repeat the essentials of a single status; with several, each keeps only its own.
-  const shared = statuses.length <= 1 ? [body.message_id, body.extra_info?.message_id] : [];
+  const shared = statuses.length <= 1 ? [top.message_id, top.extra_info?.message_id] : [];
   if (statuses.length === 0) {
-    const status = present(body.status);
+    // Kaleyra's payment webhook is flat too, and its `status` (captured) is no delivery state.
+    const status = present(top.type) === 'payment' ? undefined : present(top.status);
     if (!status) return { ok: true, reports: [] };
     return { ok: true, reports: [report(status, ids(shared), ref2, undefined, undefined)] };
   }
   const reports: DeliveryReport[] = [];
   for (const entry of statuses) {
-    const status = present(entry.status) ?? present(body.status);
+    const status = present(entry.status) ?? present(top.status);
     if (!status) continue;
     const read = report(status, ids([entry.id, ...shared]), ref2, entry.timestamp, firstError(entry));
     const wamid = present(entry.id);
@@ -105,8 +98,9 @@ function report(
 }
 
 function firstError(entry: StatusEntry): DeliveryError | undefined {
-  const error: MetaError | undefined = entry.errors?.[0];
-  if (!error) return undefined;
+  const parsed = v.safeParse(MetaErrorSchema, entry.errors?.[0]);
+  if (!parsed.success) return undefined;
+  const error = parsed.output;
   const code = present(error.code);
   const words = [present(error.title) ?? present(error.message), present(error.error_data?.details)];
   const title = [...new Set(words.filter((word) => word !== undefined))].join(': ');
@@ -128,7 +122,6 @@ function present(value: string | null | undefined): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
-function describeIssue(issue: v.BaseIssue<unknown>): string {
-  const path = issue.path?.map((item) => String(item.key)).join('.');
-  return path ? `${path}: ${issue.message}` : issue.message;
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

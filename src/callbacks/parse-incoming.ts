@@ -6,6 +6,7 @@ import {
   type NumberQualityEvent,
   type TemplateStatusEvent,
 } from '../domain/incoming-message.ts';
+import { type Change, changesOf, List, Loose, Text } from './envelopes.ts';
 import {
   customerNumber,
   digits,
@@ -24,19 +25,9 @@ import {
  * Customers' messages and account events in a callback body (kaleyra-whatsapp-incoming-and-events.md),
  * read defensively: Kaleyra documents little, so every field may be missing or of another type, and a
  * field that is neither what we expect nor absent reads as absent rather than failing the whole body.
- * Meta's `{ field, value }` is accepted inside `meta_object` (as Kaleyra sends messages), bare at the
- * top level, and inside Meta's own `entry[].changes[]` envelope.
+ * The envelopes (Kaleyra's `meta_object`, Meta's own, Kaleyra's older top-level shape) are
+ * envelopes.ts's; how many messages one body may carry is read-callback.ts's.
  */
-
-const MESSAGES_MAX = 50;
-
-const Text = v.fallback(
-  v.optional(v.union([v.string(), v.pipe(v.number(), v.transform(String))])),
-  undefined,
-);
-const Loose = <T extends v.ObjectEntries>(entries: T) =>
-  v.fallback(v.optional(v.looseObject(entries)), undefined);
-const List = <T extends v.GenericSchema>(item: T) => v.fallback(v.optional(v.array(item)), undefined);
 
 const MediaSchema = Loose({ mime_type: Text, id: Text, caption: Text, filename: Text });
 
@@ -79,9 +70,6 @@ const ValueSchema = v.looseObject({
 });
 type RawValue = v.InferOutput<typeof ValueSchema>;
 
-const ChangeSchema = v.looseObject({ field: Text, value: v.fallback(v.optional(ValueSchema), undefined) });
-type Change = { field: string | undefined; value: RawValue };
-
 const ExtraInfoSchema = Loose({ media_url: Text, reply_to: Text });
 
 export type IncomingRead = {
@@ -93,11 +81,15 @@ export type IncomingRead = {
 };
 
 /** The customers' messages and account events of a POST body (already parsed as a JSON object). */
-export function readIncomingBody(body: Record<string, unknown>, now: Date = new Date()): IncomingRead {
+export function readIncomingBody(
+  body: Record<string, unknown>,
+  now: Date = new Date(),
+  changes: readonly Change[] = changesOf(body),
+): IncomingRead {
   const read: IncomingRead = { messages: [], templateEvents: [], qualityEvents: [], skipped: 0 };
   const extra = v.parse(ExtraInfoSchema, body.extra_info) ?? {};
-  for (const change of changesOf(body)) {
-    const { value } = change;
+  for (const change of changes) {
+    const value = v.parse(ValueSchema, change.value);
     const field = change.field ?? (value.messages ? 'messages' : undefined);
     if (field === 'messages') readMessages(value, extra, now, read);
     else if (field === 'message_template_status_update') {
@@ -111,24 +103,6 @@ export function readIncomingBody(body: Record<string, unknown>, now: Date = new 
   return read;
 }
 
-/** Every `{ field, value }` the body carries, in any of the three envelopes. */
-function changesOf(body: Record<string, unknown>): Change[] {
-  const candidates: unknown[] = [body.meta_object, body];
-  const entries = Array.isArray(body.entry) ? body.entry.slice(0, 10) : [];
-  for (const entry of entries) {
-    const changes = (entry as { changes?: unknown } | null)?.changes;
-    if (Array.isArray(changes)) candidates.push(...changes.slice(0, 10));
-  }
-  const found: Change[] = [];
-  for (const candidate of candidates) {
-    const parsed = v.safeParse(ChangeSchema, candidate);
-    if (parsed.success && parsed.output.value) {
-      found.push({ field: parsed.output.field, value: parsed.output.value });
-    }
-  }
-  return found;
-}
-
 function readMessages(
   value: RawValue,
   extra: NonNullable<v.InferOutput<typeof ExtraInfoSchema>>,
@@ -137,7 +111,7 @@ function readMessages(
 ): void {
   const contacts = value.contacts ?? [];
   const businessNumber = digits(value.metadata?.display_phone_number);
-  for (const raw of (value.messages ?? []).slice(0, MESSAGES_MAX)) {
+  for (const raw of value.messages ?? []) {
     const parsed = v.safeParse(MessageSchema, raw);
     if (!parsed.success) {
       read.skipped += 1;

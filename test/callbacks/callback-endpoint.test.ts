@@ -75,14 +75,8 @@ describe.each(await storageModes())('POST and GET /kaleyra/callbacks on the %s',
     expect((await t.server.services.callbackCredentials.show(t.team))?.lastCallbackAt).toBeNull();
   });
 
-  it('answers 400 to a body that is not JSON, or JSON that is not a callback', async () => {
-    for (const body of [
-      '{"status": "delivered",',
-      'not json at all',
-      '[]',
-      '"delivered"',
-      '{"status": {"x": 1}}',
-    ]) {
+  it('answers 400 to a body that is not JSON, or JSON that is not an object', async () => {
+    for (const body of ['{"status": "delivered",', 'not json at all', '[]', '"delivered"']) {
       const answer = await postCallback(t.url, body, login);
       expect(answer.status, body).toBe(400);
     }

@@ -55,17 +55,60 @@ describe('reading Kaleyra’s status callbacks', () => {
     expect(readCallbackBody({ field: 'template_status' })).toEqual({ ok: true, reports: [] });
   });
 
-  it('refuses what is not a callback', () => {
-    for (const body of [
-      [],
-      'sent',
-      null,
-      12,
-      { status: { nested: true } },
-      { meta_object: { value: { statuses: 'x' } } },
-    ]) {
+  it('refuses what is not a JSON object', () => {
+    for (const body of [[], 'sent', null, 12]) {
       expect(readCallbackBody(body).ok, JSON.stringify(body)).toBe(false);
     }
+  });
+
+  it('reads a field of an unexpected type as absent, never refusing the body for it', () => {
+    for (const body of [
+      { status: { nested: true } },
+      { meta_object: { value: { statuses: 'x' } } },
+      { meta_object: 'x', extra_info: 'x' },
+    ]) {
+      expect(readCallbackBody(body), JSON.stringify(body)).toEqual({ ok: true, reports: [] });
+    }
+    const odd = JSON.parse(callbackPayload({ status: 'read', messageId: 'A1', ref2: 'attempt-1' }));
+    odd.status = { unexpected: true };
+    odd.extra_info.message_id = 42;
+    odd.meta_object.value.statuses[0].errors = 'none';
+    odd.meta_object.value.statuses[0].timestamp = 1764412800;
+    expect(readCallbackBody(odd)).toMatchObject({
+      ok: true,
+      reports: [
+        {
+          messageIds: [expect.any(String), 'A1', '42'],
+          ref2: 'attempt-1',
+          status: 'read',
+          at: new Date(1764412800 * 1000),
+        },
+      ],
+    });
+  });
+
+  it('reads Meta’s statuses in its own entry[].changes[] envelope, and never a payment as a delivery', () => {
+    const status = {
+      id: 'wamid.META',
+      status: 'delivered',
+      timestamp: '1750030073',
+      recipient_id: '16505551234',
+    };
+    const payment = { id: 'wamid.PAY', status: 'captured', type: 'payment', recipient_id: '16505551234' };
+    const body = {
+      object: 'whatsapp_business_account',
+      entry: [{ id: '1', changes: [{ field: 'messages', value: { statuses: [status, payment] } }] }],
+    };
+    expect(readCallbackBody(body)).toEqual({
+      ok: true,
+      reports: [
+        { messageIds: ['wamid.META'], wamid: 'wamid.META', status: 'delivered', at: new Date(1750030073000) },
+      ],
+    });
+    expect(readCallbackBody({ id: 'wamid.PAY', type: 'payment', status: 'captured' })).toEqual({
+      ok: true,
+      reports: [],
+    });
   });
 
   it('reads a GET profile’s dynamic variables', () => {
