@@ -1,3 +1,5 @@
+// First: says which Node to use before anything that needs Node 24 loads.
+import './require-node.ts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type AppDeps, type BuiltApp, buildApp } from './app.ts';

@@ -19,6 +19,7 @@ const LAYERS: ReadonlyArray<{ rank: number; groups: Record<string, readonly stri
         'config.ts',
         'config-env.ts',
         'is-main.ts',
+        'require-node.ts',
         'within.ts',
       ],
     },
