@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -66,6 +66,30 @@ describe('the server process', () => {
     expect(stderr().trim().split('\n')).toEqual([
       'orderstatus: cannot start: SLACK_SIGNING_SECRET is required (Slack app → Basic Information → Signing Secret), or SLACK_APP_TOKEN for Socket Mode',
     ]);
+  });
+});
+
+describe('a start that fails', () => {
+  it('prints the cause chain under "cannot start" (the embedded database’s real cause)', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-cause-'));
+    // Where PGlite keeps its files, a file: it cannot make its folder there.
+    await writeFile(path.join(dataDir, 'pglite'), 'not a folder');
+    try {
+      const { closed, stderr } = spawnServer({
+        PORT: '0',
+        SLACK_SIGNING_SECRET: 'secret',
+        SLACK_BOT_TOKEN: 'xoxb-cause',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'silent',
+      });
+      expect(await closed).toBe(1);
+      expect(stderr().trim().split('\n')).toEqual([
+        `orderstatus: cannot start: Could not open the embedded database in ${dataDir}.`,
+        `  because: PGlite's file system failed: ENOTDIR: a path that must be a folder is a file (in ${path.join(dataDir, 'pglite')})`,
+      ]);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
 
