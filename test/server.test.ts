@@ -121,4 +121,28 @@ describe('Socket Mode', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('names the address it tried and exits 1 within 60 s when Slack cannot be reached', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-socket-'));
+    // A port nothing listens on: every request is refused.
+    const closed = await findFreePort();
+    const started = Date.now();
+    try {
+      const run = spawnServer({
+        PORT: String(await findFreePort()),
+        SLACK_APP_TOKEN: 'xapp-1-A1-socket-test',
+        SLACK_BOT_TOKEN: 'xoxb-socket',
+        SLACK_API_URL: `http://127.0.0.1:${closed}/api/`,
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'silent',
+      });
+      expect(await run.closed).toBe(1);
+      expect(Date.now() - started).toBeLessThan(60_000);
+      expect(run.stderr().trim()).toBe(
+        `orderstatus: cannot start: Socket Mode could not reach Slack at http://127.0.0.1:${closed}/api/apps.connections.open (ECONNREFUSED), tried for 30 s: check that this machine reaches Slack (a proxy or firewall?), and SLACK_API_URL if it is set`,
+      );
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

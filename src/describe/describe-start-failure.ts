@@ -1,4 +1,5 @@
 import { ConfigError } from '../config.ts';
+import { SlackUnreachableError } from '../errors/slack-unreachable-error.ts';
 
 // Deep enough for any chain we build (ours, then a library's, then the system's).
 const MAX_CAUSES = 5;
@@ -11,6 +12,11 @@ const MAX_CAUSES = 5;
 export function describeStartFailure(error: unknown): string[] {
   if (error instanceof ConfigError && error.problems.length > 1) {
     return ['orderstatus: cannot start:', ...error.problems.map((problem) => `  ${problem}`)];
+  }
+  if (error instanceof SlackUnreachableError) {
+    return [
+      `orderstatus: cannot start: ${error.message}, tried for ${Math.round(error.waitedMs / 1000)} s: check that this machine reaches Slack (a proxy or firewall?), and SLACK_API_URL if it is set`,
+    ];
   }
   const message = error instanceof Error ? error.message : String(error);
   return [`orderstatus: cannot start: ${message}`, ...causesOf(error).map((cause) => `  because: ${cause}`)];

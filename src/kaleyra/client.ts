@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { Pod } from '../domain/workspace-settings.ts';
+import { errorCodeOf } from '../errors/error-code.ts';
 import type { KaleyraPayload } from './build-payload.ts';
 import { KaleyraError } from './kaleyra-error.ts';
 import { resolveKaleyraBaseUrl } from './pods.ts';
@@ -171,27 +172,6 @@ function readRefusal(status: number, text: string | undefined, account: KaleyraA
 function unreadableAnswer(status: number, cause?: string): KaleyraError {
   const outcome = status >= 300 && status < 500 ? 'rejected' : 'unknown';
   return new KaleyraError({ code: 'BAD_RESPONSE', httpStatus: status, outcome, cause });
-}
-
-/** The first Node-style `code` (`ECONNREFUSED`, `UND_ERR_SOCKET`…) along the cause chain. */
-function errorCodeOf(error: unknown): string | undefined {
-  const seen = new Set<unknown>();
-  let current: unknown = error;
-  while (typeof current === 'object' && current !== null && !seen.has(current)) {
-    seen.add(current);
-    const code: unknown = Reflect.get(current, 'code');
-    if (typeof code === 'string' && /^[A-Z0-9_]{2,64}$/.test(code)) return code;
-    // fetch refuses some ports before connecting and says so only in words.
-    if (Reflect.get(current, 'message') === 'bad port') return 'ERR_BAD_PORT';
-    // Happy-eyeballs connects fail with an AggregateError whose members hold the codes.
-    const members: unknown = Reflect.get(current, 'errors');
-    if (Array.isArray(members) && members.length > 0) {
-      const inner = errorCodeOf(members[0]);
-      if (inner !== undefined) return inner;
-    }
-    current = Reflect.get(current, 'cause');
-  }
-  return undefined;
 }
 
 function parseJson(text: string): unknown {
