@@ -142,6 +142,26 @@ describe.each(modes)('the CLI on the %s', (_name, storageEnv) => {
     expect(show.stderr).toContain('credentials set');
   });
 
+  it('a Kaleyra it cannot reach: names the host and the error code, and history says Kaleyra never got it', async () => {
+    await configure();
+    const port = await closedPort();
+    const unreachable = { ...env, KALEYRA_BASE_URL: `http://127.0.0.1:${port}` };
+    const send = await runCli(
+      ['send', '--team', team, '--to', '+919876543210', '--ref', 'NET-1', '--status', 'shipped'],
+      unreachable,
+    );
+    expect(send.code).toBe(1);
+    expect(send.stderr.trim().split('\n')).toEqual([
+      `error [NETWORK]: orderstatus could not reach Kaleyra at 127.0.0.1:${port} (ECONNREFUSED): Kaleyra never received the request, so nothing was sent. Try again in a minute. Check that this machine reaches Kaleyra (DNS, a proxy or firewall), and KALEYRA_BASE_URL if it is set.`,
+    ]);
+    const history = await runCli(['history', '--team', team, '--ref', 'NET-1'], env);
+    expect(history.code).toBe(0);
+    expect(history.stdout).toContain(
+      `Not sent: Kaleyra never received the request (NETWORK: ECONNREFUSED from 127.0.0.1:${port}).`,
+    );
+    expect(history.stdout).not.toContain('Kaleyra refused it');
+  });
+
   it('answers usage mistakes with exit 2 and the usage text', async () => {
     const run = await runCli(['send', '--team'], env);
     expect(run.code).toBe(2);

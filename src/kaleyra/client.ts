@@ -76,6 +76,8 @@ export function createKaleyraClient(options: KaleyraClientOptions = {}): Kaleyra
       // No request can be made (a pod this version does not know, read from storage): nothing left.
       if (!URL.canParse(url))
         throw new KaleyraError({ code: 'NETWORK', outcome: 'rejected', cause: 'ERR_INVALID_URL' });
+      // Only the host: a KALEYRA_BASE_URL may carry user:password, and the path the SID.
+      const { host } = new URL(url);
       let answer: Answer;
       try {
         answer = await postOnce(
@@ -92,7 +94,7 @@ export function createKaleyraClient(options: KaleyraClientOptions = {}): Kaleyra
           timeoutMs,
         );
       } catch (error) {
-        throw toFailure(error);
+        throw toFailure(error, host);
       }
       // Only a 2xx is read as an acceptance (and only a 202 with a message id counts); anything else,
       // a redirect included, is a refusal.
@@ -140,7 +142,7 @@ function readAcceptance(answer: Answer, account: KaleyraAccount): { messageId: s
 }
 
 /** No answer to read: the budget ran out (before or while reading it), or the request failed. */
-function toFailure(error: unknown): KaleyraError {
+function toFailure(error: unknown, host: string): KaleyraError {
   if (!(error instanceof ExchangeFailure)) throw error;
   if (error.timedOut) {
     // Out of time while reading a 2xx body: the status is known. Before any status, or while reading
@@ -151,7 +153,7 @@ function toFailure(error: unknown): KaleyraError {
   const code = errorCodeOf(error.cause);
   const outcome = code !== undefined && NOTHING_SENT_CODES.has(code) ? 'rejected' : 'unknown';
   // Only the bare code travels on: undici's errors carry the URL (with the SID) and headers.
-  return new KaleyraError({ code: 'NETWORK', outcome, cause: code });
+  return new KaleyraError({ code: 'NETWORK', outcome, cause: code, host });
 }
 
 function readRefusal(status: number, text: string | undefined, account: KaleyraAccount): KaleyraError {
