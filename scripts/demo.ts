@@ -17,13 +17,11 @@ import { type FakeSlack, startFakeSlack } from '../test/support/fake-slack.ts';
 import { postToApp, slashCommandBody, viewState, viewSubmissionBody } from '../test/support/slack-request.ts';
 import { showConversation } from './demo-conversation.ts';
 import { setUpCallbacks, showDelivery } from './demo-delivery.ts';
-import { renderMrkdwn } from './demo-render.ts';
+import { bold, dim, renderMrkdwn } from './demo-render.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SIGNING_SECRET = 'demo-signing-secret';
 const TEAM = 'TDEMO0001';
-const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
-const dim = (s: string) => `\x1b[2m${s}\x1b[0m`;
 
 function heading(title: string) {
   process.stdout.write(`\n${bold(`━━ ${title} ━━`)}\n`);
