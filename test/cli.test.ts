@@ -205,6 +205,19 @@ describe('the API key on the command line (issue #10 item 8)', () => {
     }
   });
 
+  it('says so when --api-key - finds stdin empty, and what to do', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-cli-key-'));
+    try {
+      const set = await runCli(credentialsSetArgs(uniqueTeamId()), { DATA_DIR: dataDir }, '\n');
+      expect(set.code).toBe(2);
+      expect(set.stderr.trim().split('\n')).toEqual([
+        'error: --api-key - read the key from stdin, but stdin was empty: pipe it in (printf %s "$KEY" | orderstatus credentials set … --api-key -), or leave --api-key out and set KALEYRA_API_KEY',
+      ]);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('takes the key from KALEYRA_API_KEY when --api-key is left out', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-cli-'));
     try {
@@ -237,9 +250,16 @@ describe('the CLI’s answers to mistakes (issue #12)', () => {
     const dataDir = path.join(scratch, 'never-created');
     const run = await runCli(['send', '--team'], { DATA_DIR: dataDir });
     expect(run.code).toBe(2);
-    expect(firstLine(run)).toBe('error: --team needs a value');
+    expect(firstLine(run)).toBe(
+      'error: --team needs a value: the Slack team id (T…), shown by `/orderstatus help` and in the workspace’s URL (app.slack.com/client/T…/…), or the enterprise id (E…) for an Enterprise Grid org',
+    );
     expect(run.stderr).toContain('Usage: orderstatus send');
     expect(existsSync(dataDir)).toBe(false);
+    const missing = await runCli(['send', '--ref', 'R1'], { DATA_DIR: dataDir });
+    expect(missing.code).toBe(2);
+    expect(firstLine(missing)).toMatch(
+      /^error: --team is required: the Slack team id \(T…\), shown by `\/orderstatus help`/,
+    );
   });
 
   it('says that an unknown subcommand is unknown', async () => {
