@@ -104,7 +104,7 @@ async function main() {
 
   // The CLI first, on the new folder (it creates the embedded database), then the server on it: they
   // never run at once, which keeps the demo's memory down (a CLI beside a running server works too,
-  // through the server's socket: README, CLI).
+  // through the server's socket: docs/cli.md).
   heading('An admin stores the workspace’s Kaleyra credentials (CLI; it creates the embedded database)');
   const cli = await run(
     node,

@@ -34,11 +34,12 @@ describe('npm run bench -- --help', () => {
       /MIGRATES the Postgres database at TEST_DATABASE_URL, else DATABASE_URL, else\s+postgres:\/\/postgres@127\.0\.0\.1:5432\/test/,
     );
     expect(bench('-h').stdout).toBe(run.stdout);
-  });
+    // Three processes that load every bench module: slow on a busy machine.
+  }, 120_000);
 
   it('answers an unknown option in one line pointing at --help, exit 2', () => {
     const run = bench('--bogus');
     expect(run.status).toBe(2);
     expect(run.stderr).toBe("bench: Unknown option '--bogus'\nnpm run bench -- --help lists the options.\n");
-  });
+  }, 60_000);
 });

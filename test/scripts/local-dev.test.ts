@@ -38,12 +38,10 @@ describe('local development', () => {
     expect(scripts['fake-kaleyra']).toBe('node scripts/fake-kaleyra.ts');
   });
 
-  it('git ignores .env and manifests/secret.yaml, but not .env.example', () => {
+  it('git ignores .env, but not .env.example', () => {
     const ignored = (file: string) =>
       spawnSync('git', ['check-ignore', '-q', file], { cwd: root }).status === 0;
     expect(ignored('.env')).toBe(true);
-    expect(ignored('manifests/secret.yaml')).toBe(true);
     expect(ignored('.env.example')).toBe(false);
-    expect(ignored('manifests/secret.example.yaml')).toBe(false);
   });
 });
