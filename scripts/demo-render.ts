@@ -1,3 +1,12 @@
+import { styleText } from 'node:util';
+
+/**
+ * Bold and dim text on stdout, only where it shows: styleText leaves the codes out when stdout is not
+ * a terminal (a file, a pipe) and honours NO_COLOR and FORCE_COLOR.
+ */
+export const bold = (text: string): string => styleText('bold', text, { stream: process.stdout });
+export const dim = (text: string): string => styleText('dim', text, { stream: process.stdout });
+
 // The emoji codes orderstatus's messages use, as Slack draws them.
 const EMOJI: Record<string, string> = {
   gear: '⚙️',
@@ -12,7 +21,7 @@ const EMOJI: Record<string, string> = {
  * Slack mrkdwn as an agent reads it in Slack, for a terminal: dates in the reader's time, mentions as
  * @names, links as their text, *bold* in bold, `code` without its backticks, emoji, entities decoded.
  */
-export function renderMrkdwn(text: string, now = new Date()): string {
+export function renderMrkdwn(text: string, now = new Date(), strong = bold): string {
   return text
     .replace(/:([a-z_]+):/g, (code: string, name: string) => EMOJI[name] ?? code)
     .replace(/<!date\^(\d+)\^([^|>]*)(?:\|[^>]*)?>/g, (_match, unix: string, format: string) =>
@@ -22,7 +31,10 @@ export function renderMrkdwn(text: string, now = new Date()): string {
     .replace(/<#[A-Z0-9]+\|([^>]*)>/g, '#$1')
     .replace(/<(https?:[^|>]+)\|([^>]*)>/g, '$2')
     .replace(/<(https?:[^>]+)>/g, '$1')
-    .replace(/(^|[\s(])\*([^*\n]+)\*(?=$|[\s).,:;!?])/g, '$1\x1b[1m$2\x1b[0m')
+    .replace(
+      /(^|[\s(])\*([^*\n]+)\*(?=$|[\s).,:;!?])/g,
+      (_match, before: string, words: string) => `${before}${strong(words)}`,
+    )
     .replace(/`([^`\n]+)`/g, '$1')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')

@@ -17,13 +17,11 @@ import { type FakeSlack, startFakeSlack } from '../test/support/fake-slack.ts';
 import { postToApp, slashCommandBody, viewState, viewSubmissionBody } from '../test/support/slack-request.ts';
 import { showConversation } from './demo-conversation.ts';
 import { setUpCallbacks, showDelivery } from './demo-delivery.ts';
-import { renderMrkdwn } from './demo-render.ts';
+import { bold, dim, renderMrkdwn } from './demo-render.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SIGNING_SECRET = 'demo-signing-secret';
 const TEAM = 'TDEMO0001';
-const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
-const dim = (s: string) => `\x1b[2m${s}\x1b[0m`;
 
 function heading(title: string) {
   process.stdout.write(`\n${bold(`━━ ${title} ━━`)}\n`);
@@ -106,7 +104,7 @@ async function main() {
 
   // The CLI first, on the new folder (it creates the embedded database), then the server on it: they
   // never run at once, which keeps the demo's memory down (a CLI beside a running server works too,
-  // through the server's socket: README, CLI).
+  // through the server's socket: docs/cli.md).
   heading('An admin stores the workspace’s Kaleyra credentials (CLI; it creates the embedded database)');
   const cli = await run(
     node,

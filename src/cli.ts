@@ -1,12 +1,15 @@
 #!/usr/bin/env node
+// First: says which Node to use before anything that needs Node 24 loads.
+import './require-node.ts';
 import { readFileSync } from 'node:fs';
-import { enableCompileCache } from 'node:module';
+// The default export: a named import of a Node 24 API would fail to link on an older Node.
+import module from 'node:module';
 import { isMain } from './is-main.ts';
 import { COMPILE_CACHE_DIR } from './storage/embedded-template.ts';
 
 if (isMain(import.meta.url)) {
   // Before the CLI's modules load (dynamically, below), so that they come from the cache too.
-  enableCompileCache(COMPILE_CACHE_DIR);
+  module.enableCompileCache(COMPILE_CACHE_DIR);
   const { runCli } = await import('./cli/run-cli.ts');
   // `orderstatus doctor | head`: the reader left, which is no failure of ours (Node would throw EPIPE).
   // The command still finishes (and closes the database) as if its output had been read.

@@ -1,8 +1,11 @@
+// First: says which Node to use before anything that needs Node 24 loads.
+import './require-node.ts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type AppDeps, type BuiltApp, buildApp } from './app.ts';
 import { loadServerConfig, type ServerConfig } from './config.ts';
 import { describeStartFailure } from './describe/describe-start-failure.ts';
+import { SlackUnreachableError } from './errors/slack-unreachable-error.ts';
 import { createHealth, HEALTH_PATH, type Health } from './http/health.ts';
 import { answer, createRouter, pathOf, type Router } from './http/router.ts';
 import { isMain } from './is-main.ts';
@@ -81,6 +84,7 @@ export async function startServer(
     } catch (error) {
       await services.close();
       await new Promise((resolve) => server.close(resolve));
+      if (error instanceof SlackUnreachableError) throw error;
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(`Socket Mode could not connect to Slack (${reason}): check SLACK_APP_TOKEN`);
     }

@@ -10,6 +10,7 @@ import { SCHEMA_VERSION } from '../src/storage/migrations.ts';
 import { closedPort } from './storage/database-fixtures.ts';
 import { credentialsSetArgs } from './support/cli-process.ts';
 import { type FakeKaleyra, KALEYRA_RESPONSES, startFakeKaleyra } from './support/fake-kaleyra.ts';
+import { type FakeSlack, startFakeSlack } from './support/fake-slack.ts';
 import { BOT_TOKEN, SIGNING_SECRET, TEST_ENCRYPTION_KEY, uniqueTeamId } from './support/start-app.ts';
 
 /** The CLI in this process (the entry point is covered by cli.test.ts): what it printed and its exit code. */
@@ -33,22 +34,27 @@ async function cli(args: string[], env: Record<string, string>, stdin?: string) 
 describe('orderstatus doctor', () => {
   let dataDir: string;
   let kaleyra: FakeKaleyra;
+  let slack: FakeSlack;
   let env: Record<string, string>;
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-doctor-'));
     kaleyra = await startFakeKaleyra();
+    slack = await startFakeSlack();
   });
   afterAll(async () => {
     await kaleyra?.close();
+    await slack?.close();
     await rm(dataDir, { recursive: true, force: true });
   });
   beforeEach(() => {
     kaleyra.reset();
+    slack.restoreResponse('auth.test');
     env = {
       DATA_DIR: dataDir,
       KALEYRA_BASE_URL: kaleyra.url,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_API_URL: slack.url,
     };
   });
 
@@ -84,7 +90,7 @@ describe('orderstatus doctor', () => {
     expect(run.out[0]).toBe(
       `ok    configuration: the embedded database in ${dataDir}; Slack: one workspace over HTTP`,
     );
-    expect(run.out[1]).toBe(
+    expect(run.out).toContain(
       `ok    database: embedded, reachable, schema at version ${SCHEMA_VERSION} of ${SCHEMA_VERSION}`,
     );
     const about = (team: string) => run.out.findIndex((line) => line.includes(`workspace ${team}:`));
@@ -107,6 +113,44 @@ describe('orderstatus doctor', () => {
     expect(again.out[again.out.findIndex((line) => line.includes(`workspace ${refused}:`))]).toMatch(
       /^warn {2}workspace \S+: the last send \(.+\) failed with RBC001, but the settings changed after it/,
     );
+  });
+
+  it('asks Slack (auth.test) whether it takes the bot token, and names the variable to fix', async () => {
+    const accepted = await cli(['doctor'], env);
+    expect(accepted.out).toContain(
+      'ok    slack: Slack accepts SLACK_BOT_TOKEN: workspace Fake team (T1) as @orderstatus',
+    );
+    expect(slack.callsTo('auth.test').at(-1)?.token).toBe(BOT_TOKEN);
+
+    slack.setResponse('auth.test', { ok: false, error: 'invalid_auth' });
+    const refused = await cli(['doctor'], env);
+    expect(refused.code).toBe(1);
+    const line = refused.out.indexOf('FAIL  slack: Slack refused SLACK_BOT_TOKEN (invalid_auth)');
+    expect(line).toBeGreaterThanOrEqual(0);
+    expect(refused.out[line + 1]).toMatch(
+      /^ {6}fix: Set SLACK_BOT_TOKEN to the Bot User OAuth Token \(xoxb-…\)/,
+    );
+    expect(refused.out.join('\n')).not.toContain(BOT_TOKEN);
+
+    const unreachable = await cli(['doctor'], {
+      ...env,
+      SLACK_API_URL: `http://127.0.0.1:${await closedPort()}/api/`,
+    });
+    expect(unreachable.out).toContainEqual(
+      expect.stringMatching(
+        /^FAIL {2}slack: could not ask Slack about SLACK_BOT_TOKEN: no answer from http:\/\/127\.0\.0\.1:\d+\/api\/auth\.test \(ECONNREFUSED\)$/,
+      ),
+    );
+  });
+
+  it('says when KALEYRA_BASE_URL overrides every workspace’s pod, and says nothing without it', async () => {
+    const run = await cli(['doctor'], env);
+    expect(run.out).toContain(
+      `warn  kaleyra: KALEYRA_BASE_URL overrides every workspace’s pod: all sends go to ${kaleyra.url}`,
+    );
+    const { KALEYRA_BASE_URL: _, ...withoutOverride } = env;
+    const plain = await cli(['doctor'], withoutOverride);
+    expect(plain.out.some((l) => l.includes('KALEYRA_BASE_URL'))).toBe(false);
   });
 
   it('says when the database cannot be reached, and what it could not check because of it', async () => {

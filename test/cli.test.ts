@@ -142,6 +142,26 @@ describe.each(modes)('the CLI on the %s', (_name, storageEnv) => {
     expect(show.stderr).toContain('credentials set');
   });
 
+  it('a Kaleyra it cannot reach: names the host and the error code, and history says Kaleyra never got it', async () => {
+    await configure();
+    const port = await closedPort();
+    const unreachable = { ...env, KALEYRA_BASE_URL: `http://127.0.0.1:${port}` };
+    const send = await runCli(
+      ['send', '--team', team, '--to', '+919876543210', '--ref', 'NET-1', '--status', 'shipped'],
+      unreachable,
+    );
+    expect(send.code).toBe(1);
+    expect(send.stderr.trim().split('\n')).toEqual([
+      `error [NETWORK]: orderstatus could not reach Kaleyra at 127.0.0.1:${port} (ECONNREFUSED): Kaleyra never received the request, so nothing was sent. Try again in a minute. Check that this machine reaches Kaleyra (DNS, a proxy or firewall), and KALEYRA_BASE_URL if it is set.`,
+    ]);
+    const history = await runCli(['history', '--team', team, '--ref', 'NET-1'], env);
+    expect(history.code).toBe(0);
+    expect(history.stdout).toContain(
+      `Not sent: Kaleyra never received the request (NETWORK: ECONNREFUSED from 127.0.0.1:${port}).`,
+    );
+    expect(history.stdout).not.toContain('Kaleyra refused it');
+  });
+
   it('answers usage mistakes with exit 2 and the usage text', async () => {
     const run = await runCli(['send', '--team'], env);
     expect(run.code).toBe(2);
@@ -185,6 +205,19 @@ describe('the API key on the command line (issue #10 item 8)', () => {
     }
   });
 
+  it('says so when --api-key - finds stdin empty, and what to do', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-cli-key-'));
+    try {
+      const set = await runCli(credentialsSetArgs(uniqueTeamId()), { DATA_DIR: dataDir }, '\n');
+      expect(set.code).toBe(2);
+      expect(set.stderr.trim().split('\n')).toEqual([
+        'error: --api-key - read the key from stdin, but stdin was empty: pipe it in (printf %s "$KEY" | orderstatus credentials set … --api-key -), or leave --api-key out and set KALEYRA_API_KEY',
+      ]);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('takes the key from KALEYRA_API_KEY when --api-key is left out', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-cli-'));
     try {
@@ -217,9 +250,16 @@ describe('the CLI’s answers to mistakes (issue #12)', () => {
     const dataDir = path.join(scratch, 'never-created');
     const run = await runCli(['send', '--team'], { DATA_DIR: dataDir });
     expect(run.code).toBe(2);
-    expect(firstLine(run)).toBe('error: --team needs a value');
+    expect(firstLine(run)).toBe(
+      'error: --team needs a value: the Slack team id (T…), shown by `/orderstatus help` and in the workspace’s URL (app.slack.com/client/T…/…), or the enterprise id (E…) for an Enterprise Grid org',
+    );
     expect(run.stderr).toContain('Usage: orderstatus send');
     expect(existsSync(dataDir)).toBe(false);
+    const missing = await runCli(['send', '--ref', 'R1'], { DATA_DIR: dataDir });
+    expect(missing.code).toBe(2);
+    expect(firstLine(missing)).toMatch(
+      /^error: --team is required: the Slack team id \(T…\), shown by `\/orderstatus help`/,
+    );
   });
 
   it('says that an unknown subcommand is unknown', async () => {

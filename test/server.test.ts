@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -69,6 +69,30 @@ describe('the server process', () => {
   });
 });
 
+describe('a start that fails', () => {
+  it('prints the cause chain under "cannot start" (the embedded database’s real cause)', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-cause-'));
+    // Where PGlite keeps its files, a file: it cannot make its folder there.
+    await writeFile(path.join(dataDir, 'pglite'), 'not a folder');
+    try {
+      const { closed, stderr } = spawnServer({
+        PORT: '0',
+        SLACK_SIGNING_SECRET: 'secret',
+        SLACK_BOT_TOKEN: 'xoxb-cause',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'silent',
+      });
+      expect(await closed).toBe(1);
+      expect(stderr().trim().split('\n')).toEqual([
+        `orderstatus: cannot start: Could not open the embedded database in ${dataDir}.`,
+        `  because: PGlite's file system failed: ENOTDIR: a path that must be a folder is a file (in ${path.join(dataDir, 'pglite')})`,
+      ]);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('Socket Mode', () => {
   it('asks the configured Slack API for a connection with the app token, and stops clearly when refused', async () => {
     const { startFakeSlack } = await import('./support/fake-slack.ts');
@@ -97,4 +121,28 @@ describe('Socket Mode', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('names the address it tried and exits 1 within 60 s when Slack cannot be reached', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-socket-'));
+    // A port nothing listens on: every request is refused.
+    const closed = await findFreePort();
+    const started = Date.now();
+    try {
+      const run = spawnServer({
+        PORT: String(await findFreePort()),
+        SLACK_APP_TOKEN: 'xapp-1-A1-socket-test',
+        SLACK_BOT_TOKEN: 'xoxb-socket',
+        SLACK_API_URL: `http://127.0.0.1:${closed}/api/`,
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'silent',
+      });
+      expect(await run.closed).toBe(1);
+      expect(Date.now() - started).toBeLessThan(60_000);
+      expect(run.stderr().trim()).toBe(
+        `orderstatus: cannot start: Socket Mode could not reach Slack at http://127.0.0.1:${closed}/api/apps.connections.open (ECONNREFUSED), tried for 30 s: check that this machine reaches Slack (a proxy or firewall?), and SLACK_API_URL if it is set`,
+      );
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --n 1000 --c 50 --slow-n 200 --floor-n 400 --floor-c 40 --only KEYS --verbose --no-record
- *   --cpu-prof-dir DIR --node-arg=--flag]`
+ *   --cpu-prof-dir DIR --node-arg=--flag]`; `npm run bench -- --help` prints the options (HELP).
  *
  * A benchmark, not a test. Builds the server the way `npm start` does (tsc, into a folder of
  * node_modules/.cache named after the checkout) and runs it as a child process
@@ -73,9 +73,32 @@ const MEASUREMENTS: { [K in keyof Results]: Measurement<K> } = {
 };
 const MEASUREMENT_KEYS = Object.keys(MEASUREMENTS) as Array<keyof Results>;
 
-function readOptions(): BenchOptions {
+const HELP = `Usage: npm run bench [-- options]
+
+Measures orderstatus under load (a benchmark, not a test: see docs/benchmarks.md) and appends the run's
+dated rows to BENCHMARKS.md unless --no-record. It builds the server into node_modules/.cache, and
+MIGRATES the Postgres database at TEST_DATABASE_URL, else DATABASE_URL, else
+postgres://postgres@127.0.0.1:5432/test (the tests' database): never point it at production.
+
+Options:
+  --only KEYS          run only these measurements, comma-separated:
+                       ${MEASUREMENT_KEYS.join(', ')}
+                       (e.g. --only firstHour: the demo and the first CLI calls)
+  --n N                slash commands per burst (default 1000)
+  --c C                concurrency of a burst (default 50)
+  --slow-n N           commands while Kaleyra takes 5 s to answer (default 200)
+  --floor-n N          commands per floor burst (default 400)
+  --floor-c C          concurrency of a floor burst (default 40)
+  --no-record          print the table only; leave BENCHMARKS.md as it is
+  --verbose            ack latency by tenth of every burst, and the build's output
+  --cpu-prof-dir DIR   write a V8 CPU profile of every server started into DIR
+  --node-arg=FLAG      a flag for the servers' node (repeatable; replaces production's flags)
+  -h, --help           this text`;
+
+function readOptions(): BenchOptions | undefined {
   const { values: flags } = parseArgs({
     options: {
+      help: { type: 'boolean', short: 'h', default: false },
       n: { type: 'string', default: '1000' },
       c: { type: 'string', default: '50' },
       'slow-n': { type: 'string', default: '200' },
@@ -88,6 +111,7 @@ function readOptions(): BenchOptions {
       only: { type: 'string' },
     },
   });
+  if (flags.help) return undefined;
   return {
     n: positive(flags.n, '--n'),
     c: positive(flags.c, '--c'),
@@ -163,8 +187,22 @@ async function main(options: BenchOptions): Promise<void> {
 // Never leave a server behind, whatever ends the bench.
 process.on('exit', killBenchServers);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+let options: BenchOptions | undefined;
 try {
-  await main(readOptions());
+  options = readOptions();
+} catch (error: unknown) {
+  // A mistyped option: one line and the way to the options, not a stack.
+  process.stderr.write(
+    `bench: ${error instanceof Error ? error.message : String(error)}\nnpm run bench -- --help lists the options.\n`,
+  );
+  process.exit(2);
+}
+if (options === undefined) {
+  process.stdout.write(`${HELP}\n`);
+  process.exit(0);
+}
+try {
+  await main(options);
 } catch (error: unknown) {
   process.stderr.write(
     `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

@@ -110,7 +110,16 @@ function remove(team: string, io: Io): CliWork {
  */
 function apiKeyOf(values: CliOptions, io: Io, env: Env): string {
   const flag = values['api-key'];
-  if (flag === '-') return io.readStdin().trim();
+  if (flag === '-') {
+    const key = io.readStdin().trim();
+    if (key === '') {
+      throw new UsageError(
+        '--api-key - read the key from stdin, but stdin was empty: pipe it in (printf %s "$KEY" | orderstatus credentials set … --api-key -), or leave --api-key out and set KALEYRA_API_KEY',
+        { usage: false },
+      );
+    }
+    return key;
+  }
   if (flag !== undefined) {
     throw new UsageError(
       'refusing an API key on the command line (it would show in ps and stay in the shell history): give --api-key - to read it from stdin, or leave --api-key out and set KALEYRA_API_KEY',

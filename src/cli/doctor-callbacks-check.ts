@@ -43,7 +43,7 @@ export function judgeCallbackSetup(
       status: 'warn',
       subject,
       text: 'no callback login: the channel shows sends as accepted, never as delivered or read',
-      fix: `Run: orderstatus callbacks rotate --team ${id}, and enter the url, username and password in Kaleyra's callback profile (README, Delivery status).`,
+      fix: `Run: orderstatus callbacks rotate --team ${id}, and enter the url, username and password in Kaleyra's callback profile (docs/delivery-status.md).`,
     };
   }
   const last = login.lastCallbackAt;

@@ -8,6 +8,7 @@ import type { LastSend } from '../storage/last-sends.ts';
 import { cliSurface } from './cli-surface.ts';
 import { callbacksCheck } from './doctor-callbacks-check.ts';
 import { type DoctorCheck, type Finding, workspacesCheckOf } from './doctor-check.ts';
+import { kaleyraBaseUrlCheck, slackCheck } from './doctor-setup-checks.ts';
 
 export type { DoctorCheck, DoctorContext, Finding } from './doctor-check.ts';
 
@@ -199,6 +200,8 @@ async function checkByTemplates(
  */
 export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
   configurationCheck,
+  slackCheck,
+  kaleyraBaseUrlCheck,
   databaseCheck,
   workspacesCheck,
   callbacksCheck,

@@ -1,5 +1,9 @@
 import { parseArgs } from 'node:util';
 
+/** What --team takes and where to find it: said in the usage and by every --team mistake. */
+export const TEAM_HELP =
+  'the Slack team id (T…), shown by `/orderstatus help` and in the workspace’s URL (app.slack.com/client/T…/…), or the enterprise id (E…) for an Enterprise Grid org';
+
 export const USAGE = `Usage: orderstatus <command> [options]
 
 Commands:
@@ -38,7 +42,7 @@ Commands:
   doctor                                                    check the configuration, the database and each workspace
   serve                                                     start the Slack app server (same as npm start)
 
---team takes the Slack team id (T…), or the enterprise id (E…) for an Enterprise Grid org.`;
+--team takes ${TEAM_HELP}.`;
 
 /**
  * A usage mistake: exit code 2, with the usage of the command (or all of it) after the message unless
@@ -107,7 +111,7 @@ export function parseCommandLine(argv: readonly string[]): { values: CliOptions;
       takesValue &&
       (token.value === undefined || (token.inlineValue !== true && token.value.startsWith('--')))
     ) {
-      throw new UsageError(`${token.rawName} needs a value`);
+      throw new UsageError(`${token.rawName} needs a value${token.name === 'team' ? `: ${TEAM_HELP}` : ''}`);
     }
     if (!takesValue && token.value !== undefined) throw new UsageError(`${token.rawName} takes no value`);
   }
@@ -140,7 +144,9 @@ export function usageOf(command: string | undefined): string {
 
 export function requireOption(values: CliOptions, name: 'team' | 'to' | 'ref' | 'status'): string {
   const value = values[name];
-  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`--${name} is required`);
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new UsageError(`--${name} is required${name === 'team' ? `: ${TEAM_HELP}` : ''}`);
+  }
   return value.trim();
 }
 

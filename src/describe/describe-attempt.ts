@@ -1,10 +1,14 @@
+import { networkFailureOf } from '../kaleyra/kaleyra-error.ts';
 import type { HistoryEntry } from '../storage/order-history-store.ts';
 import type { DeliveryColumns } from '../storage/send-journal-row.ts';
 import { describeDeliveryFailure } from './describe-delivery-failure.ts';
 import type { Surface } from './surface.ts';
 
 /** What the journal knows about how one attempt ended and what WhatsApp said about it since. */
-export type AttemptFacts = Pick<HistoryEntry, keyof DeliveryColumns | 'outcome' | 'error_code'>;
+export type AttemptFacts = Pick<
+  HistoryEntry,
+  keyof DeliveryColumns | 'outcome' | 'error_code' | 'error_detail'
+>;
 
 const iso = (date: Date | null) => (date ? new Date(date).toISOString() : undefined);
 
@@ -18,11 +22,14 @@ export function describeAttemptState(facts: AttemptFacts, surface: Surface): str
     return when ? `${label} ${surface.time(when)}` : label;
   };
   if (facts.outcome === 'in_flight') return 'Being sent (or its outcome was lost).';
+  if (facts.outcome === 'failed' && facts.error_code === 'NETWORK') {
+    return `Not sent: Kaleyra never received the request (${surface.literal('NETWORK')}${networkWords(facts, surface)}).`;
+  }
   if (facts.outcome === 'failed') {
     return `Not sent: Kaleyra refused it (${surface.literal(facts.error_code ?? 'FAILED')}).`;
   }
   if (facts.outcome === 'unknown') {
-    return `Outcome unknown (${surface.literal(facts.error_code ?? 'UNKNOWN')}): it may have reached the customer.`;
+    return `Outcome unknown (${surface.literal(facts.error_code ?? 'UNKNOWN')}${networkWords(facts, surface)}): it may have reached the customer.`;
   }
   switch (facts.delivery_state) {
     case 'read':
@@ -43,6 +50,13 @@ export function describeAttemptState(facts: AttemptFacts, surface: Surface): str
     default:
       return 'Accepted by Kaleyra; no delivery report from WhatsApp yet.';
   }
+}
+
+/** `: ECONNREFUSED from api.in.kaleyra.io`, for a network failure the journal kept the detail of. */
+function networkWords(facts: AttemptFacts, surface: Surface): string {
+  if (facts.error_code !== 'NETWORK' || !facts.error_detail) return '';
+  const { cause, host } = networkFailureOf(facts.error_detail);
+  return `: ${surface.literal(cause)}${host ? ` from ${surface.literal(host)}` : ''}`;
 }
 
 /** Said when a number finds nothing: the hash that finds numbers exists only for newer sends. */

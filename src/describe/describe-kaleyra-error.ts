@@ -65,21 +65,26 @@ function wordsFor(error: KaleyraError, surface: Surface): Words {
   const fixed = BY_CODE[error.code];
   if (fixed) return fixed(surface);
   if (error.code === 'WA-401') return describeWa401(error, surface);
-  if (error.code === 'NETWORK') return describeNetwork(error);
+  if (error.code === 'NETWORK') return describeNetwork(error, surface);
   if (error.code === 'BAD_RESPONSE') return describeBadResponse(error);
   return describeOtherCode(error, surface);
 }
 
-function describeNetwork(error: KaleyraError): Words {
+function describeNetwork(error: KaleyraError, surface: Surface): Words {
+  const where = error.host ? ` at ${surface.literal(error.host)}` : '';
+  const why = typeof error.cause === 'string' ? ` (${surface.literal(error.cause)})` : '';
   if (error.outcome === 'rejected') {
     return {
-      summary: 'orderstatus could not reach Kaleyra, so nothing was sent.',
-      nextStep: 'Try again in a minute; if it keeps failing, tell whoever runs orderstatus.',
+      summary: `orderstatus could not reach Kaleyra${where}${why}: Kaleyra never received the request, so nothing was sent.`,
+      nextStep: surface.operatorStep(
+        'Check that this machine reaches Kaleyra (DNS, a proxy or firewall), and KALEYRA_BASE_URL if it is set.',
+        'Try again in a minute.',
+      ),
       retryable: true,
     };
   }
   return {
-    summary: 'The connection to Kaleyra dropped mid-send; the customer may have received the message.',
+    summary: `The connection to Kaleyra${where} broke off mid-send${why}; the customer may have received the message.`,
     nextStep: CHECK_BEFORE_RESENDING,
     retryable: true,
   };

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { Pod } from '../domain/workspace-settings.ts';
+import { errorCodeOf } from '../errors/error-code.ts';
 import type { KaleyraPayload } from './build-payload.ts';
 import { KaleyraError } from './kaleyra-error.ts';
 import { resolveKaleyraBaseUrl } from './pods.ts';
@@ -75,6 +76,8 @@ export function createKaleyraClient(options: KaleyraClientOptions = {}): Kaleyra
       // No request can be made (a pod this version does not know, read from storage): nothing left.
       if (!URL.canParse(url))
         throw new KaleyraError({ code: 'NETWORK', outcome: 'rejected', cause: 'ERR_INVALID_URL' });
+      // Only the host: a KALEYRA_BASE_URL may carry user:password, and the path the SID.
+      const { host } = new URL(url);
       let answer: Answer;
       try {
         answer = await postOnce(
@@ -91,7 +94,7 @@ export function createKaleyraClient(options: KaleyraClientOptions = {}): Kaleyra
           timeoutMs,
         );
       } catch (error) {
-        throw toFailure(error);
+        throw toFailure(error, host);
       }
       // Only a 2xx is read as an acceptance (and only a 202 with a message id counts); anything else,
       // a redirect included, is a refusal.
@@ -139,7 +142,7 @@ function readAcceptance(answer: Answer, account: KaleyraAccount): { messageId: s
 }
 
 /** No answer to read: the budget ran out (before or while reading it), or the request failed. */
-function toFailure(error: unknown): KaleyraError {
+function toFailure(error: unknown, host: string): KaleyraError {
   if (!(error instanceof ExchangeFailure)) throw error;
   if (error.timedOut) {
     // Out of time while reading a 2xx body: the status is known. Before any status, or while reading
@@ -150,7 +153,7 @@ function toFailure(error: unknown): KaleyraError {
   const code = errorCodeOf(error.cause);
   const outcome = code !== undefined && NOTHING_SENT_CODES.has(code) ? 'rejected' : 'unknown';
   // Only the bare code travels on: undici's errors carry the URL (with the SID) and headers.
-  return new KaleyraError({ code: 'NETWORK', outcome, cause: code });
+  return new KaleyraError({ code: 'NETWORK', outcome, cause: code, host });
 }
 
 function readRefusal(status: number, text: string | undefined, account: KaleyraAccount): KaleyraError {
@@ -171,27 +174,6 @@ function readRefusal(status: number, text: string | undefined, account: KaleyraA
 function unreadableAnswer(status: number, cause?: string): KaleyraError {
   const outcome = status >= 300 && status < 500 ? 'rejected' : 'unknown';
   return new KaleyraError({ code: 'BAD_RESPONSE', httpStatus: status, outcome, cause });
-}
-
-/** The first Node-style `code` (`ECONNREFUSED`, `UND_ERR_SOCKET`…) along the cause chain. */
-function errorCodeOf(error: unknown): string | undefined {
-  const seen = new Set<unknown>();
-  let current: unknown = error;
-  while (typeof current === 'object' && current !== null && !seen.has(current)) {
-    seen.add(current);
-    const code: unknown = Reflect.get(current, 'code');
-    if (typeof code === 'string' && /^[A-Z0-9_]{2,64}$/.test(code)) return code;
-    // fetch refuses some ports before connecting and says so only in words.
-    if (Reflect.get(current, 'message') === 'bad port') return 'ERR_BAD_PORT';
-    // Happy-eyeballs connects fail with an AggregateError whose members hold the codes.
-    const members: unknown = Reflect.get(current, 'errors');
-    if (Array.isArray(members) && members.length > 0) {
-      const inner = errorCodeOf(members[0]);
-      if (inner !== undefined) return inner;
-    }
-    current = Reflect.get(current, 'cause');
-  }
-  return undefined;
 }
 
 function parseJson(text: string): unknown {

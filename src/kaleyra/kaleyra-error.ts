@@ -18,6 +18,8 @@ export class KaleyraError extends Error {
   /** The first key of Kaleyra's `error` object (`account`, `phone_number`, `balance`…): tells WA-401s apart. */
   readonly errorKey: string | undefined;
   readonly outcome: 'rejected' | 'unknown';
+  /** The host the request went to (`api.in.kaleyra.io`, or KALEYRA_BASE_URL's), when the network failed. */
+  readonly host: string | undefined;
 
   constructor(fields: {
     code: string;
@@ -26,6 +28,7 @@ export class KaleyraError extends Error {
     errorKey?: string | undefined;
     outcome: 'rejected' | 'unknown';
     cause?: unknown;
+    host?: string | undefined;
   }) {
     super(`Kaleyra send failed: ${fields.code}${fields.httpStatus ? ` (HTTP ${fields.httpStatus})` : ''}`, {
       cause: fields.cause,
@@ -35,5 +38,22 @@ export class KaleyraError extends Error {
     this.kaleyraMessage = fields.kaleyraMessage;
     this.errorKey = fields.errorKey;
     this.outcome = fields.outcome;
+    this.host = fields.host;
   }
+}
+
+/**
+ * What the journal keeps of a network failure beside its code: the system's error code and the host,
+ * as `ECONNREFUSED api.in.kaleyra.io` (read back by networkFailureOf). Nothing for other failures.
+ */
+export function networkDetailOf(error: KaleyraError): string | undefined {
+  if (error.code !== 'NETWORK') return undefined;
+  const cause = typeof error.cause === 'string' ? error.cause : 'UNKNOWN';
+  return error.host ? `${cause} ${error.host}` : cause;
+}
+
+/** A stored network detail, read back: the system's error code and the host (when known). */
+export function networkFailureOf(detail: string): { cause: string; host: string | undefined } {
+  const [cause = 'UNKNOWN', host] = detail.split(' ', 2);
+  return { cause, host };
 }

@@ -6,7 +6,7 @@ import { SendRefusedError } from '../errors/send-refused-error.ts';
 import { StorageError } from '../errors/storage-error.ts';
 import type { ExtraInfoRefs, KaleyraPayload } from '../kaleyra/build-payload.ts';
 import type { KaleyraClient } from '../kaleyra/client.ts';
-import { KaleyraError } from '../kaleyra/kaleyra-error.ts';
+import { KaleyraError, networkDetailOf } from '../kaleyra/kaleyra-error.ts';
 import type { Attempt, BeginAttempt, SendJournal } from '../storage/send-journal.ts';
 import type { OutcomeRecorder } from './outcome-recorder.ts';
 import type { SendRateLimiter } from './rate-limiter.ts';
@@ -173,12 +173,11 @@ async function post(
     return { ok: true, value: { messageId } };
   } catch (error) {
     if (error instanceof KaleyraError) {
-      await deps.recorder.record(
-        attempt,
-        error.outcome === 'rejected'
-          ? { outcome: 'failed', code: error.code }
-          : { outcome: 'unknown', code: error.code },
-      );
+      await deps.recorder.record(attempt, {
+        outcome: error.outcome === 'rejected' ? 'failed' : 'unknown',
+        code: error.code,
+        detail: networkDetailOf(error),
+      });
       return { ok: false, error };
     }
     // Not a Kaleyra answer: whether anything left is unknown, so the key stays claimed.

@@ -1,11 +1,4 @@
-import {
-  App,
-  type Authorize,
-  type InstallationStore,
-  type Receiver,
-  SocketModeReceiver,
-  webApi,
-} from '@slack/bolt';
+import { App, type Authorize, type InstallationStore, type Receiver, webApi } from '@slack/bolt';
 import type { SlackConfig } from '../config.ts';
 import type { Route } from '../http/router.ts';
 import type { Metrics } from '../metrics.ts';
@@ -29,6 +22,7 @@ import { createOAuth } from './oauth.ts';
 import { observeSlackFetch } from './observe-slack.ts';
 import { createSlackReceiver } from './receiver.ts';
 import { registerListeners, type SlackListenerDeps } from './register-listeners.ts';
+import { createSocketModeConnection } from './socket-mode.ts';
 
 /**
  * Slack Web API calls are retried only where Slack says to: a 429 with Retry-After (the client has
@@ -50,7 +44,7 @@ export type SlackApp = {
   /** The HTTP paths Slack calls (events, OAuth); none in Socket Mode. */
   routes: Route[];
   /** The Socket Mode connection to start and stop, when configured. */
-  socketMode: Pick<Receiver, 'start' | 'stop'> | undefined;
+  socketMode: { start(): Promise<unknown>; stop(): Promise<unknown> } | undefined;
   /** Brings an attempt's outcome message up to date with its delivery state (after a callback). */
   notifier: Pick<DeliveryNotifier, 'refresh'>;
   /** Bulk jobs' progress messages, summaries and result files (the bulk worker reports to it). */
@@ -112,12 +106,13 @@ export function createSlackApp(slack: SlackConfig, deps: SlackAppDeps): SlackApp
     routes.push(http.route);
     receiver = http;
   } else {
-    receiver = socketMode = new SocketModeReceiver({
+    const connection = createSocketModeConnection({
       appToken: slack.transport.appToken,
+      apiUrl: slack.apiUrl,
       logger: boltLogger,
-      // apps.connections.open goes to the configured Slack API base too.
-      installerOptions: { clientOptions: { slackApiUrl: slack.apiUrl } },
     });
+    receiver = connection.receiver;
+    socketMode = connection;
   }
 
   const app = new App({

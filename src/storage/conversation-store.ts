@@ -20,7 +20,8 @@ export type OutgoingEntry = DeliveryColumns &
     | 'forced'
     | 'message_id'
     | 'error_code'
-  > & {
+  > &
+  Partial<Pick<SendJournalRow, 'error_detail'>> & {
     direction: 'out';
     /** When it was sent (created_at). */
     at: Date;
@@ -47,7 +48,7 @@ export type ConversationFilter = { referenceId: string } | { customerHash: strin
 export type ConversationPage = { entries: ConversationEntry[]; more: boolean };
 
 const OUT_COLUMNS = `id, kind, created_at AS at, actor, customer_masked, reference_id, status, description, body,
-  forced, outcome, message_id, error_code, delivery_state, whatsapp_sent_at, delivered_at, read_at,
+  forced, outcome, message_id, error_code, error_detail, delivery_state, whatsapp_sent_at, delivered_at, read_at,
   delivery_failed_at, delivery_error_code, delivery_error_text`;
 
 // An order's conversation: its updates, the replies that answer it, and the customer's messages matched to it.

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createFrontEnd, type FrontEndOptions } from './embedded-front-end.ts';
 import { COMPILE_CACHE_DIR, prepareDataFolder } from './embedded-template.ts';
+import { thrownMessage } from './thrown-message.ts';
 
 /**
  * The embedded database's thread: PGlite and the Unix socket that serves it. PGlite runs Postgres
@@ -51,7 +52,7 @@ try {
       onDrop: (reason) => post({ type: 'log', level: 'warn', message: reason }),
       onBackendFailure: (error) => {
         // PGlite cannot be used again after this: the owner starts a new thread on the same folder.
-        post({ type: 'failed', message: `PGlite stopped: ${(error as Error)?.message ?? String(error)}` });
+        post({ type: 'failed', message: `PGlite stopped: ${thrownMessage(error)}` });
         process.exit(1);
       },
     },
@@ -75,6 +76,6 @@ try {
   });
   post({ type: 'ready' });
 } catch (error) {
-  post({ type: 'failed', message: (error as Error)?.message ?? String(error) });
+  post({ type: 'failed', message: `${thrownMessage(error)} (in ${input.pgdata})` });
   process.exit(1);
 }

@@ -13,14 +13,17 @@ const COLUMNS = [
   'forced',
   'outcome',
   'error_code',
+  'error_detail',
   ...DELIVERY_COLUMNS,
 ] as const satisfies readonly SendJournalColumn[];
 
 /** One attempt as order history shows it (customer numbers only masked; no attempt the guard stopped). */
 export type HistoryEntry = Narrowed<
-  Pick<SendJournalRow, (typeof COLUMNS)[number]>,
+  Pick<SendJournalRow, Exclude<(typeof COLUMNS)[number], 'error_detail'>>,
   { outcome: Exclude<JournalOutcome, 'duplicate'> }
->;
+> &
+  // Only network failures have one; entries built elsewhere (App Home's recent sends) may leave it out.
+  Partial<Pick<SendJournalRow, 'error_detail'>>;
 
 /** One order, one customer (by the keyed hash of the number), or everything one person sent. */
 export type HistoryFilter = { referenceId: string } | { customerHash: string } | { actor: string };

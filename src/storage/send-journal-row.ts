@@ -36,6 +36,8 @@ export const SendJournalRowSchema = v.object({
   outcome: v.picklist(JOURNAL_OUTCOMES),
   message_id: MaybeText,
   error_code: MaybeText,
+  /** A network failure's system code and host (`ECONNREFUSED api.in.kaleyra.io`). */
+  error_detail: MaybeText,
   duplicate_of: MaybeText,
   created_at: Timestamp,
   completed_at: MaybeTimestamp,

@@ -32,6 +32,7 @@ export type PlainOutcome = {
   outcome: Extract<SendJournalRow['outcome'], 'sent' | 'unknown'>;
   messageId: SendJournalRow['message_id'];
   errorCode: SendJournalRow['error_code'];
+  errorDetail: SendJournalRow['error_detail'];
 };
 
 // Claims each row's key when it is free or expired, and journals each row that got its claim or is
@@ -62,8 +63,10 @@ const CLAIM_AND_JOURNAL = `WITH input AS (
   RETURNING id`;
 
 const RECORD_OUTCOMES = `UPDATE send_journal j
-    SET outcome = v.outcome, message_id = v.message_id, error_code = v.error_code, completed_at = now()
-   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS v(id, outcome, message_id, error_code)
+    SET outcome = v.outcome, message_id = v.message_id, error_code = v.error_code, error_detail = v.error_detail,
+        completed_at = now()
+   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+     AS v(id, outcome, message_id, error_code, error_detail)
   WHERE j.id = v.id`;
 
 /**
@@ -125,6 +128,7 @@ export function createJournalStatements(db: Database, duplicateWindowSeconds: nu
       rows.map((row) => row.outcome),
       rows.map((row) => row.messageId),
       rows.map((row) => row.errorCode),
+      rows.map((row) => row.errorDetail),
     ]);
     return rows.map(() => undefined);
   });

@@ -91,9 +91,9 @@ export type Attempt = { attemptId: string; dedupeKey: string; forced: boolean };
 export type AttemptOutcome =
   | { outcome: 'sent'; messageId: string }
   /** Kaleyra definitely did not send it: the duplicate key is freed. */
-  | { outcome: 'failed'; code: string }
+  | { outcome: 'failed'; code: string; detail?: string | undefined }
   /** It may have been delivered (timeout, reset): the key stays claimed. */
-  | { outcome: 'unknown'; code: string };
+  | { outcome: 'unknown'; code: string; detail?: string | undefined };
 
 // The claim holder as the guard reads it: checked, since it decides whether a customer is sent to.
 const PreviousRowSchema = v.pick(SendJournalRowSchema, [
@@ -235,32 +235,36 @@ export function createSendJournal(db: Database, keyedHash: KeyedHash) {
       if (result.outcome === 'failed') {
         await db.query(
           `WITH done AS (
-             UPDATE send_journal SET outcome = 'failed', error_code = $2, completed_at = now() WHERE id = $1 RETURNING id
+             UPDATE send_journal SET outcome = 'failed', error_code = $2, error_detail = $4, completed_at = now()
+              WHERE id = $1 RETURNING id
            )
            DELETE FROM send_claims WHERE dedupe_key = $3 AND attempt_id IN (SELECT id FROM done)`,
-          [attempt.attemptId, result.code, attempt.dedupeKey],
+          [attempt.attemptId, result.code, attempt.dedupeKey, result.detail ?? null],
         );
         return;
       }
       const messageId = result.outcome === 'sent' ? result.messageId : null;
       const errorCode = result.outcome === 'unknown' ? result.code : null;
+      const errorDetail = result.outcome === 'unknown' ? (result.detail ?? null) : null;
       if (!attempt.forced) {
         await statements.recordOutcome({
           attemptId: attempt.attemptId,
           outcome: result.outcome,
           messageId,
           errorCode,
+          errorDetail,
         });
         return;
       }
       await db.query(
         `WITH done AS (
-           UPDATE send_journal SET outcome = $2, message_id = $3, error_code = $4, completed_at = now()
+           UPDATE send_journal SET outcome = $2, message_id = $3, error_code = $4, error_detail = $6,
+                  completed_at = now()
             WHERE id = $1 RETURNING id
          )
          INSERT INTO send_claims (dedupe_key, attempt_id, claimed_at) SELECT $5, id, now() FROM done
          ON CONFLICT (dedupe_key) DO UPDATE SET attempt_id = EXCLUDED.attempt_id, claimed_at = now()`,
-        [attempt.attemptId, result.outcome, messageId, errorCode, attempt.dedupeKey],
+        [attempt.attemptId, result.outcome, messageId, errorCode, attempt.dedupeKey, errorDetail],
       );
     },
 

@@ -211,6 +211,8 @@ describe.each(await storageModes())('Slack flows on the %s', (_name, storage) =>
     expect(response.status).toBe(200);
     expect((response.json as JsonRecord).response_type).toBe('ephemeral');
     expect(response.text).toContain('partially');
+    // The id the CLI's --team takes: the team the signed request came from.
+    expect(response.text).toContain(`for the CLI’s \`--team\`: \`${t.team}\``);
   });
 
   it('refuses the settings to a non-admin at open', async () => {

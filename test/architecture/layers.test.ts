@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The layering the README describes, kept true: a module imports only from its own layer group or
+ * The layering docs/architecture.md describes, kept true: a module imports only from its own layer group or
  * from lower layers, sibling groups of one layer never import each other, and no file imports itself
  * back through a cycle. Type-only imports count too: a type is a dependency as much as a value.
  */
@@ -19,6 +19,7 @@ const LAYERS: ReadonlyArray<{ rank: number; groups: Record<string, readonly stri
         'config.ts',
         'config-env.ts',
         'is-main.ts',
+        'require-node.ts',
         'within.ts',
       ],
     },
@@ -51,7 +52,7 @@ function placeOf(file: string): { rank: number; group: string } {
         return { rank: layer.rank, group };
     }
   }
-  throw new Error(`src/${relative} belongs to no layer: add it to LAYERS (and to the README)`);
+  throw new Error(`src/${relative} belongs to no layer: add it to LAYERS (and to docs/architecture.md)`);
 }
 
 /** Relative imports and re-exports of a file, resolved to absolute paths (dynamic imports included). */

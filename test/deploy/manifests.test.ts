@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,7 +121,7 @@ describe('the Deployment', () => {
   });
 
   it('serves HTTP on port 3000 named http, running dist/server.js', () => {
-    expect(container.image).toBe('ghcr.io/example/orderstatus:latest');
+    expect(container.image).toBe('orderstatus');
     expect(container.ports).toEqual([{ name: 'http', containerPort: 3000, protocol: 'TCP' }]);
     expect(container.command).toEqual(['node', '--max-semi-space-size=8', 'dist/server.js']);
     const port = container.env?.find((e) => e.name === 'PORT');
@@ -329,6 +330,62 @@ describe('kustomization.yaml', () => {
   });
 });
 
+describe('the image', () => {
+  const kustomization = docs.find((d) => d.object.kind === 'Kustomization')?.object as {
+    images?: { name?: string; newName?: string; newTag?: string }[];
+  };
+
+  it('is named once in kustomization.yaml’s images:, with a registry and a release tag (never latest)', () => {
+    expect(container.image).toBe('orderstatus');
+    expect(jobContainer.image).toBe(container.image);
+    const entry = single(kustomization.images, 'one images: entry');
+    expect(entry.name).toBe(container.image);
+    expect(entry.newName).toMatch(/^[a-z0-9.-]+(:\d+)?\/[\w./-]+$/i);
+    expect(entry.newTag).toMatch(/\S/);
+    expect(entry.newTag).not.toBe('latest');
+  });
+
+  it('kustomization.yaml says how to build, push and set it, and why the pods wait for the Job', () => {
+    const text = read('manifests/kustomization.yaml');
+    expect(text).toContain('docker build -t REGISTRY/orderstatus:TAG .');
+    expect(text).toContain('docker push REGISTRY/orderstatus:TAG');
+    expect(text).toContain('kustomize edit set image orderstatus=REGISTRY/orderstatus:TAG');
+    expect(text).toContain('kubectl wait --for=condition=complete job/orderstatus-migrate');
+    expect(read('manifests/migrate-job.yaml')).toMatch(/schema is behind exits/);
+  });
+});
+
+describe('the manifests’ notes', () => {
+  it('point only at files the project has', () => {
+    for (const file of readdirSync(manifestsDir)) {
+      const text = read(`manifests/${file}`);
+      for (const [, named] of text.matchAll(/\b((?:docs\/)?[\w-]+\.md)\b/g)) {
+        expect(existsSync(path.join(projectRoot, named ?? '')), `${file} names ${named}`).toBe(true);
+      }
+    }
+    expect(read('manifests/configmap.yaml')).not.toContain('PRODUCT.md');
+  });
+
+  it('the Service’s note lists every path that must be reachable from outside, callbacks and media included', () => {
+    const note = read('manifests/service.yaml');
+    for (const route of [
+      '/slack/events',
+      '/slack/install',
+      '/slack/oauth_redirect',
+      '/kaleyra/callbacks',
+      '/media/',
+    ])
+      expect(note, route).toContain(route);
+  });
+
+  it('manifests/secret.yaml, where the real values go, is git-ignored', () => {
+    const ignored = (file: string) =>
+      spawnSync('git', ['check-ignore', '-q', file], { cwd: projectRoot }).status;
+    expect(ignored('manifests/secret.yaml')).toBe(0);
+    expect(ignored('manifests/secret.example.yaml')).toBe(1);
+  });
+});
+
 describe('secret.example.yaml', () => {
   const secret = single(objectsOfKind<ISecret>('Secret', 'secret.example.yaml'), 'one Secret');
 
@@ -497,6 +554,16 @@ describe('app.json', () => {
     expect(env.ENCRYPTION_KEY?.generator).toBeUndefined();
     expect(env.ENCRYPTION_KEY?.description).toContain('openssl rand -base64 32');
     expect(env.SLACK_STATE_SECRET?.generator).toBe('secret');
+  });
+
+  it('says which Slack mode it sets up (OAuth), and the docs’ Heroku steps say how to use the other', () => {
+    const description = (JSON.parse(read('app.json')) as { description: string }).description;
+    expect(description).toContain('OAuth mode');
+    expect(env.SLACK_BOT_TOKEN?.description).toMatch(/unset those three/);
+    const heroku = read('docs/deployment.md');
+    expect(heroku).toContain('heroku config:unset SLACK_CLIENT_ID SLACK_CLIENT_SECRET SLACK_STATE_SECRET');
+    expect(heroku).toContain('heroku config:set SLACK_BOT_TOKEN=');
+    expect(heroku).toMatch(/app\.json.*OAuth mode/);
   });
 
   it('the deploy-time values make a configuration the server accepts', () => {

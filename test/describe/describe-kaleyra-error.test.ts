@@ -62,11 +62,16 @@ const CASES: Array<[label: string, fields: Fields, mentions: RegExp, retryable: 
     /may still have received.*before sending again/s,
     true,
   ],
-  ['NETWORK rejected', { code: 'NETWORK', outcome: 'rejected' }, /nothing was sent.*Try again/s, true],
+  [
+    'NETWORK rejected',
+    { code: 'NETWORK', outcome: 'rejected' },
+    /never received.*nothing was sent.*Try again/s,
+    true,
+  ],
   [
     'NETWORK unknown',
     { code: 'NETWORK', outcome: 'unknown' },
-    /may have received.*before sending again/s,
+    /broke off mid-send.*may have received.*before sending again/s,
     true,
   ],
   [

@@ -196,10 +196,17 @@ describe('Kaleyra faults (embedded store)', () => {
       await sent.post();
       const posted = await outcomeOf(closed, sent);
       expect(textOf(posted.body)).toContain('NETWORK');
-      expect(textOf(posted.body)).toContain('could not reach Kaleyra');
+      expect(textOf(posted.body)).toContain(
+        `orderstatus could not reach Kaleyra at \`127.0.0.1:${port}\` (\`ECONNREFUSED\`): Kaleyra never received the request, so nothing was sent.`,
+      );
       expect(await closed.server.services.journal.list(t.team)).toMatchObject([
-        { outcome: 'failed', error_code: 'NETWORK' },
+        { outcome: 'failed', error_code: 'NETWORK', error_detail: `ECONNREFUSED 127.0.0.1:${port}` },
       ]);
+      const history = command(closed, 'history KF-1', { teamId: t.team });
+      await history.post();
+      expect(textOf((await outcomeOf(closed, history)).body)).toContain(
+        `Not sent: Kaleyra never received the request (\`NETWORK\`: \`ECONNREFUSED\` from \`127.0.0.1:${port}\`).`,
+      );
     } finally {
       await closed.close();
     }

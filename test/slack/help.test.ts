@@ -33,4 +33,10 @@ describe('buildHelpMessage', () => {
       if (block.type === 'section') expect(block.text?.text.length ?? 0).toBeLessThanOrEqual(3000);
     }
   });
+
+  it('shows the workspace’s id, which the CLI’s --team takes', () => {
+    const withId = JSON.stringify(buildHelpMessage('T0123ABCD').blocks);
+    expect(withId).toContain('This workspace’s id, for the CLI’s `--team`: `T0123ABCD`');
+    expect(json).not.toContain('--team');
+  });
 });

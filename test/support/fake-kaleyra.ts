@@ -227,8 +227,15 @@ export function acceptingSessionTextsAs(accepted: CannedKaleyraResponse): Kaleyr
   return (request) => (sessionTextIssues(request).length === 0 ? accepted : KALEYRA_RESPONSES.wa400);
 }
 
+export type FakeKaleyraOptions = {
+  /** The port to listen on (`npm run fake-kaleyra`); tests leave it out for an ephemeral one. */
+  port?: number;
+  /** Told of each request as it arrives (`npm run fake-kaleyra` prints it). */
+  onRequest?: (request: RecordedKaleyraRequest) => void;
+};
+
 /** A Kaleyra stand-in on 127.0.0.1 with an ephemeral port; answers 202 WA202 until told otherwise. */
-export async function startFakeKaleyra(): Promise<FakeKaleyra> {
+export async function startFakeKaleyra(options: FakeKaleyraOptions = {}): Promise<FakeKaleyra> {
   const requests: RecordedKaleyraRequest[] = [];
   let responder: KaleyraResponder = accepted;
 
@@ -245,6 +252,7 @@ export async function startFakeKaleyra(): Promise<FakeKaleyra> {
         rawBody,
       };
       requests.push(recorded);
+      options.onRequest?.(recorded);
       void answer(recorded, res);
     });
   });
@@ -274,7 +282,7 @@ export async function startFakeKaleyra(): Promise<FakeKaleyra> {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
 

@@ -11,8 +11,11 @@ const OTHER_SPELLINGS: Partial<Record<(typeof ORDER_STATUSES)[number], string>> 
 /** A one-liner that sends an update at once. */
 export const ONE_LINER_EXAMPLE = `${SLASH_COMMAND} +919876543210 395001 shipped Your parcel left our warehouse`;
 
-/** Answer to `/orderstatus help`: the syntax, the statuses and an example. */
-export function buildHelpMessage(): SlackMessage {
+/**
+ * Answer to `/orderstatus help`: the syntax, the statuses and an example, and the id the CLI's
+ * `--team` takes for this workspace (the enterprise id for an org-wide install).
+ */
+export function buildHelpMessage(workspaceId?: string): SlackMessage {
   const statuses = ORDER_STATUSES.map((status) => {
     const others = OTHER_SPELLINGS[status];
     return `• \`${status}\` — ${STATUS_LABELS[status]}${others ? ` (also ${others})` : ''}`;
@@ -62,6 +65,14 @@ export function buildHelpMessage(): SlackMessage {
               `Workspace admins set up the Kaleyra account with \`${SLASH_COMMAND} config\`, manage opt-outs with ` +
               `\`${SLASH_COMMAND} optout +… | remove +… | list\` and see Meta’s word on the template and number with \`${SLASH_COMMAND} quality\`.`,
           },
+          ...(workspaceId && /^[A-Z0-9]+$/.test(workspaceId)
+            ? [
+                {
+                  type: 'mrkdwn' as const,
+                  text: `This workspace’s id, for the CLI’s \`--team\`: \`${workspaceId}\``,
+                },
+              ]
+            : []),
         ],
       },
     ],
