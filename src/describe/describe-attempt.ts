@@ -4,7 +4,10 @@ import { describeDeliveryFailure } from './describe-delivery-failure.ts';
 import type { Surface } from './surface.ts';
 
 /** What the journal knows about how one attempt ended and what WhatsApp said about it since. */
-export type AttemptFacts = Pick<HistoryEntry, keyof DeliveryColumns | 'outcome' | 'error_code'>;
+export type AttemptFacts = Pick<HistoryEntry, keyof DeliveryColumns | 'outcome' | 'error_code'> & {
+  /** The update's order status (history lists order-status updates). */
+  status?: string;
+};
 
 const iso = (date: Date | null) => (date ? new Date(date).toISOString() : undefined);
 
@@ -37,7 +40,10 @@ export function describeAttemptState(facts: AttemptFacts, surface: Surface): str
         ...(facts.delivery_error_code ? { code: facts.delivery_error_code } : {}),
         ...(facts.delivery_error_text ? { title: facts.delivery_error_text } : {}),
       };
-      const failure = describeDeliveryFailure({ state: facts.delivery_state, error }, surface);
+      const failure = describeDeliveryFailure(
+        { state: facts.delivery_state, error, status: facts.status },
+        surface,
+      );
       return `${at('Not delivered', facts.delivery_failed_at)} (${surface.literal(failure.code)}): ${failure.summary} ${failure.nextStep}`;
     }
     default:

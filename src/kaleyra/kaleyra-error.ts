@@ -18,6 +18,8 @@ export class KaleyraError extends Error {
   /** The first key of Kaleyra's `error` object (`account`, `phone_number`, `balance`…): tells WA-401s apart. */
   readonly errorKey: string | undefined;
   readonly outcome: 'rejected' | 'unknown';
+  /** The order status the refused payload carried, as spelled on the wire (order-status sends only). */
+  readonly sentStatus: string | undefined;
 
   constructor(fields: {
     code: string;
@@ -25,6 +27,7 @@ export class KaleyraError extends Error {
     kaleyraMessage?: string | undefined;
     errorKey?: string | undefined;
     outcome: 'rejected' | 'unknown';
+    sentStatus?: string | undefined;
     cause?: unknown;
   }) {
     super(`Kaleyra send failed: ${fields.code}${fields.httpStatus ? ` (HTTP ${fields.httpStatus})` : ''}`, {
@@ -35,5 +38,6 @@ export class KaleyraError extends Error {
     this.kaleyraMessage = fields.kaleyraMessage;
     this.errorKey = fields.errorKey;
     this.outcome = fields.outcome;
+    this.sentStatus = fields.sentStatus;
   }
 }
