@@ -127,12 +127,14 @@ export function createConversationPoster(deps: ConversationPosterDeps) {
           where: target.state,
           tries: claim.tries,
         };
-        if (await deps.posts.markPosted(held, target.state, at, note)) {
-          logger.info(context, 'showed a customer’s message in Slack');
-        } else {
-          // Only when no renewal reached the database for a whole lease: the next holder posts it too.
-          logger.warn(context, 'showed a customer’s message in Slack after another process took it over');
+        if (!(await deps.posts.markPosted(held, target.state, at, note))) {
+          // Only when no renewal reached the database for a whole lease: the next holder records its own.
+          return logger.warn(
+            context,
+            'showed a customer’s message in Slack after another process took it over',
+          );
         }
+        logger.info(context, 'showed a customer’s message in Slack');
         return link(workspaceId, message.id, at);
       }
       if (attempt.kind === 'transient') return retryLater(claim, attempt.code);
