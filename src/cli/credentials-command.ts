@@ -1,4 +1,5 @@
 import { kaleyraApiKeyOf } from '../config.ts';
+import { describeStatusSpelling } from '../domain/status-spelling.ts';
 import {
   maskApiKey,
   validateWorkspaceSettings,
@@ -24,6 +25,7 @@ const SETTINGS_FLAGS: Record<string, string> = {
   languageCode: '--language',
   wabaId: '--waba-id',
   repliesChannel: '--replies-channel',
+  statusSpelling: '--status-spelling',
 };
 
 const SET_FLAGS: readonly OptionName[] = [
@@ -36,6 +38,7 @@ const SET_FLAGS: readonly OptionName[] = [
   'language',
   'waba-id',
   'replies-channel',
+  'status-spelling',
 ];
 
 /** The flags of each `credentials` subcommand. */
@@ -146,6 +149,7 @@ function set(team: string, values: CliOptions, io: Io, env: Env): CliWork {
     ...(values.language !== undefined ? { languageCode: values.language } : {}),
     ...(values['waba-id'] !== undefined ? { wabaId: values['waba-id'] } : {}),
     ...(values['replies-channel'] !== undefined ? { repliesChannel: values['replies-channel'] } : {}),
+    ...(values['status-spelling'] !== undefined ? { statusSpelling: values['status-spelling'] } : {}),
   });
   if (!result.ok) throw new ValidationError(renameIssues(result.issues, SETTINGS_FLAGS));
   return async (services) => {
@@ -166,6 +170,7 @@ function describeCredentials(team: string, credentials: WorkspaceCredentials): s
     `template:        ${credentials.templateName} (${credentials.languageCode})`,
     `waba id:         ${credentials.wabaId ?? '(none: agents type the template name)'}`,
     `replies channel: ${credentials.repliesChannel ?? "(none: replies no order's thread can take go to the order's agent by DM, or wait on admins' App Home)"}`,
+    `status spelling: ${describeStatusSpelling(credentials.statusSpelling)}`,
     `updated:         ${credentials.updatedAt} by ${credentials.updatedBy}`,
   ];
 }

@@ -9,11 +9,15 @@ export const USAGE = `Usage: orderstatus <command> [options]
 Commands:
   credentials set --team T --sid S --api-key - --pod in|sg|eu|na --business-number +91…
                   [--template NAME] [--language CODE] [--waba-id ID] [--replies-channel C…]
+                  [--status-spelling kaleyra|meta]
                                                             the key is read from stdin (--api-key -) or KALEYRA_API_KEY;
                                                             --waba-id lets agents pick from Kaleyra's approved templates;
                                                             --replies-channel: the Slack channel id where customers'
-                                                            replies go when no order's thread can take them
-  credentials show --team T                                 SID, masked API key, replies channel
+                                                            replies go when no order's thread can take them;
+                                                            --status-spelling: partially shipped goes out as
+                                                            partially_shipped (kaleyra, the default) or
+                                                            partially-shipped (meta)
+  credentials show --team T                                 SID, masked API key, replies channel, status spelling
   credentials delete --team T
   credentials reencrypt                                     re-encrypt every API key with the current ENCRYPTION_KEY
   send --team T --to +1… --ref R --status S [--description D] [--template NAME] [--language CODE] [--force]
@@ -69,6 +73,7 @@ export const OPTIONS = {
   language: { type: 'string' },
   'waba-id': { type: 'string' },
   'replies-channel': { type: 'string' },
+  'status-spelling': { type: 'string' },
   to: { type: 'string' },
   ref: { type: 'string' },
   status: { type: 'string' },

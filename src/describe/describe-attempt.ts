@@ -8,7 +8,10 @@ import type { Surface } from './surface.ts';
 export type AttemptFacts = Pick<
   HistoryEntry,
   keyof DeliveryColumns | 'outcome' | 'error_code' | 'error_detail'
->;
+> & {
+  /** The update's order status (history lists order-status updates). */
+  status?: string;
+};
 
 const iso = (date: Date | null) => (date ? new Date(date).toISOString() : undefined);
 
@@ -44,7 +47,10 @@ export function describeAttemptState(facts: AttemptFacts, surface: Surface): str
         ...(facts.delivery_error_code ? { code: facts.delivery_error_code } : {}),
         ...(facts.delivery_error_text ? { title: facts.delivery_error_text } : {}),
       };
-      const failure = describeDeliveryFailure({ state: facts.delivery_state, error }, surface);
+      const failure = describeDeliveryFailure(
+        { state: facts.delivery_state, error, status: facts.status },
+        surface,
+      );
       return `${at('Not delivered', facts.delivery_failed_at)} (${surface.literal(failure.code)}): ${failure.summary} ${failure.nextStep}`;
     }
     default:

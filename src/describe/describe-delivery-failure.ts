@@ -1,10 +1,18 @@
 import type { DeliveryError } from '../domain/delivery-state.ts';
 import { WINDOW_CLOSED_NEXT_STEP, WINDOW_CLOSED_SUMMARY } from './describe-refusal.ts';
+import { META_PARAMETER_CODES, statusSpellingStep } from './describe-status-spelling.ts';
 import type { ErrorDescription } from './error-description.ts';
 import type { Surface } from './surface.ts';
 
-/** A message WhatsApp reported as failed, or Kaleyra as not sent, after the send was accepted. */
-export type DeliveryFailure = { state: 'failed' | 'not_sent'; error?: DeliveryError | undefined };
+/**
+ * A message WhatsApp reported as failed, or Kaleyra as not sent, after the send was accepted. `status`:
+ * the order status of an order-status update (a reply has none).
+ */
+export type DeliveryFailure = {
+  state: 'failed' | 'not_sent';
+  error?: DeliveryError | undefined;
+  status?: string | undefined;
+};
 
 type Words = Omit<ErrorDescription, 'code'>;
 
@@ -139,6 +147,10 @@ export function describeDeliveryFailure(failure: DeliveryFailure, surface: Surfa
   }
   // Own keys only: the code comes from outside, and `constructor` is not a Meta error.
   const known = Object.hasOwn(BY_META_CODE, code) ? BY_META_CODE[code] : undefined;
+  if (failure.status === 'partially_shipped' && META_PARAMETER_CODES.has(code)) {
+    const summary = known?.(surface).summary ?? 'WhatsApp refused a parameter of the update.';
+    return { code, ...words(summary, statusSpellingStep(surface)) };
+  }
   if (known) return { code, ...known(surface) };
   const quoted = quote(failure.error?.title);
   return {

@@ -1,4 +1,6 @@
+import { isPartiallyShippedOnTheWire } from '../domain/status-spelling.ts';
 import type { KaleyraError } from '../kaleyra/kaleyra-error.ts';
+import { statusSpellingStep } from './describe-status-spelling.ts';
 import type { ErrorDescription } from './error-description.ts';
 import type { Surface } from './surface.ts';
 
@@ -58,7 +60,15 @@ const BY_CODE: Record<string, (surface: Surface) => Words> = {
  */
 export function describeKaleyraError(error: KaleyraError, surface: Surface): ErrorDescription {
   const words = wordsFor(error, surface);
+  if (refusedOverStatus(error))
+    words.nextStep = `${statusSpellingStep(surface, error.sentStatus)} ${words.nextStep}`;
   return { code: error.code, ...words };
+}
+
+/** A partially-shipped update Kaleyra refused as malformed, or naming a parameter or the status. */
+function refusedOverStatus(error: KaleyraError): boolean {
+  if (error.outcome !== 'rejected' || !isPartiallyShippedOnTheWire(error.sentStatus)) return false;
+  return error.code === 'WA400' || /\b(status|param)/i.test(error.kaleyraMessage ?? '');
 }
 
 function wordsFor(error: KaleyraError, surface: Surface): Words {

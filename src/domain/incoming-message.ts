@@ -41,7 +41,10 @@ export type IncomingLocation = { latitude: number; longitude: number; name?: str
 export type IncomingMessage = {
   /** WhatsApp's id of this message (`messages[].id`): a retried callback carries the same one. */
   messageId: string;
-  /** The customer, E.164 with `+` (`from` / `wa_id` carry no `+`). */
+  /**
+   * The customer: WhatsApp's id with `+` (`from` / `wa_id` carry none). Not always the number agents
+   * type: the incoming service reads it as that one (whatsapp-number.ts) before anything keys on it.
+   */
   from: string;
   /** The customer's WhatsApp profile name, when given. */
   name?: string;

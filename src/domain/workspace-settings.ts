@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { firstIssuePerField } from './field-issues.ts';
 import { LanguageCodeSchema, PhoneNumberSchema, TemplateNameSchema } from './order-status.ts';
+import { StatusSpellingSchema } from './status-spelling.ts';
 
 /** Kaleyra pods; `sg` is served from `api.ap.kaleyra.io`, `na` (North America) from `api.na.kaleyra.io`. */
 export const PODS = ['in', 'sg', 'eu', 'na'] as const;
@@ -71,6 +72,8 @@ export const WorkspaceSettingsSchema = v.object({
   languageCode: v.optional(LanguageCodeSchema, DEFAULT_LANGUAGE_CODE),
   wabaId: v.optional(WabaIdSchema),
   repliesChannel: v.optional(RepliesChannelSchema),
+  /** How partially shipped goes on the wire (status-spelling.ts); absent: `kaleyra`. */
+  statusSpelling: v.optional(StatusSpellingSchema),
 });
 
 export type WorkspaceSettingsInput = v.InferInput<typeof WorkspaceSettingsSchema>;

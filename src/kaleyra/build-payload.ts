@@ -1,5 +1,5 @@
-import type { OrderStatus } from '../domain/order-status.ts';
 import type { ResolvedOrderStatus } from '../domain/order-update.ts';
+import { type StatusSpelling, type WireStatus, wireStatus } from '../domain/status-spelling.ts';
 
 /** Kaleyra truncates longer `ref`, `ref1`, `ref2`; cutting them ourselves keeps reports predictable. */
 export const EXTRA_INFO_REF_LIMIT = 255;
@@ -22,7 +22,7 @@ export type OrderStatusPayload = {
               type: 'order_status';
               order_status: {
                 reference_id: string;
-                order: { status: OrderStatus; description?: string };
+                order: { status: WireStatus; description?: string };
               };
             },
           ];
@@ -75,11 +75,13 @@ export function buildSessionTextPayload(to: string, body: string, extra: ExtraIn
   };
 }
 
+/** `spelling`: how the workspace spells partially shipped on the wire (status-spelling.ts). */
 export function buildOrderStatusPayload(
   update: ResolvedOrderStatus,
   extra: ExtraInfoRefs,
+  spelling?: StatusSpelling,
 ): OrderStatusPayload {
-  const order: { status: OrderStatus; description?: string } = { status: update.status };
+  const order: { status: WireStatus; description?: string } = { status: wireStatus(update.status, spelling) };
   if (update.description) order.description = update.description;
 
   // Spread in this order so the JSON keeps the reference's key order (ref, ref1, ref2, wa_source).
@@ -114,6 +116,12 @@ export function buildOrderStatusPayload(
     },
     extra_info: extraInfo,
   };
+}
+
+/** The order status an order-status payload carries, as spelled on the wire; undefined for a session text. */
+export function wireStatusOf(payload: KaleyraPayload): WireStatus | undefined {
+  if (payload.messaging_object.type !== 'template') return undefined;
+  return payload.messaging_object.template.components[0].parameters[0].order_status.order.status;
 }
 
 // Cuts by code point so an emoji on the boundary is dropped whole rather than left as a lone surrogate.

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import type { Pod } from '../domain/workspace-settings.ts';
 import { errorCodeOf } from '../errors/error-code.ts';
-import type { KaleyraPayload } from './build-payload.ts';
+import { type KaleyraPayload, wireStatusOf } from './build-payload.ts';
 import { KaleyraError } from './kaleyra-error.ts';
 import { resolveKaleyraBaseUrl } from './pods.ts';
 import { type Answer, ExchangeFailure, postOnce } from './post-once.ts';
@@ -98,7 +98,7 @@ export function createKaleyraClient(options: KaleyraClientOptions = {}): Kaleyra
       }
       // Only a 2xx is read as an acceptance (and only a 202 with a message id counts); anything else,
       // a redirect included, is a refusal.
-      if (!answer.ok) throw readRefusal(answer.status, answer.text, account);
+      if (!answer.ok) throw readRefusal(answer.status, answer.text, account, wireStatusOf(payload));
       return readAcceptance(answer, account);
     },
   };
@@ -156,7 +156,12 @@ function toFailure(error: unknown, host: string): KaleyraError {
   return new KaleyraError({ code: 'NETWORK', outcome, cause: code, host });
 }
 
-function readRefusal(status: number, text: string | undefined, account: KaleyraAccount): KaleyraError {
+function readRefusal(
+  status: number,
+  text: string | undefined,
+  account: KaleyraAccount,
+  sentStatus: string | undefined,
+): KaleyraError {
   // Kaleyra's code counts whatever content type it is sent as (as on the 2xx path).
   const failure = v.safeParse(KaleyraFailureSchema, text === undefined ? undefined : parseJson(text));
   if (!failure.success) return unreadableAnswer(status);
@@ -166,6 +171,7 @@ function readRefusal(status: number, text: string | undefined, account: KaleyraA
     kaleyraMessage: redact(failure.output.message, account),
     errorKey: readErrorKey(failure.output),
     outcome: 'rejected',
+    sentStatus,
   });
 }
 

@@ -20,6 +20,8 @@ export class KaleyraError extends Error {
   readonly outcome: 'rejected' | 'unknown';
   /** The host the request went to (`api.in.kaleyra.io`, or KALEYRA_BASE_URL's), when the network failed. */
   readonly host: string | undefined;
+  /** The order status the refused payload carried, as spelled on the wire (order-status sends only). */
+  readonly sentStatus: string | undefined;
 
   constructor(fields: {
     code: string;
@@ -27,6 +29,7 @@ export class KaleyraError extends Error {
     kaleyraMessage?: string | undefined;
     errorKey?: string | undefined;
     outcome: 'rejected' | 'unknown';
+    sentStatus?: string | undefined;
     cause?: unknown;
     host?: string | undefined;
   }) {
@@ -39,6 +42,7 @@ export class KaleyraError extends Error {
     this.errorKey = fields.errorKey;
     this.outcome = fields.outcome;
     this.host = fields.host;
+    this.sentStatus = fields.sentStatus;
   }
 }
 

@@ -4,6 +4,7 @@ import type { IncomingMessage } from '../domain/incoming-message.ts';
 import { HASH_PURPOSES, type KeyedHash } from '../domain/keyed-hash.ts';
 import { maskPhoneNumber } from '../domain/mask-phone.ts';
 import type { Sealer } from '../domain/sealer.ts';
+import { chooseNumber, numbersOfWhatsAppId } from '../domain/whatsapp-number.ts';
 import type { IncomingDetails, IncomingRecorded, IncomingStore } from '../storage/incoming-store.ts';
 
 export type { KeywordAction } from '../domain/consent-keywords.ts';
@@ -23,7 +24,7 @@ export type KeywordReader = {
 export const CUSTOMER_SEAL_PURPOSE = 'customer-number';
 
 export type IncomingMessagesDeps = {
-  store: Pick<IncomingStore, 'record'>;
+  store: Pick<IncomingStore, 'record' | 'newestSentTo'>;
   keyedHash: KeyedHash;
   sealer: Sealer;
   consent?: KeywordReader | undefined;
@@ -42,10 +43,23 @@ export type RecordedIncoming = IncomingRecorded & {
  */
 export function createIncomingMessages(deps: IncomingMessagesDeps) {
   const newId = deps.newId ?? randomUUID;
+  const hashOf = (number: string) => deps.keyedHash(HASH_PURPOSES.customerNumber, number);
+
+  /** The number agents type for this WhatsApp id: the one this workspace sent to, when it may be several. */
+  async function customerNumberOf(workspaceId: string, whatsAppId: string): Promise<string> {
+    const numbers = numbersOfWhatsAppId(whatsAppId);
+    if (numbers.length === 1) return chooseNumber(numbers, undefined);
+    const hashes = numbers.map(hashOf);
+    const sent = await deps.store.newestSentTo(workspaceId, hashes);
+    return chooseNumber(numbers, sent === undefined ? undefined : numbers[hashes.indexOf(sent)]);
+  }
+
   return {
     async record(workspaceId: string, messages: readonly IncomingMessage[]): Promise<RecordedIncoming[]> {
       const recorded: RecordedIncoming[] = [];
-      for (const message of messages) {
+      for (const received of messages) {
+        // Consent, the order it answers, the window and history all know the customer by this number.
+        const message = { ...received, from: await customerNumberOf(workspaceId, received.from) };
         const keyword = await deps.consent?.keywordOf(workspaceId, message.text);
         const details: IncomingDetails = {};
         if (message.media) details.media = message.media;
@@ -54,7 +68,7 @@ export function createIncomingMessages(deps: IncomingMessagesDeps) {
           id: newId(),
           workspaceId,
           messageId: message.messageId,
-          customerHash: deps.keyedHash(HASH_PURPOSES.customerNumber, message.from),
+          customerHash: hashOf(message.from),
           customerMasked: maskPhoneNumber(message.from),
           customerSealed: deps.sealer.seal(message.from, { purpose: CUSTOMER_SEAL_PURPOSE, workspaceId }),
           customerName: message.name,

@@ -81,7 +81,7 @@ export function createOrderStatusService(options: OrderStatusServiceDeps) {
       deps,
       credentials.value,
       { workspaceId, ...journalActorOf(actor), update, force: input.force === true, customerHash },
-      (refs) => buildOrderStatusPayload(update, refs),
+      (refs) => buildOrderStatusPayload(update, refs, credentials.value.statusSpelling),
       guardInput,
     );
     if (!sent.ok) {

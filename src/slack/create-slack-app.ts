@@ -65,7 +65,7 @@ export type SlackAppDeps = SlackListenerDeps & {
   bulkReports: Pick<BulkReports, 'results' | 'counts'>;
   /** How often a bulk job's progress message may be edited, ms (tests). */
   bulkEditMs?: number | undefined;
-  incomingPosts: Pick<IncomingPosts, 'claim' | 'markPosted' | 'setPermalink' | 'release' | 'keep'>;
+  incomingPosts: Pick<IncomingPosts, 'claim' | 'renew' | 'markPosted' | 'setPermalink' | 'release' | 'keep'>;
   /** Customers' messages' post tunings (tests). */
   conversationOptions?: ConversationOptions | undefined;
   accountAnnouncements: Pick<AccountAnnouncementsStore, 'claim' | 'release'>;

@@ -84,6 +84,7 @@ export const CONFIG_FIELDS = {
   languageCode: { blockId: 'orderstatus_config_language', actionId: 'language_code' },
   wabaId: { blockId: 'orderstatus_config_waba_id', actionId: 'waba_id' },
   repliesChannel: { blockId: 'orderstatus_config_replies_channel', actionId: 'replies_channel' },
+  statusSpelling: { blockId: 'orderstatus_config_status_spelling', actionId: 'status_spelling' },
 } as const satisfies Record<string, FieldIds>;
 export type ConfigModalField = keyof typeof CONFIG_FIELDS;
 

@@ -1,5 +1,6 @@
 import type Keyv from 'keyv';
 import * as v from 'valibot';
+import { STATUS_SPELLINGS } from '../domain/status-spelling.ts';
 import {
   PODS,
   type WorkspaceCredentials,
@@ -59,6 +60,7 @@ const StoredCredentialsSchema = v.object({
   languageCode: v.pipe(v.string(), v.nonEmpty()),
   wabaId: v.optional(v.pipe(v.string(), v.nonEmpty())),
   repliesChannel: v.optional(v.pipe(v.string(), v.nonEmpty())),
+  statusSpelling: v.optional(v.picklist(STATUS_SPELLINGS)),
   updatedBy: v.string(),
   updatedAt: v.string(),
 });
@@ -100,6 +102,7 @@ export function createCredentialStore(keyv: Keyv<unknown>, cipher: Cipher): Cred
       languageCode: settings.languageCode,
       ...(settings.wabaId ? { wabaId: settings.wabaId } : {}),
       ...(settings.repliesChannel ? { repliesChannel: settings.repliesChannel } : {}),
+      ...(settings.statusSpelling ? { statusSpelling: settings.statusSpelling } : {}),
       updatedBy,
       updatedAt: now.toISOString(),
     };

@@ -27,6 +27,17 @@ export type PostClaim = {
   earlierInRepliesChannel: { channel: string; threadTs: string } | undefined;
 };
 
+/**
+ * Whose claim: each claim counts one more try, so the count names the claimant. A process whose lease ran
+ * out (another one claimed the message since) can no longer renew, mark, release or keep it.
+ */
+export type ClaimHeld = { workspaceId: string; id: string; tries: number };
+
+/** The claim of `claim`, as renew, markPosted, release and keep take it. */
+export function heldBy(claim: PostClaim): ClaimHeld {
+  return { workspaceId: claim.message.workspace_id, id: claim.message.id, tries: claim.tries };
+}
+
 /** Where a message was posted. `threadTs`: the thread it is a reply in (none when it starts one). */
 export type PostedAt = { channel: string; ts: string; threadTs: string | undefined };
 
@@ -56,6 +67,9 @@ ORDER BY c.sent_at, c.received_at`;
 // re-checks it against the first one's lease and gets nothing.
 const claimable = (alias = '') =>
   `${alias}post_state = 'pending' AND (${alias}post_lease_until IS NULL OR ${alias}post_lease_until <= now())`;
+// Still this claimant's: pending, and claimed no more times since ($1 workspace, $2 id, $3 tries).
+const STILL_HELD = `workspace_id = $1 AND id = $2 AND post_tries = $3 AND post_state = 'pending'`;
+const held = (claim: ClaimHeld) => [claim.workspaceId, claim.id, claim.tries];
 
 /** Taking the right to post a customer's message, once across replicas, and noting where it went. */
 export function createIncomingPosts(db: Database) {
@@ -98,20 +112,36 @@ export function createIncomingPosts(db: Database) {
       );
     },
 
-    /** Posted: where, and why not in the order's thread (`note`) when it is not there. */
+    /**
+     * Holds the claim `leaseSeconds` more (a post waiting on Slack outlives its first lease); false when it
+     * is no longer this claimant's (its lease ran out and another process claimed it, or it is done).
+     */
+    async renew(claim: ClaimHeld, leaseSeconds: number): Promise<boolean> {
+      const rows = await db.query(
+        `UPDATE incoming_messages SET post_lease_until = now() + make_interval(secs => $4)
+          WHERE ${STILL_HELD} RETURNING id`,
+        [...held(claim), leaseSeconds],
+      );
+      return rows.length > 0;
+    },
+
+    /**
+     * Posted: where, and why not in the order's thread (`note`) when it is not there. False when the
+     * claim was no longer this claimant's: another process holds the message and records its own post.
+     */
     async markPosted(
-      workspaceId: string,
-      id: string,
+      claim: ClaimHeld,
       state: Exclude<PostState, 'pending' | 'kept'>,
       at: PostedAt,
       note: string | undefined,
-    ): Promise<void> {
-      await db.query(
-        `UPDATE incoming_messages SET post_state = $3, slack_channel = $4, slack_ts = $5, slack_thread_ts = $6,
-                post_note = $7, post_lease_until = NULL
-          WHERE workspace_id = $1 AND id = $2`,
-        [workspaceId, id, state, at.channel, at.ts, at.threadTs ?? null, note ?? null],
+    ): Promise<boolean> {
+      const rows = await db.query(
+        `UPDATE incoming_messages SET post_state = $4, slack_channel = $5, slack_ts = $6, slack_thread_ts = $7,
+                post_note = $8, post_lease_until = NULL
+          WHERE ${STILL_HELD} RETURNING id`,
+        [...held(claim), state, at.channel, at.ts, at.threadTs ?? null, note ?? null],
       );
+      return rows.length > 0;
     },
 
     /** The post's link (chat.getPermalink), for the App Home. */
@@ -123,20 +153,20 @@ export function createIncomingPosts(db: Database) {
     },
 
     /** Not posted this time (Slack failed): pending again after `retryInSeconds`, for the sweeper. */
-    async release(workspaceId: string, id: string, note: string, retryInSeconds: number): Promise<void> {
+    async release(claim: ClaimHeld, note: string, retryInSeconds: number): Promise<void> {
       await db.query(
-        `UPDATE incoming_messages SET post_lease_until = now() + make_interval(secs => $4), post_note = $3
-          WHERE workspace_id = $1 AND id = $2 AND post_state = 'pending'`,
-        [workspaceId, id, note, retryInSeconds],
+        `UPDATE incoming_messages SET post_lease_until = now() + make_interval(secs => $5), post_note = $4
+          WHERE ${STILL_HELD}`,
+        [...held(claim), note, retryInSeconds],
       );
     },
 
     /** Nowhere in Slack could take it: kept (listed, with `note`, on the admins' App Home). */
-    async keep(workspaceId: string, id: string, note: string): Promise<void> {
+    async keep(claim: ClaimHeld, note: string): Promise<void> {
       await db.query(
-        `UPDATE incoming_messages SET post_state = 'kept', post_note = $3, post_lease_until = NULL
-          WHERE workspace_id = $1 AND id = $2`,
-        [workspaceId, id, note],
+        `UPDATE incoming_messages SET post_state = 'kept', post_note = $4, post_lease_until = NULL
+          WHERE ${STILL_HELD}`,
+        [...held(claim), note],
       );
     },
   };

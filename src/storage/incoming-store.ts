@@ -237,6 +237,20 @@ export function createIncomingStore(db: Database) {
       return rows[0] && readIncomingRow(rows[0]);
     },
 
+    /**
+     * Of a customer's possible numbers (as keyed hashes), the one this workspace last sent to (an attempt
+     * that went out, or may have), or undefined: a WhatsApp id may stand for more than one number.
+     */
+    async newestSentTo(workspaceId: string, customerHashes: readonly string[]): Promise<string | undefined> {
+      const rows = await db.query<{ customer_hash: string }>(
+        `SELECT customer_hash FROM send_journal
+          WHERE workspace_id = $1 AND customer_hash = ANY($2::text[]) AND outcome IN ('sent', 'unknown')
+          ORDER BY created_at DESC LIMIT 1`,
+        [workspaceId, customerHashes],
+      );
+      return rows[0]?.customer_hash;
+    },
+
     record,
   };
 }

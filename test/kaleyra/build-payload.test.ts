@@ -79,6 +79,18 @@ describe('buildOrderStatusPayload', () => {
     }
   });
 
+  it('spells partially shipped as the workspace chose, every other status alike', () => {
+    const statusOf = (payload: ReturnType<typeof buildOrderStatusPayload>) =>
+      payload.messaging_object.template.components[0].parameters[0].order_status.order.status;
+    const partial = { ...update, status: 'partially_shipped' as const };
+    expect(statusOf(buildOrderStatusPayload(partial, { ref: 'T1' }))).toBe('partially_shipped');
+    expect(statusOf(buildOrderStatusPayload(partial, { ref: 'T1' }, 'kaleyra'))).toBe('partially_shipped');
+    expect(statusOf(buildOrderStatusPayload(partial, { ref: 'T1' }, 'meta'))).toBe('partially-shipped');
+    for (const status of ['processing', 'shipped', 'completed', 'canceled'] as const) {
+      expect(statusOf(buildOrderStatusPayload({ ...update, status }, { ref: 'T1' }, 'meta'))).toBe(status);
+    }
+  });
+
   it('omits ref1 and ref2 when not given and always sends wa_source "api"', () => {
     const payload = buildOrderStatusPayload(update, { ref: 'T123' });
     expect(payload.extra_info).toStrictEqual({ ref: 'T123', wa_source: 'api' });

@@ -93,6 +93,22 @@ describe('buildConfigModal', () => {
     expect((saved.element as ConversationsSelect).initial_conversation).toBe('C0REPLIES1');
   });
 
+  it('offers the status spelling, Kaleyra’s preselected unless Meta’s is saved, and names it under its error', () => {
+    const spelling = (view: ModalView) => input(view, 'statusSpelling').element as StaticSelect;
+    expect(spelling(buildConfigModal()).initial_option?.value).toBe('kaleyra');
+    expect(spelling(buildConfigModal({ current })).initial_option?.value).toBe('kaleyra');
+    const meta = spelling(buildConfigModal({ current: { ...current, statusSpelling: 'meta' } }));
+    expect(meta.initial_option?.value).toBe('meta');
+    expect(meta.options?.map((option) => option.value)).toEqual(['kaleyra', 'meta']);
+    const refused = validateSettingsChanges({ ...current, statusSpelling: 'hyphen' });
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(buildConfigModalErrors(refused.issues).errors).toEqual({
+      [CONFIG_FIELDS.statusSpelling.blockId]:
+        'The status spelling is kaleyra (partially_shipped, the default) or meta (partially-shipped).',
+    });
+  });
+
   it('says who changed the settings last', () => {
     const json = JSON.stringify(buildConfigModal({ current }));
     expect(json).toContain('<@U0ADMIN>');

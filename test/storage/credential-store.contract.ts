@@ -82,6 +82,14 @@ export function describeCredentialStoreContract(
       expect(await store.get('TROUND')).toEqual(saved);
     });
 
+    it('keeps the status spelling, and reads a record stored without one as the default', async () => {
+      const meta = await store.set('TSPELL', { ...SETTINGS, statusSpelling: 'meta' }, 'U1', NOW);
+      expect((await store.get('TSPELL'))?.statusSpelling).toBe('meta');
+      const { apiKey: _omitted, statusSpelling: _dropped, ...changes } = meta;
+      expect((await store.update('TSPELL', changes, 'U2'))?.statusSpelling).toBeUndefined();
+      expect(await store.get('TSPELL')).not.toHaveProperty('statusSpelling');
+    });
+
     it('answers undefined for a workspace that has nothing stored', async () => {
       expect(await store.get('TUNKNOWN')).toBeUndefined();
     });

@@ -15,17 +15,19 @@ export type SentUpdate = {
 };
 
 /**
- * Sends `/orderstatus +919876543210 <reference> shipped` from UAGENT in `channelId` with Kaleyra answering
- * `messageId`, and waits until the journal knows where its outcome message went.
+ * Sends `/orderstatus +919876543210 <reference> shipped` (or to `to`, or `status`) from UAGENT in
+ * `channelId` with Kaleyra answering `messageId`, and waits until the journal knows where its outcome
+ * message went.
  */
 export async function sendUpdate(
   t: AppFixture,
   reference: string,
   messageId: string,
-  options: { channelId?: string } = {},
+  options: { channelId?: string; to?: string; status?: string } = {},
 ): Promise<SentUpdate> {
   t.kaleyra.respondWith(acceptedAs(messageId));
-  const sent = command(t, `+919876543210 ${reference} shipped`, options);
+  const { to = '+919876543210', status = 'shipped', ...where } = options;
+  const sent = command(t, `${to} ${reference} ${status}`, where);
   await sent.post();
   const outcome = await outcomeOf(t, sent);
   const record = await waitUntil(

@@ -236,7 +236,7 @@ function newTriggerId(): string {
 export function viewState(
   fields: Readonly<Record<string, { blockId: string; actionId: string }>>,
   values: Readonly<Record<string, string>>,
-  selects: readonly string[] = ['status', 'pod'],
+  selects: readonly string[] = ['status', 'pod', 'statusSpelling'],
   conversations: readonly string[] = ['repliesChannel'],
 ): Record<string, Record<string, unknown>> {
   const state: Record<string, Record<string, unknown>> = {};

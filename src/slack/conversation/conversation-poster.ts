@@ -1,18 +1,20 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from '../../logger.ts';
 import type { TaskTracker } from '../../services/background-tasks.ts';
+import { keepLease, type LeaseKeeper } from '../../services/lease-keeper.ts';
 import type { CredentialStore } from '../../storage/credential-store.ts';
-import type { IncomingPosts, PostClaim } from '../../storage/incoming-posts.ts';
+import { heldBy, type IncomingPosts, type PostClaim } from '../../storage/incoming-posts.ts';
 import type { SlackCaller } from '../delivery/slack-calls.ts';
 import type { SlackMessage } from '../messages/mrkdwn.ts';
 import { slackErrorCode } from '../slack-error-code.ts';
 import { buildCustomerMessage } from './customer-message.ts';
 import { createInOrder } from './in-order.ts';
+import { failureKindOf } from './post-failures.ts';
 import { createFallbackNotes, type PostTarget, planPost } from './post-plan.ts';
 
 /** Tunings (tests pass short ones); the defaults suit production. */
 export type ConversationOptions = {
-  /** How long a claimed message stays with the process posting it: longer than any post with its 429 waits. */
+  /** How long a claimed message stays with the process posting it; renewed while its post is under way. */
   leaseSeconds?: number;
   /** After Slack failed: tried again this much later, times the tries so far. */
   retrySeconds?: number;
@@ -24,45 +26,8 @@ export const CONVERSATION_DEFAULTS = { leaseSeconds: 120, retrySeconds: 15, maxT
 /** A reply that came before its order's outcome message was recorded looks again this much later. */
 const OUTCOME_WAIT_SECONDS = 5;
 
-// Slack's answers that mean this place will not take the message: the next place is tried.
-const REFUSED_HERE = new Set([
-  'channel_not_found',
-  'not_in_channel',
-  'is_archived',
-  'restricted_action',
-  'restricted_action_read_only_channel',
-  'restricted_action_thread_only_channel',
-  'restricted_action_non_threadable_channel',
-  'ekm_access_denied',
-  'cannot_reply_to_message',
-  'thread_not_found',
-  'message_not_found',
-  'messages_tab_disabled',
-  'user_not_found',
-  'user_disabled',
-  'channel_type_not_supported',
-]);
-// The workspace's token no longer works anywhere, or the message itself is what Slack refuses: no
-// place and no retry would take it.
-const NOWHERE = new Set([
-  'no_token',
-  'invalid_auth',
-  'account_inactive',
-  'token_revoked',
-  'token_expired',
-  'not_authed',
-  'team_not_found',
-  'team_access_not_granted',
-  'missing_scope',
-  'invalid_blocks',
-  'invalid_blocks_format',
-  'msg_too_long',
-  'no_text',
-  'invalid_arguments',
-]);
-
 export type ConversationPosterDeps = {
-  posts: Pick<IncomingPosts, 'claim' | 'markPosted' | 'setPermalink' | 'release' | 'keep'>;
+  posts: Pick<IncomingPosts, 'claim' | 'renew' | 'markPosted' | 'setPermalink' | 'release' | 'keep'>;
   settings: Pick<CredentialStore, 'get'>;
   client: webApi.WebClient;
   slack: SlackCaller;
@@ -73,7 +38,12 @@ export type ConversationPosterDeps = {
 
 type Attempt =
   | { kind: 'posted'; channel: string; ts: string }
-  | { kind: 'refused' | 'nowhere' | 'transient'; code: string };
+  | { kind: 'refused' | 'nowhere' | 'transient'; code: string }
+  /** The claim was lost before the post was made: whoever holds the message now posts it. */
+  | { kind: 'lost' };
+
+/** A claim and what keeps it while the message waits and is posted. */
+type Held = { claim: PostClaim; keeper: LeaseKeeper };
 
 /**
  * Shows each customer's message in Slack once, whichever replica received it: the one that claims it
@@ -91,10 +61,16 @@ export function createConversationPoster(deps: ConversationPosterDeps) {
   /** After Kaleyra has been answered: each newly recorded message claimed and posted (never awaited). */
   function show(workspaceId: string, recorded: ReadonlyArray<{ id: string; attemptId: string | undefined }>) {
     for (const { id, attemptId } of recorded) {
+      // Claimed at once and held while it waits for its conversation's earlier messages: left unclaimed,
+      // a sweeper would take it once its grace was over and post it ahead of them.
+      const claiming = deps.posts
+        .claim(workspaceId, id, options.leaseSeconds)
+        .then((claim) => (claim ? hold(claim) : undefined));
+      claiming.catch(() => undefined); // awaited in its turn, where its failure is logged
       deps.tasks.run(() =>
         inOrder.run(keyOf(workspaceId, attemptId), async () => {
-          const claim = await deps.posts.claim(workspaceId, id, options.leaseSeconds);
-          if (claim) await post(claim);
+          const held = await claiming;
+          if (held) await postHeld(held);
         }),
       );
     }
@@ -102,30 +78,63 @@ export function createConversationPoster(deps: ConversationPosterDeps) {
 
   /** A message the sweeper claimed (left pending by a crash, or waiting for a retry). */
   function deliver(claim: PostClaim): Promise<void> {
-    return inOrder.run(keyOf(claim.message.workspace_id, claim.message.attempt_id), () => post(claim));
+    // Held from now: the message may wait behind its conversation's earlier ones.
+    const held = hold(claim);
+    return inOrder.run(keyOf(claim.message.workspace_id, claim.message.attempt_id), () => postHeld(held));
   }
 
-  async function post(claim: PostClaim): Promise<void> {
+  /** Renews the claim until its post is done, so no other process takes the message meanwhile. */
+  function hold(claim: PostClaim): Held {
+    const held = heldBy(claim);
+    const keeper = keepLease({
+      renew: () => deps.posts.renew(held, options.leaseSeconds),
+      leaseSeconds: options.leaseSeconds,
+      logger,
+      context: { workspace: held.workspaceId, incomingId: held.id },
+    });
+    return { claim, keeper };
+  }
+
+  async function postHeld({ claim, keeper }: Held): Promise<void> {
+    try {
+      await post(claim, keeper.signal);
+    } finally {
+      keeper.stop();
+    }
+  }
+
+  async function post(claim: PostClaim, signal: AbortSignal): Promise<void> {
     const { message, order } = claim;
     const workspaceId = message.workspace_id;
+    const held = heldBy(claim);
     const repliesChannel = (await deps.settings.get(workspaceId))?.repliesChannel;
     const plan = planPost(claim, repliesChannel);
     if (plan.kind === 'wait') {
       const why = 'waiting for the order’s outcome message';
-      return deps.posts.release(workspaceId, message.id, why, OUTCOME_WAIT_SECONDS);
+      return deps.posts.release(held, why, OUTCOME_WAIT_SECONDS);
     }
     const notes = createFallbackNotes(plan, repliesChannel);
     for (const target of plan.targets) {
       if (notes.skips(target)) continue;
       const note = notes.noteFor(target);
-      const attempt = await postTo(workspaceId, target, messageFor(claim, target, note));
+      const attempt = await postTo(workspaceId, target, messageFor(claim, target, note), signal);
+      if (attempt.kind === 'lost') return lost(claim, signal);
       if (attempt.kind === 'posted') {
         const at = { channel: attempt.channel, ts: attempt.ts, threadTs: target.threadTs };
-        await deps.posts.markPosted(workspaceId, message.id, target.state, at, note);
-        logger.info(
-          { workspace: workspaceId, incomingId: message.id, where: target.state, tries: claim.tries },
-          'showed a customer’s message in Slack',
-        );
+        const context = {
+          workspace: workspaceId,
+          incomingId: message.id,
+          where: target.state,
+          tries: claim.tries,
+        };
+        if (!(await deps.posts.markPosted(held, target.state, at, note))) {
+          // Only when no renewal reached the database for a whole lease: the next holder records its own.
+          return logger.warn(
+            context,
+            'showed a customer’s message in Slack after another process took it over',
+          );
+        }
+        logger.info(context, 'showed a customer’s message in Slack');
         return link(workspaceId, message.id, at);
       }
       if (attempt.kind === 'transient') return retryLater(claim, attempt.code);
@@ -137,26 +146,34 @@ export function createConversationPoster(deps: ConversationPosterDeps) {
     await keep(claim, notes.keptNote());
   }
 
-  async function postTo(workspaceId: string, target: PostTarget, message: SlackMessage): Promise<Attempt> {
+  async function postTo(
+    workspaceId: string,
+    target: PostTarget,
+    message: SlackMessage,
+    signal: AbortSignal,
+  ): Promise<Attempt> {
     try {
-      const answer = await deps.slack.call(workspaceId, (token) =>
-        deps.client.chat.postMessage({
-          token,
-          channel: target.channel,
-          ...(target.threadTs ? { thread_ts: target.threadTs } : {}),
-          text: message.text,
-          blocks: message.blocks,
-          // A customer's text may hold any link; nothing of it is previewed for the channel.
-          unfurl_links: false,
-          unfurl_media: false,
-        }),
+      const answer = await deps.slack.call(
+        workspaceId,
+        (token) =>
+          deps.client.chat.postMessage({
+            token,
+            channel: target.channel,
+            ...(target.threadTs ? { thread_ts: target.threadTs } : {}),
+            text: message.text,
+            blocks: message.blocks,
+            // A customer's text may hold any link; nothing of it is previewed for the channel.
+            unfurl_links: false,
+            unfurl_media: false,
+          }),
+        { signal },
       );
       if (!answer) return { kind: 'nowhere', code: 'no_token' };
       return { kind: 'posted', channel: answer.channel ?? target.channel, ts: answer.ts ?? '' };
     } catch (error) {
+      if (signal.aborted && error === signal.reason) return { kind: 'lost' };
       const code = slackErrorCode(error);
-      if (REFUSED_HERE.has(code)) return { kind: 'refused', code };
-      return { kind: NOWHERE.has(code) ? 'nowhere' : 'transient', code };
+      return { kind: failureKindOf(code), code };
     }
   }
 
@@ -185,7 +202,7 @@ export function createConversationPoster(deps: ConversationPosterDeps) {
       { workspace: workspaceId, incomingId: id, reason: code, retryIn: seconds },
       'could not show a customer’s message in Slack; will try again',
     );
-    await deps.posts.release(workspaceId, id, `\`${code}\``, seconds);
+    await deps.posts.release(heldBy(claim), `\`${code}\``, seconds);
   }
 
   async function keep(claim: PostClaim, note: string): Promise<void> {
@@ -194,7 +211,16 @@ export function createConversationPoster(deps: ConversationPosterDeps) {
       { workspace: workspaceId, incomingId: id, note },
       'kept a customer’s message Slack could not take',
     );
-    await deps.posts.keep(workspaceId, id, note);
+    await deps.posts.keep(heldBy(claim), note);
+  }
+
+  function lost(claim: PostClaim, signal: AbortSignal): void {
+    const { workspace_id: workspaceId, id } = claim.message;
+    const why = signal.reason instanceof Error ? signal.reason.message : 'its claim was lost';
+    logger.info(
+      { workspace: workspaceId, incomingId: id, why },
+      'left a customer’s message to another process',
+    );
   }
 
   return { show, deliver };

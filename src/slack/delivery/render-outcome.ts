@@ -58,10 +58,13 @@ export function failureInputOf(record: DeliveryRecord): DeliveryFailureInput | u
     userId: record.actor,
     update: subjectOf(record),
     messageId: record.message_id ?? '',
-    failure: describeDeliveryFailure({ state, error }, SLACK_SURFACE),
+    failure: describeDeliveryFailure({ state, error, status: statusOf(record) }, SLACK_SURFACE),
     at: iso(record.delivery_failed_at),
   };
 }
+
+/** The order status of an order-status update; a reply has none. */
+const statusOf = (record: DeliveryRecord) => (record.kind === 'text' ? undefined : record.status);
 
 /** The outcome message as it should read now: sent with its delivery line, or the failure. */
 export function renderOutcome(record: DeliveryRecord): SlackMessage {

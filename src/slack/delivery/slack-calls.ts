@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../logger.ts';
 import { createSlots } from './slots.ts';
 
@@ -39,23 +40,33 @@ export function createSlackCaller(options: SlackCallerOptions) {
     return token;
   }
 
-  async function waitOutPause(workspaceId: string) {
+  async function waitOutPause(workspaceId: string, signal: AbortSignal | undefined) {
     for (;;) {
+      signal?.throwIfAborted();
       const left = (pausedUntil.get(workspaceId) ?? 0) - now();
       if (left <= 0) return;
-      await new Promise((resolve) => setTimeout(resolve, left));
+      await sleep(left, undefined, signal ? { signal } : {}).catch(() => undefined);
     }
   }
 
   return {
-    /** Runs `call` with the workspace's token; undefined when the workspace has none. Other errors reject. */
-    async call<T>(workspaceId: string, call: SlackCall<T>): Promise<T | undefined> {
+    /**
+     * Runs `call` with the workspace's token; undefined when the workspace has none. Other errors reject.
+     * Once `signal` aborts, no new try is made (its reason rejects): a call in flight cannot be recalled.
+     */
+    async call<T>(
+      workspaceId: string,
+      call: SlackCall<T>,
+      control: { signal?: AbortSignal | undefined } = {},
+    ): Promise<T | undefined> {
+      const { signal } = control;
       const token = await tokenFor(workspaceId);
       if (!token) return undefined;
       for (let waits = 0; ; waits++) {
-        await waitOutPause(workspaceId);
+        await waitOutPause(workspaceId, signal);
         await slots.acquire();
         try {
+          signal?.throwIfAborted();
           return await call(token);
         } catch (error) {
           const retryAfter = (error as { code?: unknown; retryAfter?: unknown }).retryAfter;

@@ -1,4 +1,5 @@
 import type { ErrorDescription } from '../../describe/error-description.ts';
+import { describeStatusSpelling, type StatusSpelling } from '../../domain/status-spelling.ts';
 import { maskApiKey, type WorkspaceSettings } from '../../domain/workspace-settings.ts';
 import { SLASH_COMMAND } from '../ids.ts';
 import { POD_LABELS } from '../views/config-modal.ts';
@@ -32,6 +33,7 @@ export function buildSettingsSavedMessage(
       ? `*WhatsApp Business Account:* \`${escapeCode(truncate(credentials.wabaId, 25))}\` (agents pick from Kaleyra’s approved templates)`
       : '*WhatsApp Business Account:* not set (agents type the template name)',
     repliesChannelLine(credentials.repliesChannel),
+    statusSpellingLine(credentials.statusSpelling),
   ];
   const by = credentials.updatedBy ? ` by ${formatActor(credentials.updatedBy)}` : '';
   return {
@@ -57,6 +59,11 @@ export function repliesChannelLine(channel: string | undefined): string {
   return channel
     ? `*Replies channel:* <#${channel}> (customers’ replies no order’s thread can take)`
     : '*Replies channel:* not set (replies no order’s thread can take go to the order’s agent, or wait on the admins’ App Home)';
+}
+
+/** The status spelling setting in one line (the saved-settings message and the App Home). */
+export function statusSpellingLine(spelling: StatusSpelling | undefined): string {
+  return `*Status spelling:* ${describeStatusSpelling(spelling, (word) => `\`${word}\``)}`;
 }
 
 /** The interim note while Kaleyra answers; the outcome follows as its own message (or replaces this one). */

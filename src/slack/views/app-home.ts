@@ -10,7 +10,7 @@ import { HOME_HISTORY_ACTION, SLASH_COMMAND } from '../ids.ts';
 import { ONE_LINER_EXAMPLE } from '../messages/help.ts';
 import { historyEntryText } from '../messages/history.ts';
 import { escapeCode, truncate } from '../messages/mrkdwn.ts';
-import { repliesChannelLine } from '../messages/notices.ts';
+import { repliesChannelLine, statusSpellingLine } from '../messages/notices.ts';
 import { SLACK_SURFACE } from '../messages/slack-surface.ts';
 import { buildAdminHomeBlocks } from './app-home-admin.ts';
 import { buildKeptBlocks, buildWaitingBlocks } from './app-home-replies.ts';
@@ -90,6 +90,7 @@ function workspaceBlock(part: HomePart<WorkspaceCredentials | undefined>, worksp
       ? '*Template picker:* on: agents pick from Kaleyra’s approved templates'
       : `*Template picker:* off: agents type the template name (an admin can add the WhatsApp Business Account id with \`${SLASH_COMMAND} config\`)`,
     repliesChannelLine(settings.repliesChannel),
+    statusSpellingLine(settings.statusSpelling),
   ];
   return section(lines.join('\n'));
 }

@@ -1,5 +1,10 @@
 import type { ConversationsSelect, InputBlock, KnownBlock, ModalView } from '@slack/types';
 import {
+  DEFAULT_STATUS_SPELLING,
+  PARTIALLY_SHIPPED_ON_THE_WIRE,
+  type StatusSpelling,
+} from '../../domain/status-spelling.ts';
+import {
   DEFAULT_LANGUAGE_CODE,
   DEFAULT_TEMPLATE_NAME,
   maskApiKey,
@@ -39,6 +44,7 @@ const FIELD_LABELS: Record<ConfigModalField, string> = {
   languageCode: 'Default template language',
   wabaId: 'WhatsApp Business Account id',
   repliesChannel: 'Replies channel',
+  statusSpelling: 'Status spelling',
 };
 
 const inputs = labelledInputs(CONFIG_FIELDS, FIELD_LABELS);
@@ -124,6 +130,7 @@ export function buildConfigModal(input: ConfigModalInput = {}): ModalView {
       optional: true,
     }),
     repliesChannelInput(current?.repliesChannel),
+    statusSpellingInput(current?.statusSpelling),
   );
   if (input.callbacks) blocks.push(...buildCallbackSettingsBlocks(input.callbacks));
 
@@ -191,5 +198,19 @@ function podInput(current: Pod | undefined): InputBlock {
     choices: PODS.map((pod) => ({ value: pod, label: POD_LABELS[pod] })),
     initial: current,
     hint: 'The region of your Kaleyra account: api.in, api.ap (Singapore), api.eu or api.na.',
+  });
+}
+
+/** How partially shipped goes on the wire; what people read stays `partially shipped` either way. */
+function statusSpellingInput(current: StatusSpelling | undefined): InputBlock {
+  const { kaleyra, meta } = PARTIALLY_SHIPPED_ON_THE_WIRE;
+  return inputs.select('statusSpelling', {
+    placeholder: 'How partially shipped is sent',
+    choices: [
+      { value: 'kaleyra', label: `${kaleyra} (Kaleyra’s spelling, the default)` },
+      { value: 'meta', label: `${meta} (Meta’s spelling)` },
+    ],
+    initial: current ?? DEFAULT_STATUS_SPELLING,
+    hint: `How a partially shipped update’s status is sent. Kaleyra’s page writes ${kaleyra}, Meta’s status table ${meta}: switch only if WhatsApp refuses partially shipped updates over a parameter. Agents and history read “partially shipped” either way.`,
   });
 }
