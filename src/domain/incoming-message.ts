@@ -58,7 +58,7 @@ export type IncomingMessage = {
   contextId?: string;
   /** `extra_info.reply_to`: Kaleyra's id of the message replied to. */
   replyTo?: string;
-  /** When the customer sent it (WhatsApp's `timestamp`); the 24-hour window counts from here. */
+  /** When the customer sent it (WhatsApp's `timestamp`; message-time.ts says how far ahead it is believed). */
   sentAt: Date;
   /** The business number it was sent to (digits as given: `display_phone_number` or `wanumber`). */
   businessNumber?: string;

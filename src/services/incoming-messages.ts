@@ -3,6 +3,7 @@ import type { KeywordAction } from '../domain/consent-keywords.ts';
 import type { IncomingMessage } from '../domain/incoming-message.ts';
 import { HASH_PURPOSES, type KeyedHash } from '../domain/keyed-hash.ts';
 import { maskPhoneNumber } from '../domain/mask-phone.ts';
+import { keptSentAt } from '../domain/message-time.ts';
 import type { Sealer } from '../domain/sealer.ts';
 import type { IncomingDetails, IncomingRecorded, IncomingStore } from '../storage/incoming-store.ts';
 
@@ -28,6 +29,8 @@ export type IncomingMessagesDeps = {
   sealer: Sealer;
   consent?: KeywordReader | undefined;
   newId?: () => string;
+  /** The receipt clock (ms), against which a message's own time is believed (message-time.ts). */
+  now?: () => number;
 };
 
 /** One message as recorded: new (to show in Slack) or a retry of one already recorded. */
@@ -42,10 +45,12 @@ export type RecordedIncoming = IncomingRecorded & {
  */
 export function createIncomingMessages(deps: IncomingMessagesDeps) {
   const newId = deps.newId ?? randomUUID;
+  const now = deps.now ?? Date.now;
   return {
     async record(workspaceId: string, messages: readonly IncomingMessage[]): Promise<RecordedIncoming[]> {
       const recorded: RecordedIncoming[] = [];
-      for (const message of messages) {
+      for (const received of messages) {
+        const message = { ...received, sentAt: keptSentAt(received.sentAt, new Date(now())) };
         const keyword = await deps.consent?.keywordOf(workspaceId, message.text);
         const details: IncomingDetails = {};
         if (message.media) details.media = message.media;

@@ -227,11 +227,14 @@ export function createIncomingStore(db: Database) {
       return rows[0] && readIncomingRow(rows[0]);
     },
 
-    /** The customer's newest message to this workspace (by when they sent it): the 24-hour window counts from it. */
+    /**
+     * The customer's newest message to this workspace, by where the 24-hour window counts from (when they
+     * sent it, or its receipt when that is earlier: message-time.ts): the window counts from it.
+     */
     async lastFromCustomer(workspaceId: string, customerHash: string): Promise<IncomingRow | undefined> {
       const rows = await db.query<Record<string, unknown>>(
         `SELECT ${INCOMING_ROW_COLUMNS} FROM incoming_messages WHERE workspace_id = $1 AND customer_hash = $2
-          ORDER BY sent_at DESC, received_at DESC LIMIT 1`,
+          ORDER BY LEAST(sent_at, received_at) DESC, received_at DESC LIMIT 1`,
         [workspaceId, customerHash],
       );
       return rows[0] && readIncomingRow(rows[0]);
