@@ -1,5 +1,5 @@
 import { describeOptOutEntry } from '../describe/describe-consent.ts';
-import type { KeywordAction } from '../domain/consent-keywords.ts';
+import { type KeywordAction, standardKeywordsOf } from '../domain/consent-keywords.ts';
 import { readCustomerNumber } from '../domain/order-status.ts';
 import { ValidationError } from '../errors/validation-error.ts';
 import { cliSurface } from './cli-surface.ts';
@@ -87,7 +87,7 @@ function keywords(team: string, action: string, values: CliOptions, io: Io): Cli
     return async (services) => {
       const words = await services.consent.listKeywords(team);
       io.out(
-        'Standard: STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT opt out; START, UNSTOP, SUBSCRIBE opt back in.',
+        `Standard: ${standardKeywordsOf('opt_out')} opt out; ${standardKeywordsOf('opt_in')} opt back in.`,
       );
       if (words.length === 0) io.out(`${team} has no keywords of its own.`);
       for (const word of words) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type FoundKeyword,
   type KeywordAction,
   keywordForm,
   keywordProblem,
@@ -56,13 +57,18 @@ export function createConsent(deps: ConsentDeps) {
   }
 
   const reader: KeywordReader = {
-    async keywordOf(workspaceId, text) {
-      const form = keywordForm(text);
-      if (form === undefined) return undefined;
-      return standardKeyword(form) ?? (await deps.store.keywordAction(workspaceId, form));
+    async keywordOf(workspaceId, message) {
+      // A quick reply's text first (what the customer read), then its payload.
+      for (const text of message.keywordTexts ?? []) {
+        const word = keywordForm(text);
+        if (word === undefined) continue;
+        const action = standardKeyword(word) ?? (await deps.store.keywordAction(workspaceId, word));
+        if (action) return { action, word };
+      }
+      return undefined;
     },
 
-    async apply(workspaceId, message: IncomingMessage, action) {
+    async apply(workspaceId, message: IncomingMessage, keyword: FoundKeyword) {
       // The number the customer wrote to: this workspace's (the callback's login says whose it is).
       const businessNumber =
         (await deps.credentials.get(workspaceId))?.businessNumber ??
@@ -75,9 +81,9 @@ export function createConsent(deps: ConsentDeps) {
         businessNumber,
         customerHash: deps.keyedHash(HASH_PURPOSES.customerNumber, message.from),
         customerMasked: maskPhoneNumber(message.from),
-        action,
+        action: keyword.action,
         changedBy: 'customer',
-        reason: keywordForm(message.text) ?? action,
+        reason: keyword.word,
       });
     },
   };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { KeywordAction } from '../domain/consent-keywords.ts';
+import type { FoundKeyword, KeywordAction } from '../domain/consent-keywords.ts';
 import type { IncomingMessage } from '../domain/incoming-message.ts';
 import { HASH_PURPOSES, type KeyedHash } from '../domain/keyed-hash.ts';
 import { maskPhoneNumber } from '../domain/mask-phone.ts';
@@ -11,13 +11,13 @@ export type { KeywordAction } from '../domain/consent-keywords.ts';
 
 /** The consent rules the receiver asks about each message (the consent service; none: no keywords). */
 export type KeywordReader = {
-  /** The action the message's whole text asks for, when it is only a keyword (this workspace's words included). */
-  keywordOf(workspaceId: string, text: string | undefined): Promise<KeywordAction | undefined>;
+  /** The keyword the message is, when it is only one (this workspace's words included). */
+  keywordOf(workspaceId: string, message: IncomingMessage): Promise<FoundKeyword | undefined>;
   /**
    * Applies it, after the message is recorded: idempotent per message, since it is applied again when
    * Kaleyra retries (a first try that failed after the message was stored must not lose the STOP).
    */
-  apply(workspaceId: string, message: IncomingMessage, action: KeywordAction): Promise<void>;
+  apply(workspaceId: string, message: IncomingMessage, keyword: FoundKeyword): Promise<void>;
 };
 
 /** What the customer's number is sealed for in a stored message: the agent's reply to them. */
@@ -51,7 +51,7 @@ export function createIncomingMessages(deps: IncomingMessagesDeps) {
       const recorded: RecordedIncoming[] = [];
       for (const received of messages) {
         const message = { ...received, sentAt: keptSentAt(received.sentAt, new Date(now())) };
-        const keyword = await deps.consent?.keywordOf(workspaceId, message.text);
+        const keyword = await deps.consent?.keywordOf(workspaceId, message);
         const details: IncomingDetails = {};
         if (message.media) details.media = message.media;
         if (message.location) details.location = message.location;
@@ -70,10 +70,10 @@ export function createIncomingMessages(deps: IncomingMessagesDeps) {
           sentAt: message.sentAt,
           contextId: message.contextId,
           replyTo: message.replyTo,
-          keyword,
+          keyword: keyword?.action,
         });
         if (keyword) await deps.consent?.apply(workspaceId, message, keyword);
-        recorded.push({ ...result, type: message.type, keyword });
+        recorded.push({ ...result, type: message.type, keyword: keyword?.action });
       }
       return recorded;
     },

@@ -69,7 +69,8 @@ export function buildCustomerMessage(input: CustomerMessageInput): SlackMessage 
       ? consentNoticeText({
           action: input.keyword,
           customerMasked: input.customerMasked,
-          keyword: keywordForm(input.text),
+          // The word itself only for a text: a button's own line already says what was tapped.
+          keyword: input.type === 'text' ? keywordForm(input.text) : undefined,
           at: input.sentAt.toISOString(),
         })
       : undefined,
