@@ -1,4 +1,4 @@
-import { describeOptOutEntry } from '../describe/describe-consent.ts';
+import { describeOptOutEntry, describeOvertakenChange } from '../describe/describe-consent.ts';
 import { type KeywordAction, standardKeywordsOf } from '../domain/consent-keywords.ts';
 import { readCustomerNumber } from '../domain/order-status.ts';
 import { ValidationError } from '../errors/validation-error.ts';
@@ -54,7 +54,9 @@ function change(team: string, action: 'add' | 'remove', values: CliOptions, io: 
       reason: values.reason,
     });
     const when = done.at.toISOString();
-    if (action === 'add') {
+    if (done.decidedBy) {
+      io.out(describeOvertakenChange({ ...done, decidedBy: done.decidedBy }, cliSurface({ team })));
+    } else if (action === 'add') {
       io.out(
         done.changed
           ? `opted out: ${done.customerMasked} (${when}); nothing is sent to this number from ${team} until they send START or you run optout remove.`

@@ -17,3 +17,11 @@ export function keptSentAt(stamped: Date, receivedAt: Date): Date {
 export function windowStartOf(sentAt: Date, receivedAt: Date): Date {
   return sentAt.getTime() <= receivedAt.getTime() ? sentAt : receivedAt;
 }
+
+/**
+ * A consent change's time at WhatsApp's resolution (whole seconds): an admin's change and a customer's
+ * word within the same second tie, and a tie goes to the one that arrives last.
+ */
+export function wholeSeconds(at: Date): Date {
+  return new Date(Math.floor(at.getTime() / 1000) * 1000);
+}

@@ -14,10 +14,17 @@ export type KeywordReader = {
   /** The keyword the message is, when it is only one (this workspace's words included). */
   keywordOf(workspaceId: string, message: IncomingMessage): Promise<FoundKeyword | undefined>;
   /**
-   * Applies it, after the message is recorded: idempotent per message, since it is applied again when
-   * Kaleyra retries (a first try that failed after the message was stored must not lose the STOP).
+   * Applies it, as of when the customer wrote it, before the message is recorded (so the record says
+   * whether it counted). Idempotent per message: a retried callback gets the first outcome again, so a
+   * first try that failed after applying records the message with it on the retry. `late`: a newer
+   * word or change decides the number's consent, so this one was journaled and changed nothing.
+   * Undefined when it could not be applied (no business number).
    */
-  apply(workspaceId: string, message: IncomingMessage, keyword: FoundKeyword): Promise<void>;
+  apply(
+    workspaceId: string,
+    message: IncomingMessage,
+    keyword: FoundKeyword,
+  ): Promise<{ late: boolean } | undefined>;
 };
 
 /** What the customer's number is sealed for in a stored message: the agent's reply to them. */
@@ -52,6 +59,7 @@ export function createIncomingMessages(deps: IncomingMessagesDeps) {
       for (const received of messages) {
         const message = { ...received, sentAt: keptSentAt(received.sentAt, new Date(now())) };
         const keyword = await deps.consent?.keywordOf(workspaceId, message);
+        const applied = keyword && (await deps.consent?.apply(workspaceId, message, keyword));
         const details: IncomingDetails = {};
         if (message.media) details.media = message.media;
         if (message.location) details.location = message.location;
@@ -71,8 +79,8 @@ export function createIncomingMessages(deps: IncomingMessagesDeps) {
           contextId: message.contextId,
           replyTo: message.replyTo,
           keyword: keyword?.action,
+          keywordLate: applied?.late ?? false,
         });
-        if (keyword) await deps.consent?.apply(workspaceId, message, keyword);
         recorded.push({ ...result, type: message.type, keyword: keyword?.action });
       }
       return recorded;

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { keptSentAt, STAMP_AHEAD_MAX_MS, windowStartOf } from '../../src/domain/message-time.ts';
+import {
+  keptSentAt,
+  STAMP_AHEAD_MAX_MS,
+  wholeSeconds,
+  windowStartOf,
+} from '../../src/domain/message-time.ts';
 
 const receivedAt = new Date('2026-12-01T10:00:00.000Z');
 const shifted = (ms: number) => new Date(receivedAt.getTime() + ms);
@@ -16,5 +21,10 @@ describe('a customer message’s time', () => {
   it('counts the window from the earlier of its time and its receipt', () => {
     expect(windowStartOf(shifted(60_000), receivedAt)).toEqual(receivedAt);
     expect(windowStartOf(shifted(-60_000), receivedAt)).toEqual(shifted(-60_000));
+  });
+
+  it('compares consent changes in WhatsApp’s whole seconds', () => {
+    expect(wholeSeconds(shifted(999))).toEqual(receivedAt);
+    expect(wholeSeconds(shifted(-1))).toEqual(shifted(-1000));
   });
 });
