@@ -59,6 +59,8 @@ export function readIncomingQuery(
     if (read.location) message.location = read.location;
   }
   Object.assign(message, body === undefined ? {} : withText(body));
+  // A GET profile carries one body: a text's, or a quick reply's (read for consent keywords alike).
+  if (message.text && (type === 'text' || type === 'button')) message.keywordTexts = [message.text];
   const name = label(query.get('name') ?? undefined);
   if (name) message.name = name;
   const replyTo = id(query.get('reply_to') ?? undefined);

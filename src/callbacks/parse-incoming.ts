@@ -147,13 +147,17 @@ function readMessages(
 function content(
   message: RawMessage,
   mediaUrl: string | undefined,
-): Pick<IncomingMessage, 'text' | 'media' | 'location'> {
+): Pick<IncomingMessage, 'text' | 'media' | 'location' | 'keywordTexts'> {
   const type = typeOf(message.type);
-  if (type === 'text') return withText(message.text?.body);
-  if (type === 'button') return withText(message.button?.text ?? message.button?.payload);
+  if (type === 'text') return withKeywords(withText(message.text?.body));
+  if (type === 'button') {
+    const { text, payload } = message.button ?? {};
+    return withKeywords(withText(text ?? payload), id(payload));
+  }
   if (type === 'interactive') {
-    const reply = message.interactive?.button_reply ?? message.interactive?.list_reply;
-    return withText(reply?.title);
+    const button = message.interactive?.button_reply;
+    if (button) return withKeywords(withText(button.title), id(button.id));
+    return withText(message.interactive?.list_reply?.title);
   }
   if (type === 'reaction') return withText(message.reaction?.emoji);
   if (type === 'contacts') return withText(message.contacts?.[0]?.name?.formatted_name);
@@ -169,6 +173,15 @@ function content(
     return out;
   }
   return withText(message.text?.body);
+}
+
+/** A text, quick reply or reply button: its text, then its payload (or id), are read for consent keywords. */
+function withKeywords(
+  read: Pick<IncomingMessage, 'text'>,
+  payload?: string,
+): Pick<IncomingMessage, 'text' | 'keywordTexts'> {
+  const keywordTexts = [read.text, payload].filter((text): text is string => text !== undefined);
+  return keywordTexts.length > 0 ? { ...read, keywordTexts } : read;
 }
 
 function templateEventOf(value: RawValue): TemplateStatusEvent | undefined {

@@ -1,5 +1,5 @@
-import { describeOptOutEntry } from '../describe/describe-consent.ts';
-import type { KeywordAction } from '../domain/consent-keywords.ts';
+import { describeOptOutEntry, describeOvertakenChange } from '../describe/describe-consent.ts';
+import { type KeywordAction, standardKeywordsOf } from '../domain/consent-keywords.ts';
 import { readCustomerNumber } from '../domain/order-status.ts';
 import { ValidationError } from '../errors/validation-error.ts';
 import { cliSurface } from './cli-surface.ts';
@@ -54,7 +54,9 @@ function change(team: string, action: 'add' | 'remove', values: CliOptions, io: 
       reason: values.reason,
     });
     const when = done.at.toISOString();
-    if (action === 'add') {
+    if (done.decidedBy) {
+      io.out(describeOvertakenChange({ ...done, decidedBy: done.decidedBy }, cliSurface({ team })));
+    } else if (action === 'add') {
       io.out(
         done.changed
           ? `opted out: ${done.customerMasked} (${when}); nothing is sent to this number from ${team} until they send START or you run optout remove.`
@@ -87,7 +89,7 @@ function keywords(team: string, action: string, values: CliOptions, io: Io): Cli
     return async (services) => {
       const words = await services.consent.listKeywords(team);
       io.out(
-        'Standard: STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT opt out; START, UNSTOP, SUBSCRIBE opt back in.',
+        `Standard: ${standardKeywordsOf('opt_out')} opt out; ${standardKeywordsOf('opt_in')} opt back in.`,
       );
       if (words.length === 0) io.out(`${team} has no keywords of its own.`);
       for (const word of words) {

@@ -18,6 +18,19 @@ export function describeOptOutEntry(entry: OptOutEntry, surface: Surface): strin
   return `${entry.customerMasked} since ${surface.time(entry.since.toISOString())}: ${by}`;
 }
 
+/**
+ * An admin's opt-out or opt-in made before the number's newest consent change (a customer's word
+ * stamped a little ahead of our clock): `+91 •••• 3210: nothing changed (noted in the journal): …`.
+ */
+export function describeOvertakenChange(
+  input: { customerMasked: string; decidedBy: { at: Date; by: string } },
+  surface: Surface,
+): string {
+  const { at, by } = input.decidedBy;
+  const whose = by === 'customer' ? 'the customer’s own word' : `a change by ${surface.actor(by)}`;
+  return `${input.customerMasked}: nothing changed (noted in the journal): ${whose} of ${surface.time(at.toISOString())} is newer than this and decides.`;
+}
+
 /** How many opted out, then one line for the default template, others Meta stopped, and the number. */
 export function describeAccountHealth(
   view: AccountHealthView & { credentials: { templateName: string; businessNumber: string } },

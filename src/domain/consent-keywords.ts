@@ -2,17 +2,20 @@
  * Consent keywords: a customer's message that is only one of these words opts their number out of the
  * business number's messages, or back in (the convention Twilio, WATI and Gupshup follow; the shared
  * document kaleyra-whatsapp-incoming-and-events.md). Matched on the whole message, never on a word
- * inside it: "please don't stop my order" opts nobody out.
+ * inside it: "please don't stop my order" opts nobody out. CANCEL, END and QUIT, which that convention
+ * also lists, are not here: in an order conversation "Cancel" asks to cancel the order (admins may add
+ * them as the workspace's own keywords).
  */
 export type KeywordAction = 'opt_out' | 'opt_in';
+
+/** A keyword found in a customer's message: what it asks, and the word as matched (its keyword form). */
+export type FoundKeyword = { action: KeywordAction; word: string };
 
 export const STANDARD_KEYWORDS: ReadonlyMap<string, KeywordAction> = new Map([
   ['STOP', 'opt_out'],
   ['STOPALL', 'opt_out'],
   ['UNSUBSCRIBE', 'opt_out'],
-  ['CANCEL', 'opt_out'],
-  ['END', 'opt_out'],
-  ['QUIT', 'opt_out'],
+  ['OPTOUT', 'opt_out'],
   ['START', 'opt_in'],
   ['UNSTOP', 'opt_in'],
   ['SUBSCRIBE', 'opt_in'],
@@ -54,6 +57,11 @@ export function keywordForm(text: string | undefined): string | undefined {
   }
   const form = word.normalize('NFKC').toUpperCase();
   return form.length > 0 && form.length <= KEYWORD_MAX ? form : undefined;
+}
+
+/** The standard keywords of an action, as people read them: "STOP, STOPALL, UNSUBSCRIBE, OPTOUT". */
+export function standardKeywordsOf(action: KeywordAction): string {
+  return [...STANDARD_KEYWORDS].flatMap(([word, of]) => (of === action ? [word] : [])).join(', ');
 }
 
 /** A standard keyword's action, for a text already in keyword form. */

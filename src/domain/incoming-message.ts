@@ -55,13 +55,19 @@ export type IncomingMessage = {
    * caption, a location's name, a reaction's emoji, a contact's name.
    */
   text?: string;
+  /**
+   * What is read for a consent keyword (STOP, START…): a text's body; a quick reply's text and payload;
+   * a reply button's title and id. Nothing else is (a contact card's or a location's name, a caption, a
+   * list choice): only what the customer typed or tapped as an answer.
+   */
+  keywordTexts?: readonly string[];
   media?: IncomingMedia;
   location?: IncomingLocation;
   /** `context.id`: the wamid of our message the customer replied to, when they used WhatsApp's reply. */
   contextId?: string;
   /** `extra_info.reply_to`: Kaleyra's id of the message replied to. */
   replyTo?: string;
-  /** When the customer sent it (WhatsApp's `timestamp`); the 24-hour window counts from here. */
+  /** When the customer sent it (WhatsApp's `timestamp`; message-time.ts says how far ahead it is believed). */
   sentAt: Date;
   /** The business number it was sent to (digits as given: `display_phone_number` or `wanumber`). */
   businessNumber?: string;

@@ -38,12 +38,15 @@ export function validateReplyText(input: unknown): ReplyTextResult {
   return parsed.success ? { ok: true, text: parsed.output } : { ok: false, issue: parsed.issues[0].message };
 }
 
-/** Where WhatsApp's 24-hour window stands for a customer, counted from their last message's own time. */
+/**
+ * Where WhatsApp's 24-hour window stands for a customer, counted from their last message: from its own
+ * time, or its receipt when that is earlier (message-time.ts).
+ */
 export type ReplyWindow =
   | { open: true; lastMessageAt: Date; closesAt: Date; leftMs: number }
   | { open: false; lastMessageAt: Date | undefined };
 
-/** The window after a customer's last message (`sentAt`: WhatsApp's timestamp), at `now` (ms). */
+/** The window after a customer's last message (`sentAt`: where it counts from), at `now` (ms). */
 export function replyWindowOf(sentAt: Date | undefined, now: number): ReplyWindow {
   if (!sentAt) return { open: false, lastMessageAt: undefined };
   const closes = sentAt.getTime() + REPLY_WINDOW_MS;

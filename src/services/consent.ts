@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type FoundKeyword,
   type KeywordAction,
   keywordForm,
   keywordProblem,
@@ -8,6 +9,7 @@ import {
 import type { IncomingMessage } from '../domain/incoming-message.ts';
 import { HASH_PURPOSES, type KeyedHash } from '../domain/keyed-hash.ts';
 import { maskPhoneNumber } from '../domain/mask-phone.ts';
+import { wholeSeconds } from '../domain/message-time.ts';
 import type { WorkspaceCredentials } from '../domain/workspace-settings.ts';
 import { NotConfiguredError } from '../errors/not-configured-error.ts';
 import { ValidationError } from '../errors/validation-error.ts';
@@ -25,6 +27,8 @@ export type ConsentDeps = {
   credentials: { get(workspaceId: string): Promise<WorkspaceCredentials | undefined> };
   keyedHash: KeyedHash;
   newId?: () => string;
+  /** When an admin acts (ms): their change counts from then. */
+  now?: () => number;
 };
 
 /** An admin's opt-out or opt-in of one number: who, and why. */
@@ -44,10 +48,12 @@ export type AdminConsentResult = ConsentApplied & { customerMasked: string; busi
  * Customers' consent per workspace and business number: the keywords in their messages (the
  * incoming service's KeywordReader), admins' opt-outs and opt-ins, the list, and the keywords admins
  * add. Every change is journaled with who made it, when and why; numbers are kept only as their keyed
- * hash and masked.
+ * hash and masked. The newest decides, by when it was written (a customer's message's own time) or
+ * made (an admin's action), not by when it arrived: Kaleyra delivers late and out of order.
  */
 export function createConsent(deps: ConsentDeps) {
   const newId = deps.newId ?? randomUUID;
+  const now = deps.now ?? Date.now;
 
   async function credentialsOf(workspaceId: string): Promise<WorkspaceCredentials> {
     const credentials = await deps.credentials.get(workspaceId);
@@ -56,29 +62,36 @@ export function createConsent(deps: ConsentDeps) {
   }
 
   const reader: KeywordReader = {
-    async keywordOf(workspaceId, text) {
-      const form = keywordForm(text);
-      if (form === undefined) return undefined;
-      return standardKeyword(form) ?? (await deps.store.keywordAction(workspaceId, form));
+    async keywordOf(workspaceId, message) {
+      // A quick reply's text first (what the customer read), then its payload.
+      for (const text of message.keywordTexts ?? []) {
+        const word = keywordForm(text);
+        if (word === undefined) continue;
+        const action = standardKeyword(word) ?? (await deps.store.keywordAction(workspaceId, word));
+        if (action) return { action, word };
+      }
+      return undefined;
     },
 
-    async apply(workspaceId, message: IncomingMessage, action) {
+    async apply(workspaceId, message: IncomingMessage, keyword: FoundKeyword) {
       // The number the customer wrote to: this workspace's (the callback's login says whose it is).
       const businessNumber =
         (await deps.credentials.get(workspaceId))?.businessNumber ??
         (message.businessNumber ? `+${message.businessNumber.replace(/^\+/, '')}` : undefined);
-      if (!businessNumber) return;
-      await deps.store.apply({
+      if (!businessNumber) return undefined;
+      const applied = await deps.store.apply({
         // Made from the message's id: a retried callback (or a second replica) journals and changes nothing.
         id: `message:${workspaceId}:${message.messageId}`,
         workspaceId,
         businessNumber,
         customerHash: deps.keyedHash(HASH_PURPOSES.customerNumber, message.from),
         customerMasked: maskPhoneNumber(message.from),
-        action,
+        action: keyword.action,
         changedBy: 'customer',
-        reason: keywordForm(message.text) ?? action,
+        reason: keyword.word,
+        causeAt: wholeSeconds(message.sentAt),
       });
+      return { late: applied.late };
     },
   };
 
@@ -100,6 +113,7 @@ export function createConsent(deps: ConsentDeps) {
         action: change.action,
         changedBy: change.by,
         reason,
+        causeAt: wholeSeconds(new Date(now())),
       });
       return { ...applied, customerMasked, businessNumber };
     },

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { KeywordAction } from '../domain/consent-keywords.ts';
+import type { FoundKeyword, KeywordAction } from '../domain/consent-keywords.ts';
 import type { IncomingMessage } from '../domain/incoming-message.ts';
 import { HASH_PURPOSES, type KeyedHash } from '../domain/keyed-hash.ts';
 import { maskPhoneNumber } from '../domain/mask-phone.ts';
+import { keptSentAt } from '../domain/message-time.ts';
 import type { Sealer } from '../domain/sealer.ts';
 import { chooseNumber, numbersOfWhatsAppId } from '../domain/whatsapp-number.ts';
 import type { IncomingDetails, IncomingRecorded, IncomingStore } from '../storage/incoming-store.ts';
@@ -11,13 +12,20 @@ export type { KeywordAction } from '../domain/consent-keywords.ts';
 
 /** The consent rules the receiver asks about each message (the consent service; none: no keywords). */
 export type KeywordReader = {
-  /** The action the message's whole text asks for, when it is only a keyword (this workspace's words included). */
-  keywordOf(workspaceId: string, text: string | undefined): Promise<KeywordAction | undefined>;
+  /** The keyword the message is, when it is only one (this workspace's words included). */
+  keywordOf(workspaceId: string, message: IncomingMessage): Promise<FoundKeyword | undefined>;
   /**
-   * Applies it, after the message is recorded: idempotent per message, since it is applied again when
-   * Kaleyra retries (a first try that failed after the message was stored must not lose the STOP).
+   * Applies it, as of when the customer wrote it, before the message is recorded (so the record says
+   * whether it counted). Idempotent per message: a retried callback gets the first outcome again, so a
+   * first try that failed after applying records the message with it on the retry. `late`: a newer
+   * word or change decides the number's consent, so this one was journaled and changed nothing.
+   * Undefined when it could not be applied (no business number).
    */
-  apply(workspaceId: string, message: IncomingMessage, action: KeywordAction): Promise<void>;
+  apply(
+    workspaceId: string,
+    message: IncomingMessage,
+    keyword: FoundKeyword,
+  ): Promise<{ late: boolean } | undefined>;
 };
 
 /** What the customer's number is sealed for in a stored message: the agent's reply to them. */
@@ -29,6 +37,8 @@ export type IncomingMessagesDeps = {
   sealer: Sealer;
   consent?: KeywordReader | undefined;
   newId?: () => string;
+  /** The receipt clock (ms), against which a message's own time is believed (message-time.ts). */
+  now?: () => number;
 };
 
 /** One message as recorded: new (to show in Slack) or a retry of one already recorded. */
@@ -54,13 +64,19 @@ export function createIncomingMessages(deps: IncomingMessagesDeps) {
     return chooseNumber(numbers, sent === undefined ? undefined : numbers[hashes.indexOf(sent)]);
   }
 
+  const now = deps.now ?? Date.now;
   return {
     async record(workspaceId: string, messages: readonly IncomingMessage[]): Promise<RecordedIncoming[]> {
       const recorded: RecordedIncoming[] = [];
       for (const received of messages) {
         // Consent, the order it answers, the window and history all know the customer by this number.
-        const message = { ...received, from: await customerNumberOf(workspaceId, received.from) };
-        const keyword = await deps.consent?.keywordOf(workspaceId, message.text);
+        const message = {
+          ...received,
+          from: await customerNumberOf(workspaceId, received.from),
+          sentAt: keptSentAt(received.sentAt, new Date(now())),
+        };
+        const keyword = await deps.consent?.keywordOf(workspaceId, message);
+        const applied = keyword && (await deps.consent?.apply(workspaceId, message, keyword));
         const details: IncomingDetails = {};
         if (message.media) details.media = message.media;
         if (message.location) details.location = message.location;
@@ -79,10 +95,10 @@ export function createIncomingMessages(deps: IncomingMessagesDeps) {
           sentAt: message.sentAt,
           contextId: message.contextId,
           replyTo: message.replyTo,
-          keyword,
+          keyword: keyword?.action,
+          keywordLate: applied?.late ?? false,
         });
-        if (keyword) await deps.consent?.apply(workspaceId, message, keyword);
-        recorded.push({ ...result, type: message.type, keyword });
+        recorded.push({ ...result, type: message.type, keyword: keyword?.action });
       }
       return recorded;
     },

@@ -1,4 +1,5 @@
 import { HASH_PURPOSES, type KeyedHash } from '../domain/keyed-hash.ts';
+import { windowStartOf } from '../domain/message-time.ts';
 import type { Actor } from '../domain/order-update.ts';
 import type { Sealer } from '../domain/sealer.ts';
 import { type ReplyWindow, replyWindowOf } from '../domain/session-text.ts';
@@ -77,7 +78,8 @@ export function createSessionTextService(options: SessionTextDeps) {
 
   async function windowFor(workspaceId: string, customerHash: string) {
     const latest = await options.incoming.lastFromCustomer(workspaceId, customerHash);
-    return { latest, window: replyWindowOf(latest && new Date(latest.sent_at), now()) };
+    const start = latest && windowStartOf(new Date(latest.sent_at), new Date(latest.received_at));
+    return { latest, window: replyWindowOf(start, now()) };
   }
 
   async function send(

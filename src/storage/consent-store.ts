@@ -17,6 +17,8 @@ export type ConsentChange = {
   changedBy: string;
   /** The keyword as the customer wrote it, or the admin's reason. */
   reason: string;
+  /** When the customer wrote the word, or the admin acted (whole seconds): the newest decides. */
+  causeAt: Date;
 };
 
 export type ConsentApplied = {
@@ -24,10 +26,21 @@ export type ConsentApplied = {
   journaled: boolean;
   /** Whether the number's state changed (an opt-out of a number already opted out changes nothing). */
   changed: boolean;
+  /** Older than what decides the number's consent: journaled, and nothing changed. */
+  late: boolean;
   at: Date;
+  /** When a change is late: the newer word or change that decides, when and whose. */
+  decidedBy?: { at: Date; by: string };
 };
 
-const AppliedSchema = v.object({ journaled: v.boolean(), changed: v.boolean(), at: v.date() });
+const AppliedSchema = v.object({
+  journaled: v.boolean(),
+  changed: v.boolean(),
+  late: v.boolean(),
+  at: v.date(),
+  cause_at: v.nullable(v.date()),
+  cause_by: v.nullable(v.string()),
+});
 const EntrySchema = v.pick(OptOutsRowSchema, [
   'business_number',
   'customer_masked',
@@ -41,38 +54,50 @@ const KeywordSchema = v.pick(ConsentKeywordsRowSchema, ['keyword', 'action', 'ad
 export type OptOutEntry = Camelized<v.InferOutput<typeof EntrySchema>>;
 export type ConsentKeyword = Camelized<v.InferOutput<typeof KeywordSchema>>;
 
-// The journal row and the state change in one statement (the embedded database has no multi-statement
-// transactions): the journal's id decides whether anything happens at all, so applying one message's
-// keyword twice (Kaleyra retried the callback) does nothing the second time, even after a later START.
-const JOURNAL = `
-  INSERT INTO opt_out_changes (id, workspace_id, business_number, customer_hash, customer_masked, action, changed_by, reason)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-  ON CONFLICT (id) DO NOTHING RETURNING changed_at`;
-
-const OPT_OUT = `
-WITH j AS (${JOURNAL}), up AS (
-  INSERT INTO opt_outs (workspace_id, business_number, customer_hash, customer_masked, since, changed_by, reason)
-  SELECT $2, $3, $4, $5, j.changed_at, $7, $8 FROM j
-  ON CONFLICT (workspace_id, business_number, customer_hash) DO NOTHING
-  RETURNING 1
+// One statement (the embedded database has no multi-statement transactions), on one row per number: the
+// upsert takes the row's lock and re-reads it, so two replicas applying a STOP and an older START at
+// once end on the STOP whichever goes first. A change applies when it is no older than what decides the
+// number now (a tie goes to the one applied last); `since`, who and why move only when the state flips.
+// The journal's id decides whether anything happens at all: a retried callback's keyword changes nothing
+// again, and is told what the first one did.
+const APPLY = `
+WITH s AS (
+  INSERT INTO consent_states AS s (workspace_id, business_number, customer_hash, customer_masked, opted_out,
+      since, changed_by, reason, change_id, cause_at, cause_by)
+  SELECT $2, $3, $4, $5, $6::text = 'opt_out', CASE WHEN $6::text = 'opt_out' THEN now() END, $7, $8,
+      CASE WHEN $6::text = 'opt_out' THEN $1::text END, $9::timestamptz, $7
+   WHERE NOT EXISTS (SELECT 1 FROM opt_out_changes WHERE id = $1::text)
+  ON CONFLICT (workspace_id, business_number, customer_hash) DO UPDATE SET
+    customer_masked = EXCLUDED.customer_masked,
+    opted_out = EXCLUDED.opted_out,
+    since = CASE WHEN s.opted_out = EXCLUDED.opted_out THEN s.since ELSE now() END,
+    changed_by = CASE WHEN s.opted_out = EXCLUDED.opted_out THEN s.changed_by ELSE EXCLUDED.changed_by END,
+    reason = CASE WHEN s.opted_out = EXCLUDED.opted_out THEN s.reason ELSE EXCLUDED.reason END,
+    change_id = CASE WHEN s.opted_out = EXCLUDED.opted_out THEN s.change_id ELSE $1::text END,
+    cause_at = EXCLUDED.cause_at,
+    cause_by = EXCLUDED.cause_by
+  WHERE s.cause_at <= EXCLUDED.cause_at
+  RETURNING change_id IS NOT DISTINCT FROM $1::text AS changed
+), j AS (
+  INSERT INTO opt_out_changes (id, workspace_id, business_number, customer_hash, customer_masked, action,
+      changed_by, reason, cause_at, late)
+  SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, NOT EXISTS (SELECT 1 FROM s)
+  ON CONFLICT (id) DO NOTHING RETURNING changed_at, late
+), now_decides AS (
+  SELECT cause_at, cause_by FROM consent_states
+   WHERE workspace_id = $2 AND business_number = $3 AND customer_hash = $4
 )
-SELECT EXISTS (SELECT 1 FROM j) AS journaled, EXISTS (SELECT 1 FROM up) AS changed,
-  COALESCE((SELECT changed_at FROM j), now()) AS at`;
-
-const OPT_IN = `
-WITH j AS (${JOURNAL}), gone AS (
-  DELETE FROM opt_outs WHERE workspace_id = $2 AND business_number = $3 AND customer_hash = $4
-    AND EXISTS (SELECT 1 FROM j)
-  RETURNING 1
-)
-SELECT EXISTS (SELECT 1 FROM j) AS journaled, EXISTS (SELECT 1 FROM gone) AS changed,
-  COALESCE((SELECT changed_at FROM j), now()) AS at`;
+SELECT EXISTS (SELECT 1 FROM j) AS journaled,
+  COALESCE((SELECT changed FROM s), false) AS changed,
+  COALESCE((SELECT late FROM j), (SELECT late FROM opt_out_changes WHERE id = $1), false) AS late,
+  COALESCE((SELECT changed_at FROM j), now()) AS at,
+  (SELECT cause_at FROM now_decides) AS cause_at, (SELECT cause_by FROM now_decides) AS cause_by`;
 
 /** Opt-outs per workspace and business number, their journal, and the keywords admins added. */
 export function createConsentStore(db: Database) {
   return {
     async apply(change: ConsentChange): Promise<ConsentApplied> {
-      const rows = await db.query(change.action === 'opt_out' ? OPT_OUT : OPT_IN, [
+      const rows = await db.query(APPLY, [
         change.id,
         change.workspaceId,
         change.businessNumber,
@@ -81,8 +106,19 @@ export function createConsentStore(db: Database) {
         change.action,
         change.changedBy,
         change.reason,
+        change.causeAt,
       ]);
-      return v.parse(AppliedSchema, rows[0]);
+      const row = v.parse(AppliedSchema, rows[0]);
+      const applied: ConsentApplied = {
+        journaled: row.journaled,
+        changed: row.changed,
+        late: row.late,
+        at: row.at,
+      };
+      if (row.late && row.cause_at && row.cause_by) {
+        applied.decidedBy = { at: row.cause_at, by: row.cause_by };
+      }
+      return applied;
     },
 
     /** The numbers opted out of the workspace's business number (masked), newest first, at most `limit`. */

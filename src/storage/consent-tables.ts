@@ -7,11 +7,33 @@ const MaybeTimestamp = v.nullable(Timestamp);
 const Action = v.picklist(['opt_out', 'opt_in']);
 
 /**
- * The consent and account-health tables (migrations 12 and 15), each described once, every column:
+ * The consent and account-health tables (migrations 12, 15 and 17), each described once, every column:
  * readers take Picks of these (v.pick where they check what they read).
  */
 
-/** A customer opted out of a workspace's business number (keyed hash and masked form only). */
+/**
+ * A number's consent to a workspace's business number (keyed hash and masked form only), and what
+ * decides it now: a word or change older than `cause_at` changes nothing.
+ */
+export const ConsentStatesRowSchema = v.object({
+  workspace_id: Text,
+  business_number: Text,
+  customer_hash: Text,
+  customer_masked: Text,
+  opted_out: v.boolean(),
+  /** When it became what it is; null for a number that only ever opted in. */
+  since: MaybeTimestamp,
+  /** Who and why, of the change that made it what it is. */
+  changed_by: Text,
+  reason: Text,
+  /** That change's journal id (opt_out_changes). */
+  change_id: MaybeText,
+  /** When the newest word or change was written or made (whole seconds), and whose it was. */
+  cause_at: Timestamp,
+  cause_by: Text,
+});
+
+/** The view `opt_outs`: the numbers opted out of a workspace's business number. */
 export const OptOutsRowSchema = v.object({
   workspace_id: Text,
   business_number: Text,
@@ -36,6 +58,10 @@ export const OptOutChangesRowSchema = v.object({
   changed_by: Text,
   reason: Text,
   changed_at: Timestamp,
+  /** When the customer wrote the word, or the admin acted (whole seconds). */
+  cause_at: Timestamp,
+  /** Older than what decided the number's consent then: it changed nothing. */
+  late: v.boolean(),
 });
 
 /** A keyword an admin added for the workspace. */

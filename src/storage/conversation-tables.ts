@@ -12,7 +12,7 @@ export const POST_STATES = ['pending', 'thread', 'replies_channel', 'dm', 'kept'
 export const MATCHES = ['context', 'reply_to', 'number'] as const;
 
 /**
- * One row of `incoming_messages`, every column (migration 12): a customer's message, its number only as
+ * One row of `incoming_messages`, every column (migrations 12 and 17): a customer's message, its number only as
  * keyed hash, masked and sealed. The one description of that table's rows; readers take Picks of it.
  */
 export const IncomingMessagesRowSchema = v.object({
@@ -36,6 +36,8 @@ export const IncomingMessagesRowSchema = v.object({
   attempt_id: MaybeText,
   matched_by: v.nullable(v.picklist(MATCHES)),
   keyword: v.nullable(v.picklist(['opt_out', 'opt_in'])),
+  /** The keyword was written before the number's newest consent change (migration 17): it changed nothing. */
+  keyword_late: v.boolean(),
   post_state: v.picklist(POST_STATES),
   post_lease_until: MaybeTimestamp,
   post_tries: v.number(),

@@ -27,6 +27,8 @@ export type IncomingInsert = {
   replyTo: string | undefined;
   /** `opt_out` / `opt_in` when the message was a consent keyword. */
   keyword: 'opt_out' | 'opt_in' | undefined;
+  /** The keyword was written before the number's newest consent change: it changed nothing. */
+  keywordLate: boolean;
 };
 
 /** What a message carries besides its text: its media link, or its location. */
@@ -57,9 +59,10 @@ export type PostState = IncomingMessagesRow['post_state'];
 const RECORD = `
 WITH input AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-      $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::text[], $13::text[], $14::text[], $15::text[])
+      $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::text[], $13::text[], $14::text[], $15::text[],
+      $17::boolean[])
     AS i(workspace_id, id, message_id, customer_hash, customer_masked, customer_name, business_number, type,
-      text, details, sent_at, context_id, reply_to, keyword, customer_sealed)
+      text, details, sent_at, context_id, reply_to, keyword, customer_sealed, keyword_late)
 ), matched AS (
   SELECT i.*, f.attempt_id, f.how FROM input i
   LEFT JOIN LATERAL (
@@ -83,9 +86,9 @@ WITH input AS (
   ) f ON true
 ), inserted AS (
   INSERT INTO incoming_messages (id, workspace_id, message_id, customer_hash, customer_masked, customer_name,
-    business_number, type, text, details, sent_at, attempt_id, matched_by, keyword, customer_sealed)
+    business_number, type, text, details, sent_at, attempt_id, matched_by, keyword, customer_sealed, keyword_late)
   SELECT id, workspace_id, message_id, customer_hash, customer_masked, customer_name, business_number, type,
-    text, details, sent_at, attempt_id, how, keyword, customer_sealed FROM matched
+    text, details, sent_at, attempt_id, how, keyword, customer_sealed, keyword_late FROM matched
   ON CONFLICT (workspace_id, message_id) DO NOTHING
   RETURNING id, attempt_id, matched_by, sent_at
 ), first AS (
@@ -121,6 +124,7 @@ const INCOMING_COLUMNS = [
   'attempt_id',
   'matched_by',
   'keyword',
+  'keyword_late',
   'post_state',
   'slack_channel',
   'slack_ts',
@@ -190,6 +194,7 @@ export function createIncomingStore(db: Database) {
       column((m) => m.keyword ?? null),
       column((m) => m.customerSealed),
       MATCH_BY_NUMBER_DAYS,
+      column((m) => m.keywordLate),
     ]);
     const byId = new Map<string, IncomingRecorded>();
     for (const row of rows) {
@@ -227,11 +232,14 @@ export function createIncomingStore(db: Database) {
       return rows[0] && readIncomingRow(rows[0]);
     },
 
-    /** The customer's newest message to this workspace (by when they sent it): the 24-hour window counts from it. */
+    /**
+     * The customer's newest message to this workspace, by where the 24-hour window counts from (when they
+     * sent it, or its receipt when that is earlier: message-time.ts): the window counts from it.
+     */
     async lastFromCustomer(workspaceId: string, customerHash: string): Promise<IncomingRow | undefined> {
       const rows = await db.query<Record<string, unknown>>(
         `SELECT ${INCOMING_ROW_COLUMNS} FROM incoming_messages WHERE workspace_id = $1 AND customer_hash = $2
-          ORDER BY sent_at DESC, received_at DESC LIMIT 1`,
+          ORDER BY LEAST(sent_at, received_at) DESC, received_at DESC LIMIT 1`,
         [workspaceId, customerHash],
       );
       return rows[0] && readIncomingRow(rows[0]);

@@ -36,6 +36,41 @@ describe.skipIf(!pgUrl)('consent and quality across two replicas', () => {
     expect(r.a.kaleyra.requests).toHaveLength(2);
   });
 
+  it('a STOP and an older START reaching the two replicas at once: the newer word holds, whatever the order', async () => {
+    const customers = Array.from({ length: 8 }, (_, i) => `91987650${String(1000 + i)}`);
+    const minutes = (n: number) => new Date(Date.now() + n * 60_000);
+    let n = 0;
+    /** The word on `app`, sent again (the same message) on a 503, as Kaleyra retries a busy receiver. */
+    async function says(app: TestApp, word: string, options: { from: string; at?: Date }) {
+      n += 1;
+      const id = `wamid.REPL-ORDER-${n}`;
+      for (let tries = 1; ; tries += 1) {
+        try {
+          return await customerSays(r.on(app), r.login, word, { ...options, id });
+        } catch (error) {
+          if (tries === 5 || !String(error).includes('503')) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 200 * tries));
+        }
+      }
+    }
+    // Each customer's STOP (now) and their START of two minutes ago, at the same moment on A and B.
+    await Promise.all(
+      customers.flatMap((from, i) => [
+        says(i % 2 ? r.a : r.b, 'STOP', { from }),
+        says(i % 2 ? r.b : r.a, 'START', { from, at: minutes(-2) }),
+      ]),
+    );
+    expect((await r.a.server.services.consent.list(r.team)).total).toBe(customers.length);
+    // A START (now) and an hour-old STOP, likewise: everyone is opted in again.
+    await Promise.all(
+      customers.flatMap((from, i) => [
+        says(i % 2 ? r.b : r.a, 'START', { from }),
+        says(i % 2 ? r.a : r.b, 'STOP', { from, at: minutes(-60) }),
+      ]),
+    );
+    expect((await r.b.server.services.consent.list(r.team)).total).toBe(0);
+  });
+
   it('a template PAUSED received by B refuses A’s next send; the same event reaching both is announced once', async () => {
     const body = templateStatusPayload({ event: 'PAUSED', name: 'order_status', reason: 'LOW_QUALITY' });
     const answers = await Promise.all([

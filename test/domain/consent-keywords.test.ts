@@ -20,12 +20,11 @@ describe('consent keywords', () => {
       '¡Stop!',
       'stop 🛑',
       '🛑 STOP ✋🏽',
-      '…quit…',
+      '…optout…',
     ]) {
       expect(actionOf(text), text).toBe('opt_out');
     }
-    for (const word of ['STOPALL', 'unsubscribe', 'Cancel', 'end', 'QUIT'])
-      expect(actionOf(word)).toBe('opt_out');
+    for (const word of ['STOPALL', 'unsubscribe', 'OptOut']) expect(actionOf(word)).toBe('opt_out');
     for (const word of ['start', 'UNSTOP', 'Subscribe!', '  START.  ']) expect(actionOf(word)).toBe('opt_in');
     // Full-width letters (some keyboards) read as the same word.
     expect(actionOf('ＳＴＯＰ')).toBe('opt_out');
@@ -40,6 +39,11 @@ describe('consent keywords', () => {
       'stopp',
       'where is my order? stop',
       'START my order',
+      // Words of an order conversation ("cancel my order", "end") are not opt-outs unless admins add them.
+      'Cancel',
+      'END',
+      'quit',
+      'OPT OUT',
       '',
       '   ',
       '!!!',
@@ -72,6 +76,15 @@ describe('consent keywords', () => {
     expect(keywordProblem(keywordForm('Parar'))).toBeUndefined();
     expect(keywordProblem(keywordForm('stop'))).toBe('STOP is already a standard keyword.');
     expect(keywordProblem(keywordForm('???'))).toMatch(/^A keyword is 1–40/);
-    expect(STANDARD_KEYWORDS.size).toBe(9);
+    expect(keywordProblem(keywordForm('cancel'))).toBeUndefined();
+    expect([...STANDARD_KEYWORDS.keys()].sort()).toEqual([
+      'OPTOUT',
+      'START',
+      'STOP',
+      'STOPALL',
+      'SUBSCRIBE',
+      'UNSTOP',
+      'UNSUBSCRIBE',
+    ]);
   });
 });

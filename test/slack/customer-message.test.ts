@@ -154,6 +154,26 @@ describe('buildCustomerMessage', () => {
     expect(start.blocks.some((b) => b.type === 'actions')).toBe(true);
   });
 
+  it('says a keyword that came too late changed nothing, and offers Reply (the guard decides)', () => {
+    const late = buildCustomerMessage({ ...base, text: 'STOP', keyword: 'opt_out', keywordLate: true });
+    const json = JSON.stringify(late);
+    expect(json).toContain('asked to opt out');
+    expect(json).toContain('it changed nothing (the newest word decides)');
+    expect(json).not.toContain('Nothing more is sent');
+    expect(late.blocks.some((b) => b.type === 'actions')).toBe(true);
+  });
+
+  it('names the word for a text only: a quick reply’s own line says what was tapped', () => {
+    const tapped = buildCustomerMessage({
+      ...base,
+      type: 'button',
+      text: 'Stop promotions',
+      keyword: 'opt_out',
+    });
+    expect(JSON.stringify(tapped)).toContain('Tapped the quick reply *Stop promotions*');
+    expect(JSON.stringify(tapped)).not.toContain('by sending');
+  });
+
   it('keeps the notification text short', () => {
     expect(buildCustomerMessage({ ...base, text: 'x'.repeat(4096) }).text.length).toBeLessThanOrEqual(300);
   });

@@ -8,6 +8,7 @@ import {
 } from '../../src/storage/callback-credentials-store.ts';
 import {
   ConsentKeywordsRowSchema,
+  ConsentStatesRowSchema,
   NumberQualityRowSchema,
   OptOutChangesRowSchema,
   OptOutsRowSchema,
@@ -129,6 +130,7 @@ describe.each(databaseStores('rows', pgUrl))('table rows on the %s', (_name, ope
     const tables: Array<[string, v.ObjectSchema<v.ObjectEntries, undefined>]> = [
       ['incoming_messages', IncomingMessagesRowSchema],
       ['send_wamids', SendWamidsRowSchema],
+      ['consent_states', ConsentStatesRowSchema],
       ['opt_outs', OptOutsRowSchema],
       ['opt_out_changes', OptOutChangesRowSchema],
       ['consent_keywords', ConsentKeywordsRowSchema],

@@ -9,12 +9,16 @@ import { SIGNING_SECRET, TEST_ENCRYPTION_KEY } from './start-app.ts';
 /** A customer (WhatsApp's spelling, no `+`) and the E.164 number agents type. */
 export const CUSTOMER = { wa: '919876543210', e164: '+919876543210' } as const;
 
-/** The customer writes `text` to the business number: Kaleyra's incoming-message callback, authenticated. */
+/**
+ * The customer writes `text` to the business number: Kaleyra's incoming-message callback, authenticated.
+ * `at`: when they wrote it (WhatsApp's whole seconds; now unless told); `message`: another type's
+ * object instead of the text (a quick reply, a contact card…).
+ */
 export async function customerSays(
   t: Pick<AppFixture, 'url'>,
   login: Login,
   text: string,
-  options: { from?: string; id?: string } = {},
+  options: { from?: string; id?: string; at?: Date; message?: Record<string, unknown> } = {},
 ) {
   const id = options.id ?? `wamid.${randomBytes(8).toString('hex')}`;
   const response = await postCallback(
@@ -22,7 +26,8 @@ export async function customerSays(
     incomingPayload({
       id,
       from: options.from ?? CUSTOMER.wa,
-      message: { type: 'text', text: { body: text } },
+      message: options.message ?? { type: 'text', text: { body: text } },
+      ...(options.at ? { timestamp: String(Math.floor(options.at.getTime() / 1000)) } : {}),
     }),
     login,
   );

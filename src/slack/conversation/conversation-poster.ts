@@ -239,6 +239,7 @@ function messageFor(claim: PostClaim, target: PostTarget, note: string | undefin
     location: message.details?.location,
     sentAt: message.sent_at,
     keyword: message.keyword ?? undefined,
+    keywordLate: message.keyword_late,
     referenceId: target.state === 'thread' ? undefined : order?.referenceId,
     // A DM is already the agent's own.
     mention: claim.first && target.state !== 'dm' ? order?.actor : undefined,

@@ -28,6 +28,8 @@ export type CustomerMessageInput = {
   location?: IncomingLocation | undefined;
   sentAt: Date;
   keyword?: 'opt_out' | 'opt_in' | undefined;
+  /** The keyword came too late to count (a newer word or change decides). */
+  keywordLate?: boolean | undefined;
   /** The order it is about, named when the message is not in that order's own thread. */
   referenceId?: string | undefined;
   /** The Slack user to mention (the agent who sent the order, on its first customer message). */
@@ -69,15 +71,17 @@ export function buildCustomerMessage(input: CustomerMessageInput): SlackMessage 
       ? consentNoticeText({
           action: input.keyword,
           customerMasked: input.customerMasked,
-          keyword: keywordForm(input.text),
+          // The word itself only for a text: a button's own line already says what was tapped.
+          keyword: input.type === 'text' ? keywordForm(input.text) : undefined,
           at: input.sentAt.toISOString(),
+          late: input.keywordLate === true,
         })
       : undefined,
     input.note ? `:information_source: ${input.note}` : undefined,
   ].filter((line): line is string => line !== undefined);
   if (notes.length > 0) blocks.push(context(notes.join('\n')));
   // Someone who asked to stop gets no reply from Slack (the send would be refused anyway).
-  if (input.keyword !== 'opt_out') blocks.push(replyButton(input.incomingId));
+  if (input.keyword !== 'opt_out' || input.keywordLate) blocks.push(replyButton(input.incomingId));
   const mention = mentionOf(input.mention);
   const text = truncate(`${mention}${customerLabel(input)}: ${body.summary}`, FALLBACK_MAX);
   return { text, blocks };

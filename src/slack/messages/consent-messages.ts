@@ -1,5 +1,9 @@
 import type { KnownBlock } from '@slack/types';
-import { describeAccountHealth, describeOptOutEntry } from '../../describe/describe-consent.ts';
+import {
+  describeAccountHealth,
+  describeOptOutEntry,
+  describeOvertakenChange,
+} from '../../describe/describe-consent.ts';
 import type { AccountHealthView } from '../../storage/account-health-store.ts';
 import type { OptOutEntry } from '../../storage/consent-store.ts';
 import { QUALITY_RESUME_ACTION, SLASH_COMMAND } from '../ids.ts';
@@ -36,8 +40,14 @@ export function buildOptOutChanged(input: {
   customerMasked: string;
   at: Date;
   by: string;
+  decidedBy?: { at: Date; by: string } | undefined;
 }): SlackMessage {
   const who = input.customerMasked;
+  if (input.decidedBy) {
+    return message(
+      `:information_source: ${describeOvertakenChange({ customerMasked: who, decidedBy: input.decidedBy }, SLACK_SURFACE)}`,
+    );
+  }
   const when = formatSlackDate(input.at.toISOString());
   if (input.action === 'add') {
     return message(

@@ -10,6 +10,8 @@ export type ConsentNoticeInput = {
   keyword: string | undefined;
   /** When the customer sent it (ISO). */
   at: string;
+  /** Written before the number's newest consent change: it changed nothing. */
+  late?: boolean;
 };
 
 /**
@@ -20,6 +22,10 @@ export function consentNoticeText(input: ConsentNoticeInput): string {
   const when = formatSlackDate(input.at);
   const who = escapeMrkdwn(truncate(input.customerMasked, 40));
   const word = input.keyword ? ` by sending \`${escapeCode(truncate(input.keyword, 40))}\`` : '';
+  if (input.late) {
+    const what = input.action === 'opt_out' ? 'to opt out' : 'to opt back in';
+    return `:information_source: The customer (${who}) asked ${what} ${when}${word}, before a newer opt-out or opt-in of their number: it changed nothing (the newest word decides).`;
+  }
   const text =
     input.action === 'opt_out'
       ? `:no_bell: The customer (${who}) opted out of WhatsApp messages from this business number ${when}${word}. Nothing more is sent to them, on any path, until they send START (or an admin runs \`${SLASH_COMMAND} optout remove\`).`

@@ -11,6 +11,7 @@ import { migration as v11 } from './0011-bulk-rows-and-workflow-steps.ts';
 import { migration as v12 } from './0012-customers-messages-session-replies-consent.ts';
 import { migration as v13 } from './0013-customers-messages-kept-for-the.ts';
 import { migration as v15 } from './0015-quality-overrides-journaled-account-announcements.ts';
+import { migration as v17 } from './0017-consent-decided-by-when-written.ts';
 import { migration as v22 } from './0022-network-failure-detail.ts';
 import type { Migration } from './migration.ts';
 
@@ -29,5 +30,6 @@ export const MIGRATIONS: readonly Migration[] = [
   v12,
   v13,
   v15,
+  v17,
   v22,
 ];
