@@ -1,6 +1,6 @@
 import type { KeywordAction } from '../../domain/consent-keywords.ts';
 import { SLASH_COMMAND } from '../ids.ts';
-import { escapeCode, escapeMrkdwn, formatSlackDate, truncate } from './mrkdwn.ts';
+import { codeWithin, escapeWithin, formatSlackDate } from './mrkdwn.ts';
 
 export type ConsentNoticeInput = {
   action: KeywordAction;
@@ -18,8 +18,8 @@ export type ConsentNoticeInput = {
  */
 export function consentNoticeText(input: ConsentNoticeInput): string {
   const when = formatSlackDate(input.at);
-  const who = escapeMrkdwn(truncate(input.customerMasked, 40));
-  const word = input.keyword ? ` by sending \`${escapeCode(truncate(input.keyword, 40))}\`` : '';
+  const who = escapeWithin(input.customerMasked, 40);
+  const word = input.keyword ? ` by sending \`${codeWithin(input.keyword, 40)}\`` : '';
   const text =
     input.action === 'opt_out'
       ? `:no_bell: The customer (${who}) opted out of WhatsApp messages from this business number ${when}${word}. Nothing more is sent to them, on any path, until they send START (or an admin runs \`${SLASH_COMMAND} optout remove\`).`
