@@ -30,8 +30,10 @@ export function httpsLink(raw: string): string | undefined {
 
 /** For text inside `code`: a backtick would close the span early and let the rest be formatted. */
 export function escapeCode(text: string): string {
-  return escapeMrkdwn(text.replace(/`/g, 'ˋ').replace(/[\r\n]+/g, ' '));
+  return escapeMrkdwn(codeText(text));
 }
+
+const codeText = (text: string) => text.replace(/`/g, 'ˋ').replace(/[\r\n]+/g, ' ');
 
 /** Cuts to `max` UTF-16 units (Slack's unit) without splitting a surrogate pair, marking the cut with `…`. */
 export function truncate(text: string, max: number): string {
@@ -60,7 +62,8 @@ export function escapeWithin(text: string, max: number): string {
 
 /** Outside text for inside `code`, escaped, then cut to `max` as sent. */
 export function codeWithin(text: string, max: number): string {
-  return cutMrkdwn(escapeCode(headOf(text, max)), max);
+  // Line breaks become one space first: only then does escaping never shorten the text.
+  return escapeWithin(codeText(text), max);
 }
 
 // Escaping never shortens: more than `max + 1` characters of the original can never be shown.
