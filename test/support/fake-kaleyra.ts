@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { OrderStatusPayload } from '../../src/kaleyra/build-payload.ts';
+import { type KaleyraRefusal, kaleyraRefusal } from './kaleyra-refusals.ts';
 
 /** One request as the fake received it. */
 export type RecordedKaleyraRequest = {
@@ -13,6 +14,8 @@ export type RecordedKaleyraRequest = {
   /** The body parsed as JSON, or `undefined` when it is not JSON. */
   body: unknown;
   rawBody: string;
+  /** Set when the fake refused it as Kaleyra documents (whatever the responder says): see kaleyra-refusals.ts. */
+  refusal?: KaleyraRefusal;
 };
 
 /**
@@ -227,7 +230,11 @@ export function acceptingSessionTextsAs(accepted: CannedKaleyraResponse): Kaleyr
   return (request) => (sessionTextIssues(request).length === 0 ? accepted : KALEYRA_RESPONSES.wa400);
 }
 
-/** A Kaleyra stand-in on 127.0.0.1 with an ephemeral port; answers 202 WA202 until told otherwise. */
+/**
+ * A Kaleyra stand-in on 127.0.0.1 with an ephemeral port; answers 202 WA202 until told otherwise, and
+ * refuses what Kaleyra documents as refused (RBC001 without an api-key, WA400 for a payload not the
+ * documented one) before any responder is asked.
+ */
 export async function startFakeKaleyra(): Promise<FakeKaleyra> {
   const requests: RecordedKaleyraRequest[] = [];
   let responder: KaleyraResponder = accepted;
@@ -244,6 +251,8 @@ export async function startFakeKaleyra(): Promise<FakeKaleyra> {
         body: parseJson(rawBody),
         rawBody,
       };
+      const refusal = kaleyraRefusal(recorded);
+      if (refusal) recorded.refusal = refusal;
       requests.push(recorded);
       void answer(recorded, res);
     });
@@ -252,7 +261,9 @@ export async function startFakeKaleyra(): Promise<FakeKaleyra> {
   async function answer(recorded: RecordedKaleyraRequest, res: ServerResponse): Promise<void> {
     let canned: CannedKaleyraResponse;
     try {
-      canned = typeof responder === 'function' ? await responder(recorded) : responder;
+      if (recorded.refusal)
+        canned = KALEYRA_RESPONSES[recorded.refusal.code === 'RBC001' ? 'rbc001' : 'wa400'];
+      else canned = typeof responder === 'function' ? await responder(recorded) : responder;
     } catch (error) {
       res
         .writeHead(500, { 'content-type': 'text/plain' })
