@@ -2,15 +2,13 @@
  * `npm run fake-kaleyra`: the tests' Kaleyra stand-in on a local port, so a real Slack workspace can
  * drive the app before Kaleyra credentials exist (KALEYRA_BASE_URL=http://127.0.0.1:<port>). Prints
  * each request it receives (the API key left out) and its answer: 202 WA202 with a fresh message_id for
- * a send, Kaleyra's RBC001 without an api-key header, WA400 for a session text that is not the
+ * a send, Kaleyra's RBC001 without an api-key header, WA400 for a payload that is not the
  * documented body, and one approved utility template for Get Templates.
  */
 import {
   acceptedWithFreshId,
   type CannedKaleyraResponse,
-  KALEYRA_RESPONSES,
   type RecordedKaleyraRequest,
-  sessionTextIssues,
   startFakeKaleyra,
 } from '../test/support/fake-kaleyra.ts';
 
@@ -34,10 +32,6 @@ const TEMPLATES = {
 
 async function answer(request: RecordedKaleyraRequest): Promise<CannedKaleyraResponse> {
   if (request.method === 'GET' && request.path.endsWith('/message_templates')) return TEMPLATES;
-  if (!request.headers['api-key']) return KALEYRA_RESPONSES.rbc001;
-  const type = (request.body as { messaging_object?: { type?: unknown } } | undefined)?.messaging_object
-    ?.type;
-  if (type === 'text' && sessionTextIssues(request).length > 0) return KALEYRA_RESPONSES.wa400;
   return acceptedWithFreshId();
 }
 
@@ -61,12 +55,9 @@ function print(request: RecordedKaleyraRequest, canned: CannedKaleyraResponse): 
   process.stdout.write(`${lines.join('\n')}\n\n`);
 }
 
-const kaleyra = await startFakeKaleyra({ port });
-kaleyra.respondWith(async (request) => {
-  const canned = await answer(request);
-  print(request, canned);
-  return canned;
-});
+// The fake itself refuses what Kaleyra refuses (RBC001, WA400) before `answer` is asked; both are printed.
+const kaleyra = await startFakeKaleyra({ port, onAnswer: print });
+kaleyra.respondWith(answer);
 process.stdout.write(
   `A stand-in Kaleyra listens on ${kaleyra.url} (not the real one: nothing reaches WhatsApp).\n` +
     `Point the app at it with KALEYRA_BASE_URL=${kaleyra.url} (any SID, API key and pod will do). Ctrl-C stops it.\n\n`,

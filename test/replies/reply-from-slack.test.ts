@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { WINDOW_CLOSED_NEXT_STEP, WINDOW_CLOSED_SUMMARY } from '../../src/describe/describe-refusal.ts';
+import { SLACK_LIMITS } from '../../src/slack/block-kit-limits.ts';
 import { SEND_FIELDS, SEND_MODAL_CALLBACK } from '../../src/slack/ids.ts';
 import { buildReplyModalMetadata } from '../../src/slack/views/reply-modal.ts';
 import { SETTINGS, storageModes, useTestApp, waitUntil } from '../support/app-driver.ts';
@@ -51,7 +52,7 @@ describe.each(await storageModes())(
     const sessionTexts = () =>
       t.kaleyra.requests.filter((request) => textOf(request.body).includes('"type":"text"'));
 
-    it('opens the modal at once: the customer’s words quoted and escaped, a 4,096-character input, the time left', async () => {
+    it('opens the modal at once: the customer’s words quoted and escaped, an input of Slack’s 3,000 characters at most, the time left', async () => {
       const { incomingId, shown } = await conversation(
         'RPL-1',
         ago.hours(2),
@@ -69,7 +70,7 @@ describe.each(await storageModes())(
       expect(shownText).toContain('> Not here &lt;!channel&gt; &amp; &lt;@U1|x&gt;');
       expect(shownText).not.toContain('<!channel>');
       expect(shownText).toContain('about order `RPL-1`');
-      expect(shownText).toContain('"max_length":4096');
+      expect(shownText).toContain(`"max_length":${SLACK_LIMITS.inputMaxLength}`);
       expect(shownText).toMatch(/\((21 h 59 min|22 h) left\)/);
       expect(shownText).not.toContain('9876543210');
     });

@@ -1,6 +1,7 @@
 import type { ActionsBlock, ContextBlock, SectionBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { CUSTOMER_TEXT_MAX } from '../../src/domain/customer-text.ts';
+import { SLACK_LIMITS } from '../../src/slack/block-kit-limits.ts';
 import {
   buildCustomerMessage,
   type CustomerMessageInput,
@@ -8,7 +9,6 @@ import {
   QUOTED_TEXT_MAX,
 } from '../../src/slack/conversation/customer-message.ts';
 import { REPLY_ACTION } from '../../src/slack/ids.ts';
-import { SLACK_LIMITS } from '../../src/slack/messages/mrkdwn.ts';
 
 const base: CustomerMessageInput = {
   incomingId: 'in-1',

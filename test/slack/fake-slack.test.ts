@@ -18,12 +18,16 @@ describe('fake Slack Web API', () => {
   it('answers the real client and decodes JSON-string form fields', async () => {
     const result = await client().views.open({
       trigger_id: 'trigger',
-      view: { type: 'modal', title: { type: 'plain_text', text: 'T' }, blocks: [] },
+      view: { type: 'modal', title: { type: 'plain_text', text: 'T' }, blocks: [{ type: 'divider' }] },
     });
     expect(result.ok).toBe(true);
     expect(result.view?.id).toBe('V1');
     const [call] = slack.callsTo('views.open');
-    expect(call?.body.view).toEqual({ type: 'modal', title: { type: 'plain_text', text: 'T' }, blocks: [] });
+    expect(call?.body.view).toEqual({
+      type: 'modal',
+      title: { type: 'plain_text', text: 'T' },
+      blocks: [{ type: 'divider' }],
+    });
     expect(call?.token).toBe('xoxb-T7-test');
     expect(call?.headers['content-type']).toContain('application/x-www-form-urlencoded');
   });
@@ -65,7 +69,7 @@ describe('fake Slack Web API', () => {
     await expect(
       client().views.open({
         trigger_id: 't',
-        view: { type: 'modal', title: { type: 'plain_text', text: 'T' }, blocks: [] },
+        view: { type: 'modal', title: { type: 'plain_text', text: 'T' }, blocks: [{ type: 'divider' }] },
       }),
     ).rejects.toThrow(/expired_trigger_id/);
     await expect(client().apiCall('nope.nothing')).rejects.toThrow(/unknown_method/);
@@ -89,7 +93,7 @@ describe('fake Slack Web API', () => {
   it('names a response_url by an id that needs encoding, and reads the id back from the post', async () => {
     const id = 'A1B2C3-L-7 #x/y';
     expect(slack.responseUrl(id)).toBe(responseUrlOn(slack.origin, id));
-    await fetch(slack.responseUrl(id), { method: 'POST', body: '{}' });
+    await fetch(slack.responseUrl(id), { method: 'POST', body: '{"text":"ok"}' });
     expect(slack.responseUrlPosts.map(responseIdOf)).toEqual([id]);
   });
 

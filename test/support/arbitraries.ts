@@ -144,6 +144,15 @@ export const hostileText = fc.oneof(
   { weight: 1, arbitrary: hugeText },
 );
 
+/** Text as long as `max`, made of what grows most when escaped or quoted, or anything hostile. */
+export const grownText = (max: number) =>
+  fc.oneof(
+    fc
+      .constantFrom('&', '<', '>', '\n', '@channel ', '😀', 'R&D ')
+      .map((piece) => piece.repeat(max).slice(0, max)),
+    hostileText,
+  );
+
 /** Every region whose example mobile number is valid and E.164-shaped (all of them, at the time of writing). */
 export const EXAMPLE_COUNTRIES: readonly CountryCode[] = getCountries().filter((country) => {
   const example = getExampleNumber(country, examples);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { OrderStatusPayload } from '../../src/kaleyra/build-payload.ts';
+import { type KaleyraRefusal, kaleyraRefusal } from './kaleyra-refusals.ts';
 
 /** One request as the fake received it. */
 export type RecordedKaleyraRequest = {
@@ -13,6 +14,8 @@ export type RecordedKaleyraRequest = {
   /** The body parsed as JSON, or `undefined` when it is not JSON. */
   body: unknown;
   rawBody: string;
+  /** Set when the fake refused it as Kaleyra documents (whatever the responder says): see kaleyra-refusals.ts. */
+  refusal?: KaleyraRefusal;
 };
 
 /**
@@ -230,11 +233,15 @@ export function acceptingSessionTextsAs(accepted: CannedKaleyraResponse): Kaleyr
 export type FakeKaleyraOptions = {
   /** The port to listen on (`npm run fake-kaleyra`); tests leave it out for an ephemeral one. */
   port?: number;
-  /** Told of each request as it arrives (`npm run fake-kaleyra` prints it). */
-  onRequest?: (request: RecordedKaleyraRequest) => void;
+  /** Told of each request with the answer it gets, refusals included (`npm run fake-kaleyra` prints them). */
+  onAnswer?: (request: RecordedKaleyraRequest, answer: CannedKaleyraResponse) => void;
 };
 
-/** A Kaleyra stand-in on 127.0.0.1 with an ephemeral port; answers 202 WA202 until told otherwise. */
+/**
+ * A Kaleyra stand-in on 127.0.0.1 (an ephemeral port unless given one); answers 202 WA202 until told
+ * otherwise, and refuses what Kaleyra documents as refused (RBC001 without an api-key, WA400 for a
+ * payload not the documented one) before any responder is asked.
+ */
 export async function startFakeKaleyra(options: FakeKaleyraOptions = {}): Promise<FakeKaleyra> {
   const requests: RecordedKaleyraRequest[] = [];
   let responder: KaleyraResponder = accepted;
@@ -251,8 +258,9 @@ export async function startFakeKaleyra(options: FakeKaleyraOptions = {}): Promis
         body: parseJson(rawBody),
         rawBody,
       };
+      const refusal = kaleyraRefusal(recorded);
+      if (refusal) recorded.refusal = refusal;
       requests.push(recorded);
-      options.onRequest?.(recorded);
       void answer(recorded, res);
     });
   });
@@ -260,13 +268,16 @@ export async function startFakeKaleyra(options: FakeKaleyraOptions = {}): Promis
   async function answer(recorded: RecordedKaleyraRequest, res: ServerResponse): Promise<void> {
     let canned: CannedKaleyraResponse;
     try {
-      canned = typeof responder === 'function' ? await responder(recorded) : responder;
+      if (recorded.refusal)
+        canned = KALEYRA_RESPONSES[recorded.refusal.code === 'RBC001' ? 'rbc001' : 'wa400'];
+      else canned = typeof responder === 'function' ? await responder(recorded) : responder;
     } catch (error) {
       res
         .writeHead(500, { 'content-type': 'text/plain' })
         .end(`fake-kaleyra responder threw: ${String(error)}`);
       return;
     }
+    options.onAnswer?.(recorded, canned);
     if ('hang' in canned) return;
     if ('destroy' in canned) {
       res.socket?.destroy();

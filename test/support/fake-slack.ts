@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { refusalOf, responseUrlRefusal, storedText } from './fake-slack-refusals.ts';
 
 /** One Web API call the app made, body decoded (JSON-string fields such as `view` and `blocks` parsed). */
 export type SlackApiCall = {
@@ -72,6 +73,8 @@ export type FakeSlack = {
   /** The server's origin, `http://127.0.0.1:<port>`. */
   origin: string;
   calls: SlackApiCall[];
+  /** Calls refused as Slack refuses them (an over-limit or malformed view or message): see fake-slack-refusals.ts. */
+  refused: SlackApiCall[];
   responseUrlPosts: ResponseUrlPost[];
   /** A slash-command/interaction response_url on this server; POSTs to it land in responseUrlPosts. */
   responseUrl(id: string): string;
@@ -80,7 +83,7 @@ export type FakeSlack = {
    * and land in rejectedResponseUrlPosts instead; `undefined` makes them succeed again.
    */
   failResponseUrl(target: string, status: number | undefined): void;
-  /** POSTs that failResponseUrl turned away. */
+  /** POSTs that failResponseUrl turned away, and those Slack would refuse (400 `invalid_blocks`). */
   rejectedResponseUrlPosts: ResponseUrlPost[];
   /** Replaces the default answer for `method`. `status` sets the HTTP status (e.g. 429 with `retry-after`). */
   setResponse(
@@ -135,6 +138,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const overrides = new Map<string, Override>();
   const users = new Map<string, SlackUserFlags>();
   const calls: SlackApiCall[] = [];
+  const refused: SlackApiCall[] = [];
   const responseUrlPosts: ResponseUrlPost[] = [];
   const rejectedResponseUrlPosts: ResponseUrlPost[] = [];
   const failingResponseUrls = new Map<string, number>();
@@ -179,7 +183,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const message: PostedMessage = {
         channel,
         ts,
-        text: call.body.text,
+        text: storedText(call.body.text),
         blocks: call.body.blocks,
         edits: 0,
       };
@@ -190,7 +194,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     'chat.update': (call) => {
       const found = messages.get(key(String(call.body.channel), String(call.body.ts)));
       if (!found) return { ok: false, error: 'message_not_found' };
-      found.text = call.body.text;
+      found.text = storedText(call.body.text);
       found.blocks = call.body.blocks;
       found.edits += 1;
       return { ok: true, channel: call.body.channel, ts: call.body.ts, text: call.body.text };
@@ -322,6 +326,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         res.end(failure === 404 ? 'no_active_hooks' : 'failed');
         return;
       }
+      const refusal = responseUrlRefusal(post.body);
+      if (refusal) {
+        rejectedResponseUrlPosts.push(post);
+        res.writeHead(400, { 'content-type': 'text/plain' }).end(refusal);
+        return;
+      }
       responseUrlPosts.push(post);
       sendJson(res, 200, { ok: true });
       return;
@@ -345,6 +355,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     };
     calls.push(call);
 
+    const refusal = refusalOf(method, body);
+    if (refusal) {
+      call.response = refusal;
+      refused.push(call);
+      sendJson(res, 200, refusal);
+      return;
+    }
     const override = overrides.get(method);
     if (override) {
       const answer =
@@ -412,6 +429,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     url: `${serverOrigin}/api/`,
     origin: serverOrigin,
     calls,
+    refused,
     responseUrlPosts,
     responseUrl: (id) => responseUrlOn(serverOrigin, id),
     rejectedResponseUrlPosts,
@@ -454,6 +472,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     uploads,
     clear() {
       calls.length = 0;
+      refused.length = 0;
       uploads.length = 0;
       messages.clear();
       responseUrlPosts.length = 0;

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { messageIssues, responseActionIssues } from './block-kit-surfaces.ts';
 
 /** Requests into the app exactly as Slack sends them: form-encoded, signed with the signing secret. */
 
@@ -214,7 +215,21 @@ export async function postToApp(
       // Not JSON (Bolt acks with an empty body or plain text); `text` has it.
     }
   }
+  const refused = ackIssues(result.json);
+  if (refused.length > 0) throw new Error(`Slack would refuse the app's answer: ${refused.join('; ')}`);
   return result;
+}
+
+/**
+ * What Slack would refuse in an acknowledgement the app answered with: a view_submission's
+ * `response_action` (its view), or a slash command's message (its blocks). Slack then shows the person
+ * an error instead, so a test must not take such an answer for a good one.
+ */
+function ackIssues(json: unknown): string[] {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return [];
+  const answer = json as Record<string, unknown>;
+  if (answer.response_action !== undefined) return responseActionIssues(answer);
+  return answer.blocks !== undefined ? messageIssues(answer) : [];
 }
 
 function appUrl(baseUrl: string, path: string | undefined): string {

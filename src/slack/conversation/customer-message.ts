@@ -2,18 +2,19 @@ import type { ActionsBlock, ContextBlock, KnownBlock, SectionBlock } from '@slac
 import { keywordForm } from '../../domain/consent-keywords.ts';
 import { CUSTOMER_TEXT_MAX } from '../../domain/customer-text.ts';
 import type { IncomingLocation, IncomingMedia } from '../../domain/incoming-message.ts';
+import { SLACK_LIMITS } from '../block-kit-limits.ts';
 import { REPLY_ACTION } from '../ids.ts';
 import { buildActions } from '../messages/buttons.ts';
 import { consentNoticeText } from '../messages/consent-notice.ts';
 import {
-  escapeCode,
+  codeWithin,
+  cutMrkdwn,
   escapeMrkdwn,
+  escapeWithin,
   formatSlackDate,
   httpsLink,
   quote,
-  SLACK_LIMITS,
   type SlackMessage,
-  truncate,
 } from '../messages/mrkdwn.ts';
 
 /** A customer's message as Slack shows it. Every string but `note` came from outside and is escaped here. */
@@ -83,21 +84,21 @@ export function buildCustomerMessage(input: CustomerMessageInput): SlackMessage 
   // Someone who asked to stop gets no reply from Slack (the send would be refused anyway).
   if (input.keyword !== 'opt_out' || input.keywordLate) blocks.push(replyButton(input.incomingId));
   const mention = mentionOf(input.mention);
-  const text = truncate(`${mention}${customerLabel(input)}: ${body.summary}`, FALLBACK_MAX);
+  const text = cutMrkdwn(`${mention}${customerLabel(input)}: ${body.summary}`, FALLBACK_MAX);
   return { text, blocks };
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
 
 function whoLine(input: CustomerMessageInput): string {
-  const about = input.referenceId ? ` about order \`${escapeCode(truncate(input.referenceId, 40))}\`` : '';
+  const about = input.referenceId ? ` about order \`${codeWithin(input.referenceId, 40)}\`` : '';
   return `${mentionOf(input.mention)}:speech_balloon: ${customerLabel(input)}${about} · ${formatSlackDate(input.sentAt.toISOString())}`;
 }
 
 function customerLabel(input: Pick<CustomerMessageInput, 'customerName' | 'customerMasked'>): string {
-  const masked = escapeMrkdwn(truncate(input.customerMasked, 40));
+  const masked = escapeWithin(input.customerMasked, 40);
   if (!input.customerName) return `*${masked}*`;
-  return `*${escapeMrkdwn(truncate(input.customerName, NAME_MAX))}* (${masked})`;
+  return `*${escapeWithin(input.customerName, NAME_MAX)}* (${masked})`;
 }
 
 function mentionOf(userId: string | undefined): string {
@@ -115,7 +116,7 @@ type Body = {
 /** What the message says or carries, in mrkdwn, and a one-line summary of it (also escaped). */
 function bodyOf(input: CustomerMessageInput): Body {
   const text = input.text ?? '';
-  const label = escapeMrkdwn(truncate(text, 200));
+  const label = escapeWithin(text, 200);
   const line = (mrkdwn: string, summary = mrkdwn): Body => ({ sections: [mrkdwn], summary });
   switch (input.type) {
     case 'text':
@@ -140,7 +141,7 @@ function bodyOf(input: CustomerMessageInput): Body {
   if (media) return quoted(text, mediaLine(media, input.media), `:paperclip: ${media}`);
   return quoted(
     text,
-    `_A kind of message this app does not know (\`${escapeCode(truncate(input.type, 40))}\`)._`,
+    `_A kind of message this app does not know (\`${codeWithin(input.type, 40)}\`)._`,
     'Sent a message of a kind this app does not know',
   );
 }
@@ -149,7 +150,7 @@ function bodyOf(input: CustomerMessageInput): Body {
 function quoted(text: string, above: string | undefined, summary: string): Body {
   const fitted = fitQuoted(text);
   const sections = [above, fitted.mrkdwn].filter((part): part is string => Boolean(part));
-  const words = escapeMrkdwn(truncate(text, FALLBACK_MAX));
+  const words = escapeWithin(text, FALLBACK_MAX);
   const body: Body = { sections, summary: summary && words ? `${summary}: ${words}` : summary || words };
   if (fitted.cut) body.cut = { shown: fitted.shown, total: text.length };
   return body;
@@ -159,7 +160,7 @@ function quoted(text: string, above: string | undefined, summary: string): Body 
 function mediaLine(word: string, media: IncomingMedia | undefined): string {
   const about = [media?.mimeType, media?.filename]
     .filter((part): part is string => Boolean(part))
-    .map((part) => escapeMrkdwn(truncate(part, 100)));
+    .map((part) => escapeWithin(part, 100));
   const details = about.length > 0 ? ` (${about.join(' · ')})` : '';
   const link = media?.url ? httpsLink(media.url) : undefined;
   const open =
@@ -174,8 +175,8 @@ function locationLine(location: IncomingLocation | undefined): string {
   if (!location || !onEarth(location)) return ':round_pushpin: Shared a location, without coordinates.';
   const at = `${location.latitude},${location.longitude}`;
   const map = httpsLink(`https://www.google.com/maps/search/?api=1&query=${at}`) as string;
-  const name = location.name ? escapeMrkdwn(truncate(location.name, 200)) : at;
-  const address = location.address ? `\n${escapeMrkdwn(truncate(location.address, 300))}` : '';
+  const name = location.name ? escapeWithin(location.name, 200) : at;
+  const address = location.address ? `\n${escapeWithin(location.address, 300)}` : '';
   return `:round_pushpin: Shared a location: <${map}|${name}>${address}`;
 }
 
@@ -214,7 +215,7 @@ function section(text: string): SectionBlock {
 }
 
 function context(text: string): ContextBlock {
-  return { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(text, SLACK_LIMITS.contextText) }] };
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: cutMrkdwn(text, SLACK_LIMITS.contextText) }] };
 }
 
 function replyButton(incomingId: string): ActionsBlock {

@@ -1,7 +1,7 @@
 import type { OrderOfMessage, PostClaim } from '../../storage/incoming-posts.ts';
 import { MATCH_BY_NUMBER_DAYS } from '../../storage/incoming-store.ts';
 import { SLASH_COMMAND } from '../ids.ts';
-import { escapeCode } from '../messages/mrkdwn.ts';
+import { codeWithin } from '../messages/mrkdwn.ts';
 
 /** Where a customer's message may go, in the order it is tried. */
 export type PostTarget = {
@@ -83,9 +83,9 @@ export function describeNotInThread(reason: NotInThread): string {
   if (reason.kind === 'unmatched') {
     return `No order sent from this workspace to this number in the last ${MATCH_BY_NUMBER_DAYS} days matches it.`;
   }
-  const order = `Order \`${escapeCode(reason.referenceId)}\``;
+  const order = `Order \`${codeWithin(reason.referenceId, 60)}\``;
   if (reason.kind === 'thread_refused') {
-    return `Could not post in the thread of order \`${escapeCode(reason.referenceId)}\` (\`${escapeCode(reason.code)}\`).`;
+    return `Could not post in the thread of order \`${codeWithin(reason.referenceId, 60)}\` (\`${codeWithin(reason.code, 40)}\`).`;
   }
   return `${order} ${NO_THREAD[reason.why]}`;
 }
@@ -96,7 +96,7 @@ export function describeRepliesChannelRefused(channel: string, code: string): st
     code === 'not_in_channel' || code === 'channel_not_found'
       ? ': invite the app to it (/invite @Order Status), or pick another'
       : `: an admin can pick another with \`${SLASH_COMMAND} config\``;
-  return `The replies channel <#${channel}> refused it too (\`${escapeCode(code)}\`)${fix}.`;
+  return `The replies channel <#${channel}> refused it too (\`${codeWithin(code, 40)}\`)${fix}.`;
 }
 
 // Refusals of the thread only: the channel itself may still take the message outside it.

@@ -4,8 +4,9 @@ import type { Surface } from '../../describe/surface.ts';
 import { maskPhoneNumber } from '../../domain/mask-phone.ts';
 import { SendRefusedError } from '../../errors/send-refused-error.ts';
 import type { Unannounced } from '../../storage/account-announcements-store.ts';
+import { SLACK_LIMITS } from '../block-kit-limits.ts';
 import { resumeButton } from './consent-messages.ts';
-import { escapeCode, formatSlackDate, type SlackMessage, truncate } from './mrkdwn.ts';
+import { codeWithin, cutMrkdwn, formatSlackDate, type SlackMessage } from './mrkdwn.ts';
 import { SLACK_SURFACE } from './slack-surface.ts';
 
 /** A template or the business number whose state changed what may be sent, as the admins are told. */
@@ -14,8 +15,11 @@ export type AnnouncedChange = Omit<Unannounced, 'workspaceId'>;
 // An announcement is not a send: "so nothing was sent" would be beside the point.
 const ANNOUNCEMENT_SURFACE: Surface = { ...SLACK_SURFACE, attempt: 'other' };
 
-const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
-const literal = (text: string) => `\`${escapeCode(truncate(text, 100))}\``;
+const section = (text: string): KnownBlock => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: cutMrkdwn(text, SLACK_LIMITS.sectionText) },
+});
+const literal = (text: string) => `\`${codeWithin(text, 100)}\``;
 
 /**
  * The one message the workspace's admins get when Meta stops or lifts a template or flags or unflags

@@ -3,7 +3,7 @@ import type { BulkCounts, BulkPauseReason } from '../../storage/bulk-jobs.ts';
 import type { BulkJob } from '../../storage/bulk-tables.ts';
 import { BULK_ACTIONS_BLOCK, BULK_CANCEL_ACTION } from '../ids.ts';
 import { buildConfirmDialog } from './confirm-dialog.ts';
-import { escapeCode, formatActor, formatSlackDate, type SlackMessage, truncate } from './mrkdwn.ts';
+import { codeWithin, formatActor, formatSlackDate, type SlackMessage } from './mrkdwn.ts';
 
 export type BulkProgressInput = {
   job: Pick<BulkJob, 'id' | 'state' | 'total' | 'createdBy' | 'fileName' | 'canceledBy'> &
@@ -39,7 +39,7 @@ export function describeBulkCounts(total: number, counts: BulkCounts): string {
  * process may edit it at any time and it reads right.
  */
 export function buildBulkProgressMessage({ job, counts }: BulkProgressInput): SlackMessage {
-  const file = job.fileName ? ` from \`${escapeCode(truncate(job.fileName, 80))}\`` : '';
+  const file = job.fileName ? ` from \`${codeWithin(job.fileName, 80)}\`` : '';
   const by = formatActor(job.createdBy);
   const line = describeBulkCounts(job.total, counts);
   const settled = counts.pending === 0;

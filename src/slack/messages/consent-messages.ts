@@ -9,7 +9,7 @@ import type { OptOutEntry } from '../../storage/consent-store.ts';
 import { QUALITY_RESUME_ACTION, SLASH_COMMAND } from '../ids.ts';
 import { buildActions } from './buttons.ts';
 import { buildConfirmDialog } from './confirm-dialog.ts';
-import { escapeMrkdwn, formatActor, formatSlackDate, type SlackMessage, truncate } from './mrkdwn.ts';
+import { escapeWithin, formatActor, formatSlackDate, type SlackMessage, truncate } from './mrkdwn.ts';
 import { SLACK_SURFACE } from './slack-surface.ts';
 
 /** Lines listed in Slack (a message holds 50 blocks; one section of lines holds ~3,000 characters). */
@@ -26,7 +26,7 @@ export function buildOptOutHelp(issue: string | undefined): SlackMessage {
     `\`${SLASH_COMMAND} optout +919876543210 [reason]\` opts a customer out of this workspace’s business number: nothing is sent to them on any path until they send START or an admin lifts it.`,
     `\`${SLASH_COMMAND} optout remove +919876543210 [reason]\` lifts it; \`${SLASH_COMMAND} optout list\` shows who opted out, when, why and by whom.`,
   ].join('\n');
-  return message(issue ? `:warning: ${escapeMrkdwn(issue)}\n${usage}` : usage);
+  return message(issue ? `:warning: ${escapeWithin(issue, 500)}\n${usage}` : usage);
 }
 
 /** What an admin (or a non-admin) is told about the admins-only commands. */

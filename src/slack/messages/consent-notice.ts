@@ -1,6 +1,6 @@
 import type { KeywordAction } from '../../domain/consent-keywords.ts';
 import { SLASH_COMMAND } from '../ids.ts';
-import { escapeCode, escapeMrkdwn, formatSlackDate, truncate } from './mrkdwn.ts';
+import { codeWithin, escapeWithin, formatSlackDate } from './mrkdwn.ts';
 
 export type ConsentNoticeInput = {
   action: KeywordAction;
@@ -20,8 +20,8 @@ export type ConsentNoticeInput = {
  */
 export function consentNoticeText(input: ConsentNoticeInput): string {
   const when = formatSlackDate(input.at);
-  const who = escapeMrkdwn(truncate(input.customerMasked, 40));
-  const word = input.keyword ? ` by sending \`${escapeCode(truncate(input.keyword, 40))}\`` : '';
+  const who = escapeWithin(input.customerMasked, 40);
+  const word = input.keyword ? ` by sending \`${codeWithin(input.keyword, 40)}\`` : '';
   if (input.late) {
     const what = input.action === 'opt_out' ? 'to opt out' : 'to opt back in';
     return `:information_source: The customer (${who}) asked ${what} ${when}${word}, before a newer opt-out or opt-in of their number: it changed nothing (the newest word decides).`;

@@ -4,13 +4,13 @@ import { SLASH_COMMAND } from '../ids.ts';
 import { describeSent, isReply, type SentSubject } from './describe-update.ts';
 import { buildFailureBlocks } from './failure-blocks.ts';
 import {
-  escapeCode,
+  codeWithin,
+  cutMrkdwn,
   formatActor,
   formatSlackDate,
   plainCode,
   type SlackMessage,
   shownId,
-  truncate,
 } from './mrkdwn.ts';
 
 /** What WhatsApp has said so far about a message Kaleyra accepted, as the outcome message shows it. */
@@ -54,7 +54,7 @@ function deliveryLine(view: DeliveryView): string {
     case 'awaiting':
       return ':hourglass_flowing_sand: Kaleyra accepted it; waiting for WhatsApp to report delivery.';
     case 'untracked': {
-      const ref = view.referenceId ? ` ${escapeCode(truncate(view.referenceId, 60))}` : ' <reference>';
+      const ref = view.referenceId ? ` ${codeWithin(view.referenceId, 60)}` : ' <reference>';
       return `:information_source: Kaleyra accepted it. This message is not updated as WhatsApp delivers it: see \`${SLASH_COMMAND} history${ref}\` (a failure is sent to you directly).`;
     }
     case 'sent':
@@ -111,7 +111,7 @@ export function buildFailureNotice(input: DeliveryFailureInput, where: 'thread' 
   if (where === 'dm') return buildDeliveryFailureMessage(input);
   const code = plainCode(input.failure.code, 'FAILED');
   const what = isReply(input.update) ? 'reply' : 'update';
-  const text = `${formatActor(input.userId)} WhatsApp did not deliver this ${what} (${code}). ${truncate(input.failure.nextStep, 1000)}`;
+  const text = `${formatActor(input.userId)} WhatsApp did not deliver this ${what} (${code}). ${cutMrkdwn(input.failure.nextStep, 1000)}`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:x: ${text}` } }] };
 }
 

@@ -1,7 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import type { ErrorDescription } from '../../describe/error-description.ts';
+import { SLACK_LIMITS } from '../block-kit-limits.ts';
 import { type SentSubject, withSentText } from './describe-update.ts';
-import { SLACK_LIMITS, truncate } from './mrkdwn.ts';
+import { cutMrkdwn, truncate } from './mrkdwn.ts';
 
 /**
  * The blocks every outcome that went wrong starts with: a header naming the code, what happened and
@@ -33,7 +34,7 @@ export function buildFailureBlocks(input: {
       text: {
         type: 'mrkdwn',
         text: withSentText(
-          `${input.lead}\n${truncate(failure.summary, 1000)}\n*What to do:* ${truncate(failure.nextStep, 1000)}`,
+          `${input.lead}\n${cutMrkdwn(failure.summary, 1000)}\n*What to do:* ${cutMrkdwn(failure.nextStep, 1000)}`,
           input.update,
         ),
       },

@@ -3,9 +3,10 @@ import { describeAttemptState, OLDER_SENDS_BY_REFERENCE_ONLY } from '../../descr
 import type { HistoryQuery } from '../../domain/history-query.ts';
 import { maskPhoneNumber } from '../../domain/mask-phone.ts';
 import type { HistoryEntry, HistoryPage } from '../../storage/order-history-store.ts';
+import { SLACK_LIMITS } from '../block-kit-limits.ts';
 import { SLASH_COMMAND } from '../ids.ts';
 import { describeUpdate, withDescription } from './describe-update.ts';
-import { escapeCode, formatActor, formatSlackDate, type SlackMessage, truncate } from './mrkdwn.ts';
+import { codeWithin, cutMrkdwn, formatActor, formatSlackDate, type SlackMessage } from './mrkdwn.ts';
 import { SLACK_SURFACE } from './slack-surface.ts';
 
 /** Entries shown in Slack (a message holds at most 50 blocks); the CLI lists more. */
@@ -15,7 +16,7 @@ export const SLACK_HISTORY_LIMIT = 20;
 export function buildHistoryMessage(query: HistoryQuery, page: HistoryPage): SlackMessage {
   const subject =
     query.by === 'reference'
-      ? `order \`${escapeCode(truncate(query.referenceId, 60))}\``
+      ? `order \`${codeWithin(query.referenceId, 60)}\``
       : `${maskPhoneNumber(query.to)}`;
   if (page.entries.length === 0) {
     const text =
@@ -57,9 +58,9 @@ export function historyEntryText(entry: HistoryEntry): string {
     ...(entry.description ? { description: entry.description } : {}),
   };
   const when = formatSlackDate(new Date(entry.created_at).toISOString());
-  const id = entry.message_id ? ` · message_id \`${escapeCode(truncate(entry.message_id, 100))}\`` : '';
+  const id = entry.message_id ? ` · message_id \`${codeWithin(entry.message_id, 100)}\`` : '';
   const forced = entry.forced ? ' (sent again deliberately)' : '';
   const head = `*${when}* · ${formatActor(entry.actor)}${forced}: ${describeUpdate(update)}${id}`;
   const state = describeAttemptState(entry, SLACK_SURFACE);
-  return truncate(`${withDescription(head, update)}\n${state}`, 3000);
+  return cutMrkdwn(`${withDescription(head, update)}\n${state}`, SLACK_LIMITS.sectionText);
 }

@@ -3,15 +3,6 @@ import type { KnownBlock } from '@slack/types';
 /** What chat.postMessage, chat.postEphemeral and a response_url accept from us. */
 export type SlackMessage = { text: string; blocks: KnownBlock[] };
 
-// Slack limits we build against (https://docs.slack.dev/reference/block-kit/blocks).
-export const SLACK_LIMITS = {
-  sectionText: 3000,
-  headerText: 150,
-  contextText: 3000,
-  buttonValue: 2000,
-  messageBlocks: 50,
-} as const;
-
 /**
  * Makes user-typed text inert in mrkdwn: `<!channel>`, `<@U…>` and `<https://evil|x>` only mean
  * something inside angle brackets, and Slack asks for exactly these three escapes. A bare `@channel`
@@ -39,16 +30,48 @@ export function httpsLink(raw: string): string | undefined {
 
 /** For text inside `code`: a backtick would close the span early and let the rest be formatted. */
 export function escapeCode(text: string): string {
-  return escapeMrkdwn(text.replace(/`/g, 'ˋ').replace(/[\r\n]+/g, ' '));
+  return escapeMrkdwn(codeText(text));
 }
+
+const codeText = (text: string) => text.replace(/`/g, 'ˋ').replace(/[\r\n]+/g, ' ');
 
 /** Cuts to `max` UTF-16 units (Slack's unit) without splitting a surrogate pair, marking the cut with `…`. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
-  let end = Math.max(0, max - 1);
+  return `${text.slice(0, pairSafeEnd(text, Math.max(0, max - 1)))}…`;
+}
+
+/**
+ * Cuts mrkdwn (already escaped) to `max` UTF-16 units as Slack measures it, marking the cut with `…`,
+ * never inside an entity (`&amp;`), a `<…>` (mention, date, link) or a surrogate pair.
+ */
+export function cutMrkdwn(mrkdwn: string, max: number): string {
+  if (mrkdwn.length <= max) return mrkdwn;
+  let end = pairSafeEnd(mrkdwn, Math.max(0, max - 1));
+  const entity = mrkdwn.lastIndexOf('&', end - 1);
+  if (entity !== -1 && !mrkdwn.slice(entity, end).includes(';')) end = entity;
+  const token = mrkdwn.lastIndexOf('<', end - 1);
+  if (token !== -1 && !mrkdwn.slice(token, end).includes('>')) end = token;
+  return `${mrkdwn.slice(0, end)}…`;
+}
+
+/** Outside text made inert for mrkdwn, then cut to `max` as sent: escaping may make it up to five times longer. */
+export function escapeWithin(text: string, max: number): string {
+  return cutMrkdwn(escapeMrkdwn(headOf(text, max)), max);
+}
+
+/** Outside text for inside `code`, escaped, then cut to `max` as sent. */
+export function codeWithin(text: string, max: number): string {
+  // Line breaks become one space first: only then does escaping never shorten the text.
+  return escapeWithin(codeText(text), max);
+}
+
+// Escaping never shortens: more than `max + 1` characters of the original can never be shown.
+const headOf = (text: string, max: number) => (text.length > max + 1 ? text.slice(0, max + 1) : text);
+
+function pairSafeEnd(text: string, end: number): number {
   const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return `${text.slice(0, end)}…`;
+  return last >= 0xd800 && last <= 0xdbff ? end - 1 : end;
 }
 
 /** Codes are ours or Kaleyra's (`WA401`, `RBC001`); anything else is shown, not interpreted. */
@@ -61,7 +84,12 @@ export function plainCode(code: string, fallback: string): string {
 
 /** A message_id inside `code`: Kaleyra's and Slack's ids are short; a longer one is not worth a 3000-character section. */
 export function shownId(id: string): string {
-  return escapeCode(truncate(id, 100));
+  return codeWithin(id, 100);
+}
+
+/** Outside text quoted line by line, escaped, then cut to `max` as sent (the `> ` of each line counted). */
+export function quoteWithin(text: string, max: number): string {
+  return cutMrkdwn(quote(escapeMrkdwn(headOf(text, max))), max);
 }
 
 /** Quotes every line, so a multi-line text stays inside the quote. */
@@ -78,7 +106,7 @@ export function quote(text: string): string {
  */
 export function formatSlackDate(iso: string): string {
   const millis = Date.parse(iso);
-  if (!Number.isFinite(millis)) return escapeMrkdwn(truncate(String(iso), 40));
+  if (!Number.isFinite(millis)) return escapeWithin(String(iso), 40);
   const unix = Math.floor(millis / 1000);
   const fallback = `${new Date(unix * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   return `<!date^${unix}^{date_short_pretty} at {time}|${fallback}>`;
@@ -95,5 +123,5 @@ export function isSlackUserId(text: string): boolean {
 export function formatActor(by: string): string {
   if (by === 'cli') return 'the CLI';
   if (SLACK_USER_ID.test(by)) return `<@${by}>`;
-  return escapeMrkdwn(truncate(String(by), 80));
+  return escapeWithin(String(by), 80);
 }

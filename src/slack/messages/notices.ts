@@ -4,7 +4,7 @@ import { maskApiKey, type WorkspaceSettings } from '../../domain/workspace-setti
 import { SLASH_COMMAND } from '../ids.ts';
 import { POD_LABELS } from '../views/config-modal.ts';
 import { describeUpdate, type SendResultUpdate } from './describe-update.ts';
-import { escapeCode, escapeMrkdwn, formatActor, type SlackMessage, truncate } from './mrkdwn.ts';
+import { codeWithin, escapeCode, escapeWithin, formatActor, type SlackMessage } from './mrkdwn.ts';
 
 /**
  * A problem only the asker can act on (not configured, database down…), shown privately: the
@@ -22,22 +22,22 @@ export function buildSettingsSavedMessage(
   credentials: WorkspaceSettings & { updatedBy?: string },
 ): SlackMessage {
   const pod =
-    (POD_LABELS as Record<string, string | undefined>)[credentials.pod] ?? escapeMrkdwn(credentials.pod);
+    (POD_LABELS as Record<string, string | undefined>)[credentials.pod] ?? escapeWithin(credentials.pod, 20);
   const lines = [
-    `*SID:* \`${escapeCode(truncate(credentials.sid, 64))}\``,
+    `*SID:* \`${codeWithin(credentials.sid, 64)}\``,
     `*API key:* \`${escapeCode(maskApiKey(credentials.apiKey))}\``,
     `*Pod:* ${pod}`,
-    `*WhatsApp business number:* ${escapeMrkdwn(truncate(credentials.businessNumber, 32))}`,
-    `*Default template:* \`${escapeCode(truncate(credentials.templateName, 100))}\` (language \`${escapeCode(truncate(credentials.languageCode, 16))}\`)`,
+    `*WhatsApp business number:* ${escapeWithin(credentials.businessNumber, 32)}`,
+    `*Default template:* \`${codeWithin(credentials.templateName, 100)}\` (language \`${codeWithin(credentials.languageCode, 16)}\`)`,
     credentials.wabaId
-      ? `*WhatsApp Business Account:* \`${escapeCode(truncate(credentials.wabaId, 25))}\` (agents pick from Kaleyra’s approved templates)`
+      ? `*WhatsApp Business Account:* \`${codeWithin(credentials.wabaId, 25)}\` (agents pick from Kaleyra’s approved templates)`
       : '*WhatsApp Business Account:* not set (agents type the template name)',
     repliesChannelLine(credentials.repliesChannel),
     statusSpellingLine(credentials.statusSpelling),
   ];
   const by = credentials.updatedBy ? ` by ${formatActor(credentials.updatedBy)}` : '';
   return {
-    text: `Kaleyra settings saved${by}: pod ${pod}, business number ${escapeMrkdwn(truncate(credentials.businessNumber, 32))}.`,
+    text: `Kaleyra settings saved${by}: pod ${pod}, business number ${escapeWithin(credentials.businessNumber, 32)}.`,
     blocks: [
       {
         type: 'section',

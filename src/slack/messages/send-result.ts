@@ -3,21 +3,21 @@ import { describePreviousSend } from '../../describe/describe-error.ts';
 import type { ErrorDescription } from '../../describe/error-description.ts';
 import { maskPhoneNumber } from '../../domain/mask-phone.ts';
 import type { PreviousSend } from '../../errors/duplicate-send-error.ts';
+import { SLACK_LIMITS } from '../block-kit-limits.ts';
 import { RESEND_ACTION, RESULT_ACTIONS_BLOCK, RETRY_ACTION } from '../ids.ts';
 import { buildConfirmDialog } from './confirm-dialog.ts';
 import { buildDeliveryBlock, type DeliveryView, deliveryWord } from './delivery-status.ts';
 import { describeSent, describeUpdate, isReply, type SentSubject, withSentText } from './describe-update.ts';
 import { buildFailureBlocks } from './failure-blocks.ts';
 import {
-  escapeCode,
-  escapeMrkdwn,
+  codeWithin,
+  cutMrkdwn,
+  escapeWithin,
   formatActor,
   formatSlackDate,
   plainCode,
-  SLACK_LIMITS,
   type SlackMessage,
   shownId,
-  truncate,
 } from './mrkdwn.ts';
 import { SLACK_SURFACE } from './slack-surface.ts';
 
@@ -62,7 +62,7 @@ function buildSuccess(
   const { update } = input;
   const id = shownId(messageId);
   const line = isReply(update)
-    ? `${formatActor(input.userId)} replied on WhatsApp to ${escapeMrkdwn(truncate(update.customerMasked, 40))}`
+    ? `${formatActor(input.userId)} replied on WhatsApp to ${escapeWithin(update.customerMasked, 40)}`
     : `${formatActor(input.userId)} sent ${describeUpdate(update)}`;
   const blocks: KnownBlock[] = [
     {
@@ -78,7 +78,7 @@ function buildSuccess(
   for (const warning of warnings) {
     blocks.push({
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: `:warning: ${truncate(warning, 1000)}` }],
+      elements: [{ type: 'mrkdwn', text: `:warning: ${cutMrkdwn(warning, 1000)}` }],
     });
   }
   return {
@@ -114,7 +114,7 @@ function buildFailure(
     );
   }
   return {
-    text: `:warning: Not sent — ${code}: ${truncate(error.summary, 1000)} ${truncate(error.nextStep, 1000)}`,
+    text: `:warning: Not sent — ${code}: ${cutMrkdwn(error.summary, 1000)} ${cutMrkdwn(error.nextStep, 1000)}`,
     blocks,
   };
 }
@@ -124,7 +124,7 @@ function buildDuplicate(input: SendResultInput, previous: PreviousSend, resendPa
   const when = formatSlackDate(previous.at);
   const id = previous.messageId ? shownId(previous.messageId) : undefined;
   const customer = isReply(update)
-    ? escapeMrkdwn(truncate(update.customerMasked, 40))
+    ? escapeWithin(update.customerMasked, 40)
     : update.to
       ? maskPhoneNumber(update.to)
       : 'the customer';
@@ -177,8 +177,8 @@ function buildDuplicate(input: SendResultInput, previous: PreviousSend, resendPa
 function contextLine(update: SentSubject, first: string): string {
   const parts = [first];
   if (!isReply(update) && update.templateName) {
-    const language = update.languageCode ? ` (${escapeCode(truncate(update.languageCode, 20))})` : '';
-    parts.push(`template \`${escapeCode(truncate(update.templateName, 100))}\`${language}`);
+    const language = update.languageCode ? ` (${codeWithin(update.languageCode, 20)})` : '';
+    parts.push(`template \`${codeWithin(update.templateName, 100)}\`${language}`);
   }
   return parts.join(' · ');
 }

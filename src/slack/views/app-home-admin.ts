@@ -6,7 +6,7 @@ import type { AdminData } from '../../services/app-home.ts';
 import type { FailureStage, WorkspaceActivity } from '../../storage/workspace-activity.ts';
 import { HOME_SETTINGS_ACTION } from '../ids.ts';
 import { resumeButton } from '../messages/consent-messages.ts';
-import { escapeCode, truncate } from '../messages/mrkdwn.ts';
+import { codeWithin } from '../messages/mrkdwn.ts';
 import { SLACK_SURFACE } from '../messages/slack-surface.ts';
 import { callbackSettingsLines, PLACEHOLDER_HOST_NOTE } from './callback-settings.ts';
 import { note, problem, section } from './home-blocks.ts';
@@ -97,7 +97,7 @@ export function activityText(activity: WorkspaceActivity): string {
     if (codes.length === 0) continue;
     const shown = codes
       .slice(0, MAX_CODES_SHOWN)
-      .map((failure) => `\`${escapeCode(truncate(failure.code, 40))}\` ×${failure.count}`);
+      .map((failure) => `\`${codeWithin(failure.code, 40)}\` ×${failure.count}`);
     const rest = codes.length - MAX_CODES_SHOWN;
     lines.push(
       `• ${STAGE_LABELS[stage]}: ${shown.join(', ')}${rest > 0 ? ` and ${rest} more code${rest === 1 ? '' : 's'}` : ''}`,

@@ -3,7 +3,7 @@ import { describeUnavailable } from '../../describe/describe-unavailable.ts';
 import type { HomePart } from '../../services/app-home.ts';
 import type { KeptReplies, WaitingReply } from '../../storage/incoming-lists.ts';
 import { SLASH_COMMAND } from '../ids.ts';
-import { escapeCode, escapeMrkdwn, formatSlackDate, httpsLink, truncate } from '../messages/mrkdwn.ts';
+import { codeWithin, escapeWithin, formatSlackDate, httpsLink } from '../messages/mrkdwn.ts';
 import { note, problem, section } from './home-blocks.ts';
 
 const SNIPPET_MAX = 150;
@@ -24,13 +24,11 @@ export function buildWaitingBlocks(part: HomePart<WaitingReply[]>): KnownBlock[]
   }
   if (part.value.length === 0) return [section(`${title}\nNo customer is waiting for an answer.`)];
   const lines = part.value.map((reply) => {
-    const order = reply.referenceId
-      ? ` · order \`${escapeCode(truncate(reply.referenceId, 40))}\``
-      : ' · no order';
+    const order = reply.referenceId ? ` · order \`${codeWithin(reply.referenceId, 40)}\`` : ' · no order';
     const count = reply.waiting > 1 ? ` · ${reply.waiting} messages` : '';
     const link = reply.permalink ? httpsLink(reply.permalink) : undefined;
     const open = link ? ` · <${link}|open the thread>` : '';
-    return `• *${escapeMrkdwn(truncate(reply.customerMasked, 40))}*${order}${count} · ${formatSlackDate(reply.sentAt.toISOString())}${open}`;
+    return `• *${escapeWithin(reply.customerMasked, 40)}*${order}${count} · ${formatSlackDate(reply.sentAt.toISOString())}${open}`;
   });
   return [section([title, ...lines].join('\n'))];
 }
@@ -53,13 +51,13 @@ export function buildKeptBlocks(
   const blocks: KnownBlock[] = [
     section(`*Customers’ messages not shown in Slack: ${count}*, newest first\n${fix}`),
     ...newest.map((reply) => {
-      const name = reply.customerName ? ` ${escapeMrkdwn(truncate(reply.customerName, 100))}` : '';
+      const name = reply.customerName ? ` ${escapeWithin(reply.customerName, 100)}` : '';
       const words = reply.text
-        ? ` “${escapeMrkdwn(truncate(reply.text, SNIPPET_MAX))}”`
-        : ` (${escapeCode(truncate(reply.type, 40))})`;
+        ? ` “${escapeWithin(reply.text, SNIPPET_MAX)}”`
+        : ` (${codeWithin(reply.type, 40)})`;
       const why = reply.note ? `\n_${reply.note}_` : '';
       return section(
-        `• *${escapeMrkdwn(truncate(reply.customerMasked, 40))}*${name} · ${formatSlackDate(reply.sentAt.toISOString())}:${words}${why}`,
+        `• *${escapeWithin(reply.customerMasked, 40)}*${name} · ${formatSlackDate(reply.sentAt.toISOString())}:${words}${why}`,
       );
     }),
   ];

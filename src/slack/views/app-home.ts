@@ -6,10 +6,11 @@ import type { WorkspaceCredentials } from '../../domain/workspace-settings.ts';
 import { NotConfiguredError } from '../../errors/not-configured-error.ts';
 import { HOME_RECENT_SENDS, type HomeData, type HomePart } from '../../services/app-home.ts';
 import type { HistoryPage } from '../../storage/order-history-store.ts';
+import { SLACK_LIMITS } from '../block-kit-limits.ts';
 import { HOME_HISTORY_ACTION, SLASH_COMMAND } from '../ids.ts';
 import { ONE_LINER_EXAMPLE } from '../messages/help.ts';
 import { historyEntryText } from '../messages/history.ts';
-import { escapeCode, truncate } from '../messages/mrkdwn.ts';
+import { codeWithin } from '../messages/mrkdwn.ts';
 import { repliesChannelLine, statusSpellingLine } from '../messages/notices.ts';
 import { SLACK_SURFACE } from '../messages/slack-surface.ts';
 import { buildAdminHomeBlocks } from './app-home-admin.ts';
@@ -85,7 +86,7 @@ function workspaceBlock(part: HomePart<WorkspaceCredentials | undefined>, worksp
     '*This workspace* :white_check_mark: Set up',
     `*Kaleyra pod:* ${POD_LABELS[settings.pod]}`,
     `*WhatsApp business number:* ${maskPhoneNumber(settings.businessNumber)}`,
-    `*Default template:* \`${escapeCode(truncate(settings.templateName, 100))}\` (language \`${escapeCode(settings.languageCode)}\`)`,
+    `*Default template:* \`${codeWithin(settings.templateName, 100)}\` (language \`${codeWithin(settings.languageCode, 20)}\`)`,
     settings.wabaId
       ? '*Template picker:* on: agents pick from Kaleyra’s approved templates'
       : `*Template picker:* off: agents type the template name (an admin can add the WhatsApp Business Account id with \`${SLASH_COMMAND} config\`)`,
@@ -109,12 +110,17 @@ function recentBlocks(part: HomePart<HistoryPage>): KnownBlock[] {
       (entry): SectionBlock => ({
         type: 'section',
         text: { type: 'mrkdwn', text: historyEntryText(entry) },
-        accessory: {
-          type: 'button',
-          action_id: HOME_HISTORY_ACTION,
-          text: { type: 'plain_text', text: 'Order history' },
-          value: entry.reference_id,
-        },
+        // A cut reference would name another order: no button rather than a view Slack refuses.
+        ...(entry.reference_id.length <= SLACK_LIMITS.buttonValue
+          ? {
+              accessory: {
+                type: 'button',
+                action_id: HOME_HISTORY_ACTION,
+                text: { type: 'plain_text', text: 'Order history' },
+                value: entry.reference_id,
+              },
+            }
+          : {}),
       }),
     ),
   ];

@@ -1,8 +1,9 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { BULK_LIMITS, type BulkIssue } from '../../domain/bulk-csv.ts';
 import { LIMITS, ORDER_STATUSES, type OrderStatus, STATUS_LABELS } from '../../domain/order-status.ts';
+import { SLACK_LIMITS } from '../block-kit-limits.ts';
 import { BULK_CONFIRM_CALLBACK, BULK_FIELDS, BULK_MODAL_CALLBACK, SLASH_COMMAND } from '../ids.ts';
-import { escapeCode, escapeMrkdwn, truncate } from '../messages/mrkdwn.ts';
+import { codeWithin, cutMrkdwn, escapeWithin, truncate } from '../messages/mrkdwn.ts';
 import { buildTextInput } from './inputs.ts';
 
 /** Bad rows listed in the modal; the rest are counted. */
@@ -12,7 +13,7 @@ const ISSUE_MAX = 200;
 
 const count = (n: number, one: string, many = `${one}s`) =>
   `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
-const fileLabel = (name: string) => `\`${escapeCode(truncate(name, 80))}\``;
+const fileLabel = (name: string) => `\`${codeWithin(name, 80)}\``;
 
 function modal(blocks: KnownBlock[], extra: Partial<ModalView> = {}): ModalView {
   return {
@@ -26,7 +27,7 @@ function modal(blocks: KnownBlock[], extra: Partial<ModalView> = {}): ModalView 
 
 const section = (text: string): KnownBlock => ({
   type: 'section',
-  text: { type: 'mrkdwn', text: truncate(text, 3000) },
+  text: { type: 'mrkdwn', text: cutMrkdwn(text, SLACK_LIMITS.sectionText) },
 });
 
 /** `/orderstatus bulk`: the file to send from, and a description for rows that have none. */
@@ -87,7 +88,7 @@ export function buildBulkProblemsView(input: {
     const problem = input.fileProblem ?? 'The file could not be read.';
     return modal([
       section(
-        `:warning: *Nothing was sent.* ${fileLabel(input.fileName)}: ${escapeMrkdwn(problem)} ${again}`,
+        `:warning: *Nothing was sent.* ${fileLabel(input.fileName)}: ${escapeWithin(problem, 1000)} ${again}`,
       ),
     ]);
   }
@@ -99,10 +100,8 @@ export function buildBulkProblemsView(input: {
   ];
   for (const issue of input.issues.slice(0, ISSUES_SHOWN)) {
     const where =
-      issue.column === '*'
-        ? `Line ${issue.line}`
-        : `Line ${issue.line}, *${escapeMrkdwn(truncate(issue.column, 40))}*`;
-    blocks.push(section(`• ${where}: ${escapeMrkdwn(truncate(issue.message, ISSUE_MAX))}`));
+      issue.column === '*' ? `Line ${issue.line}` : `Line ${issue.line}, *${escapeWithin(issue.column, 40)}*`;
+    blocks.push(section(`• ${where}: ${escapeWithin(issue.message, ISSUE_MAX)}`));
   }
   const more = input.issues.length - ISSUES_SHOWN;
   if (more > 0) {
@@ -146,7 +145,10 @@ export function buildBulkConfirmView(input: BulkConfirmInput): ModalView {
     ],
     {
       callback_id: BULK_CONFIRM_CALLBACK,
-      submit: { type: 'plain_text', text: truncate(`Send ${count(input.total, 'update')}`, 24) },
+      submit: {
+        type: 'plain_text',
+        text: truncate(`Send ${count(input.total, 'update')}`, SLACK_LIMITS.viewSubmit),
+      },
       private_metadata: JSON.stringify({ jobId: input.jobId }),
     },
   );

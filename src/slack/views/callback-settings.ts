@@ -1,7 +1,7 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { CALLBACK_PASSWORD_ACTION, CALLBACK_PASSWORD_VIEW } from '../ids.ts';
 import { buildConfirmDialog } from '../messages/confirm-dialog.ts';
-import { escapeCode, formatSlackDate } from '../messages/mrkdwn.ts';
+import { codeWithin, escapeCode, formatSlackDate } from '../messages/mrkdwn.ts';
 
 /** What the settings modal shows about Kaleyra's status callbacks (never the password). */
 export type CallbackSettings = {
@@ -18,7 +18,7 @@ export function callbackSettingsLines(settings: CallbackSettings): string[] {
   return [
     '*Delivery status (Kaleyra callbacks)*',
     'In Kaleyra: Callback Profiles → Add New → WhatsApp, message status, POST, with Basic authentication:',
-    `*URL:* \`${escapeCode(settings.url)}\``,
+    `*URL:* \`${codeWithin(settings.url, 500)}\``,
     settings.username
       ? `*Username:* \`${escapeCode(settings.username)}\``
       : '*Username:* none yet (generate a password to get one)',
@@ -82,7 +82,7 @@ export function buildCallbackPasswordView(login: {
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `*URL:* \`${escapeCode(login.url)}\`\n*Username:* \`${escapeCode(login.username)}\`\n*Password:* \`${escapeCode(login.password)}\``,
+          text: `*URL:* \`${codeWithin(login.url, 500)}\`\n*Username:* \`${escapeCode(login.username)}\`\n*Password:* \`${escapeCode(login.password)}\``,
         },
       },
     ],

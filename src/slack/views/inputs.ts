@@ -1,4 +1,5 @@
 import type { InputBlock, PlainTextInput, PlainTextOption, StaticSelect } from '@slack/types';
+import { SLACK_LIMITS } from '../block-kit-limits.ts';
 import type { FieldIds } from '../ids.ts';
 import { truncate } from '../messages/mrkdwn.ts';
 
@@ -15,13 +16,16 @@ export type TextInputOptions = {
   multiline?: boolean;
 };
 
+// Labels, hints and placeholders may carry outside words (why Kaleyra listed no templates): cut to Slack's figures.
+const plain = (text: string, max: number) => ({ type: 'plain_text' as const, text: truncate(text, max) });
+
 /** A text input block, the shape every modal uses. */
 export function buildTextInput(options: TextInputOptions): InputBlock {
   const element: PlainTextInput = {
     type: 'plain_text_input',
     action_id: options.ids.actionId,
     max_length: options.maxLength,
-    placeholder: { type: 'plain_text', text: options.placeholder },
+    placeholder: plain(options.placeholder, SLACK_LIMITS.placeholder),
     ...(options.multiline ? { multiline: true } : {}),
   };
   const value = options.value?.trim();
@@ -29,8 +33,8 @@ export function buildTextInput(options: TextInputOptions): InputBlock {
   const block: InputBlock = {
     type: 'input',
     block_id: options.ids.blockId,
-    label: { type: 'plain_text', text: options.label },
-    hint: { type: 'plain_text', text: options.hint },
+    label: plain(options.label, SLACK_LIMITS.inputLabel),
+    hint: plain(options.hint, SLACK_LIMITS.inputHint),
     element,
   };
   if (options.optional) block.optional = true;
@@ -55,7 +59,7 @@ export function buildSelectInput<T extends string>(options: SelectInputOptions<T
   const element: StaticSelect = {
     type: 'static_select',
     action_id: options.ids.actionId,
-    placeholder: { type: 'plain_text', text: options.placeholder },
+    placeholder: plain(options.placeholder, SLACK_LIMITS.placeholder),
     options: options.choices.map(toOption),
   };
   const selected = options.choices.find((choice) => choice.value === options.initial);
@@ -63,10 +67,10 @@ export function buildSelectInput<T extends string>(options: SelectInputOptions<T
   const block: InputBlock = {
     type: 'input',
     block_id: options.ids.blockId,
-    label: { type: 'plain_text', text: options.label },
+    label: plain(options.label, SLACK_LIMITS.inputLabel),
     element,
   };
-  if (options.hint) block.hint = { type: 'plain_text', text: options.hint };
+  if (options.hint) block.hint = plain(options.hint, SLACK_LIMITS.inputHint);
   return block;
 }
 

@@ -2,14 +2,14 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import { describeRefusal } from '../../describe/describe-refusal.ts';
 import { describeTimeLeft, SESSION_TEXT_MAX } from '../../domain/session-text.ts';
 import { SendRefusedError } from '../../errors/send-refused-error.ts';
+import { SLACK_LIMITS } from '../block-kit-limits.ts';
 import { REPLY_FIELDS, REPLY_MODAL_CALLBACK } from '../ids.ts';
-import { escapeCode, escapeMrkdwn, formatSlackDate, quote, truncate } from '../messages/mrkdwn.ts';
+import { codeWithin, escapeWithin, formatSlackDate, quoteWithin } from '../messages/mrkdwn.ts';
 import { SLACK_SURFACE } from '../messages/slack-surface.ts';
 import { buildTextInput } from './inputs.ts';
 
-/** The customer's words quoted in the modal: enough to answer them (a section holds 3,000). */
-const QUOTED_MAX = 2_000;
-const PRIVATE_METADATA_MAX = 3000;
+/** WhatsApp takes 4,096 characters in a session text, but a Slack input holds no more than 3,000. */
+export const REPLY_INPUT_MAX = Math.min(SESSION_TEXT_MAX, SLACK_LIMITS.inputMaxLength);
 const SLACK_TS = /^\d{1,12}\.\d{1,9}$/;
 const CHANNEL_ID = /^[CDG][A-Z0-9]{2,30}$/;
 const INCOMING_ID = /^[A-Za-z0-9-]{1,64}$/;
@@ -38,29 +38,31 @@ export type ReplyModalInput = {
 };
 
 /**
- * The reply modal, while WhatsApp's window is open: the customer's last message quoted (escaped, cut),
- * a text input of at most 4,096 characters, and the time left in the 24-hour window.
+ * The reply modal, while WhatsApp's window is open: the customer's last message quoted (escaped, then cut
+ * to what the section has room for), a text input of at most REPLY_INPUT_MAX characters, and the time
+ * left in the 24-hour window.
  */
 export function buildReplyModal(input: ReplyModalInput): ModalView {
   const { latest, window } = input;
-  const name = latest.customerName ? `*${escapeMrkdwn(truncate(latest.customerName, 80))}* ` : '';
-  const order = input.referenceId ? ` about order \`${escapeCode(truncate(input.referenceId, 60))}\`` : '';
+  const name = latest.customerName ? `*${escapeWithin(latest.customerName, 80)}* ` : '';
+  const order = input.referenceId ? ` about order \`${codeWithin(input.referenceId, 60)}\`` : '';
+  const head = `${name}(${escapeWithin(latest.customerMasked, 40)}) wrote ${formatSlackDate(latest.sentAt.toISOString())}${order}:\n`;
   const words = latest.text
-    ? quote(escapeMrkdwn(truncate(latest.text, QUOTED_MAX)))
-    : `> _${escapeMrkdwn(truncate(latest.type, 40))} message, no text_`;
+    ? quoteWithin(latest.text, SLACK_LIMITS.sectionText - head.length)
+    : `> _${escapeWithin(latest.type, 40)} message, no text_`;
   const blocks: KnownBlock[] = [
     {
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: `${name}(${escapeMrkdwn(truncate(latest.customerMasked, 40))}) wrote ${formatSlackDate(latest.sentAt.toISOString())}${order}:\n${words}`,
+        text: `${head}${words}`,
       },
     },
     buildTextInput({
       ids: REPLY_FIELDS.text,
       label: 'Your reply',
       value: undefined,
-      maxLength: SESSION_TEXT_MAX,
+      maxLength: REPLY_INPUT_MAX,
       placeholder: 'Your parcel leaves the depot today.',
       hint: 'Sent on WhatsApp from the business number, and posted in the thread naming you.',
       multiline: true,
@@ -92,7 +94,7 @@ export function buildReplyModalMetadata(metadata: ReplyModalMetadata): string {
     ...(metadata.channelId ? { channelId: metadata.channelId } : {}),
     ...(metadata.threadTs ? { threadTs: metadata.threadTs } : {}),
   });
-  return json.length <= PRIVATE_METADATA_MAX ? json : '{}';
+  return json.length <= SLACK_LIMITS.privateMetadata ? json : '{}';
 }
 
 /**

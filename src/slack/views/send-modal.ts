@@ -9,8 +9,9 @@ import {
 } from '../../domain/order-status.ts';
 import type { CommandFields } from '../../domain/parse-command.ts';
 import type { OrderTemplate } from '../../kaleyra/templates-client.ts';
+import { SLACK_LIMITS } from '../block-kit-limits.ts';
 import { SEND_FIELDS, SEND_MODAL_CALLBACK, TEMPLATE_PICK } from '../ids.ts';
-import { escapeCode, escapeMrkdwn, truncate } from '../messages/mrkdwn.ts';
+import { codeWithin, cutMrkdwn, escapeWithin, truncate } from '../messages/mrkdwn.ts';
 import { buildFieldErrors, labelledInputs, type ViewErrorsResponse } from './inputs.ts';
 import { buildSendModalMetadata } from './send-modal-metadata.ts';
 import { buildTemplatePickInput } from './template-picker.ts';
@@ -76,7 +77,10 @@ export function buildSendModal(input: SendModalInput): ModalView {
 
   const blocks: KnownBlock[] = [];
   if (input.notice) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(input.notice, 3000) }] });
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: cutMrkdwn(input.notice, SLACK_LIMITS.contextText) }],
+    });
   }
   if (input.fromMessage) blocks.push(buildFoundContext(input.fromMessage.found));
   const notice = buildIssuesContext(input.issues ?? {}, notes);
@@ -131,7 +135,7 @@ function prefillTyped(fields: CommandFields) {
   const reference = prefill(fields.referenceId, SEND_MODAL_MAX_LENGTHS.referenceId);
   if (reference.dropped) {
     notes.push(
-      `The order reference you typed (\`${escapeCode(truncate(reference.dropped, 60))}\`) is longer than ${LIMITS.referenceId} characters, so it was left out: enter it again.`,
+      `The order reference you typed (\`${codeWithin(reference.dropped, 60)}\`) is longer than ${LIMITS.referenceId} characters, so it was left out: enter it again.`,
     );
   }
 
@@ -202,13 +206,13 @@ function buildIssuesContext(issues: FieldIssues, notes: readonly string[]): Cont
   for (const field of Object.keys(FIELD_LABELS) as OrderStatusField[]) {
     const message = issues[field];
     if (typeof message === 'string' && message.trim() !== '') {
-      lines.push(`• *${FIELD_LABELS[field]}:* ${escapeMrkdwn(truncate(message.trim(), 300))}`);
+      lines.push(`• *${FIELD_LABELS[field]}:* ${escapeWithin(message.trim(), 300)}`);
     }
   }
   for (const note of notes) lines.push(`• ${note}`);
   if (lines.length === 0) return undefined;
   const text = `:pencil2: *Some details need a look before this can be sent:*\n${lines.join('\n')}`;
-  return { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(text, 3000) }] };
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: cutMrkdwn(text, SLACK_LIMITS.contextText) }] };
 }
 
 type Prefill = { value: string | undefined; dropped?: string };

@@ -5,7 +5,7 @@ import { StorageError } from '../../../errors/storage-error.ts';
 import type { Logger } from '../../../logger.ts';
 import type { OrderHistory } from '../../../services/order-history.ts';
 import { SLACK_HISTORY_LIMIT } from '../../messages/history.ts';
-import { escapeMrkdwn } from '../../messages/mrkdwn.ts';
+import { escapeWithin } from '../../messages/mrkdwn.ts';
 import { buildErrorNotice } from '../../messages/notices.ts';
 import { slackErrorCode } from '../../slack-error-code.ts';
 import { buildHistoryNoticeView, buildHistoryView } from '../../views/history-view.ts';
@@ -27,7 +27,7 @@ export function createHomeHistoryAction(deps: { orderHistory: Pick<OrderHistory,
     const query = readHistoryReference(action.value ?? '');
     let view: ReturnType<typeof buildHistoryView>;
     if (!query.ok) {
-      const text = `:warning: ${escapeMrkdwn(query.issue)}`;
+      const text = `:warning: ${escapeWithin(query.issue, 500)}`;
       view = buildHistoryNoticeView({ text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
     } else {
       try {
