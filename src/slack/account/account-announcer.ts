@@ -4,8 +4,9 @@ import type { Logger } from '../../logger.ts';
 import type { AccountAnnouncementsStore } from '../../storage/account-announcements-store.ts';
 import type { SlackCaller } from '../delivery/slack-calls.ts';
 import { buildAccountAnnouncement } from '../messages/account-announcement.ts';
-import { isSlackUserId } from '../messages/mrkdwn.ts';
+import type { SlackMessage } from '../messages/mrkdwn.ts';
 import { slackErrorCode } from '../slack-error-code.ts';
+import { createAnnouncementTargets } from './announcement-targets.ts';
 
 /** Every replica looks for changes not announced yet this often (a crash before the post, a send's 132015). */
 export const ANNOUNCE_SWEEP_MS = 30_000;
@@ -22,21 +23,14 @@ export type AccountAnnouncerDeps = {
 };
 
 /**
- * Where a workspace's admins hear of its template and number changes: the admin who last saved the
- * settings, in the app's DM. (Once the settings have a replies channel, it goes first: that is where
- * a team reads what concerns it.)
- */
-export function announcementTarget(credentials: WorkspaceCredentials): string | undefined {
-  return isSlackUserId(credentials.updatedBy) ? credentials.updatedBy : undefined;
-}
-
-/**
  * Tells each workspace's admins, once, that Meta stopped or lifted a template or flagged or unflagged
- * the number: claims the changes not announced yet (one statement, so two replicas never both post)
- * and posts one message per change, not one per agent. Runs when an event arrives and on a sweep.
+ * the number (where: announcement-targets.ts): claims the changes not announced yet (one statement, so
+ * two replicas never both post) and posts one message per change, not one per agent. Runs when an
+ * event arrives and on a sweep.
  */
 export function createAccountAnnouncer(deps: AccountAnnouncerDeps) {
   const { logger } = deps;
+  const targets = createAnnouncementTargets(deps);
   let running: Promise<void> | undefined;
   let again = false;
   let timer: NodeJS.Timeout | undefined;
@@ -48,20 +42,27 @@ export function createAccountAnnouncer(deps: AccountAnnouncerDeps) {
     }
   }
 
+  /** Posts `message` in one place (a channel, or a user's DM). */
+  const postMessage =
+    (message: SlackMessage) =>
+    async (workspaceId: string, channel: string): Promise<void> => {
+      await deps.slack.call(workspaceId, (token) =>
+        deps.client.chat.postMessage({ token, channel, text: message.text, blocks: message.blocks }),
+      );
+    };
+
   async function announce(change: Awaited<ReturnType<AccountAnnouncerDeps['store']['claim']>>[number]) {
     const where = { workspace: change.workspaceId, kind: change.kind, event: change.event };
     try {
       const credentials = await deps.credentials.get(change.workspaceId);
-      const target = credentials && announcementTarget(credentials);
-      if (!target) {
+      const told = credentials
+        ? await targets.tell(change.workspaceId, credentials, postMessage(buildAccountAnnouncement(change)))
+        : [];
+      if (told.length === 0) {
         logger.info(where, 'no admin to tell of an account change (App Home and `quality show` show it)');
         return;
       }
-      const message = buildAccountAnnouncement(change);
-      const posted = await deps.slack.call(change.workspaceId, (token) =>
-        deps.client.chat.postMessage({ token, channel: target, text: message.text, blocks: message.blocks }),
-      );
-      logger.info({ ...where, posted: posted !== undefined }, 'account change announced');
+      logger.info({ ...where, told: told.length }, 'account change announced');
     } catch (error) {
       logger.warn({ ...where, err: error, reason: slackErrorCode(error) }, 'could not announce; next sweep');
       await deps.store.release(change).catch(() => undefined);
