@@ -76,11 +76,20 @@ const ValueSchema = v.looseObject({
   reason: Text,
   display_phone_number: Text,
   current_limit: Text,
+  time: Text,
+  timestamp: Text,
 });
 type RawValue = v.InferOutput<typeof ValueSchema>;
 
-const ChangeSchema = v.looseObject({ field: Text, value: v.fallback(v.optional(ValueSchema), undefined) });
-type Change = { field: string | undefined; value: RawValue };
+const ChangeSchema = v.looseObject({
+  field: Text,
+  value: v.fallback(v.optional(ValueSchema), undefined),
+  time: Text,
+  timestamp: Text,
+});
+/** `time`: when the event happened, as its envelope says (Meta's `entry[].time`, Unix seconds). */
+type Change = { field: string | undefined; value: RawValue; time: string | undefined };
+const EntrySchema = v.looseObject({ time: Text, changes: List(v.unknown()) });
 
 const ExtraInfoSchema = Loose({ media_url: Text, reply_to: Text });
 
@@ -102,31 +111,51 @@ export function readIncomingBody(body: Record<string, unknown>, now: Date = new 
     if (field === 'messages') readMessages(value, extra, now, read);
     else if (field === 'message_template_status_update') {
       const event = templateEventOf(value);
-      if (event) read.templateEvents.push(event);
+      if (event) read.templateEvents.push(withTime(event, change.time));
     } else if (field === 'phone_number_quality_update') {
       const event = word(value.event);
-      if (event) read.qualityEvents.push(qualityEventOf(event, value));
+      if (event) read.qualityEvents.push(withTime(qualityEventOf(event, value), change.time));
     }
   }
   return read;
 }
 
-/** Every `{ field, value }` the body carries, in any of the three envelopes. */
+/**
+ * Every `{ field, value }` the body carries, in any of the three envelopes, with the time the envelope
+ * gives it: Meta's `entry[].time`; in Kaleyra's (undocumented) envelopes a `time` or `timestamp` beside
+ * the change, in its value, or at the top of the body.
+ */
 function changesOf(body: Record<string, unknown>): Change[] {
-  const candidates: unknown[] = [body.meta_object, body];
+  const top = v.safeParse(ChangeSchema, body);
+  const bodyTime = top.success ? (top.output.time ?? top.output.timestamp) : undefined;
+  const candidates: Array<{ change: unknown; time: string | undefined }> = [
+    { change: body.meta_object, time: bodyTime },
+    { change: body, time: bodyTime },
+  ];
   const entries = Array.isArray(body.entry) ? body.entry.slice(0, 10) : [];
-  for (const entry of entries) {
-    const changes = (entry as { changes?: unknown } | null)?.changes;
-    if (Array.isArray(changes)) candidates.push(...changes.slice(0, 10));
+  for (const raw of entries) {
+    const entry = v.safeParse(EntrySchema, raw);
+    if (!entry.success) continue;
+    const time = entry.output.time;
+    for (const change of (entry.output.changes ?? []).slice(0, 10)) candidates.push({ change, time });
   }
   const found: Change[] = [];
   for (const candidate of candidates) {
-    const parsed = v.safeParse(ChangeSchema, candidate);
+    const parsed = v.safeParse(ChangeSchema, candidate.change);
     if (parsed.success && parsed.output.value) {
-      found.push({ field: parsed.output.field, value: parsed.output.value });
+      const { field, value } = parsed.output;
+      const time =
+        parsed.output.time ?? parsed.output.timestamp ?? value.time ?? value.timestamp ?? candidate.time;
+      found.push({ field, value, time });
     }
   }
   return found;
+}
+
+/** The event with the time its envelope gave, when that reads as a time. */
+function withTime<T extends { at?: Date }>(event: T, time: string | undefined): T {
+  const at = readTime(time);
+  return at ? { ...event, at } : event;
 }
 
 function readMessages(

@@ -9,6 +9,7 @@ import {
 import type { SlackConfig } from '../config.ts';
 import type { Route } from '../http/router.ts';
 import type { Metrics } from '../metrics.ts';
+import type { ResumedJobs } from '../services/resumed-jobs.ts';
 import type { AccountAnnouncementsStore } from '../storage/account-announcements-store.ts';
 import type { BulkJobs } from '../storage/bulk-jobs.ts';
 import type { BulkReports } from '../storage/bulk-reports.ts';
@@ -75,6 +76,8 @@ export type SlackAppDeps = SlackListenerDeps & {
   /** Customers' messages' post tunings (tests). */
   conversationOptions?: ConversationOptions | undefined;
   accountAnnouncements: Pick<AccountAnnouncementsStore, 'claim' | 'release'>;
+  /** Bulk jobs that resumed after a pause, to be told once. */
+  resumedJobs: Pick<ResumedJobs, 'claim' | 'release'>;
   metrics: Pick<Metrics, 'ackSeconds' | 'commands' | 'slackApiErrors' | 'endToEndSeconds' | 'secondsSince'>;
 };
 
@@ -176,6 +179,8 @@ export function createSlackApp(slack: SlackConfig, deps: SlackAppDeps): SlackApp
   });
   const announcer = createAccountAnnouncer({
     store: deps.accountAnnouncements,
+    resumed: deps.resumedJobs,
+    bulk,
     credentials: deps.credentials,
     client: background,
     slack: caller,

@@ -11,7 +11,23 @@ import { migration as v11 } from './0011-bulk-rows-and-workflow-steps.ts';
 import { migration as v12 } from './0012-customers-messages-session-replies-consent.ts';
 import { migration as v13 } from './0013-customers-messages-kept-for-the.ts';
 import { migration as v15 } from './0015-quality-overrides-journaled-account-announcements.ts';
+import { migration as v19 } from './0019-meta-events-in-metas-order.ts';
 import type { Migration } from './migration.ts';
 
 /** The schema, as ordered steps (one file per version). */
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v9, v10, v11, v12, v13, v15];
+export const MIGRATIONS: readonly Migration[] = [
+  v1,
+  v2,
+  v3,
+  v4,
+  v5,
+  v6,
+  v7,
+  v9,
+  v10,
+  v11,
+  v12,
+  v13,
+  v15,
+  v19,
+];
