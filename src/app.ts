@@ -6,7 +6,6 @@ import { createMetricsRoute } from './http/metrics-route.ts';
 import type { Route } from './http/router.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
-import type { AccountChange } from './services/account-health.ts';
 import { type BulkWorker, type BulkWorkerOptions, createBulkWorker } from './services/bulk-worker.ts';
 import {
   createIncomingSweeper,
@@ -17,7 +16,6 @@ import { observeSends } from './services/observe.ts';
 import type { Services } from './services/open-services.ts';
 import type { ConversationOptions } from './slack/conversation/conversation-poster.ts';
 import { createSlackApp, type SlackApp } from './slack/create-slack-app.ts';
-import type { BulkPauseReason } from './storage/bulk-jobs.ts';
 
 export type AppDeps = {
   config: ServerConfig;
@@ -74,17 +72,21 @@ export function buildApp({ config, logger, services, metrics, bulk, conversation
     conversationOptions: conversation,
     guard: services.guard,
     accountAnnouncements: services.accountAnnouncements,
+    resumedJobs: services.resumedJobs,
     consent: services.consent,
     accountHealth: services.accountHealth,
   });
   bulkWorker = createBulkWorker({
     jobs: services.bulkJobs,
+    pauses: services.bulkPauses,
     reports: services.bulkReports,
     orderStatus,
     codeOf,
     onProgress: (job) => slack.bulk.refresh(job),
     onRowFinished: (outcome) => metrics.bulkRows.inc({ outcome }),
     onFinished: (job) => slack.bulk.finish(job),
+    // A job resumed by any process (a lift, a new default template from the CLI): told from here.
+    onResumed: () => void slack.announcer.run(),
     logger: logger.child({ component: 'bulk' }),
     options: bulk,
   });
@@ -98,8 +100,9 @@ export function buildApp({ config, logger, services, metrics, bulk, conversation
       for (const attemptId of attemptIds) slack.notifier.refresh(attemptId);
     },
     onIncoming: (workspaceId, recorded) => slack.conversation.show(workspaceId, recorded),
-    onAccountChanged: (workspaceId, changes) => {
-      void resumeLifted(workspaceId, changes);
+    onAccountChanged: () => {
+      // A lift resumed the jobs it freed as it was recorded: this process's worker takes their rows now.
+      bulkWorker?.wake();
       // Even with no change here: the other replica's change may be waiting to be told (claims skip a row
       // another replica's write of the same event held).
       void slack.announcer.run();
@@ -107,21 +110,6 @@ export function buildApp({ config, logger, services, metrics, bulk, conversation
     metrics,
     logger: logger.child({ component: 'callbacks' }),
   });
-  /** Bulk jobs a lifted stop had paused go on (any replica's worker takes their rows; this one at once). */
-  async function resumeLifted(workspaceId: string, changes: readonly AccountChange[]): Promise<void> {
-    const reasons = changes.flatMap((change): BulkPauseReason[] => {
-      if (change.kind === 'template') return change.blocked ? [] : ['template_paused'];
-      return change.flagged ? [] : ['number_flagged'];
-    });
-    if (reasons.length === 0) return;
-    try {
-      const resumed = await services.bulkJobs.resume(workspaceId, reasons);
-      for (const job of resumed) slack.bulk.refresh(job);
-      if (resumed.length > 0) bulkWorker?.wake();
-    } catch (error) {
-      logger.warn({ err: error, workspace: workspaceId }, 'could not resume paused bulk jobs');
-    }
-  }
   const routes: Route[] = [
     ...slack.routes,
     callbacks,

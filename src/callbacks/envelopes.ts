@@ -14,8 +14,12 @@ export const Loose = <T extends v.ObjectEntries>(entries: T) =>
   v.fallback(v.optional(v.looseObject(entries)), undefined);
 export const List = <T extends v.GenericSchema>(item: T) => v.fallback(v.optional(v.array(item)), undefined);
 
-/** One of Meta's `{ field, value }`, wherever the body carried it. */
-export type Change = { field: string | undefined; value: Record<string, unknown> };
+/**
+ * One of Meta's `{ field, value }`, wherever the body carried it. `time`: when the event happened, as its
+ * envelope says (Meta's `entry[].time`, Unix seconds; in Kaleyra's undocumented envelopes a `time` or
+ * `timestamp` beside the change, in its value, or at the top of the body).
+ */
+export type Change = { field: string | undefined; value: Record<string, unknown>; time: string | undefined };
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -26,22 +30,33 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  * Kaleyra's older shape, where `contacts`, `messages` (or `statuses`) sit at the top of the body.
  */
 export function changesOf(body: Record<string, unknown>): Change[] {
-  const candidates: unknown[] = [body.meta_object, body];
+  const bodyTime = timeOf(body);
+  const candidates: Array<{ change: unknown; time: string | undefined }> = [
+    { change: body.meta_object, time: bodyTime },
+    { change: body, time: bodyTime },
+  ];
   if (Array.isArray(body.entry)) {
     for (const entry of body.entry) {
-      if (isObject(entry) && Array.isArray(entry.changes)) candidates.push(...entry.changes);
+      if (!isObject(entry) || !Array.isArray(entry.changes)) continue;
+      const time = timeOf(entry);
+      for (const change of entry.changes) candidates.push({ change, time });
     }
   }
   const found: Change[] = [];
-  for (const candidate of candidates) {
-    if (!isObject(candidate) || !isObject(candidate.value)) continue;
-    const field = typeof candidate.field === 'string' ? candidate.field : undefined;
-    found.push({ field, value: candidate.value });
+  for (const { change, time } of candidates) {
+    if (!isObject(change) || !isObject(change.value)) continue;
+    const field = typeof change.field === 'string' ? change.field : undefined;
+    found.push({ field, value: change.value, time: timeOf(change) ?? timeOf(change.value) ?? time });
   }
   if (!isObject(body.meta_object) && (Array.isArray(body.messages) || Array.isArray(body.statuses))) {
-    found.push({ field: 'messages', value: body });
+    found.push({ field: 'messages', value: body, time: bodyTime });
   }
   return found;
+}
+
+/** An object's own `time` or `timestamp`, as text (numbers included). */
+function timeOf(object: Record<string, unknown>): string | undefined {
+  return v.parse(Text, object.time) ?? v.parse(Text, object.timestamp);
 }
 
 /**

@@ -67,6 +67,8 @@ const ValueSchema = v.looseObject({
   reason: Text,
   display_phone_number: Text,
   current_limit: Text,
+  time: Text,
+  timestamp: Text,
 });
 type RawValue = v.InferOutput<typeof ValueSchema>;
 
@@ -94,13 +96,19 @@ export function readIncomingBody(
     if (field === 'messages') readMessages(value, extra, now, read);
     else if (field === 'message_template_status_update') {
       const event = templateEventOf(value);
-      if (event) read.templateEvents.push(event);
+      if (event) read.templateEvents.push(withTime(event, change.time));
     } else if (field === 'phone_number_quality_update') {
       const event = word(value.event);
-      if (event) read.qualityEvents.push(qualityEventOf(event, value));
+      if (event) read.qualityEvents.push(withTime(qualityEventOf(event, value), change.time));
     }
   }
   return read;
+}
+
+/** The event with the time its envelope gave, when that reads as a time. */
+function withTime<T extends { at?: Date }>(event: T, time: string | undefined): T {
+  const at = readTime(time);
+  return at ? { ...event, at } : event;
 }
 
 function readMessages(

@@ -15,10 +15,16 @@ import {
   buildResultCsv,
 } from '../domain/bulk-result.ts';
 import { maskPhoneNumber } from '../domain/mask-phone.ts';
-import { ORDER_STATUSES } from '../domain/order-status.ts';
+import { ORDER_STATUSES, type OrderStatusRequest } from '../domain/order-status.ts';
 import { NotConfiguredError } from '../errors/not-configured-error.ts';
 import { ValidationError } from '../errors/validation-error.ts';
-import { forEachConcurrently, type PauseJob, sendBulkRow, TRY_AGAIN } from '../services/bulk-rows.ts';
+import {
+  forEachConcurrently,
+  type PauseJob,
+  pauseCauseOf,
+  sendBulkRow,
+  TRY_AGAIN,
+} from '../services/bulk-rows.ts';
 import { BULK_DEFAULTS } from '../services/bulk-worker.ts';
 import { cliSurface } from './cli-surface.ts';
 import type { CliWork, Io } from './command.ts';
@@ -75,6 +81,8 @@ export function prepareCsvSend(team: string, values: CliOptions, io: Io): CliWor
     const progress = startProgress(io, plan.rows.length, tally);
     let interrupted = false;
     let paused: PauseJob | undefined;
+    let pausedRequest: OrderStatusRequest | undefined;
+    const { rows } = plan;
     const stopListening = io.onInterrupt?.(() => {
       interrupted = true;
       io.err('\nstopping: the updates being sent finish, nothing else is sent');
@@ -89,6 +97,7 @@ export function prepareCsvSend(team: string, values: CliOptions, io: Io): CliWor
         );
         if (typeof sent === 'object' && 'pause' in sent) {
           if (!paused) tell(sent.error, '\nstopping');
+          pausedRequest ??= row.request;
           paused ??= sent;
           return;
         }
@@ -109,14 +118,43 @@ export function prepareCsvSend(team: string, values: CliOptions, io: Io): CliWor
       tally.canceled = results.filter((r) => r.outcome === 'canceled').length;
       progress.stop();
     }
+    const kept = paused && !interrupted ? await keep(paused) : undefined;
+    if (kept) for (const r of results) if (r.outcome === 'canceled') r.outcome = 'pending';
     io.out(buildResultCsv(results).trimEnd());
-    io.err(summaryOf(plan.rows.length, tally));
-    if (paused) {
+    io.err(summaryOf(plan.rows.length, kept ? { ...tally, canceled: 0 } : tally));
+    if (paused && kept) {
+      io.err(
+        `${tally.canceled} not sent yet (${paused.error.code}): kept as bulk job ${kept}. They go out by themselves, each once, as soon as ${paused.pause === 'number_flagged' ? 'Meta unflags the number or an admin resumes bulk sends (orderstatus quality resume)' : 'Meta reinstates the template or an admin makes a template Meta has not stopped the default (orderstatus credentials set … --template NAME)'}: a running orderstatus server sends them and posts the job's progress in Slack, with a Cancel button.`,
+      );
+    } else if (paused) {
       io.err(
         `${tally.canceled} not sent (${paused.error.code}): run the same file again once that is lifted; the duplicate guard skips every update that went.`,
       );
     }
     return tally.sent + tally.already_sent === plan.rows.length ? 0 : 1;
+
+    /** The rows not sent, handed to the servers as a paused job; undefined when that failed. */
+    async function keep(cause: PauseJob): Promise<string | undefined> {
+      try {
+        return await services.bulkPauses.handOver({
+          workspaceId: team,
+          fileName: path.basename(file),
+          cause: pauseCauseOf(pausedRequest, cause),
+          rows: rows.map((row, i) => {
+            const result = results[i];
+            if (!result || result.outcome === 'canceled' || result.outcome === 'pending') return row;
+            const { outcome, messageId, code } = result;
+            return {
+              ...row,
+              result: { outcome, messageId: messageId ?? undefined, code: code ?? undefined },
+            };
+          }),
+        });
+      } catch (error) {
+        tell(error, 'warning: the updates not sent could not be kept for later');
+        return undefined;
+      }
+    }
   };
 }
 

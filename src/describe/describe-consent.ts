@@ -31,19 +31,36 @@ export function describeOvertakenChange(
   return `${input.customerMasked}: nothing changed (noted in the journal): ${whose} of ${surface.time(at.toISOString())} is newer than this and decides.`;
 }
 
-/** How many opted out, then one line for the default template, others Meta stopped, and the number. */
+/** The template's state that decides its sends in `language`: a stop in it, or one naming no language. */
+function stateFor(templates: AccountHealthView['templates'], name: string, language: string) {
+  const own = templates.filter((t) => t.name === name && (t.language === language || t.language === ''));
+  return own.find((t) => t.blocked) ?? own.find((t) => t.language === language) ?? own[0];
+}
+
+/** `order_status` in `en` (no language when the event named none). */
+function templateLabel(surface: Surface, name: string, language: string): string {
+  return language ? `${surface.literal(name)} in ${surface.literal(language)}` : surface.literal(name);
+}
+
+/**
+ * How many opted out, then one line for the default template, others Meta stopped, the number, and
+ * Meta's events that came after a newer one (recorded, they changed nothing).
+ */
 export function describeAccountHealth(
-  view: AccountHealthView & { credentials: { templateName: string; businessNumber: string } },
+  view: AccountHealthView & {
+    credentials: { templateName: string; languageCode?: string; businessNumber: string };
+  },
   optedOut: number,
   surface: Surface,
 ): string[] {
   const { templateName, businessNumber } = view.credentials;
+  const languageCode = view.credentials.languageCode ?? '';
   const since = (date: Date) => surface.time(date.toISOString());
   const lines = [
     `Opted-out customers: ${optedOut} (nothing is sent to them until they send START or an admin lifts it).`,
   ];
-  const current = view.templates.find((t) => t.name === templateName);
-  const name = surface.literal(templateName);
+  const current = stateFor(view.templates, templateName, languageCode);
+  const name = templateLabel(surface, templateName, languageCode);
   if (!current) {
     lines.push(`Template ${name} (the default): no word from Meta yet, so sends with it go.`);
   } else if (current.blocked) {
@@ -56,13 +73,32 @@ export function describeAccountHealth(
       `Template ${name} (the default): ${surface.literal(current.event)} since ${since(current.since)}: sends with it go.`,
     );
   }
-  for (const other of view.templates.filter((t) => t.blocked && t.name !== templateName)) {
+  for (const other of view.templates.filter((t) => t.blocked && t !== current)) {
     lines.push(
-      `Template ${surface.literal(other.name)}: stopped by Meta (${surface.literal(other.event)} since ${since(other.since)}).`,
+      `Template ${templateLabel(surface, other.name, other.language)}: stopped by Meta (${surface.literal(other.event)} since ${since(other.since)}).`,
     );
   }
+  lines.push(...describeNumber(view.number, businessNumber, surface));
+  for (const late of view.events.filter((e) => !e.applied)) {
+    const subject =
+      late.kind === 'template'
+        ? `the template ${templateLabel(surface, late.subject, late.language)}`
+        : `the number ${maskPhoneNumber(late.subject)}`;
+    lines.push(
+      `Meta’s ${surface.literal(late.event)} for ${subject} (of ${since(late.at)}, received ${since(late.receivedAt)}) came after a newer event: recorded, it changed nothing.`,
+    );
+  }
+  return lines;
+}
+
+function describeNumber(
+  quality: AccountHealthView['number'],
+  businessNumber: string,
+  surface: Surface,
+): string[] {
+  const since = (date: Date) => surface.time(date.toISOString());
   const number = maskPhoneNumber(businessNumber);
-  const quality = view.number;
+  const lines: string[] = [];
   if (!quality) {
     lines.push(`Business number ${number}: no quality word from Meta yet.`);
     return lines;

@@ -31,7 +31,10 @@ export function describeRefusal(error: SendRefusedError, surface: Surface): Erro
       };
     }
     case 'template_paused': {
-      const name = details.templateName ? surface.literal(details.templateName) : 'the template';
+      const language = details.languageCode ? ` in ${surface.literal(details.languageCode)}` : '';
+      const name = details.templateName
+        ? `${surface.literal(details.templateName)}${language}`
+        : 'the template';
       const event = details.event ? ` (${surface.literal(details.event)})` : '';
       const reason = details.metaReason ? ` Meta’s reason: ${surface.text(details.metaReason)}.` : '';
       return {

@@ -81,6 +81,8 @@ export type TemplateStatusEvent = {
   language?: string;
   templateId?: string;
   reason?: string;
+  /** When Meta says it happened (`entry[].time`, or the time Kaleyra's envelope carries); else its receipt. */
+  at?: Date;
 };
 
 /** Meta's `phone_number_quality_update`. */
@@ -91,6 +93,8 @@ export type NumberQualityEvent = {
   businessNumber?: string;
   /** `current_limit`, e.g. TIER_1K. */
   currentLimit?: string;
+  /** When Meta says it happened (as for template events). */
+  at?: Date;
 };
 
 /** Template events that stop sends with that template, and those that lift the stop. */

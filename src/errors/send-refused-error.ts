@@ -14,8 +14,9 @@ export type RefusalDetails = {
   since?: string;
   /** opted_out: the keyword or the admin's reason. */
   why?: string;
-  /** template_paused: the template, Meta's event word and its reason. */
+  /** template_paused: the template, its language, Meta's event word and its reason. */
   templateName?: string;
+  languageCode?: string;
   event?: string;
   metaReason?: string;
   /** number_flagged: the business number, its messaging limit (and `event`: FLAGGED or DOWNGRADE). */

@@ -10,13 +10,15 @@ import {
 import type { WorkspaceCredentials } from '../domain/workspace-settings.ts';
 import { NotConfiguredError } from '../errors/not-configured-error.ts';
 import type { AccountHealthStore, AccountHealthView } from '../storage/account-health-store.ts';
-import type { BulkJobs } from '../storage/bulk-jobs.ts';
+import type { BulkPauses } from '../storage/bulk-pauses.ts';
 
-/** A template or the business number whose state changed what may be sent. */
+/** A template (in one language) or the business number whose state changed what may be sent. */
 export type AccountChange =
   | {
       kind: 'template';
       templateName: string;
+      /** '' when Meta's event named no language (it stands for every language). */
+      language: string;
       event: string;
       blocked: boolean;
       reason: string | undefined;
@@ -34,10 +36,27 @@ export type AccountChange =
 export type AccountHealthDeps = {
   store: Pick<AccountHealthStore, 'applyTemplate' | 'applyQuality' | 'override' | 'read'>;
   credentials: { get(workspaceId: string): Promise<WorkspaceCredentials | undefined> };
-  /** Bulk jobs the flag paused: resumed with the override. */
-  bulkJobs: Pick<BulkJobs, 'resume'>;
+  /** Bulk jobs a lift (or an admin's override) frees go on. */
+  bulkPauses: Pick<BulkPauses, 'resume'>;
   newId?: () => string;
+  now?: () => Date;
 };
+
+/**
+ * An event stamped further ahead of its receipt than this is taken as received now: a clock that
+ * runs ahead must not make one event outrank every later one.
+ */
+export const EVENT_CLOCK_SKEW_MS = 5 * 60_000;
+
+/** When an event counts as having happened: Meta's time, unless missing or implausibly ahead. */
+export function eventTime(at: Date | undefined, receivedAt: Date): Date {
+  return at && at.getTime() <= receivedAt.getTime() + EVENT_CLOCK_SKEW_MS ? at : receivedAt;
+}
+
+/** Meta writes `en_US`; some envelopes `en-US`: one spelling, the one sends use. */
+export function templateLanguage(code: string | undefined): string {
+  return (code ?? '').trim().replace(/-/g, '_');
+}
 
 /** WhatsApp's failures that say what Meta did to the template: learnt as if its event had come. */
 export const TEMPLATE_FAILURE_EVENTS: Readonly<Record<string, string>> = {
@@ -67,10 +86,13 @@ export function numberFlagging(event: string): boolean | undefined {
 
 /**
  * Meta's template-status and number-quality events into the store, for the workspace whose callback
- * credentials they came with. Returns what changed (a repeated event changes nothing), so it is
- * announced once.
+ * credentials they came with, in Meta's order: per template and language (or number), an event older
+ * than the newest one applied is recorded and changes nothing. Returns what changed (a repeated event
+ * changes nothing), so it is announced once; a lift resumes the bulk jobs it frees.
  */
 export function createAccountHealth(deps: AccountHealthDeps) {
+  const newId = deps.newId ?? randomUUID;
+  const now = deps.now ?? (() => new Date());
   return {
     async record(
       workspaceId: string,
@@ -80,24 +102,32 @@ export function createAccountHealth(deps: AccountHealthDeps) {
       },
     ): Promise<AccountChange[]> {
       const changes: AccountChange[] = [];
+      const receivedAt = now();
+      let lifting = false;
       for (const event of events.templateEvents) {
         const blocked = templateBlocking(event.event);
+        lifting ||= blocked === false;
         const applied = await deps.store.applyTemplate({
           workspaceId,
           templateName: event.templateName,
+          languageCode: templateLanguage(event.language),
           event: event.event,
           blocked,
           reason: event.reason,
           source: 'event',
+          at: eventTime(event.at, receivedAt),
+          id: newId(),
         });
-        if (applied.changed && blocked !== undefined) {
+        if (blocked === undefined) continue;
+        for (const one of applied.filter((a) => a.changed)) {
           changes.push({
             kind: 'template',
-            templateName: event.templateName,
+            templateName: one.templateName,
+            language: one.languageCode,
             event: event.event,
             blocked,
             reason: event.reason,
-            since: applied.since,
+            since: one.since,
           });
         }
       }
@@ -108,12 +138,15 @@ export function createAccountHealth(deps: AccountHealthDeps) {
           : (await deps.credentials.get(workspaceId))?.businessNumber;
         if (!businessNumber) continue;
         const flagged = numberFlagging(event.event);
+        lifting ||= flagged === false;
         const applied = await deps.store.applyQuality({
           workspaceId,
           businessNumber,
           event: event.event,
           flagged,
           currentLimit: event.currentLimit,
+          at: eventTime(event.at, receivedAt),
+          id: newId(),
         });
         if (applied.changed && flagged !== undefined) {
           changes.push({
@@ -126,30 +159,42 @@ export function createAccountHealth(deps: AccountHealthDeps) {
           });
         }
       }
+      // Also on a repeat of a lift: the first copy's resume may have failed after its state was written.
+      if (lifting) await deps.bulkPauses.resume(workspaceId);
       return changes;
     },
 
     /**
      * A send failed with 132015/132016 (Kaleyra's answer, or a status callback): the template is marked
-     * paused or disabled as if Meta's event had come, so the next send is refused before Kaleyra. The
-     * template is named, or is the one the attempt was sent with. True when that changed its state.
+     * paused or disabled as if Meta's event had come (at the failure's time), so the next send is
+     * refused before Kaleyra. The template and language are named, or are the ones the attempt was sent
+     * with. True when that changed its state.
      */
     async learnFromFailure(
       workspaceId: string,
-      failure: { code: string; templateName?: string | undefined; attemptId?: string | undefined },
+      failure: {
+        code: string;
+        templateName?: string | undefined;
+        languageCode?: string | undefined;
+        attemptId?: string | undefined;
+        at?: Date | undefined;
+      },
     ): Promise<boolean> {
       const event = templateEventOfFailure(failure.code);
       if (event === undefined) return false;
       const applied = await deps.store.applyTemplate({
         workspaceId,
         templateName: failure.templateName,
+        languageCode: failure.languageCode,
         attemptId: failure.attemptId,
         event,
         blocked: true,
         reason: `WhatsApp failed a send with ${failure.code}`,
         source: 'send',
+        at: eventTime(failure.at, now()),
+        id: newId(),
       });
-      return applied.changed;
+      return applied.some((a) => a.changed);
     },
 
     /**
@@ -164,9 +209,9 @@ export function createAccountHealth(deps: AccountHealthDeps) {
         workspaceId,
         businessNumber: credentials.businessNumber,
         by,
-        id: (deps.newId ?? randomUUID)(),
+        id: newId(),
       });
-      const resumed = overridden ? await deps.bulkJobs.resume(workspaceId, ['number_flagged']) : [];
+      const resumed = overridden ? await deps.bulkPauses.resume(workspaceId) : [];
       return { overridden, resumed, businessNumber: credentials.businessNumber };
     },
 

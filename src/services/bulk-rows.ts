@@ -4,7 +4,8 @@ import { DuplicateSendError } from '../errors/duplicate-send-error.ts';
 import { SendRefusedError } from '../errors/send-refused-error.ts';
 import { StorageError } from '../errors/storage-error.ts';
 import { KaleyraError } from '../kaleyra/kaleyra-error.ts';
-import type { BulkPauseReason, RowResult } from '../storage/bulk-jobs.ts';
+import type { BulkPauseReason, LeasedRow, RowResult } from '../storage/bulk-jobs.ts';
+import type { PauseCause } from '../storage/bulk-pauses.ts';
 import type { OrderStatusService } from './send-order-status.ts';
 import type { SendError } from './types.ts';
 
@@ -62,6 +63,31 @@ export async function sendBulkRow(
   if (error instanceof SendRefusedError && pausing(error.reason)) return { pause: error.reason, error };
   const unknown = error instanceof KaleyraError && error.outcome === 'unknown';
   return { outcome: unknown ? 'unknown' : 'failed', code: codeOf(error), attemptId };
+}
+
+/**
+ * What stopped a row, as its job records it: the template and language it was refused with (and
+ * whether the row followed the workspace's default, naming no template of its own), or the number.
+ */
+export function pauseCauseOf(request: OrderStatusRequest | undefined, paused: PauseJob): PauseCause {
+  const { details } = paused.error;
+  if (paused.pause === 'number_flagged') {
+    return { reason: 'number_flagged', businessNumber: details.businessNumber ?? '' };
+  }
+  return {
+    reason: 'template_paused',
+    template: { name: details.templateName ?? '', language: details.languageCode ?? '' },
+    followsDefault: request?.templateName === undefined,
+  };
+}
+
+/** The row's update, sent with the job's template when the row names none (the default moved on). */
+export function withJobTemplate(
+  request: OrderStatusRequest,
+  template: LeasedRow['template'],
+): OrderStatusRequest {
+  if (request.templateName !== undefined || !template) return request;
+  return { ...request, templateName: template.name, languageCode: template.language };
 }
 
 /** Runs `task` over `items` with at most `concurrency` at once, in order of start. */

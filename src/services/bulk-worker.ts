@@ -1,8 +1,17 @@
 import type { Logger } from '../logger.ts';
 import type { BulkJobs, LeasedRow, RowResult } from '../storage/bulk-jobs.ts';
+import type { BulkPauses } from '../storage/bulk-pauses.ts';
 import type { BulkReports } from '../storage/bulk-reports.ts';
 import type { BulkJob } from '../storage/bulk-tables.ts';
-import { type CodeOf, type PauseJob, sendBulkRow, TRY_AGAIN } from './bulk-rows.ts';
+import { createBulkFinisher } from './bulk-finisher.ts';
+import {
+  type CodeOf,
+  type PauseJob,
+  pauseCauseOf,
+  sendBulkRow,
+  TRY_AGAIN,
+  withJobTemplate,
+} from './bulk-rows.ts';
 import type { OrderStatusService } from './send-order-status.ts';
 
 /** Tunings a test (or a deployment with unusual sends) may pass in; the defaults suit production. */
@@ -25,11 +34,17 @@ export type BulkWorkerOptions = {
 };
 
 export const BULK_DEFAULTS = { leaseSeconds: 60, pollMs: 1_000, concurrency: 6, reportSeconds: 120 } as const;
+/**
+ * How often a process looks for paused jobs whose stop no longer holds: a lift resumes them at once;
+ * this only catches a pause and a lift that crossed (two statements at the same moment).
+ */
+const RESUME_CHECK_MS = 5_000;
 /** After the database failed, the worker pauses this long before trying again. */
 const BACKOFF_MS = 2_000;
 
 export type BulkWorkerDeps = {
-  jobs: Pick<BulkJobs, 'lease' | 'renew' | 'release' | 'finishRow' | 'pause'>;
+  jobs: Pick<BulkJobs, 'lease' | 'renew' | 'release' | 'finishRow'>;
+  pauses: Pick<BulkPauses, 'pause' | 'resume'>;
   reports: Pick<BulkReports, 'claimReport' | 'markReported' | 'abandonedRows' | 'earlierAttempts'>;
   orderStatus: Pick<OrderStatusService, 'sendOrderStatus'>;
   codeOf: CodeOf;
@@ -39,6 +54,8 @@ export type BulkWorkerDeps = {
   onRowFinished?: (outcome: RowResult['outcome']) => void;
   /** Every row of the job is settled: post its summary and result file (once, whichever process). */
   onFinished: (job: BulkJob) => Promise<void>;
+  /** Rows of a job that resumed (any process resumed it) were leased here: Slack is to be told. */
+  onResumed?: () => void;
   logger: Logger;
   options?: BulkWorkerOptions | undefined;
 };
@@ -62,7 +79,8 @@ export function createBulkWorker(deps: BulkWorkerDeps) {
   let running: Promise<void>[] = [];
   let stopping = false;
   let refilling: Promise<void> | undefined;
-  let reporting: Promise<void> | undefined;
+  const finisher = createBulkFinisher({ ...deps, reportSeconds: options.reportSeconds });
+  const reportFinished = () => finisher.reportFinished(() => stopping);
   let pausedUntil = 0;
   const sleepers = new Set<() => void>();
   const wakeAll = () => {
@@ -83,6 +101,7 @@ export function createBulkWorker(deps: BulkWorkerDeps) {
         for (const row of rows) hold(row.jobId, 1);
         buffer.push(...rows);
         if (rows.length > 0) wakeAll();
+        if (rows.some((row) => row.resumeUntold)) deps.onResumed?.();
       } catch (error) {
         logger.warn({ err: error }, 'could not lease bulk rows; trying again shortly');
         pausedUntil = Date.now() + BACKOFF_MS;
@@ -109,10 +128,23 @@ export function createBulkWorker(deps: BulkWorkerDeps) {
       // One lane polls (and reports finished jobs); the others sleep until it finds rows.
       if (lane === 0) {
         await reportFinished();
+        await resumeLifted();
         await sleep(Math.max(options.pollMs, pausedUntil - Date.now()));
       } else {
         await sleep(options.pollMs * 10);
       }
+    }
+  }
+
+  let resumeCheckedAt = Date.now();
+  async function resumeLifted(): Promise<void> {
+    if (Date.now() - resumeCheckedAt < RESUME_CHECK_MS) return;
+    resumeCheckedAt = Date.now();
+    try {
+      const resumed = await deps.pauses.resume();
+      if (resumed.length > 0) logger.info({ jobs: resumed.length }, 'paused bulk jobs resumed (stop lifted)');
+    } catch (error) {
+      logger.warn({ err: error }, 'could not look for paused bulk jobs to resume');
     }
   }
 
@@ -158,11 +190,12 @@ export function createBulkWorker(deps: BulkWorkerDeps) {
 
   /**
    * The job stops where it is: this row and the job's others this process holds go back unsent (any
-   * process resumes them once the pause is lifted), and its progress message says so.
+   * process resumes them once the pause is lifted), and its progress message says so. When the stop
+   * no longer holds (lifted, or the default template moved on meanwhile), they are simply retried.
    */
   async function pauseJob(row: LeasedRow, result: PauseJob): Promise<void> {
     const back = [row, ...takeBuffered(row.jobId)];
-    if (await deps.jobs.pause(row.jobId, result.pause)) {
+    if (await deps.pauses.pause(row.jobId, pauseCauseOf(row.request, result))) {
       logger.info({ jobId: row.jobId, workspace: row.workspaceId, reason: result.pause }, 'bulk job paused');
     }
     await deps.jobs.release(back);
@@ -196,47 +229,9 @@ export function createBulkWorker(deps: BulkWorkerDeps) {
     };
     return sendBulkRow(
       deps.orderStatus,
-      { workspaceId: row.workspaceId, request: row.request, actor },
+      { workspaceId: row.workspaceId, request: withJobTemplate(row.request, row.template), actor },
       deps.codeOf,
     );
-  }
-
-  /** Reports every job that is ready, one at a time in this process. */
-  function reportFinished(): Promise<void> {
-    reporting ??= (async () => {
-      try {
-        for (let job = await deps.reports.claimReport(options.reportSeconds); job; ) {
-          await reportOne(job);
-          job = stopping ? undefined : await deps.reports.claimReport(options.reportSeconds);
-        }
-      } catch (error) {
-        logger.warn({ err: error }, 'could not report a finished bulk job; trying again shortly');
-      } finally {
-        reporting = undefined;
-      }
-    })();
-    return reporting;
-  }
-
-  async function reportOne(job: BulkJob): Promise<void> {
-    if (job.state === 'canceled') await settleAbandoned(job);
-    try {
-      await deps.onFinished(job);
-    } catch (error) {
-      logger.warn({ err: error, jobId: job.id }, 'could not post the end of a bulk job');
-    }
-    await deps.reports.markReported(job.id);
-    logger.info({ jobId: job.id, workspace: job.workspaceId, state: job.state }, 'bulk job reported');
-  }
-
-  /** Rows of a canceled job whose process went away mid-row: the journal says, else they were never sent. */
-  async function settleAbandoned(job: BulkJob): Promise<void> {
-    const lines = await deps.reports.abandonedRows(job.id);
-    if (lines.length === 0) return;
-    const earlier = await deps.reports.earlierAttempts(job.id, lines);
-    for (const line of lines) {
-      await deps.jobs.finishRow({ jobId: job.id, line }, earlier.get(line) ?? { outcome: 'canceled' });
-    }
   }
 
   return {
@@ -274,7 +269,7 @@ export function createBulkWorker(deps: BulkWorkerDeps) {
       await deps.jobs.release(left).catch((error: unknown) => {
         logger.warn({ err: error, rows: left.length }, 'could not give back leased bulk rows');
       });
-      await reporting;
+      await finisher.idle();
     },
   };
 }

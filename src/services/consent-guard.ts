@@ -10,7 +10,12 @@ export type ConsentGuardDeps = { store: Pick<SendGuardStore, 'read'> };
 /** What the guard decides about a send from the state it read (pure, so every path decides alike). */
 export function decide(
   state: GuardState,
-  send: { businessNumber: string; templateName: string | undefined; bulk: boolean },
+  send: {
+    businessNumber: string;
+    templateName: string | undefined;
+    languageCode?: string | undefined;
+    bulk: boolean;
+  },
 ): GuardVerdict {
   if (state.optOut) {
     const { changedBy, since, reason } = state.optOut;
@@ -19,6 +24,7 @@ export function decide(
   if (state.template && send.templateName !== undefined) {
     return refuse('template_paused', {
       templateName: send.templateName,
+      languageCode: send.languageCode,
       event: state.template.event,
       metaReason: metaReason(state.template.reason),
     });
@@ -74,21 +80,24 @@ export function createConsentGuard(deps: ConsentGuardDeps) {
   } = {
     async check(input: GuardInput): Promise<GuardVerdict> {
       const { businessNumber } = input.credentials;
-      const templateName = input.message.kind === 'order_status' ? input.message.templateName : undefined;
+      const { message } = input;
+      const templateName = message.kind === 'order_status' ? message.templateName : undefined;
+      const languageCode = message.kind === 'order_status' ? message.languageCode : undefined;
       const state = await read({
         workspaceId: input.workspaceId,
         businessNumber,
         customerHash: input.customerHash,
         templateName,
+        languageCode,
       });
-      return decide(state, { businessNumber, templateName, bulk: input.bulk });
+      return decide(state, { businessNumber, templateName, languageCode, bulk: input.bulk });
     },
 
     /** May a bulk job (Slack or `send --csv`) start now? Refused while its template is stopped or the number flagged. */
     async checkBulkStart(workspaceId, credentials) {
-      const { businessNumber, templateName } = credentials;
-      const state = await read({ workspaceId, businessNumber, customerHash: undefined, templateName });
-      return decide(state, { businessNumber, templateName, bulk: true });
+      const { businessNumber, templateName, languageCode } = credentials;
+      const query = { workspaceId, businessNumber, customerHash: undefined, templateName, languageCode };
+      return decide(await read(query), { businessNumber, templateName, languageCode, bulk: true });
     },
   };
   return guard;

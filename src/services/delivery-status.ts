@@ -57,9 +57,11 @@ export function createDeliveryStatusService(deps: DeliveryStatusDeps) {
         result.matched += 1;
         // Learnt on every copy of the callback (idempotent), so one whose first try failed is not lost.
         if (errorCode !== undefined && templateEventOfFailure(errorCode) !== undefined) {
+          // At the failure's time: a late report must not undo a lift Meta sent since.
           await deps.templateFailures?.learnFromFailure(workspaceId, {
             code: errorCode,
             attemptId: applied.attemptId,
+            at: report.at,
           });
         }
         if (applied.version !== undefined && !result.changed.includes(applied.attemptId)) {

@@ -8,6 +8,7 @@ import { createMetrics, type Metrics } from '../metrics.ts';
 import { createAccountAnnouncementsStore } from '../storage/account-announcements-store.ts';
 import { createAccountHealthStore } from '../storage/account-health-store.ts';
 import { createBulkJobs } from '../storage/bulk-jobs.ts';
+import { createBulkPauses } from '../storage/bulk-pauses.ts';
 import { createBulkReports } from '../storage/bulk-reports.ts';
 import { createCallbackCredentialsStore } from '../storage/callback-credentials-store.ts';
 import { createConsentStore } from '../storage/consent-store.ts';
@@ -42,12 +43,14 @@ import { createCallbackCredentials } from './callback-credentials.ts';
 import { createConsent } from './consent.ts';
 import { createConsentGuard } from './consent-guard.ts';
 import { createConversationHistory } from './conversation-history.ts';
+import { followDefaultTemplate } from './default-template-follow.ts';
 import { createDeliveryStatusService } from './delivery-status.ts';
 import { createIncomingMessages } from './incoming-messages.ts';
 import { observeGuard, observeKaleyra, observeLimiter, observeReplies } from './observe.ts';
 import { createOrderHistory } from './order-history.ts';
 import { createOutcomeRecorder } from './outcome-recorder.ts';
 import { createSendRateLimiter } from './rate-limiter.ts';
+import { createResumedJobs } from './resumed-jobs.ts';
 import { createRetentionJob } from './retention-job.ts';
 import { createOrderStatusService } from './send-order-status.ts';
 import { createSessionTextService } from './session-text.ts';
@@ -92,8 +95,18 @@ export async function openServices(
     await db.close();
     throw error;
   }
+  const sealer = createSealer(cipher);
+  const bulkPauses = createBulkPauses(db, sealer);
   // Other instances' credential changes are seen within the cache's TTL (10 s); this one's at once.
-  const credentials = createCachedCredentialStore(createCredentialStore(keyv, cipher));
+  // Every save also moves unfinished bulk jobs to the default template (they carry it, so no cache lags).
+  const credentials = followDefaultTemplate(
+    createCachedCredentialStore(createCredentialStore(keyv, cipher)),
+    {
+      pauses: bulkPauses,
+      onError: (error, workspace) =>
+        storageLogger.warn({ err: error, workspace }, 'could not move bulk jobs to the new default template'),
+    },
+  );
   const journal = createSendJournal(db, keyedHash);
   const deliveryJournal = createDeliveryJournal(db);
   const installationStore = createInstallationStore(keyv, cipher);
@@ -111,9 +124,13 @@ export async function openServices(
     complete: (attempt, outcome) => journal.complete(attempt, outcome),
     logger,
   });
-  const sealer = createSealer(cipher);
   const bulkJobs = createBulkJobs(db, sealer);
-  const accountHealth = createAccountHealth({ store: createAccountHealthStore(db), credentials, bulkJobs });
+  const bulkReports = createBulkReports(db, sealer);
+  const accountHealth = createAccountHealth({
+    store: createAccountHealthStore(db),
+    credentials,
+    bulkPauses,
+  });
   // Read on every send, on every path: opt-outs, paused templates, a flagged number (consent-guard.ts).
   const guard = observeGuard(createConsentGuard({ store: createSendGuardStore(db) }), metrics);
   const limiter = createSendRateLimiter({ limitPerSecond: config.kaleyraRateLimit, db });
@@ -168,7 +185,11 @@ export async function openServices(
     sealer,
     /** Bulk jobs from CSV files, row by row (sent by the bulk worker every server runs). */
     bulkJobs,
-    bulkReports: createBulkReports(db, sealer),
+    /** Paused bulk jobs: what stopped each, their resumption, `send --csv` runs handed over. */
+    bulkPauses,
+    bulkReports,
+    /** Bulk jobs that resumed after a pause, for Slack to be told once. */
+    resumedJobs: createResumedJobs({ pauses: bulkPauses, reports: bulkReports }),
     /** HMAC-SHA-256 under a key that survives ENCRYPTION_KEY rotation (keyed-hash.ts). */
     keyedHash,
     /** Deletes old journal rows, expired claims and used buttons in the background (the server starts it). */

@@ -8,7 +8,9 @@ export type GuardInput = {
   credentials: WorkspaceCredentials;
   /** The customer number's keyed hash (customer-number purpose). */
   customerHash: string;
-  message: { kind: 'order_status'; templateName: string } | { kind: 'text' };
+  message:
+    | { kind: 'order_status'; templateName: string; languageCode?: string | undefined }
+    | { kind: 'text' };
   /** A bulk row (Slack or CSV): refused while the business number is flagged; a single send is warned. */
   bulk: boolean;
 };

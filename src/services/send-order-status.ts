@@ -72,7 +72,7 @@ export function createOrderStatusService(options: OrderStatusServiceDeps) {
       workspaceId,
       credentials: credentials.value,
       customerHash,
-      message: { kind: 'order_status', templateName: update.templateName },
+      message: { kind: 'order_status', templateName: update.templateName, languageCode: update.languageCode },
       bulk: input.bulk === true || actor.kind === 'bulk',
     };
     const guard = await checkGuard(deps, guardInput);
@@ -85,7 +85,7 @@ export function createOrderStatusService(options: OrderStatusServiceDeps) {
       guardInput,
     );
     if (!sent.ok) {
-      if (sent.error instanceof KaleyraError) await learn(workspaceId, sent.error.code, update.templateName);
+      if (sent.error instanceof KaleyraError) await learn(workspaceId, sent.error.code, update);
       return { ...sent, update };
     }
     const result: SendResult = { ok: true, messageId: sent.messageId, update, attemptId: sent.attemptId };
@@ -93,9 +93,14 @@ export function createOrderStatusService(options: OrderStatusServiceDeps) {
     return result;
   }
 
-  async function learn(workspaceId: string, code: string, templateName: string): Promise<void> {
+  async function learn(
+    workspaceId: string,
+    code: string,
+    update: Pick<ResolvedOrderStatus, 'templateName' | 'languageCode'>,
+  ): Promise<void> {
     try {
-      await options.templateFailures?.learnFromFailure(workspaceId, { code, templateName });
+      const { templateName, languageCode } = update;
+      await options.templateFailures?.learnFromFailure(workspaceId, { code, templateName, languageCode });
     } catch (error) {
       options.onLearnError?.(error);
     }

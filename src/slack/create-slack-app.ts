@@ -2,6 +2,7 @@ import { App, type Authorize, type InstallationStore, type Receiver, webApi } fr
 import type { SlackConfig } from '../config.ts';
 import type { Route } from '../http/router.ts';
 import type { Metrics } from '../metrics.ts';
+import type { ResumedJobs } from '../services/resumed-jobs.ts';
 import type { AccountAnnouncementsStore } from '../storage/account-announcements-store.ts';
 import type { BulkJobs } from '../storage/bulk-jobs.ts';
 import type { BulkReports } from '../storage/bulk-reports.ts';
@@ -69,6 +70,8 @@ export type SlackAppDeps = SlackListenerDeps & {
   /** Customers' messages' post tunings (tests). */
   conversationOptions?: ConversationOptions | undefined;
   accountAnnouncements: Pick<AccountAnnouncementsStore, 'claim' | 'release'>;
+  /** Bulk jobs that resumed after a pause, to be told once. */
+  resumedJobs: Pick<ResumedJobs, 'claim' | 'release'>;
   metrics: Pick<Metrics, 'ackSeconds' | 'commands' | 'slackApiErrors' | 'endToEndSeconds' | 'secondsSince'>;
 };
 
@@ -171,6 +174,8 @@ export function createSlackApp(slack: SlackConfig, deps: SlackAppDeps): SlackApp
   });
   const announcer = createAccountAnnouncer({
     store: deps.accountAnnouncements,
+    resumed: deps.resumedJobs,
+    bulk,
     credentials: deps.credentials,
     client: background,
     slack: caller,

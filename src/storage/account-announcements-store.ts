@@ -2,8 +2,11 @@ import * as v from 'valibot';
 import type { Database } from './database.ts';
 import { type Camelized, camelRow, type Unnulled } from './row-schema.ts';
 
-/** A template or number whose state changed and has not been told to the workspace's admins yet. */
-/** A template or number change not yet told to the admins (`subject`: the template's name, or the business number; `stopped`: blocked, or flagged). */
+/**
+ * A template or number change not yet told to the admins (`subject`: the template's name, or the
+ * business number; `language`: the template's, '' for a number or an event that named none;
+ * `stopped`: blocked, or flagged).
+ */
 export type Unannounced = Camelized<Unnulled<v.InferOutput<typeof RowSchema>>>;
 
 /** A change older than this is no longer announced (a workspace whose Slack never answers stops being retried). */
@@ -13,6 +16,7 @@ const RowSchema = v.object({
   kind: v.picklist(['template', 'number']),
   workspace_id: v.string(),
   subject: v.string(),
+  language: v.string(),
   event: v.string(),
   stopped: v.boolean(),
   reason: v.nullable(v.string()),
@@ -25,11 +29,13 @@ const RowSchema = v.object({
 const CLAIM = `
 WITH t AS (
   UPDATE template_states s SET announced_at = now()
-    FROM (SELECT workspace_id, template_name FROM template_states
+    FROM (SELECT workspace_id, template_name, language_code FROM template_states
            WHERE announced_at IS NULL AND since > now() - make_interval(hours => $2)
            ORDER BY since LIMIT $1 FOR UPDATE SKIP LOCKED) c
    WHERE s.workspace_id = c.workspace_id AND s.template_name = c.template_name
-  RETURNING 'template'::text AS kind, s.workspace_id, s.template_name AS subject, s.event, s.blocked AS stopped,
+     AND s.language_code = c.language_code
+  RETURNING 'template'::text AS kind, s.workspace_id, s.template_name AS subject, s.language_code AS language,
+    s.event, s.blocked AS stopped,
     s.reason, NULL::text AS current_limit, s.since
 ), q AS (
   UPDATE number_quality n SET announced_at = now()
@@ -37,7 +43,8 @@ WITH t AS (
            WHERE announced_at IS NULL AND since > now() - make_interval(hours => $2)
            ORDER BY since LIMIT $1 FOR UPDATE SKIP LOCKED) c
    WHERE n.workspace_id = c.workspace_id AND n.business_number = c.business_number
-  RETURNING 'number'::text AS kind, n.workspace_id, n.business_number AS subject, n.event, n.flagged AS stopped,
+  RETURNING 'number'::text AS kind, n.workspace_id, n.business_number AS subject, ''::text AS language,
+    n.event, n.flagged AS stopped,
     NULL::text AS reason, n.current_limit, n.since
 )
 SELECT * FROM t UNION ALL SELECT * FROM q`;
@@ -51,13 +58,21 @@ export function createAccountAnnouncementsStore(db: Database) {
     },
 
     /** Gives a claim back (Slack could not be reached), for the next sweep; unless the state changed since. */
-    async release(change: Pick<Unannounced, 'kind' | 'workspaceId' | 'subject' | 'since'>): Promise<void> {
-      const table = change.kind === 'template' ? 'template_states' : 'number_quality';
-      const column = change.kind === 'template' ? 'template_name' : 'business_number';
+    async release(
+      change: Pick<Unannounced, 'kind' | 'workspaceId' | 'subject' | 'language' | 'since'>,
+    ): Promise<void> {
+      // `since` as read lost its microseconds: the same change is the one within a millisecond of it.
+      const same = 'abs(extract(epoch FROM since - $3::timestamptz)) < 0.001';
+      if (change.kind === 'template') {
+        await db.query(
+          `UPDATE template_states SET announced_at = NULL WHERE workspace_id = $1 AND template_name = $2
+              AND language_code = $4 AND ${same}`,
+          [change.workspaceId, change.subject, change.since, change.language],
+        );
+        return;
+      }
       await db.query(
-        // `since` as read lost its microseconds: the same change is the one within a millisecond of it.
-        `UPDATE ${table} SET announced_at = NULL WHERE workspace_id = $1 AND ${column} = $2
-            AND abs(extract(epoch FROM since - $3::timestamptz)) < 0.001`,
+        `UPDATE number_quality SET announced_at = NULL WHERE workspace_id = $1 AND business_number = $2 AND ${same}`,
         [change.workspaceId, change.subject, change.since],
       );
     },

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { BulkOutcome } from '../domain/bulk-result.ts';
 import { type OrderStatusRequest, validateOrderStatus } from '../domain/order-status.ts';
 import type { SealBinding, Sealer } from '../domain/sealer.ts';
-import { type BulkJob, type BulkJobsRow, type BulkRowsRow, toBulkJob } from './bulk-tables.ts';
+import {
+  type BulkJob,
+  type BulkJobsRow,
+  type BulkRowsRow,
+  type JobTemplate,
+  jobTemplate,
+  toBulkJob,
+} from './bulk-tables.ts';
 import type { Database } from './database.ts';
 
 /**
@@ -15,7 +22,6 @@ import type { Database } from './database.ts';
 
 export type { BulkJob, BulkPauseReason } from './bulk-tables.ts';
 
-import type { BulkPauseReason } from './bulk-tables.ts';
 /**
  * A row leased to this process: send it, then `finishRow`. `request` is undefined when the stored row
  * can no longer be read (its key was dropped from ENCRYPTION_KEY): finish it as failed. `retaken`: its
@@ -29,6 +35,10 @@ export type LeasedRow = {
   line: number;
   request: OrderStatusRequest | undefined;
   retaken: boolean;
+  /** The template the job's rows that name none go out with, when the default changed while it ran. */
+  template: JobTemplate | undefined;
+  /** The job resumed after a pause and Slack has not been told yet. */
+  resumeUntold: boolean;
 };
 
 /** How one row ended: its outcome, and the message_id or the error code to show for it. */
@@ -120,7 +130,13 @@ export function createBulkJobs(db: Database, sealer: Sealer) {
     async lease(limit: number, leaseSeconds: number): Promise<LeasedRow[]> {
       const rows = await db.query<
         Pick<BulkRowsRow, 'job_id' | 'line' | 'request'> &
-          Pick<BulkJobsRow, 'workspace_id' | 'created_by' | 'channel_id'> & { retaken: boolean }
+          Pick<
+            BulkJobsRow,
+            'workspace_id' | 'created_by' | 'channel_id' | 'template_name' | 'language_code'
+          > & {
+            retaken: boolean;
+            resume_untold: boolean;
+          }
       >(
         `UPDATE bulk_rows r SET state = 'leased', lease_until = now() + make_interval(secs => $2)
            FROM (SELECT b.job_id, b.line, b.state = 'leased' AS retaken
@@ -132,7 +148,9 @@ export function createBulkJobs(db: Database, sealer: Sealer) {
                     FOR UPDATE OF b SKIP LOCKED) s,
                 bulk_jobs j
           WHERE r.job_id = s.job_id AND r.line = s.line AND j.id = r.job_id
-          RETURNING r.job_id, j.workspace_id, j.created_by, j.channel_id, r.line, r.request, s.retaken`,
+          RETURNING r.job_id, j.workspace_id, j.created_by, j.channel_id, r.line, r.request, s.retaken,
+                    j.template_name, j.language_code,
+                    (j.resumed_at IS NOT NULL AND j.told_at IS NULL) AS resume_untold`,
         [limit, leaseSeconds],
       );
       // RETURNING has no order: put the rows back in file order.
@@ -145,6 +163,8 @@ export function createBulkJobs(db: Database, sealer: Sealer) {
         line: Number(row.line),
         request: openRequest(sealer, bulkRowBinding(row.job_id, row.workspace_id), row.request),
         retaken: row.retaken === true,
+        template: jobTemplate(row.template_name, row.language_code),
+        resumeUntold: row.resume_untold === true,
       }));
     },
 
@@ -177,32 +197,6 @@ export function createBulkJobs(db: Database, sealer: Sealer) {
             AND (r.job_id, r.line) IN (SELECT * FROM unnest($1::text[], $2::int[]))`,
         [rows.map((row) => row.jobId), rows.map((row) => row.line)],
       );
-    },
-
-    /**
-     * Pauses a queued job (a row was refused because its template is stopped or the number flagged):
-     * no process leases its rows until it resumes. False when it was paused already or is not queued.
-     */
-    async pause(jobId: string, reason: BulkPauseReason): Promise<boolean> {
-      const rows = await db.query(
-        `UPDATE bulk_jobs SET paused_reason = $2, paused_at = now()
-          WHERE id = $1 AND state = 'queued' AND paused_at IS NULL RETURNING id`,
-        [jobId, reason],
-      );
-      return rows.length === 1;
-    },
-
-    /** Resumes the workspace's jobs paused for one of `reasons`; the jobs that resumed. */
-    async resume(
-      workspaceId: string,
-      reasons: readonly BulkPauseReason[],
-    ): Promise<Array<{ jobId: string; workspaceId: string }>> {
-      const rows = await db.query<{ id: string }>(
-        `UPDATE bulk_jobs SET paused_reason = NULL, paused_at = NULL
-          WHERE workspace_id = $1 AND state = 'queued' AND paused_reason = ANY($2::text[]) RETURNING id`,
-        [workspaceId, [...reasons]],
-      );
-      return rows.map((row) => ({ jobId: row.id, workspaceId }));
     },
 
     /** Records a leased row's outcome; false when the row was no longer leased (another process settled it). */

@@ -7,7 +7,7 @@ const MaybeTimestamp = v.nullable(Timestamp);
 const Action = v.picklist(['opt_out', 'opt_in']);
 
 /**
- * The consent and account-health tables (migrations 12, 15 and 17), each described once, every column:
+ * The consent and account-health tables (migrations 12, 15, 17 and 19), each described once, every column:
  * readers take Picks of these (v.pick where they check what they read).
  */
 
@@ -73,10 +73,12 @@ export const ConsentKeywordsRowSchema = v.object({
   added_at: Timestamp,
 });
 
-/** Meta's word on a template of the workspace. */
+/** Meta's word on a template of the workspace, per language. */
 export const TemplateStatesRowSchema = v.object({
   workspace_id: Text,
   template_name: Text,
+  /** The event's language; '' when it named none (it then stands for every language of the template). */
+  language_code: Text,
   event: Text,
   blocked: v.boolean(),
   reason: MaybeText,
@@ -84,6 +86,8 @@ export const TemplateStatesRowSchema = v.object({
   source: Text,
   since: Timestamp,
   announced_at: MaybeTimestamp,
+  /** Meta's time of the newest event applied (null before migration 19): older events change nothing. */
+  event_at: MaybeTimestamp,
 });
 export type TemplateStatesRow = v.InferOutput<typeof TemplateStatesRowSchema>;
 
@@ -98,8 +102,28 @@ export const NumberQualityRowSchema = v.object({
   override_by: MaybeText,
   override_at: MaybeTimestamp,
   announced_at: MaybeTimestamp,
+  /** Meta's time of the newest event applied (null before migration 19). */
+  event_at: MaybeTimestamp,
 });
 export type NumberQualityRow = v.InferOutput<typeof NumberQualityRowSchema>;
+
+/** Every template and quality event heard (migration 19): `applied` false when it was older than the state. */
+export const AccountEventsRowSchema = v.object({
+  id: Text,
+  workspace_id: Text,
+  kind: v.picklist(['template', 'number']),
+  /** The template's name, or the business number. */
+  subject: Text,
+  language_code: Text,
+  event: Text,
+  /** Meta's reason (a template), or the messaging limit (a number). */
+  detail: MaybeText,
+  /** Meta's time of the event (its receipt when it carried none). */
+  event_at: Timestamp,
+  received_at: Timestamp,
+  applied: v.boolean(),
+});
+export type AccountEventsRow = v.InferOutput<typeof AccountEventsRowSchema>;
 
 /** Every deliberate "resume bulk sends although the number is flagged". */
 export const QualityOverridesRowSchema = v.object({

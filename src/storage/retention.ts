@@ -12,6 +12,8 @@ export type PruneResult = {
   journalRows: number;
   /** Customers' messages (personal data: they follow the journal's retention). */
   incomingMessages: number;
+  /** Meta's template and quality events heard (the state they led to stays). */
+  accountEvents: number;
   bulkJobs: number;
   claims: number;
   usedButtons: number;
@@ -40,6 +42,7 @@ export async function pruneExpired(db: Database, options: RetentionOptions): Pro
   const result: PruneResult = {
     journalRows: 0,
     incomingMessages: 0,
+    accountEvents: 0,
     bulkJobs: 0,
     claims: 0,
     usedButtons: 0,
@@ -57,6 +60,12 @@ export async function pruneExpired(db: Database, options: RetentionOptions): Pro
       'incomingMessages',
       `DELETE FROM incoming_messages WHERE id IN (
          SELECT id FROM incoming_messages WHERE received_at < now() - make_interval(days => $1) LIMIT $2)`,
+      [options.retentionDays],
+    ],
+    [
+      'accountEvents',
+      `DELETE FROM account_events WHERE id IN (
+         SELECT id FROM account_events WHERE received_at < now() - make_interval(days => $1) LIMIT $2)`,
       [options.retentionDays],
     ],
     [
@@ -115,7 +124,7 @@ export async function pruneExpired(db: Database, options: RetentionOptions): Pro
 /**
  * Everything a workspace left in the send records, for an uninstall: its journal rows (their delivery
  * events go with them), the claims they held, its customers' messages, its used buttons, its callback
- * login and its bulk jobs. Returns how many journal rows went.
+ * login, its bulk jobs and the account events it heard. Returns how many journal rows went.
  */
 export async function deleteWorkspaceRecords(db: Database, workspaceId: string): Promise<number> {
   // Claims and rows in one statement, so no claim is left pointing at a row that is gone.
@@ -134,6 +143,7 @@ export async function deleteWorkspaceRecords(db: Database, workspaceId: string):
   await db.query('DELETE FROM used_buttons WHERE workspace_id = $1', [workspaceId]);
   await db.query('DELETE FROM callback_credentials WHERE workspace_id = $1', [workspaceId]);
   await db.query('DELETE FROM bulk_jobs WHERE workspace_id = $1', [workspaceId]);
+  await db.query('DELETE FROM account_events WHERE workspace_id = $1', [workspaceId]);
   await deleteInBatches(
     db,
     `DELETE FROM incoming_messages WHERE id IN (

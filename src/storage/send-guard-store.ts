@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { templateStopRows } from './account-stops.ts';
 import type { Database } from './database.ts';
 import { createStatementBatcher } from './statement-batcher.ts';
 
@@ -24,6 +25,8 @@ export type GuardQuery = {
   customerHash: string | undefined;
   /** Undefined for a session text (no template). */
   templateName: string | undefined;
+  /** The template's language: a stop in another language does not refuse it. */
+  languageCode?: string | undefined;
 };
 
 const RowSchema = v.object({
@@ -48,11 +51,15 @@ SELECT i.n,
        t.event AS t_event, t.reason AS t_reason, t.since AS t_since,
        q.event AS q_event, q.current_limit AS q_limit, q.since AS q_since,
        q.override_by AS q_override_by, q.override_at AS q_override_at
-  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY
-         AS i(workspace_id, business_number, customer_hash, template_name, n)
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY
+         AS i(workspace_id, business_number, customer_hash, template_name, language_code, n)
   LEFT JOIN opt_outs o ON o.workspace_id = i.workspace_id AND o.business_number = i.business_number
     AND o.customer_hash = i.customer_hash
-  LEFT JOIN template_states t ON t.workspace_id = i.workspace_id AND t.template_name = i.template_name AND t.blocked
+  LEFT JOIN LATERAL (
+    SELECT t.event, t.reason, t.since FROM template_states t
+     WHERE ${templateStopRows('i.workspace_id', 'i.template_name', 'i.language_code')}
+     ORDER BY t.language_code DESC LIMIT 1
+  ) t ON true
   LEFT JOIN number_quality q ON q.workspace_id = i.workspace_id AND q.business_number = i.business_number
     AND q.flagged`;
 
@@ -83,6 +90,7 @@ export function createSendGuardStore(db: Database) {
       queries.map((q) => q.businessNumber),
       queries.map((q) => q.customerHash ?? null),
       queries.map((q) => q.templateName ?? null),
+      queries.map((q) => q.languageCode ?? ''),
     ]);
     const byIndex = new Map(rows.map((row) => [Number(row.n), row]));
     return queries.map((_, i) => stateOf(byIndex.get(i + 1)));

@@ -177,7 +177,7 @@ describe.skipIf(!scratch)('consent and quality for admins', () => {
     await qualityEvent(t, login, 'FLAGGED', 'TIER_250');
     const shown = await cli('quality', 'show', '--team', t.team);
     expect(shown.stdout).toContain('Opted-out customers: 1');
-    expect(shown.stdout).toContain('Template order_status (the default): APPROVED since');
+    expect(shown.stdout).toContain('Template order_status in en (the default): APPROVED since');
     expect(shown.stdout).toMatch(
       /Business number \+91 •••• 0000: quality flagged \(FLAGGED since .*, messaging limit TIER_250\): bulk sends are paused/,
     );

@@ -97,7 +97,9 @@ describe.skipIf(!pgUrl)('consent and quality across two replicas', () => {
     // A records PAUSED; while B's copy of the same event holds the row (its upsert, simulated by a lock),
     // A's claim skips it (SKIP LOCKED). B's record then changes nothing: B must still look for it.
     await r.a.server.services.accountHealth.record(r.team, {
-      templateEvents: [{ event: 'PAUSED', templateName: 'order_status', reason: 'LOW_QUALITY' }],
+      templateEvents: [
+        { event: 'PAUSED', templateName: 'order_status', language: 'en', reason: 'LOW_QUALITY' },
+      ],
       qualityEvents: [],
     });
     const locker = new pg.Client({ connectionString: pgUrl });

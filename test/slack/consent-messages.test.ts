@@ -31,13 +31,14 @@ describe('consent and quality messages', () => {
     const paused = buildAccountAnnouncement({
       kind: 'template',
       subject: 'order_status',
+      language: 'en_US',
       event: 'PAUSED',
       stopped: true,
       reason: 'Low quality <!channel>',
       currentLimit: undefined,
       since,
     });
-    expect(paused.text).toContain('`order_status`');
+    expect(paused.text).toContain('`order_status` in `en_US`');
     expect(paused.text).toContain('`PAUSED`');
     expect(paused.text).toContain('Low quality &lt;!channel&gt;');
     expect(paused.text).toContain('pick another approved template');
@@ -46,6 +47,7 @@ describe('consent and quality messages', () => {
     const flagged = buildAccountAnnouncement({
       kind: 'number',
       subject: '+919876500000',
+      language: '',
       event: 'FLAGGED',
       stopped: true,
       reason: undefined,
@@ -58,6 +60,7 @@ describe('consent and quality messages', () => {
     const lifted = buildAccountAnnouncement({
       kind: 'number',
       subject: '+919876500000',
+      language: '',
       event: 'UNFLAGGED',
       stopped: false,
       reason: undefined,

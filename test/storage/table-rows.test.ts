@@ -7,6 +7,7 @@ import {
   createCallbackCredentialsStore,
 } from '../../src/storage/callback-credentials-store.ts';
 import {
+  AccountEventsRowSchema,
   ConsentKeywordsRowSchema,
   ConsentStatesRowSchema,
   NumberQualityRowSchema,
@@ -137,6 +138,7 @@ describe.each(databaseStores('rows', pgUrl))('table rows on the %s', (_name, ope
       ['template_states', TemplateStatesRowSchema],
       ['number_quality', NumberQualityRowSchema],
       ['quality_overrides', QualityOverridesRowSchema],
+      ['account_events', AccountEventsRowSchema],
     ];
     for (const [table, schema] of tables) {
       expect(Object.keys(schema.entries).sort(), table).toEqual(await columnsOf(table));

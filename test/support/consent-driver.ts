@@ -40,13 +40,18 @@ export async function templateEvent(
   t: Pick<AppFixture, 'url'>,
   login: Login,
   event: string,
-  options: { name?: string; reason?: string } = {},
+  options: { name?: string; reason?: string; language?: string; time?: number; envelope?: 'entry' } = {},
 ) {
-  const body = templateStatusPayload({
-    event,
-    name: options.name ?? 'order_status',
-    ...(options.reason ? { reason: options.reason } : {}),
-  });
+  const body = templateStatusPayload(
+    {
+      event,
+      name: options.name ?? 'order_status',
+      ...(options.reason ? { reason: options.reason } : {}),
+      ...(options.language ? { language: options.language } : {}),
+      ...(options.time !== undefined ? { time: options.time } : {}),
+    },
+    options.envelope,
+  );
   const response = await postCallback(t.url, body, login);
   if (response.status !== 200) throw new Error(`the template event answered ${response.status}`);
 }
@@ -57,8 +62,13 @@ export async function qualityEvent(
   login: Login,
   event: string,
   limit = 'TIER_1K',
+  options: { time?: number; envelope?: 'entry' } = {},
 ) {
-  const response = await postCallback(t.url, numberQualityPayload({ event, limit }), login);
+  const body = numberQualityPayload(
+    { event, limit, ...(options.time !== undefined ? { time: options.time } : {}) },
+    options.envelope,
+  );
+  const response = await postCallback(t.url, body, login);
   if (response.status !== 200) throw new Error(`the quality event answered ${response.status}`);
 }
 

@@ -64,7 +64,7 @@ export function incomingQuery(values: Record<string, string>): string {
 
 /** Meta's `message_template_status_update`, in one of the three envelopes the document lists. */
 export function templateStatusPayload(
-  values: { event: string; name: string; language?: string; reason?: string },
+  values: { event: string; name: string; language?: string; reason?: string; time?: number },
   envelope: 'meta_object' | 'bare' | 'entry' = 'meta_object',
 ): string {
   const change = {
@@ -77,12 +77,12 @@ export function templateStatusPayload(
       reason: values.reason ?? 'NONE',
     },
   };
-  return JSON.stringify(wrap(change, envelope));
+  return JSON.stringify(wrap(change, envelope, values.time));
 }
 
 /** Meta's `phone_number_quality_update`. */
 export function numberQualityPayload(
-  values: { event: string; number?: string; limit?: string },
+  values: { event: string; number?: string; limit?: string; time?: number },
   envelope: 'meta_object' | 'bare' | 'entry' = 'meta_object',
 ): string {
   const change = {
@@ -93,12 +93,20 @@ export function numberQualityPayload(
       current_limit: values.limit ?? 'TIER_1K',
     },
   };
-  return JSON.stringify(wrap(change, envelope));
+  return JSON.stringify(wrap(change, envelope, values.time));
 }
 
-function wrap(change: object, envelope: 'meta_object' | 'bare' | 'entry'): object {
-  if (envelope === 'bare') return change;
+/**
+ * `time` (Unix seconds, when the event happened): Meta's `entry[].time`; in Kaleyra's envelopes, where
+ * Kaleyra documents none, a `time` beside the change (the receiver reads either).
+ */
+function wrap(change: object, envelope: 'meta_object' | 'bare' | 'entry', time?: number): object {
+  const at = time === undefined ? {} : { time };
+  if (envelope === 'bare') return { ...change, ...at };
   if (envelope === 'entry')
-    return { object: 'whatsapp_business_account', entry: [{ id: '120000000000001', changes: [change] }] };
-  return { meta_object: change, extra_info: { waba_id: '120000000000001' } };
+    return {
+      object: 'whatsapp_business_account',
+      entry: [{ id: '120000000000001', ...at, changes: [change] }],
+    };
+  return { meta_object: { ...change, ...at }, extra_info: { waba_id: '120000000000001' } };
 }

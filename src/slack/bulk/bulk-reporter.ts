@@ -7,7 +7,7 @@ import type { BulkReports } from '../../storage/bulk-reports.ts';
 import type { BulkJob } from '../../storage/bulk-tables.ts';
 import type { SlackCaller } from '../delivery/slack-calls.ts';
 import { buildBulkProgressMessage, describeBulkCounts } from '../messages/bulk-progress.ts';
-import type { SlackMessage } from '../messages/mrkdwn.ts';
+import { isSlackUserId, type SlackMessage } from '../messages/mrkdwn.ts';
 import { slackErrorCode } from '../slack-error-code.ts';
 
 /** Progress edits of one job are gathered this long: a job of thousands of rows is a few dozen edits. */
@@ -96,28 +96,40 @@ export function createBulkReporter(deps: BulkReporterDeps) {
     scheduled.set(ref.jobId, timer);
   }
 
-  /** Posts the job's progress message and notes where it went; false when it could be posted nowhere. */
-  async function post(ref: JobRef): Promise<boolean> {
+  /** Posts the job's progress message in `channel` and notes it there; false when gone. Throws Slack's error. */
+  async function postIn(ref: JobRef, channel: string): Promise<boolean> {
     const rendered = await render(ref);
     if (!rendered) return false;
     const { job, message } = rendered;
-    const targets = [job.channelId, job.createdBy].filter((t): t is string => typeof t === 'string');
+    const posted = await deps.slack.call(job.workspaceId, (token) =>
+      deps.client.chat.postMessage({
+        token,
+        channel,
+        text: message.text,
+        blocks: message.blocks,
+        unfurl_links: false,
+      }),
+    );
+    if (!posted?.ts) return false;
+    await deps.jobs.setProgressMessage(job.id, posted.channel ?? channel, posted.ts);
+    // Rows may have finished while it was being posted.
+    refresh(ref);
+    return true;
+  }
+
+  /**
+   * Posts the job's progress message in its channel, else the DM of who started it, and notes where it
+   * went; false when it could be posted nowhere (a job from the CLI has neither: see the announcer).
+   */
+  async function post(ref: JobRef): Promise<boolean> {
+    const job = await deps.jobs.get(ref.jobId, ref.workspaceId);
+    if (!job) return false;
+    const targets = [job.channelId, isSlackUserId(job.createdBy) ? job.createdBy : undefined].filter(
+      (t): t is string => typeof t === 'string',
+    );
     for (const target of targets) {
       try {
-        const posted = await deps.slack.call(job.workspaceId, (token) =>
-          deps.client.chat.postMessage({
-            token,
-            channel: target,
-            text: message.text,
-            blocks: message.blocks,
-            unfurl_links: false,
-          }),
-        );
-        if (!posted?.ts) return false;
-        await deps.jobs.setProgressMessage(job.id, posted.channel ?? target, posted.ts);
-        // Rows may have finished while it was being posted.
-        refresh(ref);
-        return true;
+        return await postIn(ref, target);
       } catch (error) {
         const reason = slackErrorCode(error);
         logger.warn({ jobId: job.id, reason }, 'could not post bulk progress here; trying the next place');
@@ -157,7 +169,7 @@ export function createBulkReporter(deps: BulkReporterDeps) {
     lastEdit.delete(job.id);
   }
 
-  return { refresh, post, finish };
+  return { refresh, post, postIn, finish };
 }
 
 export type BulkReporter = ReturnType<typeof createBulkReporter>;

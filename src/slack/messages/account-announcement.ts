@@ -33,6 +33,7 @@ export function buildAccountAnnouncement(change: AnnouncedChange): SlackMessage 
     const { summary, nextStep } = describeRefusal(
       new SendRefusedError('template_paused', {
         templateName: change.subject,
+        ...(change.language ? { languageCode: change.language } : {}),
         event: change.event,
         ...(change.reason && change.reason.toUpperCase() !== 'NONE' ? { metaReason: change.reason } : {}),
       }),
@@ -42,7 +43,8 @@ export function buildAccountAnnouncement(change: AnnouncedChange): SlackMessage 
     return { text, blocks: [section(text)] };
   }
   if (change.kind === 'template') {
-    const text = `:white_check_mark: Meta lifted the stop on the WhatsApp template ${literal(change.subject)} (${literal(change.event)}) ${when}: sends with it go again, and bulk sends it paused resume.`;
+    const language = change.language ? ` in ${literal(change.language)}` : '';
+    const text = `:white_check_mark: Meta lifted the stop on the WhatsApp template ${literal(change.subject)}${language} (${literal(change.event)}) ${when}: sends with it go again, and bulk sends it paused resume.`;
     return { text, blocks: [section(text)] };
   }
   const number = maskPhoneNumber(change.subject);

@@ -7,19 +7,49 @@ import { codeWithin, formatActor, formatSlackDate, type SlackMessage } from './m
 
 export type BulkProgressInput = {
   job: Pick<BulkJob, 'id' | 'state' | 'total' | 'createdBy' | 'fileName' | 'canceledBy'> &
-    Partial<Pick<BulkJob, 'paused'>>;
+    Partial<Pick<BulkJob, 'paused' | 'resumed'>>;
   counts: BulkCounts;
 };
 
 /** What a paused job's message says: why, and what lifts it (the words of the refusal it stopped on). */
 export const BULK_PAUSED_NOTES: Record<BulkPauseReason, string> = {
   template_paused:
-    'Meta stopped the WhatsApp template these updates use, so sending paused before Kaleyra. The updates not sent yet are kept: sending resumes by itself when Meta reinstates the template. Cancel drops them.',
+    'Meta stopped the WhatsApp template these updates use, so sending paused before Kaleyra. The updates not sent yet are kept: sending resumes by itself when Meta reinstates the template, or as soon as an admin makes a template Meta has not stopped the default (they then go out with it). Cancel drops them.',
   number_flagged:
     'Meta flagged the quality of the business number, so sending paused before more bulk messages could lower it. The updates not sent yet are kept: sending resumes when Meta unflags the number, or when an admin resumes it deliberately. Cancel drops them.',
 };
 
 const n = (value: number) => value.toLocaleString('en-US');
+
+/** Why a paused job went on, in the words its message and the admins read. */
+export function describeResume(resumed: NonNullable<BulkJob['resumed']>): string {
+  switch (resumed.why) {
+    case 'template_lifted':
+      return 'Meta lifted the stop on its template';
+    case 'default_changed': {
+      const { template } = resumed;
+      const to = template
+        ? ` to \`${codeWithin(template.name, 100)}\` in \`${codeWithin(template.language, 16)}\``
+        : '';
+      return `the workspace’s default template changed${to}, which Meta has not stopped`;
+    }
+    case 'number_lifted':
+      return 'Meta lifted the quality flag on the business number';
+    case 'override':
+      return 'an admin resumed bulk sends although the number is flagged';
+  }
+}
+
+/** What the admins are told when a paused job goes on because the default template changed. */
+export function buildBulkResumedMessage({ job, counts }: BulkProgressInput): SlackMessage | undefined {
+  if (!job.resumed) return undefined;
+  const file = job.fileName ? ` from \`${codeWithin(job.fileName, 80)}\`` : '';
+  const text = `:arrow_forward: *Bulk send resumed*${file} (started by ${formatActor(job.createdBy)}) ${formatSlackDate(job.resumed.at.toISOString())}: ${describeResume(job.resumed)}. ${n(counts.pending)} update${counts.pending === 1 ? '' : 's'} not sent yet go out now, each once.`;
+  return {
+    text: text.replace(/:[a-z_]+: /, ''),
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
+  };
+}
 
 /** `120 / 300 sent · 2 failed · 1 already sent`, then whatever else there is (unknown, canceled). */
 export function describeBulkCounts(total: number, counts: BulkCounts): string {
@@ -61,6 +91,9 @@ export function buildBulkProgressMessage({ job, counts }: BulkProgressInput): Sl
     notes.push(BULK_PAUSED_NOTES[job.paused.reason]);
   } else {
     head = `:outbox_tray: *Sending order updates*${file}, started by ${by}`;
+    if (job.resumed) {
+      notes.push(`Resumed ${formatSlackDate(job.resumed.at.toISOString())}: ${describeResume(job.resumed)}.`);
+    }
     notes.push(
       'Paced to the business number’s send limit, between everyone’s other updates. Cancel stops what has not been sent yet.',
     );

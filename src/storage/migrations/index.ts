@@ -12,6 +12,7 @@ import { migration as v12 } from './0012-customers-messages-session-replies-cons
 import { migration as v13 } from './0013-customers-messages-kept-for-the.ts';
 import { migration as v15 } from './0015-quality-overrides-journaled-account-announcements.ts';
 import { migration as v17 } from './0017-consent-decided-by-when-written.ts';
+import { migration as v19 } from './0019-meta-events-in-metas-order.ts';
 import { migration as v22 } from './0022-network-failure-detail.ts';
 import type { Migration } from './migration.ts';
 
@@ -31,5 +32,6 @@ export const MIGRATIONS: readonly Migration[] = [
   v13,
   v15,
   v17,
+  v19,
   v22,
 ];
