@@ -1,21 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { listFiles, src } from './source-files.ts';
 
 /**
  * The design card's libraries used as designed: every call to Kaleyra goes through the one ky
  * instance (src/kaleyra/http.ts), and Keyv is used through its public API (no subclass of Keyv or of
  * a store adapter, no adapter internals replaced).
  */
-const src = path.resolve(import.meta.dirname, '..', '..', 'src');
-
-function listFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return listFiles(full);
-    return entry.name.endsWith('.ts') ? [full] : [];
-  });
-}
 
 // Comments dropped: they may name what the code must not do.
 const withoutComments = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +8,7 @@ import { type Database, openDatabase } from '../../src/storage/database.ts';
 import { createKeyvStore, KEYV_TABLE, listEntries } from '../../src/storage/keyv-store.ts';
 import { migrate } from '../../src/storage/migrations.ts';
 import { probeTestDatabase } from '../support/postgres.ts';
-import { recordingLogger } from './database-fixtures.ts';
+import { killableUrl, recordingLogger } from './database-fixtures.ts';
 
 const databaseUrl = await probeTestDatabase();
 
@@ -50,26 +49,15 @@ describe('keyv store', () => {
 // this file). After the cut, the next operation connects afresh.
 describe.skipIf(!databaseUrl)('keyv store on Postgres, its connections cut', () => {
   it('survives the server killing its idle connections, and works on', async () => {
-    const application = `keyv-cut-${randomBytes(4).toString('hex')}`;
-    const url = new URL(databaseUrl ?? '');
-    url.searchParams.set('application_name', application);
+    const { url, kill } = killableUrl(databaseUrl ?? '');
     const logger = recordingLogger();
-    const db = await openDatabase({ databaseUrl: url.toString(), dataDir: '/nonexistent', logger });
+    const db = await openDatabase({ databaseUrl: url, dataDir: '/nonexistent', logger });
     try {
-      const keyv = createKeyvStore(db, { namespace: `cut-${application}` });
+      const keyv = createKeyvStore(db, { namespace: 'cut' });
       await Promise.all([keyv.set('a', { n: 1 }), keyv.set('b', { n: 2 }), keyv.get('a')]);
       expect(db.pool.idleCount).toBeGreaterThan(0);
 
-      const lost = new Promise((resolve) => db.pool.once('error', resolve));
-      const admin = new pg.Client({ connectionString: databaseUrl });
-      await admin.connect();
-      const killed = await admin.query(
-        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
-        [application],
-      );
-      await admin.end();
-      expect(killed.rowCount).toBeGreaterThan(0);
-      await lost;
+      expect(await kill(db.pool)).toBeGreaterThan(0);
 
       expect(await keyv.get('a')).toEqual({ n: 1 });
       expect(logger.lines.join('\n')).toMatch(/connection lost/);
