@@ -134,7 +134,8 @@ export async function startServer(
   if (options.handleSignals) {
     // Stays installed until exit: with `process.once`, a second signal (npm forwarding the one the
     // whole process group already got, a Ctrl-C under `npm start`, an impatient orchestrator) hit
-    // the default handler and killed the process mid-drain. SIGKILL is the way to force it.
+    // the default handler and killed the process mid-drain. SIGKILL is the way to force it. Not
+    // close-with-grace: it exits on a second signal whatever its onSecondSignal does.
     let signalled = false;
     const onSignal = (signal: NodeJS.Signals) => {
       if (signalled) {

@@ -1,15 +1,19 @@
+import type { KyInstance } from 'ky';
 import * as v from 'valibot';
 import type { Pod } from '../domain/workspace-settings.ts';
 import { errorCodeOf } from '../errors/error-code.ts';
 import { type KaleyraPayload, wireStatusOf } from './build-payload.ts';
+import {
+  type Answer,
+  checkTimeout,
+  createKaleyraHttp,
+  DEFAULT_KALEYRA_TIMEOUT_MS,
+  exchange,
+  OutOfTimeError,
+} from './http.ts';
 import { KaleyraError } from './kaleyra-error.ts';
 import { resolveKaleyraBaseUrl } from './pods.ts';
-import { type Answer, ExchangeFailure, postOnce } from './post-once.ts';
 import { KaleyraFailureSchema, KaleyraSuccessBodySchema, readErrorKey } from './response-schema.ts';
-
-export const DEFAULT_KALEYRA_TIMEOUT_MS = 15_000;
-// setTimeout's ceiling.
-const MAX_TIMEOUT_MS = 2_147_483_647;
 
 /** The sending workspace's Kaleyra account. `businessNumber` is the WhatsApp sender, E.164 with `+`. */
 export type KaleyraAccount = { sid: string; apiKey: string; pod: Pod; businessNumber: string };
@@ -19,6 +23,8 @@ export type KaleyraClientOptions = {
   baseUrlOverride?: string;
   /** One budget for the whole exchange: connect, answer and body. Default 15 000. */
   timeoutMs?: number;
+  /** The ky instance shared with the templates client (http.ts); made here (with `fetch`) when absent. */
+  http?: KyInstance;
   fetch?: typeof fetch;
 };
 
@@ -31,7 +37,7 @@ export type KaleyraClient = {
 };
 
 // Node/undici error codes raised before a single byte of the request could leave: DNS, connect, TLS.
-// A failed fetch says "the network failed", not when; only these codes say "nothing was sent".
+// ky's NetworkError says "the network failed", not when; only these codes say "nothing was sent".
 const NOTHING_SENT_CODES = new Set([
   'ERR_BAD_PORT',
   'ECONNREFUSED',
@@ -55,16 +61,10 @@ const NOTHING_SENT_CODES = new Set([
 ]);
 
 export function createKaleyraClient(options: KaleyraClientOptions = {}): KaleyraClient {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_KALEYRA_TIMEOUT_MS;
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
-    throw new RangeError(
-      `Kaleyra timeoutMs must be a positive whole number of milliseconds, got ${timeoutMs}.`,
-    );
-  }
+  const timeoutMs = checkTimeout(options.timeoutMs ?? DEFAULT_KALEYRA_TIMEOUT_MS);
+  const http = options.http ?? createKaleyraHttp(options.fetch !== undefined ? { fetch: options.fetch } : {});
   const baseUrlOverride = options.baseUrlOverride?.trim() || undefined;
   if (baseUrlOverride !== undefined) assertHttpUrl(baseUrlOverride);
-
-  const fetchFn = options.fetch ?? fetch;
 
   return {
     async sendMessage(account, payload) {
@@ -80,16 +80,13 @@ export function createKaleyraClient(options: KaleyraClientOptions = {}): Kaleyra
       const { host } = new URL(url);
       let answer: Answer;
       try {
-        answer = await postOnce(
-          fetchFn,
+        answer = await exchange(
+          http,
           url,
           {
-            headers: {
-              'content-type': 'application/json',
-              'api-key': account.apiKey,
-              accept: 'application/json',
-            },
-            body: JSON.stringify(payload),
+            method: 'post',
+            json: payload,
+            headers: { 'api-key': account.apiKey, accept: 'application/json' },
           },
           timeoutMs,
         );
@@ -141,18 +138,21 @@ function readAcceptance(answer: Answer, account: KaleyraAccount): { messageId: s
   throw new KaleyraError({ code: 'BAD_RESPONSE', httpStatus: status, kaleyraMessage, outcome: 'unknown' });
 }
 
-/** No answer to read: the budget ran out (before or while reading it), or the request failed. */
+/**
+ * No answer to read: the budget ran out (before or while reading it), or the request failed (ky's
+ * NetworkError, or whatever a given fetch threw).
+ */
 function toFailure(error: unknown, host: string): KaleyraError {
-  if (!(error instanceof ExchangeFailure)) throw error;
-  if (error.timedOut) {
+  if (error instanceof OutOfTimeError) {
     // Out of time while reading a 2xx body: the status is known. Before any status, or while reading
     // an error's body, it is not one to report.
-    const httpStatus = error.status !== undefined && error.status < 300 ? error.status : undefined;
+    const { status } = error;
+    const httpStatus = status !== undefined && status < 300 ? status : undefined;
     return new KaleyraError({ code: 'TIMEOUT', outcome: 'unknown', ...(httpStatus ? { httpStatus } : {}) });
   }
-  const code = errorCodeOf(error.cause);
+  const code = errorCodeOf(error);
   const outcome = code !== undefined && NOTHING_SENT_CODES.has(code) ? 'rejected' : 'unknown';
-  // Only the bare code travels on: undici's errors carry the URL (with the SID) and headers.
+  // Only the bare code travels on: ky's and undici's errors carry the URL (with the SID) and headers.
   return new KaleyraError({ code: 'NETWORK', outcome, cause: code, host });
 }
 

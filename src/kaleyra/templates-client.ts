@@ -1,7 +1,8 @@
-import ky, { isHTTPError, isNetworkError, isTimeoutError } from 'ky';
+import { isNetworkError, type KyInstance } from 'ky';
 import * as v from 'valibot';
 import { LANGUAGE_CODE_PATTERN, LIMITS, TEMPLATE_NAME_PATTERN } from '../domain/order-status.ts';
 import type { Pod } from '../domain/workspace-settings.ts';
+import { createKaleyraHttp, exchange, OutOfTimeError } from './http.ts';
 import { resolveKaleyraBaseUrl } from './pods.ts';
 import { KaleyraFailureSchema } from './response-schema.ts';
 
@@ -35,26 +36,33 @@ const TemplatesAnswerSchema = v.looseObject({ code: v.string(), data: v.array(v.
 /**
  * Kaleyra's "Get Templates": `GET {pod}/v2/{SID}/whatsapp/{waba_id}/message_templates` with the
  * `api-key` header. Keeps the templates an order-status update can use (APPROVED and UTILITY: order
- * status templates are utility templates; marketing ones are not offered). Never throws.
+ * status templates are utility templates; marketing ones are not offered). Never throws. Goes through
+ * the send's ky instance when given one (`http`), on a budget of its own.
  */
 export function createTemplatesClient(
-  options: { baseUrlOverride?: string; timeoutMs?: number; fetch?: typeof fetch } = {},
+  options: { baseUrlOverride?: string; timeoutMs?: number; fetch?: typeof fetch; http?: KyInstance } = {},
 ) {
-  const http = ky.create({
-    retry: 0,
-    timeout: options.timeoutMs ?? TEMPLATES_TIMEOUT_MS,
-    totalTimeout: options.timeoutMs ?? TEMPLATES_TIMEOUT_MS,
-    ...(options.fetch !== undefined && { fetch: options.fetch }),
-  });
+  const timeoutMs = options.timeoutMs ?? TEMPLATES_TIMEOUT_MS;
+  const http = options.http ?? createKaleyraHttp(options.fetch !== undefined ? { fetch: options.fetch } : {});
   return {
     async listTemplates(account: TemplatesAccount): Promise<TemplateList> {
       const base = resolveKaleyraBaseUrl(account.pod, options.baseUrlOverride);
       const url = `${base}/v2/${encodeURIComponent(account.sid)}/whatsapp/${encodeURIComponent(account.wabaId)}/message_templates`;
       try {
-        const answer = await http
-          .get(url, { headers: { 'api-key': account.apiKey, accept: 'application/json' } })
-          .json(TemplatesAnswerSchema);
-        return { ok: true, templates: usableTemplates(answer.data) };
+        const answer = await exchange(
+          http,
+          url,
+          { method: 'get', headers: { 'api-key': account.apiKey, accept: 'application/json' } },
+          timeoutMs,
+        );
+        const body = answer.text === undefined ? undefined : safeJson(answer.text);
+        if (!answer.ok) {
+          const failure = v.safeParse(KaleyraFailureSchema, body);
+          return { ok: false, code: failure.success ? failure.output.code : 'BAD_RESPONSE' };
+        }
+        const list = v.safeParse(TemplatesAnswerSchema, body);
+        if (!list.success) return { ok: false, code: 'BAD_RESPONSE' };
+        return { ok: true, templates: usableTemplates(list.output.data) };
       } catch (error) {
         return { ok: false, code: failureCode(error) };
       }
@@ -80,12 +88,7 @@ function usableTemplates(entries: readonly unknown[]): OrderTemplate[] {
 }
 
 function failureCode(error: unknown): string {
-  if (isTimeoutError(error)) return 'TIMEOUT';
-  if (isHTTPError(error)) {
-    const data: unknown = error.data;
-    const failure = v.safeParse(KaleyraFailureSchema, typeof data === 'string' ? safeJson(data) : data);
-    return failure.success ? failure.output.code : 'BAD_RESPONSE';
-  }
+  if (error instanceof OutOfTimeError) return 'TIMEOUT';
   return isNetworkError(error) ? 'NETWORK' : 'BAD_RESPONSE';
 }
 

@@ -1,6 +1,7 @@
 import type { Config } from '../config.ts';
 import { ConfigError } from '../config.ts';
 import { createKaleyraClient } from '../kaleyra/client.ts';
+import { createKaleyraHttp } from '../kaleyra/http.ts';
 import { createTemplatesClient } from '../kaleyra/templates-client.ts';
 import { watchMessageWrites } from '../kaleyra/watch-message-writes.ts';
 import type { Logger } from '../logger.ts';
@@ -113,11 +114,11 @@ export async function openServices(
   // The server's metrics (the CLI has none to serve, so it gets a registry of its own that nobody reads).
   const metrics = options.metrics ?? createMetrics({ defaultMetrics: false });
   metrics.watchPool(db.pool);
+  // One ky instance for every call to Kaleyra: the send and the template list.
+  const kaleyraHttp = createKaleyraHttp();
+  const kaleyraBase = config.kaleyraBaseUrl ? { baseUrlOverride: config.kaleyraBaseUrl } : {};
   const kaleyra = observeKaleyra(
-    createKaleyraClient({
-      ...(config.kaleyraBaseUrl ? { baseUrlOverride: config.kaleyraBaseUrl } : {}),
-      timeoutMs: config.kaleyraTimeoutMs,
-    }),
+    createKaleyraClient({ ...kaleyraBase, http: kaleyraHttp, timeoutMs: config.kaleyraTimeoutMs }),
     metrics,
   );
   const recorder = createOutcomeRecorder({
@@ -242,7 +243,7 @@ export async function openServices(
     }),
     /** Kaleyra's approved templates per workspace, for the send form's picker (cached a few minutes). */
     templateChoices: createTemplateChoices({
-      client: createTemplatesClient(config.kaleyraBaseUrl ? { baseUrlOverride: config.kaleyraBaseUrl } : {}),
+      client: createTemplatesClient({ ...kaleyraBase, http: kaleyraHttp }),
     }),
     ping: () => db.ping(),
     migrate: () => migrate(db),

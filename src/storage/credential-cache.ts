@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { WorkspaceCredentials } from '../domain/workspace-settings.ts';
 import type { CredentialStore } from './credential-store.ts';
 
@@ -10,18 +11,20 @@ export type CredentialCacheOptions = {
   ttlMs?: number | undefined;
   /** How long "not configured" is remembered (kept short: an admin is probably configuring it). Default 2 s. */
   notConfiguredTtlMs?: number | undefined;
-  /** Oldest entries are dropped beyond this many workspaces. Default 10 000. */
+  /** The least recently read are dropped beyond this many workspaces. Default 10 000. */
   maxEntries?: number | undefined;
   now?: (() => number) | undefined;
 };
 
-type Entry = { value: WorkspaceCredentials | undefined; expires: number };
+/** A found record, or a remembered "not configured" (the cache keeps no bare `undefined`). */
+type Entry = { value: WorkspaceCredentials | undefined };
 
 /**
- * Serves `get` from memory so a burst of sends reads and decrypts a workspace's credentials once.
- * Writes through this instance (set, update, delete, reencryptAll) drop the cached copy at once;
- * another process's writes are seen when the entry expires. Failures are never cached, and
- * concurrent misses for one workspace share one read.
+ * Serves `get` from memory so a burst of sends reads and decrypts a workspace's credentials once
+ * (lru-cache: TTL per entry, the least recently used dropped beyond maxEntries, and one read shared
+ * by concurrent misses). Writes through this instance (set, update, delete, reencryptAll) drop the
+ * cached copy at once, and a read still in flight then is not kept (its caller still gets it);
+ * another process's writes are seen when the entry expires. Failures are never cached.
  */
 export function createCachedCredentialStore(
   store: CredentialStore,
@@ -29,70 +32,41 @@ export function createCachedCredentialStore(
 ): CredentialStore {
   const ttlMs = options.ttlMs ?? DEFAULT_CREDENTIAL_TTL_MS;
   const missTtlMs = Math.min(options.notConfiguredTtlMs ?? DEFAULT_NOT_CONFIGURED_TTL_MS, ttlMs);
-  const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
-  const now = options.now ?? Date.now;
-  const entries = new Map<string, Entry>();
-  const pending = new Map<string, Promise<WorkspaceCredentials | undefined>>();
-  // Bumped by every write: a read that started before it must not cache what it read.
-  let generation = 0;
+  // lru-cache reads a TTL of 0 as "forever": with no TTL, there is nothing to keep.
+  if (ttlMs <= 0) return store;
+  const now = options.now;
+  const cache = new LRUCache<string, Entry>({
+    max: options.maxEntries ?? DEFAULT_MAX_ENTRIES,
+    ttl: ttlMs,
+    // Read the clock on every look (the default keeps one reading for a millisecond, on a timer).
+    ttlResolution: 0,
+    ...(now !== undefined && { perf: { now } }),
+    // A write drops the entry and aborts the read in flight: its caller gets what it read, the cache not.
+    ignoreFetchAbort: true,
+    fetchMethod: async (workspaceId, _stale, { options: entry }) => {
+      const value = await store.get(workspaceId);
+      if (!value && missTtlMs <= 0) return undefined; // not kept
+      entry.ttl = value ? ttlMs : missTtlMs;
+      return { value };
+    },
+  });
 
-  const invalidate = (workspaceId?: string) => {
-    generation += 1;
-    if (workspaceId === undefined) {
-      entries.clear();
-      pending.clear();
-    } else {
-      entries.delete(workspaceId);
-      pending.delete(workspaceId);
-    }
-  };
-
-  const remember = (workspaceId: string, value: WorkspaceCredentials | undefined) => {
-    const ttl = value ? ttlMs : missTtlMs;
-    if (ttl <= 0) return;
-    entries.delete(workspaceId); // re-inserted last, so the Map's order is oldest first
-    entries.set(workspaceId, { value, expires: now() + ttl });
-    if (entries.size > maxEntries) {
-      const oldest = entries.keys().next();
-      if (!oldest.done) entries.delete(oldest.value);
-    }
-  };
-
-  // Callers get their own copy: nothing they do can change what the next caller reads.
-  const copy = (value: WorkspaceCredentials | undefined) => (value ? { ...value } : undefined);
-
-  /** Runs a write, then drops the cached copy (also when the write failed half-way). */
+  // Runs a write, then drops the cached copy (also when the write failed half-way).
   const writing = async <T>(workspaceId: string | undefined, write: () => Promise<T>): Promise<T> => {
-    invalidate(workspaceId);
+    const invalidate = () => (workspaceId === undefined ? cache.clear() : cache.delete(workspaceId));
+    invalidate();
     try {
       return await write();
     } finally {
-      invalidate(workspaceId);
+      invalidate();
     }
   };
 
   return {
     async get(workspaceId) {
-      const cached = entries.get(workspaceId);
-      if (cached && cached.expires > now()) return copy(cached.value);
-      if (cached) entries.delete(workspaceId);
-      let read = pending.get(workspaceId);
-      if (!read) {
-        const startedAt = generation;
-        read = store.get(workspaceId).then(
-          (value) => {
-            if (pending.get(workspaceId) === read) pending.delete(workspaceId);
-            if (generation === startedAt) remember(workspaceId, value);
-            return value;
-          },
-          (error: unknown) => {
-            if (pending.get(workspaceId) === read) pending.delete(workspaceId);
-            throw error;
-          },
-        );
-        pending.set(workspaceId, read);
-      }
-      return copy(await read);
+      const entry = await cache.fetch(workspaceId);
+      // Callers get their own copy: nothing they do can change what the next caller reads.
+      return entry?.value ? { ...entry.value } : undefined;
     },
     set: (workspaceId, settings, updatedBy, at) =>
       writing(workspaceId, () => store.set(workspaceId, settings, updatedBy, at)),

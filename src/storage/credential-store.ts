@@ -11,7 +11,7 @@ import { NotConfiguredError } from '../errors/not-configured-error.ts';
 import { StorageError } from '../errors/storage-error.ts';
 import { ValidationError } from '../errors/validation-error.ts';
 import type { Cipher } from './encryption.ts';
-import { listEntries } from './keyv-store.ts';
+import { listEntries, setIfUnchanged } from './keyv-store.ts';
 
 export type CredentialStore = {
   get(workspaceId: string): Promise<WorkspaceCredentials | undefined>;
@@ -42,6 +42,8 @@ export type CredentialStore = {
 };
 
 const KEY_PREFIX = 'credentials:';
+/** Saves that found the row changed under them, one after another, before one gives up. */
+const MAX_SAVE_ATTEMPTS = 5;
 const WORKSPACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
@@ -87,12 +89,13 @@ export function createCredentialStore(keyv: Keyv<unknown>, cipher: Cipher): Cred
     return { ...clear, apiKey: cipher.decrypt(apiKeyEncrypted, workspaceId) };
   };
 
-  const write = async (
+  /** The row for these settings: everything in clear but the API key, sealed afresh. */
+  const seal = (
     workspaceId: string,
     settings: WorkspaceSettings,
     updatedBy: string,
     now: Date,
-  ): Promise<WorkspaceCredentials> => {
+  ): { credentials: WorkspaceCredentials; stored: StoredCredentials } => {
     const credentials: WorkspaceCredentials = {
       sid: settings.sid,
       apiKey: settings.apiKey,
@@ -107,10 +110,36 @@ export function createCredentialStore(keyv: Keyv<unknown>, cipher: Cipher): Cred
       updatedAt: now.toISOString(),
     };
     const { apiKey, ...clear } = credentials;
+    return { credentials, stored: { ...clear, apiKeyEncrypted: cipher.encrypt(apiKey, workspaceId) } };
+  };
+
+  const write = async (
+    workspaceId: string,
+    settings: WorkspaceSettings,
+    updatedBy: string,
+    now: Date,
+  ): Promise<WorkspaceCredentials> => {
     const key = keyOf(workspaceId);
-    const stored: StoredCredentials = { ...clear, apiKeyEncrypted: cipher.encrypt(apiKey, workspaceId) };
+    const { credentials, stored } = seal(workspaceId, settings, updatedBy, now);
     await reach(() => keyv.set(key, stored));
     return credentials;
+  };
+
+  /**
+   * Rewrites a row read as `read` only if nobody wrote it since: every write seals the key afresh (a
+   * new IV), so its ciphertext names the write. False when another write came first.
+   */
+  const rewrite = async (
+    workspaceId: string,
+    read: StoredCredentials,
+    settings: WorkspaceSettings,
+    updatedBy: string,
+    now: Date,
+  ): Promise<WorkspaceCredentials | undefined> => {
+    const key = keyOf(workspaceId);
+    const { credentials, stored } = seal(workspaceId, settings, updatedBy, now);
+    const unchanged = { field: 'apiKeyEncrypted', expected: read.apiKeyEncrypted };
+    return (await reach(() => setIfUnchanged(keyv, key, unchanged, stored))) ? credentials : undefined;
   };
 
   return {
@@ -127,11 +156,19 @@ export function createCredentialStore(keyv: Keyv<unknown>, cipher: Cipher): Cred
       // With a new key the changes are complete settings, so a missing or unreadable row is simply replaced.
       if (changes.apiKey !== undefined)
         return write(workspaceId, { ...changes, apiKey: changes.apiKey }, updatedBy, now);
-      const stored = await readStored(workspaceId);
-      if (!stored) throw new NotConfiguredError(workspaceId);
-      // Decrypting proves the kept key is still readable before the row is rewritten.
-      const { apiKey } = reveal(workspaceId, stored);
-      return write(workspaceId, { ...changes, apiKey }, updatedBy, now);
+      // The kept key is the one stored when the row is written, not when it was read: a key another
+      // admin saved in between must not be put back to the old one.
+      for (let attempt = 1; attempt <= MAX_SAVE_ATTEMPTS; attempt++) {
+        const stored = await readStored(workspaceId);
+        if (!stored) throw new NotConfiguredError(workspaceId);
+        // Decrypting proves the kept key is still readable before the row is rewritten.
+        const { apiKey } = reveal(workspaceId, stored);
+        const saved = await rewrite(workspaceId, stored, { ...changes, apiKey }, updatedBy, now);
+        if (saved) return saved;
+      }
+      throw new StorageError(
+        `The Kaleyra settings of workspace ${workspaceId} kept changing while saving: try again.`,
+      );
     },
 
     async delete(workspaceId) {
@@ -154,9 +191,9 @@ export function createCredentialStore(keyv: Keyv<unknown>, cipher: Cipher): Cred
           continue;
         }
         const { updatedBy, updatedAt, ...settings } = credentials;
-        // Not a settings change: who changed them last, and when, stay as they were.
-        await write(workspaceId, settings, updatedBy, new Date(updatedAt));
-        rewritten += 1;
+        // Not a settings change: who changed them last, and when, stay as they were. A save that came
+        // in between sealed the key afresh already, and must not be put back.
+        if (await rewrite(workspaceId, stored, settings, updatedBy, new Date(updatedAt))) rewritten += 1;
       }
       if (unreadable.length > 0) {
         throw new StorageError(

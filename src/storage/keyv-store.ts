@@ -1,5 +1,4 @@
-import { KeyvPostgres } from '@keyv/postgres';
-import Keyv from 'keyv';
+import Keyv, { type KeyvStoreAdapter, type StoredData } from 'keyv';
 import type { Database } from './database.ts';
 
 export type KeyvStoreOptions = {
@@ -9,20 +8,24 @@ export type KeyvStoreOptions = {
   onError?: ((error: unknown) => void) | undefined;
 };
 
-/** The table @keyv/postgres reads and writes. Migration 1 creates it; the adapter never does. */
+/** The table the store reads and writes. Migration 1 creates it; the store never does. */
 export const KEYV_TABLE = 'keyv';
+const TABLE = `public.${KEYV_TABLE}`;
+/** Rows per page when listing. */
+const PAGE = 100;
 
 /**
- * Keyv over @keyv/postgres, running every statement on the Database's own pool (which has an 'error'
- * listener) instead of the adapter's module-level pool (which has none, so a dropped idle connection
- * would crash the process). `throwOnErrors` makes an outage reject instead of reading as "missing".
- * The table must exist (every process migrates or checks the schema before using the store).
+ * Keyv over the Database's own pool, through Keyv's public store-adapter interface. Not @keyv/postgres:
+ * it runs every statement on a module-level pg pool of its own that takes no 'error' listener and
+ * offers none to add, so a dropped idle connection would crash the process; its only documented way
+ * round that (`maxUses: 1`) opens a connection per operation. The table keeps @keyv/postgres's layout
+ * (`key VARCHAR(255) PRIMARY KEY, value TEXT`). `throwOnErrors` makes an outage reject instead of
+ * reading as "missing". The table must exist (every process migrates or checks the schema first).
  */
 export function createKeyvStore(db: Database, options: KeyvStoreOptions = {}): Keyv<unknown> {
   const onError = options.onError ?? (() => undefined);
-  // Keyv subscribes to the adapter's 'error' events in its constructor and re-emits them here.
   const keyv = new Keyv<unknown>({
-    store: new PoolKeyvPostgres(db),
+    store: createTableStore(db),
     namespace: options.namespace ?? 'orderstatus',
     throwOnErrors: true,
   });
@@ -30,28 +33,95 @@ export function createKeyvStore(db: Database, options: KeyvStoreOptions = {}): K
   return keyv;
 }
 
-/**
- * @keyv/postgres 2.x has no option to skip creating its table: its constructor calls `connect()` once,
- * runs its CREATE TABLE through the runner that returns, and sends every later statement through
- * `this.query`. Here `this.query` is the Database's, and `connect()` hands the constructor a runner that
- * runs nothing, so the table stays the migrations' alone and construction touches no database.
- */
-class PoolKeyvPostgres extends KeyvPostgres {
-  constructor(db: Database) {
-    // No uri: nothing connects through the adapter, and a URL with a password has no business in opts.
-    super({ table: KEYV_TABLE, schema: 'public' });
-    this.query = (sql, values?: readonly unknown[]) => db.query(sql, values);
-  }
+type TableStore = KeyvStoreAdapter & {
+  /** Every [key, stored text] whose key starts with `prefix`, in key order. */
+  rows(prefix: string): AsyncGenerator<[string, string], void>;
+  /** Sets `key` to `value` only while the stored value's `field` equals `expected`; false otherwise. */
+  replaceIf(key: string, field: string, expected: string, value: string): Promise<boolean>;
+};
 
-  override async connect() {
-    return async () => [];
-  }
-
-  // The pool belongs to the Database; `Database.close()` ends it.
-  override async disconnect() {}
+function createTableStore(db: Database): TableStore {
+  const store: TableStore = {
+    // Keyv offers its own iterator over a store of this dialect.
+    opts: { dialect: 'postgres', table: KEYV_TABLE },
+    // Failures reject (Keyv passes them on); the store emits nothing, so there is nothing to listen to.
+    on: () => store,
+    // The text Keyv serialised: Keyv deserialises what a store gives back as text.
+    async get<Value>(key: string) {
+      const rows = await db.query<{ value: string }>(`SELECT value FROM ${TABLE} WHERE key = $1`, [key]);
+      return rows[0]?.value as StoredData<Value>;
+    },
+    async set(key: string, value: string) {
+      await db.query(
+        `INSERT INTO ${TABLE} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        [key, value],
+      );
+    },
+    async delete(key: string) {
+      const rows = await db.query(`DELETE FROM ${TABLE} WHERE key = $1 RETURNING key`, [key]);
+      return rows.length > 0;
+    },
+    async clear() {
+      await db.query(`DELETE FROM ${TABLE} WHERE starts_with(key, $1)`, [prefixOf(store.namespace)]);
+    },
+    iterator: (namespace?: string) => store.rows(prefixOf(namespace)),
+    async *rows(prefix) {
+      let after = '';
+      for (;;) {
+        const rows = await db.query<{ key: string; value: string }>(
+          `SELECT key, value FROM ${TABLE} WHERE starts_with(key, $1) AND key > $2 ORDER BY key LIMIT ${PAGE}`,
+          [prefix, after],
+        );
+        for (const row of rows) yield [row.key, row.value];
+        const last = rows.at(-1);
+        if (last === undefined || rows.length < PAGE) return;
+        after = last.key;
+      }
+    },
+    async replaceIf(key, field, expected, value) {
+      const rows = await db.query(
+        `UPDATE ${TABLE} SET value = $2 WHERE key = $1 AND value::jsonb -> 'value' ->> $3 = $4 RETURNING key`,
+        [key, value, field, expected],
+      );
+      return rows.length > 0;
+    },
+  };
+  return store;
 }
 
-type RawIterable = { iterator(namespace?: string): AsyncIterable<[string, string]> };
+function prefixOf(namespace: string | undefined): string {
+  return namespace ? `${namespace}:` : '';
+}
+
+function tableStoreOf(keyv: Keyv<unknown>): TableStore {
+  const store: unknown = keyv.store;
+  if (typeof (store as Partial<TableStore> | undefined)?.replaceIf !== 'function') {
+    throw new Error('This Keyv was not made by createKeyvStore.');
+  }
+  return store as TableStore;
+}
+
+/**
+ * Keyv has no compare-and-set: sets `key` to `value` (stored as `keyv.set` stores it, with no expiry)
+ * in one statement, only while the stored value's `field` still equals `expected`. False when another
+ * write got there first, or the entry is gone.
+ */
+export async function setIfUnchanged(
+  keyv: Keyv<unknown>,
+  key: string,
+  unchanged: { field: string; expected: string },
+  value: unknown,
+): Promise<boolean> {
+  const store = tableStoreOf(keyv);
+  const serialized = await keyv.serialize?.({ value, expires: undefined });
+  if (typeof serialized !== 'string') throw new Error('This Keyv does not serialise to text.');
+  return store.replaceIf(
+    `${prefixOf(keyv.namespace)}${key}`,
+    unchanged.field,
+    unchanged.expected,
+    serialized,
+  );
+}
 
 /**
  * Every entry whose key starts with `prefix` (inside the Keyv namespace), as [key without prefix,
@@ -59,27 +129,11 @@ type RawIterable = { iterator(namespace?: string): AsyncIterable<[string, string
  * judge: Keyv's own iterator would stop at the first corrupt row.
  */
 export async function listEntries(keyv: Keyv<unknown>, prefix: string): Promise<Array<[string, unknown]>> {
-  const adapter: unknown = keyv.store;
-  if (typeof (adapter as Partial<RawIterable> | undefined)?.iterator !== 'function') {
-    throw new Error('This store cannot list its records.');
-  }
-  // @keyv/postgres's iterator reports a failed page as an 'error' event and just stops.
-  let failure: unknown;
-  const onError = (error: unknown) => {
-    failure ??= error;
-  };
-  keyv.on('error', onError);
-  const full = `${keyv.namespace ? `${keyv.namespace}:` : ''}${prefix}`;
+  const full = `${prefixOf(keyv.namespace)}${prefix}`;
   const entries: Array<[string, unknown]> = [];
-  try {
-    for await (const [key, raw] of (adapter as RawIterable).iterator(keyv.namespace)) {
-      if (!key.startsWith(full)) continue;
-      const value = await (async () => keyv.deserialize?.(raw))().catch(() => undefined);
-      entries.push([key.slice(full.length), (value as { value?: unknown } | undefined)?.value]);
-    }
-  } finally {
-    keyv.off('error', onError);
+  for await (const [key, raw] of tableStoreOf(keyv).rows(full)) {
+    const value = await (async () => keyv.deserialize?.(raw))().catch(() => undefined);
+    entries.push([key.slice(full.length), (value as { value?: unknown } | undefined)?.value]);
   }
-  if (failure !== undefined) throw failure;
   return entries;
 }

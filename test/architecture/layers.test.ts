@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { listFiles, src } from './source-files.ts';
 
 /**
  * The layering docs/architecture.md describes, kept true: a module imports only from its own layer group or
@@ -31,16 +32,6 @@ const LAYERS: ReadonlyArray<{ rank: number; groups: Record<string, readonly stri
   { rank: 5, groups: { app: ['app.ts'] } },
   { rank: 6, groups: { entry: ['server.ts', 'cli.ts'] } },
 ];
-
-const src = path.resolve(import.meta.dirname, '..', '..', 'src');
-
-function listFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return listFiles(full);
-    return entry.name.endsWith('.ts') ? [full] : [];
-  });
-}
 
 function placeOf(file: string): { rank: number; group: string } {
   const relative = path.relative(src, file).split(path.sep).join('/');

@@ -109,6 +109,27 @@ export function describeCredentialStoreContract(
       expect(replaced.apiKey).toBe('New-Key-12345678');
     });
 
+    it('loses neither of two saves at once: one of the template (key kept), one of a new API key', async () => {
+      const { apiKey: _omitted, ...newTemplate } = { ...SETTINGS, templateName: 'order_update' };
+      const newKey = { ...SETTINGS, apiKey: 'Rotated-Key-87654321' };
+      for (const round of [1, 2, 3, 4, 5]) {
+        const workspaceId = `TRACE${round}`;
+        await store.set(workspaceId, SETTINGS, 'U0', NOW);
+        await Promise.all([
+          store.update(workspaceId, newTemplate, 'UTEMPLATE', NOW),
+          store.update(workspaceId, newKey, 'UKEY', NOW),
+        ]);
+        const saved = await store.get(workspaceId);
+        // The template save never named a key: whatever its order, the new key stays.
+        expect(saved?.apiKey).toBe(newKey.apiKey);
+        // Either save may come last (the key's carries the form's whole settings, template included).
+        expect([
+          ['order_update', 'UTEMPLATE'],
+          ['order_status', 'UKEY'],
+        ]).toContainEqual([saved?.templateName, saved?.updatedBy]);
+      }
+    });
+
     it('refuses to update a workspace that was never configured', async () => {
       const { apiKey: _omitted, ...changes } = SETTINGS;
       await expect(store.update('TNEVER', changes, 'U1')).rejects.toBeInstanceOf(NotConfiguredError);

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterEach } from 'vitest';
 import { type Database, openDatabase } from '../../src/storage/database.ts';
 
@@ -56,4 +58,33 @@ export async function closedPort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/**
+ * `databaseUrl` with an application name of its own, and a function that has the server terminate
+ * every connection made under that name (as a restart or failover would): it resolves once one of
+ * `pool`'s idle connections has reported its loss, with how many were terminated.
+ */
+export function killableUrl(databaseUrl: string) {
+  const application = `kill-test-${randomBytes(4).toString('hex')}`;
+  const url = new URL(databaseUrl);
+  url.searchParams.set('application_name', application);
+  return {
+    url: url.toString(),
+    async kill(pool: pg.Pool): Promise<number> {
+      const lost = new Promise((resolve) => pool.once('error', resolve));
+      const admin = new pg.Client({ connectionString: databaseUrl });
+      await admin.connect();
+      try {
+        const killed = await admin.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+          [application],
+        );
+        if (killed.rowCount) await lost;
+        return killed.rowCount ?? 0;
+      } finally {
+        await admin.end();
+      }
+    },
+  };
 }

@@ -1,35 +1,23 @@
-import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { StorageError } from '../../src/errors/storage-error.ts';
 import { probeTestDatabase } from '../support/postgres.ts';
-import { closedPort, recordingLogger, useCleanups } from './database-fixtures.ts';
+import { closedPort, killableUrl, recordingLogger, useCleanups } from './database-fixtures.ts';
 
 const databaseUrl = await probeTestDatabase();
 const { defer, open, tempDir } = useCleanups();
 
 describe.skipIf(!databaseUrl)('postgres database', () => {
   it('survives the server killing its connections, and the next query reconnects', async () => {
-    const application = `kill-test-${randomBytes(4).toString('hex')}`;
-    const url = new URL(databaseUrl ?? '');
-    url.searchParams.set('application_name', application);
+    const { url, kill } = killableUrl(databaseUrl ?? '');
     const logger = recordingLogger();
-    const db = await open({ databaseUrl: url.toString(), dataDir: await tempDir(), logger });
+    const db = await open({ databaseUrl: url, dataDir: await tempDir(), logger });
     await Promise.all(Array.from({ length: 4 }, () => db.query('SELECT pg_sleep(0.05)')));
     expect(db.pool.idleCount).toBeGreaterThan(0);
 
-    const lost = new Promise((resolve) => db.pool.once('error', resolve));
-    const admin = new pg.Client({ connectionString: databaseUrl });
-    await admin.connect();
-    const killed = await admin.query(
-      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
-      [application],
-    );
-    await admin.end();
-    expect(killed.rowCount).toBeGreaterThan(0);
+    expect(await kill(db.pool)).toBeGreaterThan(0);
     // Every killed connection reports on its own; wait until the pool has dropped them all.
-    await lost;
     for (let i = 0; i < 50 && db.pool.totalCount > 0; i++) await new Promise((r) => setTimeout(r, 20));
 
     expect(await db.query('SELECT 1 AS ok')).toEqual([{ ok: 1 }]);

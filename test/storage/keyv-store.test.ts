@@ -3,9 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StorageError } from '../../src/errors/storage-error.ts';
 import { type Database, openDatabase } from '../../src/storage/database.ts';
 import { createKeyvStore, KEYV_TABLE, listEntries } from '../../src/storage/keyv-store.ts';
 import { migrate } from '../../src/storage/migrations.ts';
+import { probeTestDatabase } from '../support/postgres.ts';
+import { killableUrl, recordingLogger } from './database-fixtures.ts';
+
+const databaseUrl = await probeTestDatabase();
 
 describe('keyv store', () => {
   let dataDir: string;
@@ -36,5 +41,59 @@ describe('keyv store', () => {
       ['a', { n: 1 }],
       ['b', { n: 2 }],
     ]);
+  });
+});
+
+// Keyv's connections are the Database pool's, whose 'error' listener keeps a connection dropped while
+// idle from crashing the process (an unlistened pool's 'error' is an uncaught exception: it would fail
+// this file). After the cut, the next operation connects afresh.
+describe.skipIf(!databaseUrl)('keyv store on Postgres, its connections cut', () => {
+  it('survives the server killing its idle connections, and works on', async () => {
+    const { url, kill } = killableUrl(databaseUrl ?? '');
+    const logger = recordingLogger();
+    const db = await openDatabase({ databaseUrl: url, dataDir: '/nonexistent', logger });
+    try {
+      const keyv = createKeyvStore(db, { namespace: 'cut' });
+      await Promise.all([keyv.set('a', { n: 1 }), keyv.set('b', { n: 2 }), keyv.get('a')]);
+      expect(db.pool.idleCount).toBeGreaterThan(0);
+
+      expect(await kill(db.pool)).toBeGreaterThan(0);
+
+      expect(await keyv.get('a')).toEqual({ n: 1 });
+      expect(logger.lines.join('\n')).toMatch(/connection lost/);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('keyv store on the embedded database, its owner gone and back', () => {
+  it('rejects while the database is away (never "missing"), then works on once it is back', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'orderstatus-keyv-cut-'));
+    // The first opener serves the database; the second reaches it over its socket, as the CLI does.
+    const owner = await openDatabase({ dataDir: dir });
+    await migrate(owner);
+    const logger = recordingLogger();
+    const reaching = await openDatabase({ dataDir: dir, logger });
+    let newOwner: Database | undefined;
+    try {
+      const keyv = createKeyvStore(reaching, { namespace: 'cut' });
+      await Promise.all([keyv.set('a', { n: 1 }), keyv.get('a')]);
+      expect(reaching.pool.idleCount).toBeGreaterThan(0);
+
+      const lost = new Promise((resolve) => reaching.pool.once('error', resolve));
+      await owner.close();
+      await lost;
+      await expect(keyv.get('a')).rejects.toBeInstanceOf(StorageError);
+
+      newOwner = await openDatabase({ dataDir: dir });
+      expect(await keyv.get('a')).toEqual({ n: 1 });
+      expect(logger.lines.join('\n')).toMatch(/connection lost/);
+    } finally {
+      await reaching.close();
+      await newOwner?.close();
+      await owner.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

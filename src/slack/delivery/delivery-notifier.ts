@@ -1,4 +1,5 @@
 import type { webApi } from '@slack/bolt';
+import pLimit from 'p-limit';
 import { isDeliveryFailure } from '../../domain/delivery-state.ts';
 import type { Logger } from '../../logger.ts';
 import type { TaskTracker } from '../../services/background-tasks.ts';
@@ -8,7 +9,6 @@ import type { SlackMessage } from '../messages/mrkdwn.ts';
 import { slackErrorCode } from '../slack-error-code.ts';
 import { failureInputOf, renderOutcome, subjectOf } from './render-outcome.ts';
 import type { SlackCaller } from './slack-calls.ts';
-import { createSlots } from './slots.ts';
 
 /** Edits for one message are gathered this long, so a burst of statuses becomes one edit. */
 export const COALESCE_MS = 1_000;
@@ -51,7 +51,7 @@ export function createDeliveryNotifier(deps: DeliveryNotifierDeps) {
   const coalesceMs = deps.coalesceMs ?? COALESCE_MS;
   const pending = new Map<string, Pending>();
   const retries = new Map<string, number>();
-  const syncs = createSlots(MAX_SYNCS);
+  const syncSlot = pLimit(MAX_SYNCS);
 
   /** Brings the attempt's Slack message (and notices) up to date within about `coalesceMs`. */
   function refresh(attemptId: string): void {
@@ -67,7 +67,7 @@ export function createDeliveryNotifier(deps: DeliveryNotifierDeps) {
         do {
           created.again = false;
           await new Promise((resolve) => setTimeout(resolve, coalesceMs));
-          await syncs.run(async () => {
+          await syncSlot(async () => {
             created.running = true;
             await syncSafely(attemptId);
             created.running = false;

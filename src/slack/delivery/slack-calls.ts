@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import pLimit from 'p-limit';
 import type { Logger } from '../../logger.ts';
-import { createSlots } from './slots.ts';
 
 /** A Web API call with the workspace's bot token. */
 export type SlackCall<T> = (token: string) => Promise<T>;
@@ -30,7 +30,7 @@ export function createSlackCaller(options: SlackCallerOptions) {
   const maxWaits = options.maxRateLimitWaits ?? 5;
   const pausedUntil = new Map<string, number>();
   const tokens = new Map<string, { token: string | undefined; expires: number }>();
-  const slots = createSlots(maxConcurrent);
+  const slot = pLimit(maxConcurrent);
 
   async function tokenFor(workspaceId: string): Promise<string | undefined> {
     const cached = tokens.get(workspaceId);
@@ -64,18 +64,17 @@ export function createSlackCaller(options: SlackCallerOptions) {
       if (!token) return undefined;
       for (let waits = 0; ; waits++) {
         await waitOutPause(workspaceId, signal);
-        await slots.acquire();
         try {
-          signal?.throwIfAborted();
-          return await call(token);
+          return await slot(() => {
+            signal?.throwIfAborted();
+            return call(token);
+          });
         } catch (error) {
           const retryAfter = (error as { code?: unknown; retryAfter?: unknown }).retryAfter;
           if ((error as { code?: unknown }).code !== RATE_LIMITED || waits >= maxWaits) throw error;
           const seconds = typeof retryAfter === 'number' && retryAfter > 0 ? retryAfter : 1;
           pausedUntil.set(workspaceId, Math.max(pausedUntil.get(workspaceId) ?? 0, now() + seconds * 1000));
           options.logger.info({ workspace: workspaceId, retryAfter: seconds }, 'Slack asked to slow down');
-        } finally {
-          slots.release();
         }
       }
     },
