@@ -6,6 +6,7 @@ import { CALLBACK_SILENCE_MS, judgeCallbackSetup } from '../src/cli/doctor-callb
 import { DOCTOR_CHECKS, type DoctorCheck } from '../src/cli/doctor-checks.ts';
 import { runDoctor } from '../src/cli/doctor-command.ts';
 import { type Io, runCli } from '../src/cli/run-cli.ts';
+import { type Database, openDatabase } from '../src/storage/database.ts';
 import { SCHEMA_VERSION } from '../src/storage/migrations.ts';
 import { closedPort } from './storage/database-fixtures.ts';
 import { credentialsSetArgs } from './support/cli-process.ts';
@@ -32,14 +33,19 @@ async function cli(args: string[], env: Record<string, string>, stdin?: string) 
 
 describe('orderstatus doctor', () => {
   let dataDir: string;
+  let owner: Database;
   let kaleyra: FakeKaleyra;
   let env: Record<string, string>;
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-doctor-'));
+    // The folder's owner for the whole file, as a running server would be: each of the calls below
+    // goes through its socket instead of starting the database itself (cli.test.ts covers that).
+    owner = await openDatabase({ dataDir });
     kaleyra = await startFakeKaleyra();
   });
   afterAll(async () => {
     await kaleyra?.close();
+    await owner?.close();
     await rm(dataDir, { recursive: true, force: true });
   });
   beforeEach(() => {
