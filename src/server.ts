@@ -2,7 +2,7 @@
 import './require-node.ts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type AppDeps, type BuiltApp, buildApp } from './app.ts';
+import type { AppDeps, BuiltApp } from './app.ts';
 import { loadServerConfig, type ServerConfig } from './config.ts';
 import { describeStartFailure } from './describe/describe-start-failure.ts';
 import { SlackUnreachableError } from './errors/slack-unreachable-error.ts';
@@ -11,7 +11,8 @@ import { answer, createRouter, pathOf, type Router } from './http/router.ts';
 import { isMain } from './is-main.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
-import { openServices, type Services } from './services/open-services.ts';
+import type { Services } from './services/open-services.ts';
+import { openStorage } from './services/open-storage.ts';
 
 /** How long a SIGTERM waits for in-flight sends to finish and post their outcomes. */
 export const DRAIN_TIMEOUT_MS = 25_000;
@@ -62,9 +63,20 @@ export async function startServer(
   const server = await listen(config.port, router, health);
   const port = (server.address() as AddressInfo).port;
 
+  // The database comes up (the embedded one: PGlite, on its own thread) while the app's modules load.
+  const [opened, loaded] = await Promise.allSettled([
+    openStorage(config, logger),
+    Promise.all([import('./services/open-services.ts'), import('./app.ts')]),
+  ]);
+  let buildApp: typeof import('./app.ts').buildApp;
   try {
-    services = await openServices(config, logger, { secrets, metrics });
+    if (opened.status === 'rejected') throw opened.reason;
+    if (loaded.status === 'rejected') throw loaded.reason;
+    const [{ openServices }, app] = loaded.value;
+    buildApp = app.buildApp;
+    services = await openServices(config, logger, { secrets, metrics, database: opened.value });
   } catch (error) {
+    if (opened.status === 'fulfilled') await opened.value.close();
     await new Promise((resolve) => server.close(resolve));
     throw error;
   }

@@ -6,6 +6,7 @@ import { CALLBACK_SILENCE_MS, judgeCallbackSetup } from '../src/cli/doctor-callb
 import { DOCTOR_CHECKS, type DoctorCheck } from '../src/cli/doctor-checks.ts';
 import { runDoctor } from '../src/cli/doctor-command.ts';
 import { type Io, runCli } from '../src/cli/run-cli.ts';
+import { type Database, openDatabase } from '../src/storage/database.ts';
 import { SCHEMA_VERSION } from '../src/storage/migrations.ts';
 import { closedPort } from './storage/database-fixtures.ts';
 import { credentialsSetArgs } from './support/cli-process.ts';
@@ -33,17 +34,22 @@ async function cli(args: string[], env: Record<string, string>, stdin?: string) 
 
 describe('orderstatus doctor', () => {
   let dataDir: string;
+  let owner: Database;
   let kaleyra: FakeKaleyra;
   let slack: FakeSlack;
   let env: Record<string, string>;
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-doctor-'));
+    // The folder's owner for the whole file, as a running server would be: each of the calls below
+    // goes through its socket instead of starting the database itself (cli.test.ts covers that).
+    owner = await openDatabase({ dataDir });
     kaleyra = await startFakeKaleyra();
     slack = await startFakeSlack();
   });
   afterAll(async () => {
     await kaleyra?.close();
     await slack?.close();
+    await owner?.close();
     await rm(dataDir, { recursive: true, force: true });
   });
   beforeEach(() => {

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
+import { openDatabase } from '../src/storage/database.ts';
 import { credentialsSetArgs } from './support/cli-process.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -21,6 +22,9 @@ function cli(args: string[], env: Record<string, string>, input = '') {
 
 it('rotates ENCRYPTION_KEY: list the new key first, reencrypt, then drop the old one', async () => {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'orderstatus-rotate-'));
+  // The folder's owner, as a running server would be: the six calls go through its socket instead of
+  // each starting the database (the CLI as the owner is cli.test.ts's).
+  const owner = await openDatabase({ dataDir });
   try {
     const set = cli(
       credentialsSetArgs('TROTATE1'),
@@ -51,6 +55,7 @@ it('rotates ENCRYPTION_KEY: list the new key first, reencrypt, then drop the old
     expect(after.code, after.stderr).toBe(0);
     expect(after.stdout).toContain('Ar••••0001');
   } finally {
+    await owner.close();
     await rm(dataDir, { recursive: true, force: true });
   }
 });

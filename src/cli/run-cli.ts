@@ -76,20 +76,34 @@ export async function runCli(
   }
 }
 
-/** Opens storage (loading it only now: a usage mistake never pays for it), runs the work, closes. */
+/**
+ * Opens storage (loading it only now: a usage mistake never pays for it), runs the work, closes. The
+ * database starts first and comes up while the rest of the app loads: the embedded one (PGlite, on its
+ * own thread) is what a call waits for longest.
+ */
 async function runWithServices(env: Env, work: CliWork, migrating: boolean): Promise<number> {
   const config = loadConfig(env);
-  const [{ openServices }, { createLogger }] = await Promise.all([
-    import('../services/open-services.ts'),
+  const [{ openStorage }, { createLogger }] = await Promise.all([
+    import('../services/open-storage.ts'),
     import('../logger.ts'),
   ]);
   const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
+  const [opened, loaded] = await Promise.allSettled([
+    openStorage(config, logger),
+    import('../services/open-services.ts'),
+  ]);
+  const database = opened.status === 'fulfilled' ? opened.value : undefined;
   let services: Services | undefined;
   try {
-    services = await openServices(config, logger, { migrate: migrating });
+    if (opened.status === 'rejected') throw opened.reason;
+    if (loaded.status === 'rejected') throw loaded.reason;
+    services = await loaded.value.openServices(config, logger, {
+      migrate: migrating,
+      database: opened.value,
+    });
     return await work(services);
   } finally {
-    await services?.close();
+    await (services ?? database)?.close();
   }
 }
 

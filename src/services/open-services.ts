@@ -16,7 +16,7 @@ import { createConsentStore } from '../storage/consent-store.ts';
 import { createConversationStore } from '../storage/conversation-store.ts';
 import { createCachedCredentialStore } from '../storage/credential-cache.ts';
 import { createCredentialStore } from '../storage/credential-store.ts';
-import { type Database, openDatabase } from '../storage/database.ts';
+import type { Database } from '../storage/database.ts';
 import { createDeliveryJournal } from '../storage/delivery-journal.ts';
 import {
   createCipher,
@@ -48,6 +48,7 @@ import { followDefaultTemplate } from './default-template-follow.ts';
 import { createDeliveryStatusService } from './delivery-status.ts';
 import { createIncomingMessages } from './incoming-messages.ts';
 import { observeGuard, observeKaleyra, observeLimiter, observeReplies } from './observe.ts';
+import { openStorage } from './open-storage.ts';
 import { createOrderHistory } from './order-history.ts';
 import { createOutcomeRecorder } from './outcome-recorder.ts';
 import { createSendRateLimiter } from './rate-limiter.ts';
@@ -64,7 +65,13 @@ import { createTemplateChoices } from './template-choices.ts';
 export async function openServices(
   config: Config,
   logger: Logger,
-  options: { secrets?: Set<string>; migrate?: boolean; metrics?: Metrics } = {},
+  options: {
+    secrets?: Set<string>;
+    migrate?: boolean;
+    metrics?: Metrics;
+    /** Opened already (openStorage): the CLI starts it while this module loads. */
+    database?: Database;
+  } = {},
 ) {
   const keySpec = config.storage.encryptionKey ?? loadOrCreateEmbeddedKey(config.storage.dataDir);
   options.secrets?.add(keySpec);
@@ -76,15 +83,7 @@ export async function openServices(
   }
 
   const storageLogger = logger.child({ component: 'storage' });
-  const db = await openDatabase({
-    databaseUrl: config.storage.databaseUrl,
-    dataDir: config.storage.dataDir,
-    logger: {
-      info: (message) => storageLogger.info(message),
-      warn: (message) => storageLogger.warn(message),
-      error: (message) => storageLogger.error(message),
-    },
-  });
+  const db = options.database ?? (await openStorage(config, logger));
   const keyv = createKeyvStore(db, {
     onError: (error) => storageLogger.warn({ err: error }, 'database operation failed'),
   });

@@ -73,7 +73,9 @@ export type FrontEnd = {
  * with a FATAL error and never reaches PGlite); it gives the one session to one connection at a time
  * while that connection is inside a transaction or an unsynced extended query, and cuts off a holder
  * that goes quiet, rolling its transaction back. Every startup packet reaches PGlite in one canonical
- * form, whatever parameters the client sent.
+ * form, whatever parameters the client sent. Not @electric-sql/pglite-socket: it passes unknown message
+ * types to PGlite, never cuts off an idle transaction, and stops serving for good once PGlite throws
+ * (tried on a Unix socket, it fails four cases of test/storage/embedded-hardening.test.ts).
  */
 export function createFrontEnd(backend: SessionBackend, options: FrontEndOptions): FrontEnd {
   const connections = new Set<Connection>();

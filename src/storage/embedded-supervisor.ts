@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
+import { COMPILE_CACHE_DIR } from './embedded-template.ts';
 import type { OwnerMessage, WorkerInput, WorkerMessage } from './embedded-worker.ts';
 import type { StorageLogger } from './pool.ts';
 
@@ -15,6 +16,10 @@ const WORKER_URL = new URL(
   `./embedded-worker${path.extname(new URL(import.meta.url).pathname)}`,
   import.meta.url,
 );
+// The thread's first code enables V8's compile cache (per thread) before its modules load, so from src/
+// their TypeScript comes stripped from the cache and the thread never loads Node's type stripper.
+const BOOTSTRAP = `require('node:module').enableCompileCache(${JSON.stringify(COMPILE_CACHE_DIR)});
+import(${JSON.stringify(WORKER_URL.href)});`;
 const STOP_TIMEOUT_MS = 10_000;
 const RESTART_DELAYS_MS = [100, 1_000, 5_000];
 
@@ -71,7 +76,7 @@ function runWorker(
 ): Promise<RunningWorker> {
   return new Promise((resolve, reject) => {
     // No execArgv: the process's own node options (`--input-type`, `--cpu-prof`…) are not the thread's.
-    const worker = new Worker(WORKER_URL, { workerData: input, execArgv: [] });
+    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: input, execArgv: [] });
     let ready = false;
     let failure = 'it exited';
     const exited = new Promise<void>((done) => worker.once('exit', () => done()));

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { chmodSync, cpSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,10 +9,13 @@ import { isMain } from '../is-main.ts';
 import type { StorageLogger } from './pool.ts';
 
 /**
- * A new embedded database starts as a copy of a data folder initialised once (PGlite's initdb takes
- * 2-3 s and about 600 MB; a copy takes ~50 ms). The template lives in node_modules/.cache/orderstatus,
- * one per PGlite version; `npm install` prepares it (package.json's postinstall), and the first process
- * that finds it missing builds it in a child process, so that process never holds initdb's memory.
+ * A new embedded database starts as a copy of a data folder prepared once: initdb (which takes seconds
+ * and about 600 MB), then the schema's migrations, with only the `postgres` database left in it (the
+ * copy's cost is its file count, and template0 and template1 were two thirds of the files; nothing here
+ * creates databases). The template lives in node_modules/.cache/orderstatus, one per PGlite version and
+ * schema; `npm install` prepares it (package.json's postinstall), the Docker image at build time, and
+ * the first process that finds it missing builds it in a child process, so that process never holds
+ * initdb's memory.
  */
 
 // Flags for the process that runs initdb: Liftoff only (see embedded-database.ts), a third of the peak.
@@ -33,13 +37,20 @@ export const CACHE_DIR = path.resolve(PGLITE_ROOT, '..', '..', '.cache', 'orders
  */
 export const COMPILE_CACHE_DIR = path.join(CACHE_DIR, 'compile-cache');
 
-/** The cached template for the installed PGlite, e.g. node_modules/.cache/orderstatus/pglite-0.5.14. */
+/**
+ * The cached template for the installed PGlite and this schema, e.g.
+ * node_modules/.cache/orderstatus/pglite-0.5.14-schema-1a2b3c4d (a digest of every migration's SQL).
+ */
 export async function templatePath(cache = CACHE_DIR): Promise<string> {
   const { version } = JSON.parse(await readFile(path.join(PGLITE_ROOT, 'package.json'), 'utf8')) as {
     version: string;
   };
-  return path.join(cache, `pglite-${version}`);
+  const { MIGRATIONS } = await import('./migrations/index.ts');
+  const schema = createHash('sha256').update(JSON.stringify(MIGRATIONS)).digest('hex').slice(0, 8);
+  return path.join(cache, `${TEMPLATE_PREFIX}${version}-schema-${schema}`);
 }
+
+const TEMPLATE_PREFIX = 'pglite-';
 
 const isDatabase = (folder: string) => existsSync(path.join(folder, 'PG_VERSION'));
 
@@ -80,11 +91,23 @@ export async function ensureTemplate(logger: StorageLogger, cache = CACHE_DIR): 
   } catch {
     return undefined;
   }
-  logger.info(`Preparing the embedded database template in ${template} (once per PGlite version)`);
+  logger.info(`Preparing the embedded database template in ${template} (once per PGlite version and schema)`);
   await buildInChild(partial);
   // Another process may have finished first: its template is as good as ours.
   await rename(partial, template).catch(() => rm(partial, { recursive: true, force: true }));
+  await removeOtherTemplates(template);
   return isDatabase(template) ? template : undefined;
+}
+
+/** Earlier PGlite versions' and schemas' templates (tens of MB each) go once a new one is in place. */
+async function removeOtherTemplates(current: string): Promise<void> {
+  const cache = path.dirname(current);
+  for (const name of await readdir(cache).catch(() => [])) {
+    const other = path.join(cache, name);
+    if (name.startsWith(TEMPLATE_PREFIX) && !name.includes('.build-') && other !== current) {
+      await rm(other, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
 }
 
 /** Runs initdb into `folder` in a child process (this module as its entry), so its memory goes with it. */
@@ -109,16 +132,47 @@ async function buildInChild(folder: string): Promise<void> {
   }
 }
 
+/** initdb into `folder`, without the template databases, then every migration. */
 async function initialise(folder: string): Promise<void> {
-  const { PGlite } = await import('@electric-sql/pglite');
+  const [{ PGlite }, { applyMigrations }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('./migrations.ts'),
+  ]);
   const db = await PGlite.create(folder);
+  for (const template of ['template0', 'template1']) {
+    await db.exec(`ALTER DATABASE ${template} IS_TEMPLATE false`);
+    await db.exec(`DROP DATABASE ${template}`);
+  }
+  await applyMigrations(async (sql, params) =>
+    params
+      ? (await db.query<Record<string, unknown>>(sql, params)).rows
+      : ((await db.exec(sql)).at(-1)?.rows ?? []),
+  );
   await db.close();
+  readableByAllWritableByOwner(folder);
+}
+
+/**
+ * One mode for the whole folder: PGlite creates its own files writable by everyone (0666), and Postgres
+ * the schema's readable by their owner only (0600). A template others could write to would seed every
+ * new database with their changes; one they cannot read is no use to the app's user (the Docker image
+ * prepares it as root). It holds no data, only the schema; its copies live inside the 0700 DATA_DIR.
+ */
+function readableByAllWritableByOwner(folder: string): void {
+  for (const name of ['', ...readdirSync(folder, { recursive: true, encoding: 'utf8' })]) {
+    const entry = path.join(folder, name);
+    chmodSync(entry, statSync(entry).isDirectory() ? 0o755 : 0o644);
+  }
 }
 
 if (isMain(import.meta.url)) {
-  const folder = process.argv[2];
-  if (folder) {
-    await initialise(folder);
+  const argument = process.argv[2];
+  if (argument === '--required') {
+    // The Docker image's build: a template that cannot be prepared fails the build.
+    const logger = { info: console.log, warn: console.warn, error: console.error };
+    if (!(await ensureTemplate(logger))) throw new Error(`the template cache ${CACHE_DIR} cannot be written`);
+  } else if (argument) {
+    await initialise(argument);
   } else {
     // `npm install` (postinstall): prepare the cache once; never fail the install over it.
     await ensureTemplate({ info: () => undefined, warn: () => undefined, error: () => undefined }).catch(

@@ -1,9 +1,8 @@
 import { chmod, rm } from 'node:fs/promises';
-import { enableCompileCache } from 'node:module';
 import { createServer } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createFrontEnd, type FrontEndOptions } from './embedded-front-end.ts';
-import { COMPILE_CACHE_DIR, prepareDataFolder } from './embedded-template.ts';
+import { prepareDataFolder } from './embedded-template.ts';
 import { thrownMessage } from './thrown-message.ts';
 
 /**
@@ -31,8 +30,6 @@ const port = parentPort;
 if (!port) throw new Error('embedded-worker.ts runs as a worker thread of embedded-database.ts');
 const input = workerData as WorkerInput;
 const post = (message: WorkerMessage) => port.postMessage(message);
-
-enableCompileCache(COMPILE_CACHE_DIR); // each thread has its own loader: PGlite's JavaScript is cached too
 
 try {
   await prepareDataFolder(input.pgdata, {

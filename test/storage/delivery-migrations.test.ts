@@ -61,6 +61,9 @@ describe('migrations 6 and 7 on a database from before delivery status', () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'orderstatus-migrate-67-'));
     const db = await openDatabase({ dataDir, logger: quiet });
     try {
+      // A new embedded database is born at the current schema (a copy of the template): emptied first.
+      await db.query('DROP SCHEMA public CASCADE');
+      await db.query('CREATE SCHEMA public');
       await atVersion3(db);
       await expectUpgraded(db);
     } finally {

@@ -10,11 +10,15 @@ const older = randomBytes(32).toString('base64');
 const cipher = createCipher(parseEncryptionKeys(`new:${current},old:${older}`));
 const oldCipher = createCipher(parseEncryptionKeys(`old:${older}`));
 
-/** Well-formed Unicode of any plane, control characters included, sometimes long. */
-const text = fc.oneof(
+/** Well-formed Unicode of any plane, control characters included, up to a few hundred bytes. */
+const shortText = fc.oneof(
   { weight: 4, arbitrary: fc.string({ unit: 'binary', maxLength: 64 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 32 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary-ascii', maxLength: 64 }) },
+);
+/** The same, sometimes long. */
+const text = fc.oneof(
+  { weight: 7, arbitrary: shortText },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1_000, maxLength: 5_000 }) },
 );
 const aad = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.stringMatching(/^[TE][A-Z0-9]{8,10}$/));
@@ -93,10 +97,13 @@ describe('encryption (properties)', () => {
   });
 
   it('refuses a record with one base64url character swapped for another, in every position', () => {
-    // Exhaustive over positions for one record: the subtle case is a swap that decodes to the same bytes.
+    // Exhaustive over positions for one record: the subtle case is a swap that decodes to the same bytes
+    // (a part's last character), whatever the part's length modulo 3. Short records reach every such
+    // case; a 20 kB one would cost a decryption of itself per position (a minute of CPU on a busy
+    // machine) for more of the same middle positions, which the single-byte property covers long.
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
     fc.assert(
-      fc.property(text, aad, fc.nat(), (plaintext, context, seed) => {
+      fc.property(shortText, aad, fc.nat(), (plaintext, context, seed) => {
         const stored = cipher.encrypt(plaintext, context);
         for (let index = 0; index < stored.length; index++) {
           const original = stored[index] as string;

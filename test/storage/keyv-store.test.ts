@@ -18,6 +18,9 @@ describe('keyv store', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'orderstatus-keyv-'));
     db = await openDatabase({ dataDir });
+    // A new embedded database is born at the current schema (a copy of the template): emptied first.
+    await db.query('DROP SCHEMA public CASCADE');
+    await db.query('CREATE SCHEMA public');
   });
   afterAll(async () => {
     await db?.close();

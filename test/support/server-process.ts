@@ -16,6 +16,8 @@ export type ServerProcessOptions = {
   timeoutMs?: number;
   /** How often /healthz is asked during start-up; a short one times the start-up finely. Default 50. */
   pollMs?: number;
+  /** Run as this user (the caller must be root): a container's unprivileged user. */
+  user?: { uid: number; gid: number };
 };
 
 export type ServerProcess = {
@@ -72,13 +74,14 @@ export async function startServerProcess(
   env: Record<string, string>,
   options: ServerProcessOptions = {},
 ): Promise<ServerProcess> {
-  const { entry = 'src/server.ts', nodeArgs = [], timeoutMs = 30_000, pollMs = 50 } = options;
+  const { entry = 'src/server.ts', nodeArgs = [], timeoutMs = 30_000, pollMs = 50, user } = options;
   const port = await findFreePort();
   const started = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, entry], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...user,
   });
   // Always drained: a full pipe would stall the server.
   let output = '';
