@@ -76,6 +76,9 @@ describe('migration 17 on a database with opt-outs from before it', () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'orderstatus-migrate-17-'));
     const db = await openDatabase({ dataDir, logger: quiet });
     try {
+      // A new embedded folder is born at the current schema: back to an empty one first.
+      await db.query('DROP SCHEMA public CASCADE');
+      await db.query('CREATE SCHEMA public');
       await atVersion15(db);
       await expectUpgraded(db);
     } finally {
