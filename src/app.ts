@@ -95,6 +95,7 @@ export function buildApp({ config, logger, services, metrics, bulk, conversation
     deliveryStatus: services.deliveryStatus,
     incoming: services.incoming,
     accountHealth: services.accountHealth,
+    payments: services.payments,
     // Slack hears about it only after Kaleyra has its answer.
     onChanged: (_workspaceId, attemptIds) => {
       for (const attemptId of attemptIds) slack.notifier.refresh(attemptId);

@@ -98,6 +98,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       "Customers' WhatsApp messages recorded, by WhatsApp type (text, button, interactive, image, document, audio, video, sticker, location, contacts, reaction, unsupported, other); retried callbacks are not counted again.",
       ['type'],
     ),
+    payments: counter(
+      'orderstatus_payments_total',
+      "WhatsApp Pay events recorded from Kaleyra's payment callbacks, by status (captured, pending, failed, refunded, other); retried callbacks and copies another replica recorded are not counted again.",
+      ['status'],
+    ),
     replies: counter(
       'orderstatus_replies_total',
       "Agents' session-text replies by outcome (sent, failed, unknown, duplicate, refused).",

@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DESCRIBED_DELIVERY_CODES, deliveryFailureCode } from '../describe/describe-delivery-failure.ts';
 import { CALLBACKS_PATH } from '../domain/callback-url.ts';
 import { type DeliveryReport, readDeliveryStatus } from '../domain/delivery-state.ts';
-import type { CallbackEvents } from '../domain/incoming-message.ts';
 import { answer, type Route } from '../http/router.ts';
 import type { Logger } from '../logger.ts';
 import { boundedLabel, type Metrics } from '../metrics.ts';
@@ -10,6 +9,7 @@ import type { AccountChange, AccountHealth } from '../services/account-health.ts
 import type { CallbackCredentials } from '../services/callback-credentials.ts';
 import type { DeliveryStatusService, RecordedReports } from '../services/delivery-status.ts';
 import type { IncomingMessages, RecordedIncoming } from '../services/incoming-messages.ts';
+import type { Payments, RecordedPayment } from '../services/payments.ts';
 import { within } from '../within.ts';
 import { readBasicAuth } from './basic-auth.ts';
 import { CALLBACK_BODY_LIMIT_BYTES, readCallbackRequest } from './read-callback.ts';
@@ -23,6 +23,8 @@ export type CallbackRouteDeps = {
   deliveryStatus: Pick<DeliveryStatusService, 'record'>;
   incoming: Pick<IncomingMessages, 'record'>;
   accountHealth: Pick<AccountHealth, 'record'>;
+  /** WhatsApp Pay events, recorded per order (never sent to the customer). */
+  payments: Pick<Payments, 'record'>;
   /** Told, after Kaleyra has been answered, which attempts now look different; never awaited. */
   onChanged: (workspaceId: string, attemptIds: readonly string[]) => void;
   /** Told, after the answer, of customers' messages recorded for the first time (to show them); never awaited. */
@@ -33,13 +35,22 @@ export type CallbackRouteDeps = {
    * that did it may have found the change locked by the other's write); never awaited.
    */
   onAccountChanged: (workspaceId: string, changes: readonly AccountChange[]) => void;
-  metrics: Pick<Metrics, 'callbackRequests' | 'deliveryStates' | 'whatsappErrors' | 'incomingMessages'>;
+  metrics: Pick<
+    Metrics,
+    'callbackRequests' | 'deliveryStates' | 'whatsappErrors' | 'incomingMessages' | 'payments'
+  >;
   logger: Logger;
 };
 
 const UNAUTHORIZED = { 'www-authenticate': 'Basic realm="orderstatus callbacks", charset="UTF-8"' };
 
-type Recorded = { reports: RecordedReports; incoming: RecordedIncoming[]; account: AccountChange[] };
+type Recorded = {
+  reports: RecordedReports;
+  incoming: RecordedIncoming[];
+  account: AccountChange[];
+  payments: RecordedPayment[];
+};
+type Read = Extract<Awaited<ReturnType<typeof readCallbackRequest>>, { ok: true }>;
 
 /**
  * Every callback Kaleyra sends (POST with JSON, or GET with query parameters), authenticated per
@@ -65,15 +76,17 @@ export function createCallbackRoute(deps: CallbackRouteDeps): Route {
     answer(res, 503, 'Try again', { 'retry-after': '5' });
   };
 
-  async function record(workspaceId: string, events: CallbackEvents<DeliveryReport>): Promise<Recorded> {
-    const [reports, incoming, account] = await Promise.all([
+  async function record(workspaceId: string, read: Read): Promise<Recorded> {
+    const { events } = read;
+    const [reports, incoming, account, payments] = await Promise.all([
       deps.deliveryStatus.record(workspaceId, events.reports),
       events.messages.length > 0 ? deps.incoming.record(workspaceId, events.messages) : [],
       events.templateEvents.length + events.qualityEvents.length > 0
         ? deps.accountHealth.record(workspaceId, events)
         : [],
+      read.payments.payments.length > 0 ? deps.payments.record(workspaceId, read.payments.payments) : [],
     ]);
-    return { reports, incoming, account };
+    return { reports, incoming, account, payments };
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -98,7 +111,7 @@ export function createCallbackRoute(deps: CallbackRouteDeps): Route {
       return refuse(res, read.status, read.reason, read.status === 413 ? { connection: 'close' } : {});
     }
     deps.credentials.noteCallback(workspaceId);
-    const recorded = await within(record(workspaceId, read.events), CALLBACK_ANSWER_BUDGET_MS).catch(
+    const recorded = await within(record(workspaceId, read), CALLBACK_ANSWER_BUDGET_MS).catch(
       (error: unknown) => {
         logger.warn({ err: error, workspace: workspaceId }, 'could not record a callback');
         return 'failed' as const;
@@ -115,14 +128,19 @@ export function createCallbackRoute(deps: CallbackRouteDeps): Route {
   }
 
   /** After the answer: counts, logs, and what Slack should show now. */
-  function report(
-    workspaceId: string,
-    read: Extract<Awaited<ReturnType<typeof readCallbackRequest>>, { ok: true }>,
-    recorded: Recorded,
-  ): void {
+  function report(workspaceId: string, read: Read, recorded: Recorded): void {
     countStates(metrics, read.events.reports);
     const fresh = recorded.incoming.filter((message) => message.inserted);
     for (const message of fresh) metrics.incomingMessages.inc({ type: message.type });
+    // Each event once, whichever replica recorded it and however often Kaleyra sent it.
+    for (const payment of recorded.payments)
+      if (payment.inserted) metrics.payments.inc({ status: payment.kind });
+    if (read.payments.skipped > 0) {
+      logger.warn(
+        { workspace: workspaceId, skipped: read.payments.skipped },
+        'a payment callback named no order reference that could be read (missing, malformed or over 35 characters); answered 200 and ignored',
+      );
+    }
     if (recorded.reports.unknown > 0) {
       logger.debug(
         { workspace: workspaceId, unknown: recorded.reports.unknown },

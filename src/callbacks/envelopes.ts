@@ -14,6 +14,12 @@ export const Loose = <T extends v.ObjectEntries>(entries: T) =>
   v.fallback(v.optional(v.looseObject(entries)), undefined);
 export const List = <T extends v.GenericSchema>(item: T) => v.fallback(v.optional(v.array(item)), undefined);
 
+/** WhatsApp's Unix time in seconds (digits, as a number or text); anything else reads as "no time given". */
+export function unixSeconds(value: string | null | undefined): Date | undefined {
+  const trimmed = value?.trim();
+  return trimmed && /^\d{9,11}$/.test(trimmed) ? new Date(Number(trimmed) * 1000) : undefined;
+}
+
 /**
  * One of Meta's `{ field, value }`, wherever the body carried it. `time`: when the event happened, as its
  * envelope says (Meta's `entry[].time`, Unix seconds; in Kaleyra's undocumented envelopes a `time` or

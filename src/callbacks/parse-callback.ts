@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { DeliveryError, DeliveryReport } from '../domain/delivery-state.ts';
-import { type Change, changesOf, List, Loose, Text } from './envelopes.ts';
+import { type Change, changesOf, List, Loose, Text, unixSeconds } from './envelopes.ts';
+import { isPayment } from './parse-payment.ts';
 
 /**
  * Kaleyra's status callbacks (the shared callbacks document) and Meta's status webhooks, read
@@ -18,8 +19,6 @@ const StatusEntrySchema = v.looseObject({
   id: Text,
   status: Text,
   timestamp: Text,
-  // Meta reports a WhatsApp Pay payment as a `statuses[]` entry of type `payment`: not a delivery.
-  type: Text,
   errors: List(v.unknown()),
 });
 
@@ -27,7 +26,6 @@ const TopSchema = v.looseObject({
   extra_info: Loose({ message_id: Text, ref2: Text }),
   status: Text,
   message_id: Text,
-  type: Text,
 });
 
 type StatusEntry = v.InferOutput<typeof StatusEntrySchema>;
@@ -42,19 +40,24 @@ export function readCallbackBody(
   if (!isObject(json)) return { ok: false, issue: 'the body is not a JSON object' };
   const top = v.parse(TopSchema, json);
   const statuses: StatusEntry[] = [];
+  let payments = 0;
   for (const { value } of changes) {
     if (!Array.isArray(value.statuses)) continue;
     for (const raw of value.statuses) {
+      // Meta reports a WhatsApp Pay payment as a `statuses[]` entry of type `payment`: not a delivery.
       const entry = v.safeParse(StatusEntrySchema, raw);
-      if (entry.success && present(entry.output.type) !== 'payment') statuses.push(entry.output);
+      if (!entry.success) continue;
+      if (isPayment(raw)) payments += 1;
+      else statuses.push(entry.output);
     }
   }
   const ref2 = present(top.extra_info?.ref2);
   // The top-level ids repeat the essentials of a single status; with several, each keeps only its own.
   const shared = statuses.length <= 1 ? [top.message_id, top.extra_info?.message_id] : [];
   if (statuses.length === 0) {
-    // Kaleyra's payment webhook is flat too, and its `status` (captured) is no delivery state.
-    const status = present(top.type) === 'payment' ? undefined : present(top.status);
+    // Kaleyra's payment webhook is flat too, and its `status` (captured) is no delivery state; nor is
+    // the one Kaleyra's v2 envelope repeats at the top of a payment it wraps.
+    const status = payments > 0 || isPayment(json) ? undefined : present(top.status);
     if (!status) return { ok: true, reports: [] };
     return { ok: true, reports: [report(status, ids(shared), ref2, undefined, undefined)] };
   }
@@ -91,7 +94,7 @@ function report(
 ): DeliveryReport {
   const out: DeliveryReport = { messageIds, status };
   if (ref2) out.ref2 = ref2;
-  const at = readTimestamp(timestamp);
+  const at = unixSeconds(timestamp);
   if (at) out.at = at;
   if (error) out.error = error;
   return out;
@@ -105,12 +108,6 @@ function firstError(entry: StatusEntry): DeliveryError | undefined {
   const words = [present(error.title) ?? present(error.message), present(error.error_data?.details)];
   const title = [...new Set(words.filter((word) => word !== undefined))].join(': ');
   return { ...(code ? { code } : {}), ...(title ? { title } : {}) };
-}
-
-/** WhatsApp's Unix time in seconds; anything else reads as "no time given". */
-function readTimestamp(value: string | null | undefined): Date | undefined {
-  if (!value || !/^\d{9,11}$/.test(value.trim())) return undefined;
-  return new Date(Number(value.trim()) * 1000);
 }
 
 function ids(values: ReadonlyArray<string | null | undefined>): string[] {

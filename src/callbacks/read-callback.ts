@@ -5,6 +5,7 @@ import { changesOf, itemsIn } from './envelopes.ts';
 import { readCallbackBody, readCallbackQuery } from './parse-callback.ts';
 import { readIncomingBody } from './parse-incoming.ts';
 import { readIncomingQuery, readQualityQuery } from './parse-incoming-query.ts';
+import { type ReadPayments, readPaymentBody, readPaymentQuery } from './parse-payment.ts';
 import { readBoundedBody } from './read-body.ts';
 
 /** Kaleyra's callbacks are a few kilobytes; anything this large is not one. */
@@ -16,9 +17,18 @@ export const CALLBACK_BODY_LIMIT_BYTES = 1024 * 1024;
  */
 export const CALLBACK_ITEMS_MAX = 20;
 
-/** What one callback request carried, or why it is refused (status and reason for the answer). */
+/**
+ * What one callback request carried, or why it is refused (status and reason for the answer).
+ * `payments`: WhatsApp Pay events, and how many payment callbacks named no order that could be read.
+ */
 export type ReadCallback =
-  | { ok: true; events: CallbackEvents<DeliveryReport>; skipped: number; shape: string | undefined }
+  | {
+      ok: true;
+      events: CallbackEvents<DeliveryReport>;
+      payments: ReadPayments;
+      skipped: number;
+      shape: string | undefined;
+    }
   | { ok: false; status: 400 | 413; reason: string };
 
 const TOO_MANY = `More than ${CALLBACK_ITEMS_MAX} messages, statuses or events in one callback`;
@@ -38,12 +48,17 @@ export async function readCallbackRequest(req: HttpRequest, now = new Date()): P
   };
   if (req.method !== 'POST') {
     const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+    const payments = readPaymentQuery(query);
+    // A payment's `status` (captured) is no delivery state, and its `phone_number` no sender.
+    if (payments.payments.length + payments.skipped > 0) {
+      return { ok: true, events, payments, skipped: 0, shape: undefined };
+    }
     events.reports = readCallbackQuery(query);
     const message = events.reports.length === 0 ? readIncomingQuery(query, now) : undefined;
     if (message) events.messages.push(message);
     const quality = events.reports.length === 0 && !message ? readQualityQuery(query) : undefined;
     if (quality) events.qualityEvents.push(quality);
-    return { ok: true, events, skipped: 0, shape: shapeOf(events, [...query.keys()]) };
+    return { ok: true, events, payments, skipped: 0, shape: shapeOf(events, payments, [...query.keys()]) };
   }
   const raw = await readBoundedBody(req, CALLBACK_BODY_LIMIT_BYTES);
   if (raw === 'too large') return { ok: false, status: 413, reason: 'Body too large' };
@@ -67,21 +82,29 @@ export async function readCallbackRequest(req: HttpRequest, now = new Date()): P
   events.messages = incoming.messages;
   events.templateEvents = incoming.templateEvents;
   events.qualityEvents = incoming.qualityEvents;
+  const payments = readPaymentBody(body, changes);
   return {
     ok: true,
     events,
+    payments,
     skipped: incoming.skipped,
-    shape: shapeOf(events, Object.keys(json).slice(0, 10)),
+    shape: shapeOf(events, payments, Object.keys(json).slice(0, 10)),
   };
 }
 
 /** For the log: the top-level keys of a callback that carried nothing the app knows (never the values). */
-function shapeOf(events: CallbackEvents<DeliveryReport>, keys: string[]): string | undefined {
+function shapeOf(
+  events: CallbackEvents<DeliveryReport>,
+  payments: ReadPayments,
+  keys: string[],
+): string | undefined {
   const empty =
     events.reports.length +
       events.messages.length +
       events.templateEvents.length +
-      events.qualityEvents.length ===
+      events.qualityEvents.length +
+      payments.payments.length +
+      payments.skipped ===
     0;
   return empty ? keys.map((key) => key.slice(0, 40)).join(',') : undefined;
 }

@@ -32,6 +32,7 @@ import { type KeyedHash, loadKeyedHash, resealKeyedHashKey } from '../storage/ke
 import { createKeyvStore } from '../storage/keyv-store.ts';
 import { migrate, readSchemaVersion, SCHEMA_VERSION } from '../storage/migrations.ts';
 import { createOrderHistoryStore } from '../storage/order-history-store.ts';
+import { createPaymentStore } from '../storage/payment-store.ts';
 import { deleteWorkspaceRecords } from '../storage/retention.ts';
 import { createSendGuardStore } from '../storage/send-guard-store.ts';
 import { createSendJournal } from '../storage/send-journal.ts';
@@ -51,6 +52,7 @@ import { observeGuard, observeKaleyra, observeLimiter, observeReplies } from './
 import { openStorage } from './open-storage.ts';
 import { createOrderHistory } from './order-history.ts';
 import { createOutcomeRecorder } from './outcome-recorder.ts';
+import { createPayments } from './payments.ts';
 import { createSendRateLimiter } from './rate-limiter.ts';
 import { createResumedJobs } from './resumed-jobs.ts';
 import { createRetentionJob } from './retention-job.ts';
@@ -226,6 +228,8 @@ export async function openServices(
     consent,
     /** The consent and quality guard every send path asks (send-steps); bulk starts ask it too. */
     guard,
+    /** WhatsApp Pay events per order (the callback receiver), each order's payment, for history. */
+    payments: createPayments({ store: createPaymentStore(db), keyedHash }),
     /** Meta's template-status and number-quality events (the callback receiver), overrides, state. */
     accountHealth,
     /** Template and number changes not yet told to admins (claimed once, whichever replica). */

@@ -14,6 +14,8 @@ export type PruneResult = {
   incomingMessages: number;
   /** Meta's template and quality events heard (the state they led to stays). */
   accountEvents: number;
+  /** Payment events heard, and orders' payment states last changed, before the retention. */
+  payments: number;
   bulkJobs: number;
   claims: number;
   usedButtons: number;
@@ -43,6 +45,7 @@ export async function pruneExpired(db: Database, options: RetentionOptions): Pro
     journalRows: 0,
     incomingMessages: 0,
     accountEvents: 0,
+    payments: 0,
     bulkJobs: 0,
     claims: 0,
     usedButtons: 0,
@@ -66,6 +69,20 @@ export async function pruneExpired(db: Database, options: RetentionOptions): Pro
       'accountEvents',
       `DELETE FROM account_events WHERE id IN (
          SELECT id FROM account_events WHERE received_at < now() - make_interval(days => $1) LIMIT $2)`,
+      [options.retentionDays],
+    ],
+    [
+      // A payment's events (customer's number as hash and mask) follow the journal of its order.
+      'payments',
+      `DELETE FROM payment_events WHERE id IN (
+         SELECT id FROM payment_events WHERE received_at < now() - make_interval(days => $1) LIMIT $2)`,
+      [options.retentionDays],
+    ],
+    [
+      'payments',
+      `DELETE FROM payment_states WHERE (workspace_id, reference_id) IN (
+         SELECT workspace_id, reference_id FROM payment_states
+          WHERE updated_at < now() - make_interval(days => $1) LIMIT $2)`,
       [options.retentionDays],
     ],
     [
@@ -124,7 +141,7 @@ export async function pruneExpired(db: Database, options: RetentionOptions): Pro
 /**
  * Everything a workspace left in the send records, for an uninstall: its journal rows (their delivery
  * events go with them), the claims they held, its customers' messages, its used buttons, its callback
- * login, its bulk jobs and the account events it heard. Returns how many journal rows went.
+ * login, its bulk jobs, the account events and the payments it heard. Returns how many journal rows went.
  */
 export async function deleteWorkspaceRecords(db: Database, workspaceId: string): Promise<number> {
   // Claims and rows in one statement, so no claim is left pointing at a row that is gone.
@@ -144,6 +161,8 @@ export async function deleteWorkspaceRecords(db: Database, workspaceId: string):
   await db.query('DELETE FROM callback_credentials WHERE workspace_id = $1', [workspaceId]);
   await db.query('DELETE FROM bulk_jobs WHERE workspace_id = $1', [workspaceId]);
   await db.query('DELETE FROM account_events WHERE workspace_id = $1', [workspaceId]);
+  await db.query('DELETE FROM payment_states WHERE workspace_id = $1', [workspaceId]);
+  await db.query('DELETE FROM payment_events WHERE workspace_id = $1', [workspaceId]);
   await deleteInBatches(
     db,
     `DELETE FROM incoming_messages WHERE id IN (

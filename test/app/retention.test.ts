@@ -58,6 +58,21 @@ async function insertIncoming(
   return prefix;
 }
 
+/** A payment event of `team` and its order's state, heard `ageSeconds` ago; returns the order reference. */
+async function insertPayment(db: Database, team: string, ageSeconds: number): Promise<string> {
+  const reference = `PAY-${randomUUID().slice(0, 8)}`;
+  await db.query(
+    `WITH state AS (
+       INSERT INTO payment_states (workspace_id, reference_id, event_id, event_key, kind, rank, facts, event_at, updated_at)
+       VALUES ($1, $2, $2, $2, 'captured', 3, '{"refunds":[]}', now(), now() - make_interval(secs => $3))
+     )
+     INSERT INTO payment_events (id, workspace_id, reference_id, event_key, kind, facts, event_at, received_at, applied)
+     VALUES ($2, $1, $2, $2, 'captured', '{"refunds":[]}', now(), now() - make_interval(secs => $3), true)`,
+    [team, reference, ageSeconds],
+  );
+  return reference;
+}
+
 async function countRows(db: Database, table: string, where: string, params: unknown[]): Promise<number> {
   const rows = await db.query<{ n: string | number }>(
     `SELECT count(*) AS n FROM ${table} WHERE ${where}`,
@@ -81,6 +96,8 @@ describe.each(await storageModes())('journal retention on the %s', (_name, stora
         const kept = await insertRows(db, team, 3, 29 * DAY);
         const oldMessages = await insertIncoming(db, team, 600, 31 * DAY);
         const newMessages = await insertIncoming(db, team, 2, 29 * DAY);
+        const oldPayment = await insertPayment(db, team, 31 * DAY);
+        const newPayment = await insertPayment(db, team, 29 * DAY);
         const nonce = randomUUID().replace(/-/g, '').slice(0, 22);
         await db.query(
           `INSERT INTO used_buttons (nonce, workspace_id, expires_at) VALUES
@@ -114,6 +131,10 @@ describe.each(await storageModes())('journal retention on the %s', (_name, stora
         expect(await countRows(now, 'send_journal', 'id LIKE $1', [`${kept}-%`])).toBe(3);
         expect(await countRows(now, 'incoming_messages', 'id LIKE $1', [`${oldMessages}-%`])).toBe(0);
         expect(await countRows(now, 'incoming_messages', 'id LIKE $1', [`${newMessages}-%`])).toBe(2);
+        for (const table of ['payment_events', 'payment_states']) {
+          expect(await countRows(now, table, 'reference_id = $1', [oldPayment]), table).toBe(0);
+          expect(await countRows(now, table, 'reference_id = $1', [newPayment]), table).toBe(1);
+        }
         expect(
           await countRows(now, 'send_journal', 'workspace_id = $1 AND reference_id = $2', [team, 'RET-1']),
         ).toBe(1);
@@ -132,7 +153,7 @@ describe.each(await storageModes())('journal retention on the %s', (_name, stora
 describe.each(await storageModes())('uninstalling on the %s', (_name, storage) => {
   const t = useTestApp(storage);
 
-  it("deletes the workspace's journal, claims, customers' messages and used buttons, and no other workspace's", async () => {
+  it("deletes the workspace's journal, claims, customers' messages, payments and used buttons, and no other workspace's", async () => {
     const other = uniqueTeamId();
     await t.server.services.credentials.set(other, SETTINGS, 'UADMIN');
     for (const [team, reference] of [
@@ -153,6 +174,7 @@ describe.each(await storageModes())('uninstalling on the %s', (_name, storage) =
       `INSERT INTO used_buttons (nonce, workspace_id, expires_at) VALUES ($1, $2, now() + interval '1 hour')`,
       [randomUUID().replace(/-/g, '').slice(0, 22), t.team],
     );
+    for (const team of [t.team, other]) await insertPayment(db, team, 60);
     const body = JSON.stringify({
       token: 'fake-verification-token',
       team_id: t.team,
@@ -177,6 +199,10 @@ describe.each(await storageModes())('uninstalling on the %s', (_name, storage) =
     );
     expect(await countRows(db, 'used_buttons', 'workspace_id = $1', [t.team])).toBe(0);
     expect(await countRows(db, 'incoming_messages', 'workspace_id = $1', [other])).toBe(1);
+    for (const table of ['payment_events', 'payment_states']) {
+      expect(await countRows(db, table, 'workspace_id = $1', [t.team]), table).toBe(0);
+      expect(await countRows(db, table, 'workspace_id = $1', [other]), table).toBe(1);
+    }
     expect((await journal.list(other)).map((row) => row.reference_id)).toEqual(['UNINSTALL-3']);
   });
 });

@@ -61,13 +61,18 @@ describe.each(await storageModes())('status, payment and account samples, on the
     if (status === 'failed') expect(event?.error_code).toBe('131049');
   });
 
-  it.each(['kaleyra/payment-captured.json', 'kaleyra/payment-refund.json'])(
-    'answers Kaleyra’s payment webhook %s (its JSON transcription) at once',
-    async (file) => {
+  it.each([
+    ['kaleyra/payment-captured.json', 'captured'],
+    ['kaleyra/payment-refund.json', 'refunded'],
+  ])(
+    'records Kaleyra’s payment webhook %s (its JSON transcription) for its order: %s',
+    async (file, kind) => {
       const sent = await sendUpdate(t, 'PUB-P1', 'APUBP100000000001');
       await feed(fixtureText(file));
       // A payment's `status` (captured) is not a delivery state of any send.
       expect(await eventsOf(t, sent.attemptId)).toEqual([]);
+      const state = await t.server.services.payments.stateOf(t.team, 'SampleMSIL1102');
+      expect(state).toMatchObject({ kind, facts: { amount: { value: 450, offset: 100, currency: 'INR' } } });
     },
   );
 

@@ -19,6 +19,8 @@ import {
 import { IncomingMessagesRowSchema, SendWamidsRowSchema } from '../../src/storage/conversation-tables.ts';
 import { createCipher, createSealer, parseEncryptionKeys } from '../../src/storage/encryption.ts';
 import { loadKeyedHash } from '../../src/storage/keyed-hash.ts';
+import { createPaymentStore } from '../../src/storage/payment-store.ts';
+import { PaymentEventsRowSchema, PaymentStatesRowSchema } from '../../src/storage/payment-tables.ts';
 import { createSendJournal } from '../../src/storage/send-journal.ts';
 import { SendJournalRowSchema } from '../../src/storage/send-journal-row.ts';
 import { databaseStores, type OpenedDatabase } from '../support/database-stores.ts';
@@ -143,5 +145,31 @@ describe.each(databaseStores('rows', pgUrl))('table rows on the %s', (_name, ope
     for (const [table, schema] of tables) {
       expect(Object.keys(schema.entries).sort(), table).toEqual(await columnsOf(table));
     }
+  });
+
+  it.skipIf(!open)('payment_events and payment_states: one row type each', async () => {
+    const team = uniqueTeamId();
+    await createPaymentStore(opened.db).record({
+      id: `pay-${team}`,
+      workspaceId: team,
+      referenceId: 'ROW-PAY-1',
+      eventKey: 'key-1',
+      kind: 'captured',
+      status: 'captured',
+      facts: { refunds: [] },
+      customerHash: undefined,
+      customerMasked: undefined,
+      at: new Date('2026-12-08T10:00:00Z'),
+    });
+    expect(await expectRowOf('payment_events', PaymentEventsRowSchema, 'workspace_id', team)).toMatchObject({
+      kind: 'captured',
+      applied: true,
+      customer_hash: null,
+    });
+    expect(await expectRowOf('payment_states', PaymentStatesRowSchema, 'workspace_id', team)).toMatchObject({
+      kind: 'captured',
+      rank: 3,
+      event_id: `pay-${team}`,
+    });
   });
 });
