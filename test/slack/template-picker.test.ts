@@ -141,6 +141,14 @@ describe('buildTemplateOptions', () => {
     expect(option?.text.text).toHaveLength(75);
     expect(option?.text.text.endsWith('… (en_US) · default')).toBe(true);
   });
+
+  it('keeps an option within 75 characters however long the language code Kaleyra lists', () => {
+    const languageCode = '<!channel><!channel><!channel><https://evil.example/?a=1|click me><!channel>';
+    for (const name of ['', 'order_status']) {
+      const option = buildTemplateOption({ name, languageCode }, true);
+      if (option) expect(option.text.text.length).toBeLessThanOrEqual(75);
+    }
+  });
 });
 
 describe('reading a picked template', () => {

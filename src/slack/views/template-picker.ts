@@ -2,13 +2,13 @@ import type { ExternalSelect, InputBlock, PlainTextOption } from '@slack/types';
 import type { OrderTemplate } from '../../kaleyra/templates-client.ts';
 import type { TemplateChoices } from '../../services/template-choices.ts';
 import { TEMPLATE_PICK } from '../ids.ts';
+import { SLACK_LIMITS } from '../block-kit-limits.ts';
 import { truncate } from '../messages/mrkdwn.ts';
 import { encodeTemplateOption } from '../template-option.ts';
 
 /** Slack shows at most this many options in one answer to an options request. */
 export const MAX_OPTIONS = 100;
-// Slack's limit for an option's text.
-const OPTION_TEXT_MAX = 75;
+const OPTION_TEXT_MAX = SLACK_LIMITS.optionText;
 const DEFAULT_MARK = ' · default';
 
 export type TemplateOptions = { options: PlainTextOption[] };
@@ -67,7 +67,8 @@ export function buildTemplateOption(
 ): PlainTextOption | undefined {
   const value = encodeTemplateOption({ templateName: template.name, languageCode: template.languageCode });
   if (value === undefined) return undefined;
+  // The name gives way first; a language code too long to leave room for it is cut as well.
   const tail = ` (${template.languageCode})${isDefault ? DEFAULT_MARK : ''}`;
-  const name = truncate(template.name, OPTION_TEXT_MAX - tail.length);
-  return { text: { type: 'plain_text', text: `${name}${tail}` }, value };
+  const name = truncate(template.name, Math.max(1, OPTION_TEXT_MAX - tail.length));
+  return { text: { type: 'plain_text', text: truncate(`${name}${tail}`, OPTION_TEXT_MAX) }, value };
 }
