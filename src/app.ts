@@ -2,6 +2,7 @@ import { createCallbackRoute } from './callbacks/callback-route.ts';
 import type { ServerConfig } from './config.ts';
 import { describeError } from './describe/describe-error.ts';
 import { PLAIN_SURFACE } from './describe/surface.ts';
+import { createMediaRoute, type MediaRouteOptions } from './http/media-route.ts';
 import { createMetricsRoute } from './http/metrics-route.ts';
 import type { Route } from './http/router.ts';
 import type { Logger } from './logger.ts';
@@ -27,6 +28,8 @@ export type AppDeps = {
   bulk?: (BulkWorkerOptions & { editMs?: number }) | undefined;
   /** Customers' messages' post and sweeper tunings (tests: quick retries and sweeps). */
   conversation?: (ConversationOptions & { sweeper?: IncomingSweeperOptions }) | undefined;
+  /** The media route's clock and timeouts (tests: a link past its hour). */
+  media?: Pick<MediaRouteOptions, 'now' | 'firstByteTimeoutMs' | 'idleTimeoutMs'> | undefined;
 };
 
 export type BuiltApp = {
@@ -40,7 +43,15 @@ export type BuiltApp = {
 };
 
 /** The application: its Slack app and its route table, built from the opened services. */
-export function buildApp({ config, logger, services, metrics, bulk, conversation }: AppDeps): BuiltApp {
+export function buildApp({
+  config,
+  logger,
+  services,
+  metrics,
+  bulk,
+  conversation,
+  media,
+}: AppDeps): BuiltApp {
   let bulkWorker: BulkWorker | undefined;
   // Codes as every surface shows them (result files, metrics).
   const codeOf = (error: unknown) => describeError(error, PLAIN_SURFACE).code;
@@ -115,6 +126,12 @@ export function buildApp({ config, logger, services, metrics, bulk, conversation
     ...slack.routes,
     callbacks,
     createMetricsRoute(metrics.registry, config.metricsToken),
+    createMediaRoute({
+      sealer: services.sealer,
+      files: slack.media,
+      logger: logger.child({ component: 'media' }),
+      ...media,
+    }),
   ];
   const incomingSweeper = createIncomingSweeper({
     posts: services.incomingPosts,

@@ -9,6 +9,8 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /xapp-[A-Za-z0-9-]+/g,
   // The account SID in a Kaleyra URL (`…/v2/<SID>/whatsapp/…`), e.g. in an HTTP client's error message.
   /(\/v\d+\/)[A-Za-z0-9]{4,64}(?=\/whatsapp\b)/g,
+  // A media link's token (`…/media/<token>`): whoever holds it gets the file for an hour.
+  /(\/media\/)[A-Za-z0-9._-]+/g,
 ];
 // A secret-named label in free text, up to where its value starts: `api-key: `, `"api_key":`, `password=`.
 const SECRET_LABEL =

@@ -39,6 +39,8 @@ export type StartOptions = {
   bulk?: AppDeps['bulk'];
   /** Customers' messages' post and sweeper tunings (tests). */
   conversation?: AppDeps['conversation'];
+  /** The media route's clock and timeouts (tests). */
+  media?: AppDeps['media'];
 };
 
 export async function startServer(
@@ -88,6 +90,7 @@ export async function startServer(
     metrics,
     bulk: options.bulk,
     conversation: options.conversation,
+    media: options.media,
   });
   for (const route of built.routes) router.add(route);
   if (built.slack.socketMode) {

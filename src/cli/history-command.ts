@@ -62,11 +62,14 @@ function describeOutgoing(entry: OutgoingEntry, when: string, team: string): str
   const id = entry.message_id ? `  message_id ${entry.message_id}` : '';
   const forced = entry.forced ? ' (sent again deliberately)' : '';
   const state = `  ${describeAttemptState(entry, surface)}`;
-  if (entry.kind === 'text') {
+  if (entry.kind !== 'order_status') {
     const order = entry.reference_id ? ` (order ${entry.reference_id})` : '';
+    const file = entry.media_name
+      ? ` with the file ${entry.media_name} (${entry.media_type ?? 'a file'})`
+      : '';
     return [
-      `${when}  out  ${by} replied to ${entry.customer_masked}${order}${id}`,
-      ...quoted(entry.body ?? ''),
+      `${when}  out  ${by} replied to ${entry.customer_masked}${order}${file}${id}`,
+      ...(entry.kind === 'media' && !entry.body ? [] : quoted(entry.body ?? '')),
       state,
     ];
   }

@@ -10,5 +10,7 @@ export const HASH_PURPOSES = {
   duplicateGuard: 'duplicate-guard',
   /** An agent's session text: the same words to the same customer within the window go once. */
   replyGuard: 'reply-guard',
+  /** An agent's file: the same file with the same caption to the same customer within the window goes once. */
+  mediaGuard: 'media-guard',
   customerNumber: 'customer-number',
 } as const;

@@ -7,27 +7,35 @@ export const SESSION_TEXT_MAX = 4_096;
 /** A business may send a free-form (session) message only this long after the customer's last message. */
 export const REPLY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
-// Control characters but the line break, carriage return and tab a reply may have: each is one
-// character, so the pattern cannot backtrack.
+// Control characters but the line break, carriage return and tab a reply (or a caption) may have: each
+// is one character, so the pattern cannot backtrack.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/;
+export const TEXT_CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /**
- * An agent's reply as it may be sent: 1 to 4,096 characters after trimming, several lines allowed, none
- * of the invisible format characters that can disguise text, no other control characters.
+ * Words an agent types for a customer (`what`: a reply, a caption), as they may be sent: at most `max`
+ * characters after trimming, several lines allowed, none of the invisible format characters that can
+ * disguise text, no other control characters, no half an emoji. Possibly empty.
  */
+export function agentTextSchema(what: string, max: number) {
+  return v.pipe(
+    v.string(`Write the ${what}.`),
+    withoutInvisibleCharacters(what),
+    v.trim(),
+    v.maxLength(max, `The ${what} can be at most ${max.toLocaleString('en')} characters (WhatsApp’s limit).`),
+    v.check(
+      (value) => !TEXT_CONTROL_CHARACTERS.test(value),
+      `The ${what} must be plain text (no control characters).`,
+    ),
+    // A lone surrogate (half an emoji) cannot be encoded as the UTF-8 text WhatsApp shows.
+    v.check((value) => value.isWellFormed(), `The ${what} must be plain text (it holds half an emoji).`),
+  );
+}
+
+/** An agent's reply as it may be sent: 1 to 4,096 characters of agentTextSchema's plain text. */
 export const ReplyTextSchema = v.pipe(
-  v.string('Write the reply.'),
-  withoutInvisibleCharacters('reply'),
-  v.trim(),
+  agentTextSchema('reply', SESSION_TEXT_MAX),
   v.nonEmpty('Write the reply.'),
-  v.maxLength(
-    SESSION_TEXT_MAX,
-    `The reply can be at most ${SESSION_TEXT_MAX.toLocaleString('en')} characters (WhatsApp’s limit).`,
-  ),
-  v.check((value) => !CONTROL.test(value), 'The reply must be plain text (no control characters).'),
-  // A lone surrogate (half an emoji) cannot be encoded as the UTF-8 text WhatsApp shows.
-  v.check((value) => value.isWellFormed(), 'The reply must be plain text (it holds half an emoji).'),
 );
 
 export type ReplyTextResult = { ok: true; text: string } | { ok: false; issue: string };

@@ -6,6 +6,11 @@ export type Method = 'GET' | 'POST' | 'HEAD';
 export type Route = {
   method: Method | readonly Method[];
   path: string;
+  /**
+   * The route answers every path under `path` (which ends in `/`), e.g. `/media/<token>`. A handler
+   * failure is then logged with `path`, never the rest of the request's path (it may be a secret).
+   */
+  prefix?: true;
   handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
 };
 
@@ -20,8 +25,12 @@ export type Router = {
  */
 export function createRouter(onError: (error: unknown, path: string) => void): Router {
   const routes = new Map<string, Map<string, Route>>();
+  const prefixes: string[] = [];
   return {
     add(route) {
+      if (route.prefix && !route.path.endsWith('/'))
+        throw new Error(`A prefix route ends in /: ${route.path}`);
+      if (route.prefix && !routes.has(route.path)) prefixes.push(route.path);
       const byMethod = routes.get(route.path) ?? new Map<string, Route>();
       for (const method of typeof route.method === 'string' ? [route.method] : route.method) {
         if (byMethod.has(method)) throw new Error(`Two routes for ${method} ${route.path}`);
@@ -30,7 +39,11 @@ export function createRouter(onError: (error: unknown, path: string) => void): R
       routes.set(route.path, byMethod);
     },
     handle(req, res) {
-      const path = pathOf(req);
+      const requested = pathOf(req);
+      const path =
+        requested === undefined || routes.has(requested)
+          ? requested
+          : prefixes.find((prefix) => requested.startsWith(prefix) && requested.length > prefix.length);
       const byMethod = path === undefined ? undefined : routes.get(path);
       if (!byMethod || path === undefined) return answer(res, 404, 'Not found');
       const route = byMethod.get(req.method ?? 'GET');

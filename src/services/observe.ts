@@ -101,6 +101,7 @@ export function observeReplies(service: SessionTextService, metrics: Metrics): S
     ...service,
     replyToMessage: async (input) => count(await service.replyToMessage(input)),
     replyToNumber: async (input) => count(await service.replyToNumber(input)),
+    replyWithFile: async (input) => count(await service.replyWithFile(input)),
   };
 }
 

@@ -171,6 +171,7 @@ export async function openServices(
       sealer,
       incoming: incomingStore,
       orders: conversations,
+      publicUrl: config.publicUrl,
     }),
     metrics,
   );
@@ -206,7 +207,7 @@ export async function openServices(
     journal,
     installationStore,
     orderStatus,
-    /** Agents' free-form replies (session texts), inside WhatsApp's 24-hour window only. */
+    /** Agents' free-form replies (session texts and files), inside WhatsApp's 24-hour window only. */
     sessionText,
     /** Both directions of a conversation, for `orderstatus history`. */
     conversations: createConversationHistory({ store: conversations, keyedHash }),

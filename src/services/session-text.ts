@@ -1,8 +1,10 @@
 import { HASH_PURPOSES, type KeyedHash } from '../domain/keyed-hash.ts';
+import type { MediaFile } from '../domain/media-rules.ts';
 import { windowStartOf } from '../domain/message-time.ts';
 import type { Actor } from '../domain/order-update.ts';
 import type { Sealer } from '../domain/sealer.ts';
 import { type ReplyWindow, replyWindowOf } from '../domain/session-text.ts';
+import type { MediaRefusedError } from '../errors/media-refused-error.ts';
 import { ReplyTargetError } from '../errors/reply-target-error.ts';
 import { SendRefusedError } from '../errors/send-refused-error.ts';
 import { StorageError } from '../errors/storage-error.ts';
@@ -20,6 +22,7 @@ import {
   loadCredentials,
   type SendStepsDeps,
 } from './send-steps.ts';
+import { mediaPayloadFor, type PreparedMedia, prepareMedia } from './session-media.ts';
 import type { SendError, SendWarning } from './types.ts';
 
 export type SessionTextDeps = Omit<SendStepsDeps, 'guard'> & {
@@ -30,10 +33,12 @@ export type SessionTextDeps = Omit<SendStepsDeps, 'guard'> & {
   sealer: Sealer;
   incoming: Pick<IncomingStore, 'read' | 'lastFromCustomer'>;
   orders: Pick<ConversationStore, 'orderOf' | 'latestOrderTo'>;
+  /** PUBLIC_URL: where WhatsApp fetches a file sent as a reply (none: files are refused). */
+  publicUrl?: string | undefined;
   now?: () => number;
 };
 
-export type ReplyError = SendError | ReplyTargetError;
+export type ReplyError = SendError | ReplyTargetError | MediaRefusedError;
 
 /** How a reply ended; `text` is what was (or would have been) sent, once the customer is known. */
 export type ReplyResult =
@@ -55,8 +60,15 @@ export type ReplyContext = {
 /** The `text` of one reply, validated at the edge (validateReplyText). */
 type ReplyInput = { workspaceId: string; text: string; actor: Actor };
 
+/** One file as Slack describes it, with the text under it as its caption (media-rules.ts checks both). */
+type FileReplyInput = { workspaceId: string; actor: Actor; file: MediaFile; caption?: string | undefined };
+
+/** What one reply carries: words, or a file checked as it may be sent (with its caption). */
+type ReplyContent = { text: string } | { media: PreparedMedia };
+
 /**
- * An agent's free-form WhatsApp reply (a Kaleyra session text), through the same steps as every send:
+ * An agent's free-form WhatsApp reply (a Kaleyra session text, or a file: session-media.ts), through the
+ * same steps as every send:
  * credentials, the consent guard, the duplicate claim and journal (the same words to the same customer
  * go once within 10 minutes), the rate budget, one POST, the outcome recorded. Only inside WhatsApp's
  * 24-hour window, counted from the customer's last message to this workspace; outside it nothing
@@ -66,6 +78,7 @@ export function createSessionTextService(options: SessionTextDeps) {
   const deps: SendStepsDeps = { ...options, guard: options.guard ?? ALLOW_ALL };
   const now = options.now ?? Date.now;
   const hashOf = (to: string) => options.keyedHash(HASH_PURPOSES.customerNumber, to);
+  const mediaDeps = { sealer: options.sealer, publicUrl: options.publicUrl };
 
   /** The stored message in this workspace, with its number unsealed (the binding names the workspace). */
   async function target(workspaceId: string, incomingId: string) {
@@ -82,15 +95,27 @@ export function createSessionTextService(options: SessionTextDeps) {
     return { latest, window: replyWindowOf(start, now()) };
   }
 
-  async function send(
-    input: ReplyInput & { to: string; order: ReplyOrder | undefined },
-  ): Promise<ReplyResult> {
-    const { workspaceId, actor } = input;
+  async function send(input: {
+    workspaceId: string;
+    actor: Actor;
+    to: string;
+    order: ReplyOrder | undefined;
+    content: ReplyContent;
+  }): Promise<ReplyResult> {
+    const { workspaceId, actor, content } = input;
+    const media = 'media' in content ? content.media : undefined;
     const text: SessionText = {
       to: input.to,
-      body: input.text,
+      body: media ? (media.caption ?? '') : 'text' in content ? content.text : '',
       referenceId: input.order?.referenceId ?? '',
       parentId: input.order?.attemptId,
+      ...(media && {
+        media: {
+          fileId: media.attachment.fileId,
+          name: media.attachment.filename,
+          mimeType: media.attachment.mimeType,
+        },
+      }),
     };
     const credentials = await loadCredentials(deps, workspaceId);
     if (!credentials.ok) return { ...credentials, text };
@@ -117,7 +142,9 @@ export function createSessionTextService(options: SessionTextDeps) {
       deps,
       credentials.value,
       { workspaceId, ...journalActorOf(actor), text, force: false, customerHash },
-      (refs) => buildSessionTextPayload(text.to, text.body, refs),
+      media
+        ? mediaPayloadFor({ ...mediaDeps, now }, workspaceId, text.to, media)
+        : (refs) => buildSessionTextPayload(text.to, text.body, refs),
       guardInput,
     );
     if (!sent.ok) return { ...sent, text };
@@ -134,6 +161,21 @@ export function createSessionTextService(options: SessionTextDeps) {
       if (error instanceof StorageError) return { ok: false, error };
       throw error;
     }
+  }
+
+  /** Sends `content` to the customer of the stored message, in the thread of the order it was matched to. */
+  function answerMessage(
+    input: { workspaceId: string; actor: Actor; incomingId: string },
+    content: ReplyContent,
+  ): Promise<ReplyResult> {
+    return guarded(async () => {
+      const found = await target(input.workspaceId, input.incomingId);
+      if (!found.ok) return found;
+      const order = found.row.attempt_id
+        ? await options.orders.orderOf(input.workspaceId, found.row.attempt_id)
+        : undefined;
+      return send({ workspaceId: input.workspaceId, actor: input.actor, to: found.to, order, content });
+    });
   }
 
   return {
@@ -156,21 +198,24 @@ export function createSessionTextService(options: SessionTextDeps) {
 
     /** Answers the customer of the stored message `incomingId`, in the thread of the order it was matched to. */
     replyToMessage(input: ReplyInput & { incomingId: string }): Promise<ReplyResult> {
-      return guarded(async () => {
-        const found = await target(input.workspaceId, input.incomingId);
-        if (!found.ok) return found;
-        const order = found.row.attempt_id
-          ? await options.orders.orderOf(input.workspaceId, found.row.attempt_id)
-          : undefined;
-        return send({ ...input, to: found.to, order });
-      });
+      return answerMessage(input, { text: input.text });
+    },
+
+    /**
+     * Sends a file (JPEG, PNG or PDF, by Meta's limits) with its caption to the customer of the stored
+     * message `incomingId`: checked before anything else, then the same steps as a text.
+     */
+    replyWithFile(input: FileReplyInput & { incomingId: string }): Promise<ReplyResult> {
+      const prepared = prepareMedia(mediaDeps, input);
+      if (!prepared.ok) return Promise.resolve(prepared);
+      return answerMessage(input, { media: prepared.value });
     },
 
     /** Answers a customer by number (the CLI): belongs to the newest order sent to them within 30 days, if any. */
     replyToNumber(input: ReplyInput & { to: string }): Promise<ReplyResult> {
       return guarded(async () => {
         const order = await options.orders.latestOrderTo(input.workspaceId, hashOf(input.to));
-        return send({ ...input, order });
+        return send({ ...input, order, content: { text: input.text } });
       });
     },
   };

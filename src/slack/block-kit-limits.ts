@@ -1,3 +1,5 @@
+import { MEGABYTE } from '../domain/media-rules.ts';
+
 /**
  * Slack's documented limits on what an app may send, written once: the builders cut to these figures and
  * the test stand-in refuses anything over them, as Slack refuses the whole message (`invalid_blocks`) or
@@ -107,6 +109,12 @@ export const BLOCK_KIT_LIMITS = {
     max: 10,
     min: 1,
     what: 'a file_input’s `max_files`',
+    source: `${ELEMENTS}/file-input-element`,
+  },
+  fileInputBytes: {
+    // The page says "a 10MB file size limit"; read as a million bytes a megabyte, the stricter reading.
+    max: 10 * MEGABYTE,
+    what: 'the size of a file uploaded through a file_input, in bytes',
     source: `${ELEMENTS}/file-input-element`,
   },
   viewTitle: { max: 24, min: 1, what: 'a modal’s title', source: `${DOCS}/views/modal-views` },

@@ -1,5 +1,6 @@
 import { App, type Authorize, type InstallationStore, type Receiver, webApi } from '@slack/bolt';
 import type { SlackConfig } from '../config.ts';
+import type { MediaSource } from '../http/media-route.ts';
 import type { Route } from '../http/router.ts';
 import type { Metrics } from '../metrics.ts';
 import type { ResumedJobs } from '../services/resumed-jobs.ts';
@@ -19,6 +20,8 @@ import {
 } from './conversation/conversation-poster.ts';
 import { createDeliveryNotifier, type DeliveryNotifier } from './delivery/delivery-notifier.ts';
 import { createSlackCaller } from './delivery/slack-calls.ts';
+import { createSlackMediaSource } from './files/media-source.ts';
+import { trustedFileOrigins } from './files/slack-file.ts';
 import { createOAuth } from './oauth.ts';
 import { observeSlackFetch } from './observe-slack.ts';
 import { createSlackReceiver } from './receiver.ts';
@@ -54,6 +57,8 @@ export type SlackApp = {
   conversation: ConversationPoster;
   /** Tells admins of template and number changes, once (run on an event, and on a sweep). */
   announcer: AccountAnnouncer;
+  /** Attached files, read from Slack with the workspace's bot token for the media route. */
+  media: MediaSource;
 };
 
 export type SlackAppDeps = SlackListenerDeps & {
@@ -147,7 +152,8 @@ export function createSlackApp(slack: SlackConfig, deps: SlackAppDeps): SlackApp
     retryConfig: { retries: 0 },
     timeout: 10_000,
   });
-  const caller = createSlackCaller({ tokenFor: tokenLookup(slack, authorize), logger });
+  const tokenFor = tokenLookup(slack, authorize);
+  const caller = createSlackCaller({ tokenFor, logger });
   const notifier = createDeliveryNotifier({
     journal: deps.deliveryJournal,
     client: background,
@@ -182,7 +188,12 @@ export function createSlackApp(slack: SlackConfig, deps: SlackAppDeps): SlackApp
     logger,
   });
   registerListeners(app, { ...deps, notifier, bulk, channels: createChannelMemory() });
-  return { app, routes, socketMode, notifier, bulk, conversation, announcer };
+  const media = createSlackMediaSource({
+    client: background,
+    tokenFor,
+    trustedOrigins: trustedFileOrigins(slack.apiUrl),
+  });
+  return { app, routes, socketMode, notifier, bulk, conversation, announcer, media };
 }
 
 /** A workspace's bot token outside any request: the one token, or the workspace's installation's. */

@@ -42,10 +42,11 @@ export const BULK_ACTIONS_BLOCK = 'orderstatus_bulk_actions';
  */
 export const REPLY_ACTION = 'orderstatus_reply';
 export const REPLY_MODAL_CALLBACK = 'orderstatus_reply_modal';
-/** The reply modal's text input. */
+/** The reply modal's text input, and the file it may carry (the text then being its caption). */
 export const REPLY_FIELDS = {
   text: { blockId: 'orderstatus_reply_text', actionId: 'text' },
-} as const satisfies Record<'text', FieldIds>;
+  file: { blockId: 'orderstatus_reply_file', actionId: 'file' },
+} as const satisfies Record<'text' | 'file', FieldIds>;
 
 /**
  * Button on the admins' "number flagged" announcement: resume bulk sends deliberately (admins only,

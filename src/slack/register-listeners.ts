@@ -19,6 +19,7 @@ import type { UsedButtons } from '../storage/used-buttons.ts';
 import type { BulkReporter } from './bulk/bulk-reporter.ts';
 import type { ChannelMemory } from './channel-memory.ts';
 import type { DeliveryNotifier } from './delivery/delivery-notifier.ts';
+import { trustedFileOrigins } from './files/slack-file.ts';
 import {
   BULK_CANCEL_ACTION,
   BULK_CONFIRM_CALLBACK,
@@ -179,7 +180,7 @@ export function registerListeners(app: App, deps: SlackListenerDeps & SlackAppPa
       credentials,
       tasks,
       logger,
-      trustedFileOrigins: ['https://files.slack.com', new URL(deps.apiUrl).origin],
+      trustedFileOrigins: trustedFileOrigins(deps.apiUrl),
     }),
   );
   app.view(

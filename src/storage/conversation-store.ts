@@ -17,6 +17,8 @@ export type OutgoingEntry = DeliveryColumns &
     | 'status'
     | 'description'
     | 'body'
+    | 'media_name'
+    | 'media_type'
     | 'forced'
     | 'message_id'
     | 'error_code'
@@ -48,14 +50,14 @@ export type ConversationFilter = { referenceId: string } | { customerHash: strin
 export type ConversationPage = { entries: ConversationEntry[]; more: boolean };
 
 const OUT_COLUMNS = `id, kind, created_at AS at, actor, customer_masked, reference_id, status, description, body,
-  forced, outcome, message_id, error_code, error_detail, delivery_state, whatsapp_sent_at, delivered_at, read_at,
+  media_name, media_type, forced, outcome, message_id, error_code, error_detail, delivery_state, whatsapp_sent_at, delivered_at, read_at,
   delivery_failed_at, delivery_error_code, delivery_error_text`;
 
 // An order's conversation: its updates, the replies that answer it, and the customer's messages matched to it.
 const ORDERS = `SELECT id FROM send_journal WHERE workspace_id = $1 AND kind = 'order_status' AND reference_id = $2`;
 const OUT_BY_REFERENCE = `SELECT ${OUT_COLUMNS} FROM send_journal
   WHERE workspace_id = $1 AND outcome <> 'duplicate'
-    AND ((kind = 'order_status' AND reference_id = $2) OR (kind = 'text' AND parent_id IN (${ORDERS})))
+    AND ((kind = 'order_status' AND reference_id = $2) OR (kind <> 'order_status' AND parent_id IN (${ORDERS})))
   ORDER BY created_at DESC, id LIMIT $3`;
 const IN_BY_REFERENCE = `SELECT id, sent_at AS at, customer_masked, customer_name, type, text FROM incoming_messages
   WHERE workspace_id = $1 AND attempt_id IN (${ORDERS})

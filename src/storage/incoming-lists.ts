@@ -38,7 +38,7 @@ export function createIncomingLists(db: Database) {
   return {
     /**
      * Customers of this workspace with messages shown in Slack and no agent's answer since (a session
-     * text to the same customer, sent or possibly sent, made after the message arrived): the newest
+     * text or file to the same customer, sent or possibly sent, made after the message arrived): the newest
      * message of each, newest first. Consent keywords (STOP…) ask for no answer and are left out.
      */
     async waiting(workspaceId: string, limit: number): Promise<WaitingReply[]> {
@@ -51,7 +51,7 @@ export function createIncomingLists(db: Database) {
          ), unanswered AS (
            SELECT r.* FROM recent r WHERE NOT EXISTS (
              SELECT 1 FROM send_journal j
-              WHERE j.workspace_id = $1 AND j.customer_hash = r.customer_hash AND j.kind = 'text'
+              WHERE j.workspace_id = $1 AND j.customer_hash = r.customer_hash AND j.kind <> 'order_status'
                 AND j.outcome IN ('in_flight', 'sent', 'unknown') AND j.created_at > r.received_at)
          ), newest AS (
            SELECT DISTINCT ON (customer_hash) u.*, count(*) OVER (PARTITION BY customer_hash) AS waiting

@@ -6,6 +6,12 @@ import { Timestamp } from './row-schema.ts';
 export const JOURNAL_OUTCOMES = ['in_flight', 'sent', 'failed', 'unknown', 'duplicate'] as const;
 export type JournalOutcome = (typeof JOURNAL_OUTCOMES)[number];
 
+/**
+ * What an attempt sent: an order-status template, or a session message (an agent's reply) of text or
+ * of a file. Anything but `order_status` is a reply: readers that mean "a reply" test that.
+ */
+export const JOURNAL_KINDS = ['order_status', 'text', 'media'] as const;
+
 /** Where a send came from. */
 export const ATTEMPT_SOURCES = ['slack', 'cli', 'bulk', 'workflow'] as const;
 
@@ -65,12 +71,16 @@ export const SendJournalRowSchema = v.object({
   bulk_job_id: MaybeText,
   bulk_line: v.nullable(v.number()),
   workflow_execution_id: MaybeText,
-  // An order-status template, or a session text (an agent's reply: its words, and the order it answers).
-  kind: v.picklist(['order_status', 'text']),
+  // An order-status template, or a session message (an agent's reply: its words, or a file with its
+  // caption in `body`, and the order it answers).
+  kind: v.picklist(JOURNAL_KINDS),
   body: MaybeText,
   parent_id: MaybeText,
   /** The customer's first message about this order (the one whose post mentions the agent). */
   first_reply_id: MaybeText,
+  /** A file sent as a reply (kind `media`, migration 26): the name the customer saw, and its MIME type. */
+  media_name: MaybeText,
+  media_type: MaybeText,
 });
 
 export type SendJournalRow = v.InferOutput<typeof SendJournalRowSchema>;

@@ -24,6 +24,8 @@ export type JournalInsert = Pick<
   | 'kind'
   | 'body'
   | 'parent_id'
+  | 'media_name'
+  | 'media_type'
 > & { dedupe_key: string };
 
 /** How a sent (or possibly sent) attempt ended, when it was not forced: no claim to move. */
@@ -42,10 +44,10 @@ export type PlainOutcome = {
 const CLAIM_AND_JOURNAL = `WITH input AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
       $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[], $13::text[], $14::text[], $15::integer[],
-      $16::text[], $17::text[], $19::text[], $20::text[], $21::text[])
+      $16::text[], $17::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[])
       AS i(id, workspace_id, actor, channel_id, source, customer_masked, reference_id, status, description,
         template_name, language_code, forced, customer_hash, bulk_job_id, bulk_line, workflow_execution_id,
-        dedupe_key, kind, body, parent_id)
+        dedupe_key, kind, body, parent_id, media_name, media_type)
   ), claim AS (
     INSERT INTO send_claims (dedupe_key, attempt_id, claimed_at)
     SELECT dedupe_key, id, now() FROM input ORDER BY dedupe_key
@@ -55,10 +57,10 @@ const CLAIM_AND_JOURNAL = `WITH input AS (
   )
   INSERT INTO send_journal (id, workspace_id, actor, channel_id, source, customer_masked, reference_id, status,
     description, template_name, language_code, forced, outcome, duplicate_of, customer_hash, bulk_job_id,
-    bulk_line, workflow_execution_id, completed_at, kind, body, parent_id)
+    bulk_line, workflow_execution_id, completed_at, kind, body, parent_id, media_name, media_type)
   SELECT id, workspace_id, actor, channel_id, source, customer_masked, reference_id, status, description,
     template_name, language_code, forced, 'in_flight', NULL, customer_hash, bulk_job_id, bulk_line,
-    workflow_execution_id, NULL, kind, body, parent_id
+    workflow_execution_id, NULL, kind, body, parent_id, media_name, media_type
     FROM input WHERE forced OR id IN (SELECT attempt_id FROM claim)
   RETURNING id`;
 
@@ -118,6 +120,8 @@ export function createJournalStatements(db: Database, duplicateWindowSeconds: nu
       column('kind'),
       column('body'),
       column('parent_id'),
+      column('media_name'),
+      column('media_type'),
     ]);
     return found.map((row) => row.id);
   }

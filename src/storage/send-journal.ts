@@ -21,6 +21,8 @@ export type SessionText = {
   referenceId: string;
   /** The order's attempt (its thread), when there is one. */
   parentId: string | undefined;
+  /** A file sent with `body` as its caption ('' for none): Slack's id for it, the name shown, its MIME type. */
+  media?: { fileId: string; name: string; mimeType: string } | undefined;
 };
 
 type BeginCommon = {
@@ -54,6 +56,8 @@ type SentColumns = Pick<
   | 'kind'
   | 'body'
   | 'parent_id'
+  | 'media_name'
+  | 'media_type'
 > & { to: string };
 
 /** The journal columns that say what was sent, whichever kind it is. */
@@ -61,15 +65,17 @@ function sentColumns(input: BeginAttempt): SentColumns {
   if (input.text) {
     const { text } = input;
     return {
-      kind: 'text',
+      kind: text.media ? 'media' : 'text',
       to: text.to,
       reference_id: text.referenceId,
       status: '',
       description: null,
       template_name: '',
       language_code: '',
-      body: text.body,
+      body: text.media && text.body === '' ? null : text.body,
       parent_id: text.parentId ?? null,
+      media_name: text.media?.name ?? null,
+      media_type: text.media?.mimeType ?? null,
     };
   }
   const { update } = input;
@@ -83,6 +89,8 @@ function sentColumns(input: BeginAttempt): SentColumns {
     language_code: update.languageCode,
     body: null,
     parent_id: null,
+    media_name: null,
+    media_type: null,
   };
 }
 
@@ -113,10 +121,19 @@ const PreviousRowSchema = v.pick(SendJournalRowSchema, [
  */
 export function createSendJournal(db: Database, keyedHash: KeyedHash) {
   // Keyed, so the claims table never holds a customer number, and stable across key rotations. A reply's
-  // key has a purpose of its own: the same words to the same customer within the window go once.
+  // key has a purpose of its own: the same words (the same file with the same caption) to the same
+  // customer within the window go once.
   const dedupeKeyOf = (input: BeginAttempt) =>
     input.text
-      ? keyedHash(HASH_PURPOSES.replyGuard, [input.workspaceId, input.text.to, input.text.body].join('\n'))
+      ? keyedHash(
+          input.text.media ? HASH_PURPOSES.mediaGuard : HASH_PURPOSES.replyGuard,
+          [
+            input.workspaceId,
+            input.text.to,
+            input.text.body,
+            ...(input.text.media ? [input.text.media.fileId] : []),
+          ].join('\n'),
+        )
       : keyedHash(
           HASH_PURPOSES.duplicateGuard,
           [input.workspaceId, input.update.to, input.update.referenceId, input.update.status].join('\n'),
@@ -151,8 +168,8 @@ export function createSendJournal(db: Database, keyedHash: KeyedHash) {
     await db.query(
       `INSERT INTO send_journal (id, workspace_id, actor, channel_id, source, customer_masked, reference_id, status,
          description, template_name, language_code, forced, outcome, duplicate_of, customer_hash, bulk_job_id,
-         bulk_line, workflow_execution_id, completed_at, kind, body, parent_id)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,'duplicate',$13,$14,$15,$16,$17, now(), $18, $19, $20)`,
+         bulk_line, workflow_execution_id, completed_at, kind, body, parent_id, media_name, media_type)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,'duplicate',$13,$14,$15,$16,$17, now(), $18, $19, $20, $21, $22)`,
       [
         row.id,
         row.workspace_id,
@@ -174,6 +191,8 @@ export function createSendJournal(db: Database, keyedHash: KeyedHash) {
         row.kind,
         row.body,
         row.parent_id,
+        row.media_name,
+        row.media_type,
       ],
     );
   }
@@ -197,7 +216,7 @@ export function createSendJournal(db: Database, keyedHash: KeyedHash) {
     const state = row.outcome === 'sent' ? 'sent' : row.outcome === 'in_flight' ? 'in_flight' : 'unknown';
     const previous: PreviousSend = { state, at: row.created_at.toISOString(), by: row.actor };
     if (row.message_id) previous.messageId = row.message_id;
-    if (row.kind === 'text') previous.what = 'reply';
+    if (row.kind !== 'order_status') previous.what = 'reply';
     return { id: row.id, previous };
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ResolvedOrderStatus } from '../../src/domain/order-update.ts';
-import { buildOrderStatusPayload } from '../../src/kaleyra/build-payload.ts';
+import { buildOrderStatusPayload, buildSessionMediaPayload } from '../../src/kaleyra/build-payload.ts';
 
 // The reference's sample request body, verbatim except for its two placeholders.
 const SAMPLE_BODY = `{
@@ -116,5 +116,55 @@ describe('buildOrderStatusPayload', () => {
     expect(Array.from(cut)).toHaveLength(255);
     expect(cut.endsWith('😀')).toBe(true);
     expect(cut.isWellFormed()).toBe(true);
+  });
+});
+
+// The shared document's session media sample (kaleyra-whatsapp-payments-and-media.md §3), verbatim.
+const MEDIA_SAMPLE = `{ "messaging_object": { "messaging_product": "whatsapp", "recipient_type": "individual",
+    "to": "+919876543210", "type": "document",
+    "document": { "link": "https://files.example.com/inv/INV-0042.pdf",
+                  "filename": "INV-0042.pdf", "caption": "Invoice for order 0042" } },
+  "extra_info": { "ref": "T0123ABCD", "ref1": "U0AGENT01", "ref2": "att_0042" } }`;
+
+describe('buildSessionMediaPayload', () => {
+  const refs = { ref: 'T0123ABCD', ref1: 'U0AGENT01', ref2: 'att_0042' };
+
+  it('reproduces the shared document’s document sample field by field, in the same key order', () => {
+    const payload = buildSessionMediaPayload(
+      '+919876543210',
+      {
+        type: 'document',
+        link: 'https://files.example.com/inv/INV-0042.pdf',
+        filename: 'INV-0042.pdf',
+        caption: 'Invoice for order 0042',
+      },
+      refs,
+    );
+    expect(JSON.stringify(payload)).toBe(JSON.stringify(JSON.parse(MEDIA_SAMPLE)));
+  });
+
+  it('sends an image as link and caption only (no filename: documents only), and no empty caption', () => {
+    const image = buildSessionMediaPayload(
+      '+919876543210',
+      { type: 'image', link: 'https://x.example/media/T1.abc', caption: 'Your parcel' },
+      refs,
+    );
+    expect(image.messaging_object).toStrictEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: '+919876543210',
+      type: 'image',
+      image: { link: 'https://x.example/media/T1.abc', caption: 'Your parcel' },
+    });
+    for (const caption of [undefined, '']) {
+      const bare = buildSessionMediaPayload(
+        '+919876543210',
+        { type: 'image', link: 'https://x.example/m', caption },
+        refs,
+      );
+      expect(bare.messaging_object).toMatchObject({ image: { link: 'https://x.example/m' } });
+      expect(JSON.stringify(bare)).not.toContain('caption');
+    }
+    expect(image.extra_info).toStrictEqual(refs);
   });
 });

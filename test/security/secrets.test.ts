@@ -363,4 +363,15 @@ describe('logger scrubbing (src/logger.ts)', () => {
     expect(out).toContain('/whatsapp/');
     expectNoneOf(out, forbidden, 'the log');
   });
+
+  it('scrubs a media link’s token (whoever holds it gets the file for an hour)', () => {
+    const { logger, output } = capture();
+    const token = 'T0123ABCD.v1.k1a2b3c4d.AbCdEfGhIjKlMnOp.QrStUvWxYz0123456789-_.cipher-text_1';
+    const link = `https://orderstatus.example.com/media/${token}`;
+    logger.warn({ link, payload: { document: { link } } }, `Kaleyra refused ${link}`);
+    const out = output();
+    expect(out).toContain('/media/[redacted]');
+    expect(out).not.toContain('QrStUvWxYz0123456789');
+    expect(out).not.toContain('T0123ABCD.v1');
+  });
 });

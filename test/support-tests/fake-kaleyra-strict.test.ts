@@ -132,6 +132,88 @@ describe('the fake Kaleyra refuses what Kaleyra refuses', () => {
   });
 });
 
+// The shared document's session media sample (kaleyra-whatsapp-payments-and-media.md §3).
+const mediaSample = (): Sample => ({
+  messaging_object: {
+    messaging_product: 'whatsapp',
+    recipient_type: 'individual',
+    to: '+919876543210',
+    type: 'document',
+    document: {
+      link: 'https://files.example.com/inv/INV-0042.pdf',
+      filename: 'INV-0042.pdf',
+      caption: 'Invoice for order 0042',
+    },
+  },
+  extra_info: { ref: 'T0123ABCD', ref1: 'U0AGENT01', ref2: 'att_0042' },
+});
+const asImage = (s: Sample) => {
+  const { filename: _name, ...image } = s.messaging_object.document;
+  s.messaging_object.type = 'image';
+  s.messaging_object.image = image;
+  delete s.messaging_object.document;
+};
+
+describe('the fake Kaleyra holds session media to Meta’s media objects', () => {
+  let kaleyra: FakeKaleyra;
+  beforeAll(async () => {
+    kaleyra = await startFakeKaleyra();
+  });
+  afterAll(() => kaleyra.close());
+  const send = async (body: unknown) =>
+    (
+      await fetch(`${kaleyra.url}${PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'api-key': 'Axxxxxxxx3' },
+        body: JSON.stringify(body),
+      })
+    ).status;
+
+  it('takes the document’s sample, an image of link and caption, and a bare link', async () => {
+    expect(await send(mediaSample())).toBe(202);
+    const image = mediaSample();
+    asImage(image);
+    expect(await send(image)).toBe(202);
+    delete image.messaging_object.image.caption;
+    expect(await send(image)).toBe(202);
+  });
+
+  const brokenMedia: Array<[string, (sample: Sample) => void]> = [
+    ['both link and id', (s) => (s.messaging_object.document.id = '1234567890')],
+    ['neither link nor id', (s) => delete s.messaging_object.document.link],
+    [
+      'a link that is not http(s)',
+      (s) => (s.messaging_object.document.link = 'ftp://files.example.com/a.pdf'),
+    ],
+    ['a link that is no URL', (s) => (s.messaging_object.document.link = 'https://')],
+    ['a caption over 1,024', (s) => (s.messaging_object.document.caption = 'c'.repeat(1_025))],
+    ['an empty filename', (s) => (s.messaging_object.document.filename = '')],
+    ['a field Meta does not define', (s) => (s.messaging_object.document.title = 'Invoice')],
+    [
+      'a filename on an image',
+      (s) => {
+        const { filename } = s.messaging_object.document;
+        asImage(s);
+        s.messaging_object.image.filename = filename;
+      },
+    ],
+    [
+      'a caption on audio',
+      (s) => {
+        s.messaging_object.type = 'audio';
+        s.messaging_object.audio = { link: 'https://x.example/a.ogg', caption: 'Hi' };
+      },
+    ],
+    ['the media object missing', (s) => delete s.messaging_object.document],
+  ];
+
+  it.each(brokenMedia)('answers WA400 for session media with %s', async (_name, breakIt) => {
+    const sample = mediaSample();
+    breakIt(sample);
+    expect(await send(sample)).toBe(400);
+  });
+});
+
 function order(sample: Sample) {
   return sample.messaging_object.template.components[0].parameters[0].order_status;
 }

@@ -70,6 +70,7 @@ export function useTestApp(
     configure?: boolean;
     bulk?: StartOptions['bulk'];
     conversation?: StartOptions['conversation'];
+    media?: StartOptions['media'];
   } = {},
 ): AppFixture {
   let app: TestApp | undefined;
@@ -77,10 +78,11 @@ export function useTestApp(
 
   beforeAll(async () => {
     if (storage) {
-      const { bulk, conversation } = options;
+      const { bulk, conversation, media } = options;
       app = await startTestApp(storage, options.env, {
         ...(bulk ? { bulk } : {}),
         ...(conversation ? { conversation } : {}),
+        ...(media ? { media } : {}),
       });
     }
   });

@@ -185,6 +185,13 @@ function checkElement(c: BlockKitChecker, element: unknown, at: string): void {
     case 'file_input':
       if (!c.shape(element, at, ['type', 'action_id', 'filetypes', 'max_files'], ['type'])) return;
       c.integer(element.max_files, `${at}/max_files`, L.fileInputFiles);
+      // "An array of valid file extensions" (the element's page): no dot, no empty one.
+      if (element.filetypes !== undefined) {
+        const types = element.filetypes;
+        if (!Array.isArray(types) || !types.every((t) => typeof t === 'string' && /^[a-z0-9]+$/i.test(t))) {
+          c.fail('filetypes is not a list of extensions', `${at}/filetypes`);
+        }
+      }
       return;
     case 'image':
       return;

@@ -1,6 +1,9 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createFakeFiles, FILES_PATH, type HostedFile } from './fake-slack-files.ts';
 import { refusalOf, responseUrlRefusal, storedText } from './fake-slack-refusals.ts';
+
+export type { HostedFile };
 
 /** One Web API call the app made, body decoded (JSON-string fields such as `view` and `blocks` parsed). */
 export type SlackApiCall = {
@@ -16,14 +19,6 @@ export type SlackApiCall = {
 };
 
 export type ResponseUrlPost = { path: string; body: unknown; headers: IncomingHttpHeaders };
-
-/** A file a workspace member "uploaded" (addFile), served at its url_private_download to a bearer token. */
-export type HostedFile = {
-  id: string;
-  name: string;
-  bytes: Buffer;
-  downloads: Array<{ token: string | undefined }>;
-};
 
 /**
  * A file the app uploaded: files.getUploadURLExternal gave it an upload URL on this fake, the bytes
@@ -102,8 +97,13 @@ export type FakeSlack = {
   repliesTo(channel: string, ts: string): PostedMessage[];
   /** chat.postMessage to `channel` answers `error` (e.g. `not_in_channel`); `undefined` lets it post again. */
   refuseChannel(channel: string, error: string | undefined): void;
-  /** Stores a file as if a member uploaded it; files.info describes it and its download URL serves it. */
-  addFile(content: string | Buffer, options?: { name?: string }): HostedFile;
+  /**
+   * Stores a file as if a member uploaded it; files.info describes it (as Slack's published sample does)
+   * and its download URL serves it. The MIME type is the name's unless given.
+   */
+  addFile(content: string | Buffer, options?: { name?: string; mimetype?: string }): HostedFile;
+  /** Deletes a file as a member would: files.info says file_not_found, the download 404. */
+  deleteFile(id: string): void;
   /** Files the app uploaded (files.getUploadURLExternal → upload URL → files.completeUploadExternal). */
   uploads: UploadedFile[];
   /** Forgets recorded calls and posts (responses and users stay as set). */
@@ -117,7 +117,6 @@ type Override = { responder: SlackApiResponder; status: number; headers: Record<
 
 const MAX_BODY = 5 * 1024 * 1024;
 const RESPONSE_PATH = '/response/';
-const FILES_PATH = '/files/';
 const UPLOAD_PATH = '/upload/';
 
 /** The response_url with id `id` on the fake Slack at `origin` (what `FakeSlack.responseUrl` gives). */
@@ -144,13 +143,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const failingResponseUrls = new Map<string, number>();
   const messages = new Map<string, PostedMessage>();
   const refusedChannels = new Map<string, string>();
-  const files = new Map<string, HostedFile>();
+  const files = createFakeFiles(() => origin());
   const uploads: UploadedFile[] = [];
-  let fileCounter = 0;
-  const nextFileId = () => {
-    fileCounter += 1;
-    return `F${String(fileCounter).padStart(8, '0')}`;
-  };
+  const nextFileId = files.nextId;
   const key = (channel: string, ts: string) => `${channel}/${ts}`;
   let tsCounter = 0;
   const nextTs = (): string => {
@@ -213,22 +208,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         permalink: `https://fake.slack.com/archives/${channel}/p${ts.replace('.', '')}${thread}`,
       };
     },
-    'files.info': (call) => {
-      const file = files.get(String(call.body.file ?? ''));
-      if (!file) return { ok: false, error: 'file_not_found' };
-      return {
-        ok: true,
-        file: {
-          id: file.id,
-          name: file.name,
-          title: file.name,
-          filetype: 'csv',
-          size: file.bytes.length,
-          url_private: `${origin()}${FILES_PATH}${file.id}`,
-          url_private_download: `${origin()}${FILES_PATH}${file.id}/download`,
-        },
-      };
-    },
+    'files.info': (call) => files.info(call.body.file),
     'files.getUploadURLExternal': (call) => {
       const id = nextFileId();
       uploads.push({
@@ -309,7 +289,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname.startsWith(FILES_PATH)) return serveFile(req, res, url);
+    if (url.pathname.startsWith(FILES_PATH)) return files.serve(req, res, url, tokenOf(req.headers, {}));
     if (url.pathname.startsWith(UPLOAD_PATH)) return receiveUpload(req, res, url);
     const raw = await readBody(req);
 
@@ -373,24 +353,6 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     const fallback = defaults[method];
     call.response = fallback ? fallback(call) : { ok: false, error: 'unknown_method' };
     sendJson(res, 200, call.response);
-  }
-
-  /** Like Slack: the file to a bearer token, a sign-in page (HTML, 200) to anyone else. */
-  function serveFile(req: IncomingMessage, res: ServerResponse, url: URL): void {
-    const id = url.pathname.slice(FILES_PATH.length).split('/')[0] ?? '';
-    const file = files.get(id);
-    const token = tokenOf(req.headers, {});
-    req.resume();
-    if (!file) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    file.downloads.push({ token });
-    if (!token) {
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<html>sign in</html>');
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/csv' }).end(file.bytes);
   }
 
   /** The upload URL files.getUploadURLExternal gave: keeps the bytes (a multipart part, or the raw body). */
@@ -459,16 +421,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       if (error === undefined) refusedChannels.delete(channel);
       else refusedChannels.set(channel, error);
     },
-    addFile(content, options = {}) {
-      const file: HostedFile = {
-        id: nextFileId(),
-        name: options.name ?? 'orders.csv',
-        bytes: typeof content === 'string' ? Buffer.from(content, 'utf8') : content,
-        downloads: [],
-      };
-      files.set(file.id, file);
-      return file;
-    },
+    addFile: (content, options = {}) => files.add(content, options),
+    deleteFile: (id) => files.delete(id),
     uploads,
     clear() {
       calls.length = 0;

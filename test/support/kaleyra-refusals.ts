@@ -8,7 +8,10 @@ import type { IncomingHttpHeaders } from 'node:http';
  * `type`, the template's shape (`order_status` component and parameter, `deterministic` policy, a name of
  * at most 512), `reference_id` (1–35 of letters, digits, `_`, `-`, `.`: Meta's rule, quoted in
  * kaleyra-whatsapp-payments-and-media.md), the status (one of five), a description of at most 120, a
- * session text's `text.body` (1–4,096), a media object's `link` or `id` and caption (≤ 1,024).
+ * session text's `text.body` (1–4,096), and a media object as Meta defines it under its type (the
+ * shared payments-and-media document, §3): exactly one of `link` (an http(s) URL) or `id`, a caption
+ * (≤ 1,024) only on image, video and document, a non-empty `filename` only on a document, `voice` only
+ * on audio, and no other field.
  * Sources: ../shared/kaleyra-whatsapp-order-status-api.txt and the other shared Kaleyra documents.
  * Not refused, because Kaleyra documents otherwise: `extra_info.ref*` over 255 (truncated) and an unknown
  * `wa_source` (read as `api`).
@@ -25,7 +28,15 @@ const REFERENCE = /^[A-Za-z0-9_.-]{1,35}$/;
 // Kaleyra's page spells `partially_shipped`; Meta's order-status page `partially-shipped` (the shared
 // payments document, §4): which one Meta takes through Kaleyra is not documented, so both pass here.
 const STATUSES = ['processing', 'partially_shipped', 'partially-shipped', 'shipped', 'completed', 'canceled'];
-const MEDIA = ['image', 'document', 'video', 'audio', 'sticker'];
+// The fields each media object may carry (Meta's image, video, document and audio pages).
+const MEDIA_FIELDS: Record<string, readonly string[]> = {
+  image: ['link', 'id', 'caption'],
+  video: ['link', 'id', 'caption'],
+  document: ['link', 'id', 'caption', 'filename'],
+  audio: ['link', 'id', 'voice'],
+  sticker: ['link', 'id'],
+};
+const MEDIA = Object.keys(MEDIA_FIELDS);
 
 export function kaleyraRefusal(request: {
   method: string;
@@ -115,12 +126,25 @@ function mediaIssues(type: string, media: unknown, fail: (reason: string) => voi
     fail(`no ${type}`);
     return;
   }
-  const hasLink = typeof media.link === 'string' && /^https?:\/\//.test(media.link);
+  const allowed = MEDIA_FIELDS[type] ?? [];
+  for (const key of Object.keys(media)) {
+    if (allowed.includes(key)) continue;
+    if (key === 'caption') fail(`${type} takes no caption`);
+    else if (key === 'filename') fail('filename applies to documents only');
+    else fail(`${type} has no field ${key}`);
+  }
+  const hasLink = typeof media.link === 'string' && isHttpUrl(media.link);
   if (hasLink === (typeof media.id === 'string'))
     fail(`${type} needs exactly one of link (http or https) or id`);
-  if (media.caption !== undefined) {
-    if (type === 'audio' || type === 'sticker') fail(`${type} takes no caption`);
-    else if (typeof media.caption !== 'string' || media.caption.length > 1024) fail('caption over 1,024');
+  if (media.caption !== undefined && (typeof media.caption !== 'string' || media.caption.length > 1024)) {
+    fail('caption over 1,024');
   }
-  if (media.filename !== undefined && type !== 'document') fail('filename applies to documents only');
+  if (media.filename !== undefined && (typeof media.filename !== 'string' || media.filename === '')) {
+    fail('filename is not a name');
+  }
+  if (media.voice !== undefined && typeof media.voice !== 'boolean') fail('voice is not true or false');
+}
+
+function isHttpUrl(text: string): boolean {
+  return URL.canParse(text) && ['http:', 'https:'].includes(new URL(text).protocol);
 }

@@ -30,7 +30,7 @@ export type TestApp = {
 export async function startTestApp(
   storage: StorageMode,
   env: Record<string, string> = {},
-  options: Pick<StartOptions, 'bulk' | 'conversation'> = {},
+  options: Pick<StartOptions, 'bulk' | 'conversation' | 'media'> = {},
 ): Promise<TestApp> {
   const slack = await startFakeSlack();
   const kaleyra = await startFakeKaleyra();

@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import { BULK_FILE_PROBLEMS } from '../../domain/bulk-csv.ts';
+import { isTrustedFileUrl } from '../files/slack-file.ts';
 import { slackErrorCode } from '../slack-error-code.ts';
 
 export type DownloadedFile = { ok: true; text: string } | { ok: false; problem: string };
@@ -34,7 +35,7 @@ export async function downloadSlackFile(
     return { ok: false, problem: BULK_FILE_PROBLEMS.tooLarge };
   }
   const url = info.file?.url_private_download ?? info.file?.url_private;
-  if (!url || !isTrusted(url, options.trustedOrigins)) {
+  if (!url || !isTrustedFileUrl(url, options.trustedOrigins)) {
     return { ok: false, problem: 'Slack gave no address to download the file from. Upload it again.' };
   }
   let response: Response;
@@ -77,12 +78,4 @@ async function readAtMost(response: Response, maxBytes: number): Promise<Uint8Ar
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
-}
-
-function isTrusted(url: string, origins: readonly string[]): boolean {
-  try {
-    return origins.includes(new URL(url).origin);
-  } catch {
-    return false;
-  }
 }

@@ -25,7 +25,7 @@ export function updateOf(record: DeliveryRecord): SendResultUpdate {
 
 /** What the attempt sent: the update, or the agent's reply (its words, not the order-status wording). */
 export function subjectOf(record: DeliveryRecord): SentSubject {
-  if (record.kind === 'text') {
+  if (record.kind !== 'order_status') {
     return { kind: 'reply', customerMasked: record.customer_masked, body: record.body ?? '' };
   }
   return updateOf(record);
@@ -64,7 +64,7 @@ export function failureInputOf(record: DeliveryRecord): DeliveryFailureInput | u
 }
 
 /** The order status of an order-status update; a reply has none. */
-const statusOf = (record: DeliveryRecord) => (record.kind === 'text' ? undefined : record.status);
+const statusOf = (record: DeliveryRecord) => (record.kind === 'order_status' ? record.status : undefined);
 
 /** The outcome message as it should read now: sent with its delivery line, or the failure. */
 export function renderOutcome(record: DeliveryRecord): SlackMessage {

@@ -1,8 +1,8 @@
 import type { ExternalSelect, InputBlock, PlainTextOption } from '@slack/types';
 import type { OrderTemplate } from '../../kaleyra/templates-client.ts';
 import type { TemplateChoices } from '../../services/template-choices.ts';
-import { TEMPLATE_PICK } from '../ids.ts';
 import { SLACK_LIMITS } from '../block-kit-limits.ts';
+import { TEMPLATE_PICK } from '../ids.ts';
 import { truncate } from '../messages/mrkdwn.ts';
 import { encodeTemplateOption } from '../template-option.ts';
 
