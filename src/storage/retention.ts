@@ -124,7 +124,8 @@ export async function pruneExpired(db: Database, options: RetentionOptions): Pro
 /**
  * Everything a workspace left in the send records, for an uninstall: its journal rows (their delivery
  * events go with them), the claims they held, its customers' messages, its used buttons, its callback
- * login, its bulk jobs and the account events it heard. Returns how many journal rows went.
+ * login, its bulk jobs, the account events it heard and its saved replies. Returns how many journal rows
+ * went.
  */
 export async function deleteWorkspaceRecords(db: Database, workspaceId: string): Promise<number> {
   // Claims and rows in one statement, so no claim is left pointing at a row that is gone.
@@ -144,6 +145,7 @@ export async function deleteWorkspaceRecords(db: Database, workspaceId: string):
   await db.query('DELETE FROM callback_credentials WHERE workspace_id = $1', [workspaceId]);
   await db.query('DELETE FROM bulk_jobs WHERE workspace_id = $1', [workspaceId]);
   await db.query('DELETE FROM account_events WHERE workspace_id = $1', [workspaceId]);
+  await db.query('DELETE FROM saved_replies WHERE workspace_id = $1', [workspaceId]);
   await deleteInBatches(
     db,
     `DELETE FROM incoming_messages WHERE id IN (

@@ -14,6 +14,7 @@ import { migration as v15 } from './0015-quality-overrides-journaled-account-ann
 import { migration as v17 } from './0017-consent-decided-by-when-written.ts';
 import { migration as v19 } from './0019-meta-events-in-metas-order.ts';
 import { migration as v22 } from './0022-network-failure-detail.ts';
+import { migration as v25 } from './0025-saved-replies-per-workspace.ts';
 import type { Migration } from './migration.ts';
 
 /** The schema, as ordered steps (one file per version). */
@@ -34,4 +35,5 @@ export const MIGRATIONS: readonly Migration[] = [
   v17,
   v19,
   v22,
+  v25,
 ];
