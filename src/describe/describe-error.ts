@@ -2,12 +2,14 @@ import { ButtonRefusedError } from '../errors/button-refused-error.ts';
 import { DuplicateSendError, type PreviousSend } from '../errors/duplicate-send-error.ts';
 import { NotConfiguredError } from '../errors/not-configured-error.ts';
 import { ReplyTargetError } from '../errors/reply-target-error.ts';
+import { SavedReplyError } from '../errors/saved-reply-error.ts';
 import { SendRefusedError } from '../errors/send-refused-error.ts';
 import { StorageError } from '../errors/storage-error.ts';
 import { ValidationError } from '../errors/validation-error.ts';
 import { KaleyraError } from '../kaleyra/kaleyra-error.ts';
 import { describeKaleyraError } from './describe-kaleyra-error.ts';
 import { describeRefusal } from './describe-refusal.ts';
+import { describeSavedReplyError } from './describe-saved-reply.ts';
 import { describeUnavailable } from './describe-unavailable.ts';
 import type { ErrorDescription } from './error-description.ts';
 import type { Surface } from './surface.ts';
@@ -53,6 +55,7 @@ export function describeError(error: unknown, surface: Surface): ErrorDescriptio
   if (error instanceof ButtonRefusedError) return describeButtonRefused(error);
   if (error instanceof SendRefusedError) return describeRefusal(error, surface);
   if (error instanceof ReplyTargetError) return describeReplyTarget(error, surface);
+  if (error instanceof SavedReplyError) return describeSavedReplyError(error, surface);
   return {
     code: 'INTERNAL',
     summary: `Something went wrong inside orderstatus${surface.attempt === 'send' ? '; the update may not have been sent' : ''}.`,

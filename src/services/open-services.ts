@@ -32,6 +32,7 @@ import { createKeyvStore } from '../storage/keyv-store.ts';
 import { migrate, readSchemaVersion, SCHEMA_VERSION } from '../storage/migrations.ts';
 import { createOrderHistoryStore } from '../storage/order-history-store.ts';
 import { deleteWorkspaceRecords } from '../storage/retention.ts';
+import { createSavedRepliesStore } from '../storage/saved-replies-store.ts';
 import { createSendGuardStore } from '../storage/send-guard-store.ts';
 import { createSendJournal } from '../storage/send-journal.ts';
 import { createUsedButtons } from '../storage/used-buttons.ts';
@@ -52,6 +53,7 @@ import { createOutcomeRecorder } from './outcome-recorder.ts';
 import { createSendRateLimiter } from './rate-limiter.ts';
 import { createResumedJobs } from './resumed-jobs.ts';
 import { createRetentionJob } from './retention-job.ts';
+import { createSavedReplies } from './saved-replies.ts';
 import { createOrderStatusService } from './send-order-status.ts';
 import { createSessionTextService } from './session-text.ts';
 import { createTemplateChoices } from './template-choices.ts';
@@ -240,6 +242,8 @@ export async function openServices(
       health: accountHealth,
       consent,
     }),
+    /** The workspace's named replies (admins manage them; a send fills one in). */
+    savedReplies: createSavedReplies({ store: createSavedRepliesStore(db) }),
     /** Kaleyra's approved templates per workspace, for the send form's picker (cached a few minutes). */
     templateChoices: createTemplateChoices({
       client: createTemplatesClient(config.kaleyraBaseUrl ? { baseUrlOverride: config.kaleyraBaseUrl } : {}),
