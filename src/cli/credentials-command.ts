@@ -9,7 +9,7 @@ import { ValidationError } from '../errors/validation-error.ts';
 import type { CliCommand, CliWork, Env, Io } from './command.ts';
 import {
   type CliOptions,
-  checkOptions,
+  checkSubcommand,
   type OptionName,
   renameIssues,
   requireOption,
@@ -48,21 +48,12 @@ const ACTIONS: Record<string, readonly OptionName[]> = {
   delete: ['team'],
   reencrypt: [],
 };
-const ACTION_NAMES = Object.keys(ACTIONS).join(', ');
 
 /** `orderstatus credentials set|show|delete|reencrypt`. */
 export const credentialsCommand: CliCommand = {
   flags: SET_FLAGS,
   prepare(values, action, io, env) {
-    const flags = action === undefined ? undefined : ACTIONS[action];
-    if (!flags) {
-      throw new UsageError(
-        action === undefined
-          ? `credentials needs a subcommand: ${ACTION_NAMES}`
-          : `unknown subcommand credentials ${action} (there are ${ACTION_NAMES})`,
-      );
-    }
-    checkOptions(values, flags, `credentials ${action}`);
+    checkSubcommand('credentials', action, ACTIONS, values);
     if (action === 'reencrypt') return reencrypt(io);
     const team = requireOption(values, 'team');
     if (action === 'show') return show(team, io);

@@ -4,7 +4,7 @@ import { readCustomerNumber } from '../domain/order-status.ts';
 import { ValidationError } from '../errors/validation-error.ts';
 import { cliSurface } from './cli-surface.ts';
 import type { CliCommand, CliWork, Io } from './command.ts';
-import { type CliOptions, checkOptions, type OptionName, requireOption, UsageError } from './usage.ts';
+import { type CliOptions, checkSubcommand, type OptionName, requireOption, UsageError } from './usage.ts';
 
 /** The flags of each `optout` subcommand. */
 const ACTIONS: Record<string, readonly OptionName[]> = {
@@ -15,7 +15,6 @@ const ACTIONS: Record<string, readonly OptionName[]> = {
   'keyword-add': ['team', 'word', 'means'],
   'keyword-remove': ['team', 'word'],
 };
-const ACTION_NAMES = Object.keys(ACTIONS).join(', ');
 const MEANS: Record<string, KeywordAction> = { stop: 'opt_out', start: 'opt_in' };
 
 /**
@@ -26,19 +25,11 @@ const MEANS: Record<string, KeywordAction> = { stop: 'opt_out', start: 'opt_in' 
 export const optoutCommand: CliCommand = {
   flags: ['team', 'to', 'reason', 'word', 'means'],
   prepare(values, action, io) {
-    const flags = action === undefined ? undefined : ACTIONS[action];
-    if (!flags || action === undefined) {
-      throw new UsageError(
-        action === undefined
-          ? `optout needs a subcommand: ${ACTION_NAMES}`
-          : `unknown subcommand optout ${action} (there are ${ACTION_NAMES})`,
-      );
-    }
-    checkOptions(values, flags, `optout ${action}`);
+    const subcommand = checkSubcommand('optout', action, ACTIONS, values);
     const team = requireOption(values, 'team');
-    if (action === 'add' || action === 'remove') return change(team, action, values, io);
-    if (action === 'list') return list(team, io);
-    return keywords(team, action, values, io);
+    if (subcommand === 'add' || subcommand === 'remove') return change(team, subcommand, values, io);
+    if (subcommand === 'list') return list(team, io);
+    return keywords(team, subcommand, values, io);
   },
 };
 

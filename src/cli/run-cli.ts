@@ -11,6 +11,7 @@ import { historyCommand } from './history-command.ts';
 import { migrateCommand } from './migrate-command.ts';
 import { optoutCommand } from './optout-command.ts';
 import { qualityCommand } from './quality-command.ts';
+import { repliesCommand } from './replies-command.ts';
 import { replyCommand } from './reply-command.ts';
 import { sendCommand } from './send-command.ts';
 import { type CliOptions, checkOptions, parseCommandLine, USAGE, UsageError, usageOf } from './usage.ts';
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, CliCommand> = {
   doctor: doctorCommand,
   optout: optoutCommand,
   quality: qualityCommand,
+  replies: repliesCommand,
 };
 
 /** Starts the Slack app server in this process (`orderstatus serve`); given by the entry point. */
@@ -68,6 +70,11 @@ export async function runCli(
   const surface = { team: values.team, sends: 'sends' in command && command.sends === true };
   try {
     if (command.flags) checkOptions(values, command.flags, name);
+    // `--name Running late` leaves `late` behind: half a value must not run as the whole of it.
+    const extra = positionals[2];
+    if (extra !== undefined) {
+      throw new UsageError(`unexpected ${extra}: a value with spaces goes in quotes (--name "Running late")`);
+    }
     if ('run' in command) return await command.run(values, action, io, env);
     const work = command.prepare(values, action, io, env);
     return await runWithServices(env, work, command.migrates === true);

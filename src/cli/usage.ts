@@ -40,6 +40,13 @@ Commands:
   optout keywords --team T                                  the standard keywords and the workspace's own
   optout keyword-add --team T --word W [--means stop|start] a message that is only W opts out (or back in)
   optout keyword-remove --team T --word W
+  replies add --team T --name N --text TEXT [--replace]     a saved reply agents pick in Slack's Reply form; placeholders
+                                                            {name} (the customer's WhatsApp name), {order}, {status},
+                                                            {agent} are filled in when it is sent; {{ and }} write a
+                                                            brace; --text - reads it from stdin; a name that exists is
+                                                            refused unless --replace
+  replies remove --team T --name N
+  replies list --team T [--name N]                          every saved reply by name (its text on one line), or one in full
   quality show --team T                                     Meta's word on the template and the number, since when
   quality resume --team T                                   resume bulk sends although the number is flagged (recorded)
   migrate                                                   create or upgrade the database schema
@@ -85,6 +92,8 @@ export const OPTIONS = {
   reason: { type: 'string' },
   word: { type: 'string' },
   means: { type: 'string' },
+  name: { type: 'string' },
+  replace: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -130,6 +139,29 @@ export function checkOptions(values: CliOptions, allowed: readonly OptionName[],
       throw new UsageError(`--${name} is not an option of ${command}`);
     }
   }
+}
+
+/**
+ * The subcommand (`optout add`), checked: it is one of `actions`, and the line has only its flags.
+ * Returns it with its flags.
+ */
+export function checkSubcommand(
+  command: string,
+  action: string | undefined,
+  actions: Readonly<Record<string, readonly OptionName[]>>,
+  values: CliOptions,
+): string {
+  const names = Object.keys(actions).join(', ');
+  const flags = action === undefined || !Object.hasOwn(actions, action) ? undefined : actions[action];
+  if (action === undefined || !flags) {
+    throw new UsageError(
+      action === undefined
+        ? `${command} needs a subcommand: ${names}`
+        : `unknown subcommand ${command} ${action} (there are ${names})`,
+    );
+  }
+  checkOptions(values, flags, `${command} ${action}`);
+  return action;
 }
 
 /** The usage lines of one command (its own lines of USAGE), or the whole usage. */

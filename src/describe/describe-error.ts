@@ -3,6 +3,7 @@ import { DuplicateSendError, type PreviousSend } from '../errors/duplicate-send-
 import { MediaRefusedError } from '../errors/media-refused-error.ts';
 import { NotConfiguredError } from '../errors/not-configured-error.ts';
 import { ReplyTargetError } from '../errors/reply-target-error.ts';
+import { SavedReplyError } from '../errors/saved-reply-error.ts';
 import { SendRefusedError } from '../errors/send-refused-error.ts';
 import { StorageError } from '../errors/storage-error.ts';
 import { ValidationError } from '../errors/validation-error.ts';
@@ -10,6 +11,7 @@ import { KaleyraError } from '../kaleyra/kaleyra-error.ts';
 import { describeKaleyraError } from './describe-kaleyra-error.ts';
 import { describeMedia } from './describe-media.ts';
 import { describeRefusal } from './describe-refusal.ts';
+import { describeSavedReplyError } from './describe-saved-reply.ts';
 import { describeUnavailable } from './describe-unavailable.ts';
 import type { ErrorDescription } from './error-description.ts';
 import type { Surface } from './surface.ts';
@@ -56,6 +58,7 @@ export function describeError(error: unknown, surface: Surface): ErrorDescriptio
   if (error instanceof SendRefusedError) return describeRefusal(error, surface);
   if (error instanceof ReplyTargetError) return describeReplyTarget(error, surface);
   if (error instanceof MediaRefusedError) return describeMedia(error, surface);
+  if (error instanceof SavedReplyError) return describeSavedReplyError(error, surface);
   return {
     code: 'INTERNAL',
     summary: `Something went wrong inside orderstatus${surface.attempt === 'send' ? '; the update may not have been sent' : ''}.`,

@@ -34,6 +34,7 @@ import { migrate, readSchemaVersion, SCHEMA_VERSION } from '../storage/migration
 import { createOrderHistoryStore } from '../storage/order-history-store.ts';
 import { createPaymentStore } from '../storage/payment-store.ts';
 import { deleteWorkspaceRecords } from '../storage/retention.ts';
+import { createSavedRepliesStore } from '../storage/saved-replies-store.ts';
 import { createSendGuardStore } from '../storage/send-guard-store.ts';
 import { createSendJournal } from '../storage/send-journal.ts';
 import { createUsedButtons } from '../storage/used-buttons.ts';
@@ -56,6 +57,7 @@ import { createPayments } from './payments.ts';
 import { createSendRateLimiter } from './rate-limiter.ts';
 import { createResumedJobs } from './resumed-jobs.ts';
 import { createRetentionJob } from './retention-job.ts';
+import { createSavedReplies } from './saved-replies.ts';
 import { createOrderStatusService } from './send-order-status.ts';
 import { createSessionTextService } from './session-text.ts';
 import { createTemplateChoices } from './template-choices.ts';
@@ -245,6 +247,8 @@ export async function openServices(
       health: accountHealth,
       consent,
     }),
+    /** The workspace's named replies (admins manage them; a send fills one in). */
+    savedReplies: createSavedReplies({ store: createSavedRepliesStore(db) }),
     /** Kaleyra's approved templates per workspace, for the send form's picker (cached a few minutes). */
     templateChoices: createTemplateChoices({
       client: createTemplatesClient({ ...kaleyraBase, http: kaleyraHttp }),

@@ -47,6 +47,17 @@ export const REPLY_FIELDS = {
   text: { blockId: 'orderstatus_reply_text', actionId: 'text' },
   file: { blockId: 'orderstatus_reply_file', actionId: 'file' },
 } as const satisfies Record<'text' | 'file', FieldIds>;
+/** The Reply form's select of the workspace's saved replies (its options' values are the names). */
+export const SAVED_REPLY_PICK = { blockId: 'orderstatus_reply_saved', actionId: 'saved_reply' } as const;
+
+/** `/orderstatus replies` (admins): the saved replies, each with a Remove button, and the add form. */
+export const SAVED_REPLIES_VIEW = 'orderstatus_saved_replies';
+/** A saved reply's Remove button in that modal; its value is the reply's name. */
+export const SAVED_REPLY_REMOVE_ACTION = 'orderstatus_saved_reply_remove';
+export const SAVED_REPLY_FIELDS = {
+  name: { blockId: 'orderstatus_saved_reply_name', actionId: 'name' },
+  text: { blockId: 'orderstatus_saved_reply_text', actionId: 'text' },
+} as const satisfies Record<'name' | 'text', FieldIds>;
 
 /**
  * Button on the admins' "number flagged" announcement: resume bulk sends deliberately (admins only,
@@ -124,6 +135,16 @@ export function readTemplatePick(view: unknown): string | undefined {
 /** The reply typed in a submitted reply modal, as typed (validation trims and checks it); never throws. */
 export function readReplyModalText(view: unknown): string | undefined {
   return readFields(view, REPLY_FIELDS).text;
+}
+
+/** The saved reply picked in a submitted reply modal (its name), if any; never throws. */
+export function readSavedReplyPick(view: unknown): string | undefined {
+  return readFields(view, { pick: SAVED_REPLY_PICK }).pick;
+}
+
+/** The name and text typed in the admins' saved-replies form, as typed; never throws. */
+export function readSavedReplyForm(view: unknown): { name?: string; text?: string } {
+  return readFields(view, SAVED_REPLY_FIELDS);
 }
 
 /** Reads a submitted settings modal (`body.view`); never throws, like readSendModalValues. */

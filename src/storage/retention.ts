@@ -141,7 +141,8 @@ export async function pruneExpired(db: Database, options: RetentionOptions): Pro
 /**
  * Everything a workspace left in the send records, for an uninstall: its journal rows (their delivery
  * events go with them), the claims they held, its customers' messages, its used buttons, its callback
- * login, its bulk jobs, the account events and the payments it heard. Returns how many journal rows went.
+ * login, its bulk jobs, the account events and the payments it heard, and its saved replies. Returns
+ * how many journal rows went.
  */
 export async function deleteWorkspaceRecords(db: Database, workspaceId: string): Promise<number> {
   // Claims and rows in one statement, so no claim is left pointing at a row that is gone.
@@ -163,6 +164,7 @@ export async function deleteWorkspaceRecords(db: Database, workspaceId: string):
   await db.query('DELETE FROM account_events WHERE workspace_id = $1', [workspaceId]);
   await db.query('DELETE FROM payment_states WHERE workspace_id = $1', [workspaceId]);
   await db.query('DELETE FROM payment_events WHERE workspace_id = $1', [workspaceId]);
+  await db.query('DELETE FROM saved_replies WHERE workspace_id = $1', [workspaceId]);
   await deleteInBatches(
     db,
     `DELETE FROM incoming_messages WHERE id IN (

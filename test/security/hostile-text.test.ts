@@ -15,6 +15,12 @@ import { maskPhoneNumber } from '../../src/domain/mask-phone.ts';
 import { findOrderHints } from '../../src/domain/order-hints.ts';
 import { validateOrderStatus } from '../../src/domain/order-status.ts';
 import { parseSlashCommand } from '../../src/domain/parse-command.ts';
+import {
+  fillSavedReply,
+  parseSavedReplyText,
+  previewSavedReply,
+  readSavedReplyName,
+} from '../../src/domain/saved-reply.ts';
 import { resolveKaleyraBaseUrl } from '../../src/kaleyra/pods.ts';
 import { KaleyraFailureSchema, KaleyraSuccessBodySchema } from '../../src/kaleyra/response-schema.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -61,6 +67,9 @@ const UNITS = [
   '=',
   'wamid.',
   'ORD-',
+  '{',
+  '{name}',
+  '{{',
 ];
 const run = (unit: string, length = LENGTH) => unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
 
@@ -162,6 +171,14 @@ describe('text from outside, matched in linear time', () => {
     nothingThrows(() => callbackUrl(`https://x${text}`));
     nothingThrows(() => resolveKaleyraBaseUrl('in', `https://x${text}`));
     nothingThrows(() => resultFileName({ fileName: text, id: 'job-1' }));
+  });
+  eachHostile('a saved reply’s name and text, filled in with outside values, and its preview', (text) => {
+    nothingThrows(() => readSavedReplyName(text));
+    nothingThrows(() => parseSavedReplyText(text));
+    const values = { name: text, order: text, status: text, agent: text };
+    nothingThrows(() => fillSavedReply(text, values));
+    nothingThrows(() => fillSavedReply(`Hi {name}, {order} {status} {agent}`, values));
+    expect(previewSavedReply(text, 75).length).toBeLessThanOrEqual(75);
   });
   eachHostile('a customer’s text made safe for Slack, and a number masked', (text) => {
     expect(escapeMrkdwn(cleanCustomerText(text).text)).not.toContain('<');

@@ -11,6 +11,11 @@ const pgUrl = await probeTestDatabase();
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
 describe('migrations', () => {
+  it('are listed in the order of their versions, each once (migrate runs them in this order)', async () => {
+    const versions = MIGRATIONS.map((m) => m.version);
+    expect(versions).toEqual([...new Set(versions)].sort((a, b) => a - b));
+  });
+
   it('bring a new embedded database (born at the current version, from the template) up to date: nothing to do, then a gap', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'orderstatus-migrate-'));
     const db = await openDatabase({ dataDir, logger: quiet });

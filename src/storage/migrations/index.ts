@@ -15,6 +15,7 @@ import { migration as v17 } from './0017-consent-decided-by-when-written.ts';
 import { migration as v19 } from './0019-meta-events-in-metas-order.ts';
 import { migration as v22 } from './0022-network-failure-detail.ts';
 import { migration as v24 } from './0024-payments-per-order-in-event-order.ts';
+import { migration as v25 } from './0025-saved-replies-per-workspace.ts';
 import { migration as v26 } from './0026-media-replies-in-the-send.ts';
 import type { Migration } from './migration.ts';
 
@@ -37,5 +38,6 @@ export const MIGRATIONS: readonly Migration[] = [
   v19,
   v22,
   v24,
+  v25,
   v26,
 ];
