@@ -1,7 +1,7 @@
 import type { Database } from './database.ts';
 
 /** Newest customers' messages looked at for the "waiting for an answer" list. */
-const WAITING_SCAN = 500;
+export const WAITING_SCAN = 500;
 
 /** A customer whose newest messages nobody has answered yet, and where to answer them. */
 export type WaitingReply = {

@@ -16,6 +16,8 @@ export type PruneResult = {
   accountEvents: number;
   /** Payment events heard, and orders' payment states last changed, before the retention. */
   payments: number;
+  /** Conversations (owner, resolution) untouched for the retention, the customer's messages gone. */
+  conversations: number;
   bulkJobs: number;
   claims: number;
   usedButtons: number;
@@ -46,6 +48,7 @@ export async function pruneExpired(db: Database, options: RetentionOptions): Pro
     incomingMessages: 0,
     accountEvents: 0,
     payments: 0,
+    conversations: 0,
     bulkJobs: 0,
     claims: 0,
     usedButtons: 0,
@@ -83,6 +86,18 @@ export async function pruneExpired(db: Database, options: RetentionOptions): Pro
       `DELETE FROM payment_states WHERE (workspace_id, reference_id) IN (
          SELECT workspace_id, reference_id FROM payment_states
           WHERE updated_at < now() - make_interval(days => $1) LIMIT $2)`,
+      [options.retentionDays],
+    ],
+    [
+      // Who had a conversation, once nobody touched it for the retention and none of the customer's
+      // messages is kept (an owner stays while the customer goes on writing).
+      'conversations',
+      `DELETE FROM conversations WHERE (workspace_id, customer_hash, reference_id) IN (
+         SELECT c.workspace_id, c.customer_hash, c.reference_id FROM conversations c
+          WHERE c.updated_at < now() - make_interval(days => $1) AND NOT EXISTS (
+            SELECT 1 FROM incoming_messages i
+             WHERE i.workspace_id = c.workspace_id AND i.customer_hash = c.customer_hash)
+          LIMIT $2)`,
       [options.retentionDays],
     ],
     [
@@ -141,8 +156,8 @@ export async function pruneExpired(db: Database, options: RetentionOptions): Pro
 /**
  * Everything a workspace left in the send records, for an uninstall: its journal rows (their delivery
  * events go with them), the claims they held, its customers' messages, its used buttons, its callback
- * login, its bulk jobs, the account events and the payments it heard, and its saved replies. Returns
- * how many journal rows went.
+ * login, its bulk jobs, the account events and the payments it heard, its saved replies and who had its
+ * conversations. Returns how many journal rows went.
  */
 export async function deleteWorkspaceRecords(db: Database, workspaceId: string): Promise<number> {
   // Claims and rows in one statement, so no claim is left pointing at a row that is gone.
@@ -165,6 +180,7 @@ export async function deleteWorkspaceRecords(db: Database, workspaceId: string):
   await db.query('DELETE FROM payment_states WHERE workspace_id = $1', [workspaceId]);
   await db.query('DELETE FROM payment_events WHERE workspace_id = $1', [workspaceId]);
   await db.query('DELETE FROM saved_replies WHERE workspace_id = $1', [workspaceId]);
+  await db.query('DELETE FROM conversations WHERE workspace_id = $1', [workspaceId]);
   await deleteInBatches(
     db,
     `DELETE FROM incoming_messages WHERE id IN (

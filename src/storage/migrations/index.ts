@@ -17,6 +17,7 @@ import { migration as v22 } from './0022-network-failure-detail.ts';
 import { migration as v24 } from './0024-payments-per-order-in-event-order.ts';
 import { migration as v25 } from './0025-saved-replies-per-workspace.ts';
 import { migration as v26 } from './0026-media-replies-in-the-send.ts';
+import { migration as v30 } from './0030-conversation-owners-and-resolution.ts';
 import type { Migration } from './migration.ts';
 
 /** The schema, as ordered steps (one file per version). */
@@ -40,4 +41,5 @@ export const MIGRATIONS: readonly Migration[] = [
   v24,
   v25,
   v26,
+  v30,
 ];
