@@ -103,6 +103,19 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       "WhatsApp Pay events recorded from Kaleyra's payment callbacks, by status (captured, pending, failed, refunded, other); retried callbacks and copies another replica recorded are not counted again.",
       ['status'],
     ),
+    conversationsTaken: counter(
+      'orderstatus_conversations_taken_total',
+      "Customers' conversations taken by an agent, by how (took: nobody had it; took_over: from another agent); a click that changed nothing is not counted.",
+      ['how'],
+    ),
+    conversationsResolved: counter(
+      'orderstatus_conversations_resolved_total',
+      "Customers' conversations resolved; a second Resolve of the same conversation is not counted.",
+    ),
+    conversationsReopened: counter(
+      'orderstatus_conversations_reopened_total',
+      "Resolved conversations the customer's next message reopened.",
+    ),
     replies: counter(
       'orderstatus_replies_total',
       "Agents' session-text replies by outcome (sent, failed, unknown, duplicate, refused).",

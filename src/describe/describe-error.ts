@@ -1,4 +1,5 @@
 import { ButtonRefusedError } from '../errors/button-refused-error.ts';
+import { ConversationError } from '../errors/conversation-error.ts';
 import { DuplicateSendError, type PreviousSend } from '../errors/duplicate-send-error.ts';
 import { MediaRefusedError } from '../errors/media-refused-error.ts';
 import { NotConfiguredError } from '../errors/not-configured-error.ts';
@@ -8,6 +9,7 @@ import { SendRefusedError } from '../errors/send-refused-error.ts';
 import { StorageError } from '../errors/storage-error.ts';
 import { ValidationError } from '../errors/validation-error.ts';
 import { KaleyraError } from '../kaleyra/kaleyra-error.ts';
+import { describeConversationError } from './describe-conversation.ts';
 import { describeKaleyraError } from './describe-kaleyra-error.ts';
 import { describeMedia } from './describe-media.ts';
 import { describeRefusal } from './describe-refusal.ts';
@@ -59,6 +61,7 @@ export function describeError(error: unknown, surface: Surface): ErrorDescriptio
   if (error instanceof ReplyTargetError) return describeReplyTarget(error, surface);
   if (error instanceof MediaRefusedError) return describeMedia(error, surface);
   if (error instanceof SavedReplyError) return describeSavedReplyError(error, surface);
+  if (error instanceof ConversationError) return describeConversationError(error);
   return {
     code: 'INTERNAL',
     summary: `Something went wrong inside orderstatus${surface.attempt === 'send' ? '; the update may not have been sent' : ''}.`,

@@ -13,7 +13,9 @@ import { createBulkPauses } from '../storage/bulk-pauses.ts';
 import { createBulkReports } from '../storage/bulk-reports.ts';
 import { createCallbackCredentialsStore } from '../storage/callback-credentials-store.ts';
 import { createConsentStore } from '../storage/consent-store.ts';
+import { createConversationOwnersStore } from '../storage/conversation-owners-store.ts';
 import { createConversationStore } from '../storage/conversation-store.ts';
+import { createConversationWaiting } from '../storage/conversation-waiting.ts';
 import { createCachedCredentialStore } from '../storage/credential-cache.ts';
 import { createCredentialStore } from '../storage/credential-store.ts';
 import type { Database } from '../storage/database.ts';
@@ -46,10 +48,12 @@ import { createCallbackCredentials } from './callback-credentials.ts';
 import { createConsent } from './consent.ts';
 import { createConsentGuard } from './consent-guard.ts';
 import { createConversationHistory } from './conversation-history.ts';
+import { createConversationOwners } from './conversation-owners.ts';
 import { followDefaultTemplate } from './default-template-follow.ts';
 import { createDeliveryStatusService } from './delivery-status.ts';
 import { createIncomingMessages } from './incoming-messages.ts';
 import { observeGuard, observeKaleyra, observeLimiter, observeReplies } from './observe.ts';
+import { observeOwners } from './observe-owners.ts';
 import { openStorage } from './open-storage.ts';
 import { createOrderHistory } from './order-history.ts';
 import { createOutcomeRecorder } from './outcome-recorder.ts';
@@ -227,6 +231,14 @@ export async function openServices(
     incomingStore,
     /** Showing each customer's message in Slack once across replicas (claims, where it went). */
     incomingPosts: createIncomingPosts(db),
+    /** Who has each customer's conversation and whether it is resolved (Take it, Resolve), across replicas. */
+    owners: observeOwners(
+      createConversationOwners({
+        store: createConversationOwnersStore(db),
+        waiting: createConversationWaiting(db),
+      }),
+      metrics,
+    ),
     /** Opt-outs (customers' keywords and admins'), their journal, and the keywords admins add. */
     consent,
     /** The consent and quality guard every send path asks (send-steps); bulk starts ask it too. */

@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { isSlackUserId } from '../../domain/slack-user.ts';
 
 /** What chat.postMessage, chat.postEphemeral and a response_url accept from us. */
 export type SlackMessage = { text: string; blocks: KnownBlock[] };
@@ -112,16 +113,11 @@ export function formatSlackDate(iso: string): string {
   return `<!date^${unix}^{date_short_pretty} at {time}|${fallback}>`;
 }
 
-const SLACK_USER_ID = /^[UW][A-Z0-9]{1,30}$/;
-
-/** A Slack user's id (`U…`, `W…` on Enterprise Grid), not `cli`, `customer` or other text. */
-export function isSlackUserId(text: string): boolean {
-  return SLACK_USER_ID.test(text);
-}
+export { isSlackUserId };
 
 /** Who did something: a Slack user as a mention, the CLI by name, anything else as inert text. */
 export function formatActor(by: string): string {
   if (by === 'cli') return 'the CLI';
-  if (SLACK_USER_ID.test(by)) return `<@${by}>`;
+  if (isSlackUserId(by)) return `<@${by}>`;
   return escapeWithin(String(by), 80);
 }
