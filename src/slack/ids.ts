@@ -42,6 +42,13 @@ export const BULK_ACTIONS_BLOCK = 'orderstatus_bulk_actions';
  */
 export const REPLY_ACTION = 'orderstatus_reply';
 export const REPLY_MODAL_CALLBACK = 'orderstatus_reply_modal';
+/**
+ * Buttons on a customer's message: take its conversation (the value: the stored message's id and,
+ * after `:`, the owner the clicker saw, if any) and resolve it (the message's id). Plain like the Reply
+ * button's: read in the clicking workspace only, and a Slack user id is no secret in its thread.
+ */
+export const TAKE_ACTION = 'orderstatus_take';
+export const RESOLVE_ACTION = 'orderstatus_resolve';
 /** The reply modal's text input, and the file it may carry (the text then being its caption). */
 export const REPLY_FIELDS = {
   text: { blockId: 'orderstatus_reply_text', actionId: 'text' },

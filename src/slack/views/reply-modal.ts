@@ -12,7 +12,8 @@ import { buildTextInput } from './inputs.ts';
 export const REPLY_INPUT_MAX = Math.min(SESSION_TEXT_MAX, SLACK_LIMITS.inputMaxLength);
 const SLACK_TS = /^\d{1,12}\.\d{1,9}$/;
 const CHANNEL_ID = /^[CDG][A-Z0-9]{2,30}$/;
-const INCOMING_ID = /^[A-Za-z0-9-]{1,64}$/;
+/** A stored customer's message id, as button values and modal metadata carry it. */
+export const INCOMING_ID = /^[A-Za-z0-9-]{1,64}$/;
 
 /** What the reply modal carries to its submission: the message answered and where the outcome goes. */
 export type ReplyModalMetadata = {
